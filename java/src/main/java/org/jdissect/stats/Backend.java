@@ -1,0 +1,26 @@
+package org.jdissect.stats;
+
+/**
+ * The seam between orchestration and computation: every heavy statistic of a dissection goes through here.
+ * {@link CpuBackend} is the specification; other backends must produce identical results.
+ */
+public interface Backend extends AutoCloseable {
+    /** A short name for logs and reports, e.g. "cpu (2 threads)". */
+    String name();
+
+    /**
+     * Pass 1: per unit, the exact top-{@code quantile} threshold over every spatial value of every image, and the
+     * {@code topk} images with the largest per-image maximum.
+     */
+    UnitStats unitStats(ActivationSource activations, double quantile, int topk, Progress progress);
+
+    /**
+     * Pass 2: each unit's map upsampled bilinearly (see {@link Upsampling}) to each image's label size,
+     * thresholded ({@code value > threshold}), and counted against the labels.
+     */
+    TallyCounts tally(ActivationSource activations, float[] thresholds, LabelSource labels, Progress progress);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,76 @@
+package org.jdissect.stats;
+
+/**
+ * IEEE 754 half precision, the activation cache's storage type. Java 17 has no Float.float16ToFloat, so the
+ * conversions are written here; decoding goes through a 65,536-entry table.
+ */
+public final class Fp16 {
+    private static final float[] TO_FLOAT = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < TO_FLOAT.length; h++) {
+            TO_FLOAT[h] = decode((short) h);
+        }
+    }
+
+    private Fp16() {
+    }
+
+    public static float toFloat(short h) {
+        return TO_FLOAT[h & 0xffff];
+    }
+
+    private static float decode(short half) {
+        int h = half & 0xffff;
+        int sign = (h >>> 15) << 31;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** Round to nearest even; values beyond the half range become infinities, NaN stays NaN. */
+    public static short fromFloat(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int abs = bits & 0x7fffffff;
+        if (abs >= 0x7f800000) {
+            return (short) (sign | 0x7c00 | (abs > 0x7f800000 ? 0x200 : 0));
+        }
+        if (abs >= 0x477ff000) { // rounds to >= 65520: overflow
+            return (short) (sign | 0x7c00);
+        }
+        if (abs < 0x38800000) { // below the smallest normal half: subnormal or zero
+            float magnitude = Float.intBitsToFloat(abs) * 0x1p24f; // units of 2^-24
+            return (short) (sign | (int) Math.rint(magnitude)); // exact scaling, then round half to even
+        }
+        int e = ((abs >>> 23) - 112) << 10;
+        int mant = abs & 0x7fffff;
+        int rounded = e | (mant >>> 13);
+        int rest = mant & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (rounded & 1) == 1)) {
+            rounded++;
+        }
+        return (short) (sign | rounded);
+    }
+
+    /**
+     * A key that orders half values as their float values order (negative zero just below positive zero;
+     * NaNs above infinity). Used for exact selection by counting.
+     */
+    public static int sortKey(short h) {
+        int v = h & 0xffff;
+        return (v & 0x8000) != 0 ? (~v) & 0xffff : v | 0x8000;
+    }
+
+    /** Inverse of {@link #sortKey}. */
+    public static short fromSortKey(int key) {
+        return (short) ((key & 0x8000) != 0 ? key & 0x7fff : (~key) & 0xffff);
+    }
+}
