@@ -1,0 +1,598 @@
+package org.jdissect.stats;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+import org.jdissect.data.ImageLabels;
+
+/**
+ * The multi-threaded Java backend, and the specification the other backends are tested against.
+ *
+ * <p>Work is split by units, never by images: each task owns a range of units and so its rows of the count
+ * arrays, which need neither locks nor merging. Activations stream through in chunks of images.
+ *
+ * <p>Thresholds are exact. The cached values are half floats, so a unit's values can be counted into bins by their
+ * 16-bit pattern: one pass counts the high byte of each value's order key, which locates the two order
+ * statistics the quantile needs to within a bin of 256 keys, and a second pass counts the low byte within those
+ * bins. Memory is 256 + 512 counters per unit, whatever the dataset size.
+ */
+public final class CpuBackend implements Backend {
+    private static final int CHUNK_VALUES = 4 << 20;
+
+    private final int threads;
+    private final ExecutorService pool;
+
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public CpuBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        this.threads = threads;
+        AtomicInteger counter = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "jdissect-cpu-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String name() {
+        return "cpu (" + threads + " threads)";
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    static int chunkImages(ActivationSource src) {
+        return Math.max(1, Math.min(src.images(), CHUNK_VALUES / Math.max(1, src.valuesPerImage())));
+    }
+
+    // ---------------------------------------------------------------- pass 1
+
+    @Override
+    public UnitStats unitStats(ActivationSource src, double quantile, int topk, Progress progress) {
+        Quantiles.checkQuantile(quantile);
+        int units = src.units();
+        int hw = src.height() * src.width();
+        int n = src.images();
+        int k = Math.max(0, Math.min(topk, n));
+        long count = (long) n * hw;
+        int[] coarse = new int[units * 256];
+        TopK[] tops = new TopK[units];
+        for (int u = 0; u < units; u++) {
+            tops[u] = new TopK(k);
+        }
+        int chunk = chunkImages(src);
+        short[] buf = new short[chunk * src.valuesPerImage()];
+
+        for (int first = 0; first < n; first += chunk) {
+            int m = Math.min(chunk, n - first);
+            src.read(first, m, buf);
+            int base = first;
+            forUnitRanges(units, u -> {
+                int off = u * 256;
+                TopK top = tops[u];
+                for (int i = 0; i < m; i++) {
+                    int p = (i * units + u) * hw;
+                    int maxKey = -1;
+                    for (int j = 0; j < hw; j++) {
+                        int key = Fp16.sortKey(buf[p + j]);
+                        coarse[off + (key >>> 8)]++;
+                        if (key > maxKey) {
+                            maxKey = key;
+                        }
+                    }
+                    top.offer(maxKey, base + i);
+                }
+            });
+            progress.advance(m);
+        }
+
+        long lowRank = Quantiles.lowerRank(count, quantile);
+        long highRank = Math.min(lowRank + 1, count - 1);
+        int[] binLow = new int[units];
+        int[] binHigh = new int[units];
+        long[] restLow = new long[units];
+        long[] restHigh = new long[units];
+        for (int u = 0; u < units; u++) {
+            long[] found = locate(coarse, u * 256, lowRank);
+            binLow[u] = (int) found[0];
+            restLow[u] = found[1];
+            found = locate(coarse, u * 256, highRank);
+            binHigh[u] = (int) found[0];
+            restHigh[u] = found[1];
+        }
+
+        int[] fine = new int[units * 512];
+        for (int first = 0; first < n; first += chunk) {
+            int m = Math.min(chunk, n - first);
+            src.read(first, m, buf);
+            forUnitRanges(units, u -> {
+                int bl = binLow[u];
+                int bh = binHigh[u];
+                int off = u * 512;
+                for (int i = 0; i < m; i++) {
+                    int p = (i * units + u) * hw;
+                    for (int j = 0; j < hw; j++) {
+                        int key = Fp16.sortKey(buf[p + j]);
+                        int bin = key >>> 8;
+                        if (bin == bl) {
+                            fine[off + (key & 255)]++;
+                        } else if (bin == bh) {
+                            fine[off + 256 + (key & 255)]++;
+                        }
+                    }
+                }
+            });
+            progress.advance(m);
+        }
+
+        float[] thresholds = new float[units];
+        int[][] topImages = new int[units][];
+        float[][] topValues = new float[units][];
+        for (int u = 0; u < units; u++) {
+            int lowKey = (binLow[u] << 8) | (int) locate(fine, u * 512, restLow[u])[0];
+            int highKey = binHigh[u] == binLow[u]
+                    ? (binLow[u] << 8) | (int) locate(fine, u * 512, restHigh[u])[0]
+                    : (binHigh[u] << 8) | (int) locate(fine, u * 512 + 256, restHigh[u])[0];
+            thresholds[u] = Quantiles.interpolate(count, quantile,
+                    Fp16.toFloat(Fp16.fromSortKey(lowKey)), Fp16.toFloat(Fp16.fromSortKey(highKey)));
+            topImages[u] = tops[u].images();
+            topValues[u] = tops[u].values();
+        }
+        return new UnitStats(thresholds, topImages, topValues);
+    }
+
+    /** The bin holding the value of 0-based rank {@code rank} among 256 bins, and the rank within that bin. */
+    private static long[] locate(int[] hist, int off, long rank) {
+        long seen = 0;
+        for (int b = 0; b < 256; b++) {
+            int c = hist[off + b];
+            if (rank < seen + c) {
+                return new long[] {b, rank - seen};
+            }
+            seen += c;
+        }
+        throw new IllegalStateException("rank " + rank + " beyond " + seen + " counted values");
+    }
+
+    /** The k images with the largest maxima, larger first, ties to the earlier image; a min-heap of keys. */
+    private static final class TopK {
+        private final int[] keys;
+        private final int[] images;
+        private int size;
+
+        TopK(int k) {
+            keys = new int[k];
+            images = new int[k];
+        }
+
+        private static boolean worse(int keyA, int imgA, int keyB, int imgB) {
+            return keyA < keyB || (keyA == keyB && imgA > imgB);
+        }
+
+        void offer(int key, int image) {
+            int k = keys.length;
+            if (k == 0) {
+                return;
+            }
+            if (size < k) {
+                int i = size++;
+                while (i > 0) {
+                    int parent = (i - 1) >>> 1;
+                    if (!worse(key, image, keys[parent], images[parent])) {
+                        break;
+                    }
+                    keys[i] = keys[parent];
+                    images[i] = images[parent];
+                    i = parent;
+                }
+                keys[i] = key;
+                images[i] = image;
+            } else if (worse(keys[0], images[0], key, image)) {
+                int i = 0;
+                while (true) {
+                    int l = 2 * i + 1;
+                    if (l >= size) {
+                        break;
+                    }
+                    int r = l + 1;
+                    int c = (r < size && worse(keys[r], images[r], keys[l], images[l])) ? r : l;
+                    if (!worse(keys[c], images[c], key, image)) {
+                        break;
+                    }
+                    keys[i] = keys[c];
+                    images[i] = images[c];
+                    i = c;
+                }
+                keys[i] = key;
+                images[i] = image;
+            }
+        }
+
+        private Integer[] order() {
+            Integer[] idx = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                idx[i] = i;
+            }
+            java.util.Arrays.sort(idx, (a, b) -> worse(keys[a], images[a], keys[b], images[b]) ? 1
+                    : worse(keys[b], images[b], keys[a], images[a]) ? -1 : 0);
+            return idx;
+        }
+
+        int[] images() {
+            Integer[] idx = order();
+            int[] out = new int[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = images[idx[i]];
+            }
+            return out;
+        }
+
+        float[] values() {
+            Integer[] idx = order();
+            float[] out = new float[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = Fp16.toFloat(Fp16.fromSortKey(keys[idx[i]]));
+            }
+            return out;
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 2
+
+    @Override
+    public TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels, Progress progress) {
+        int units = src.units();
+        if (thresholds.length != units) {
+            throw new IllegalArgumentException(thresholds.length + " thresholds for " + units + " units");
+        }
+        int h = src.height();
+        int w = src.width();
+        int n = src.images();
+        int numLabels = labels.numLabels();
+        int numCats = labels.numCategories();
+        int[] primary = labels.primaryCategory();
+        TallyCounts counts = TallyCounts.zero(units, numLabels, numCats);
+        int chunk = chunkImages(src);
+        short[] buf = new short[chunk * src.valuesPerImage()];
+        PixelLabels[] chunkLabels = new PixelLabels[chunk];
+        Map<Long, Grid> grids = new HashMap<>();
+
+        for (int first = 0; first < n; first += chunk) {
+            int m = Math.min(chunk, n - first);
+            int base = first;
+            List<Future<?>> loads = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int start = t;
+                loads.add(pool.submit(() -> {
+                    for (int i = start; i < m; i += threads) {
+                        chunkLabels[i] = PixelLabels.of(labels.labels(base + i), numLabels);
+                    }
+                }));
+            }
+            src.read(first, m, buf);
+            join(loads);
+            Grid[] imageGrids = new Grid[m];
+            for (int i = 0; i < m; i++) {
+                PixelLabels pl = chunkLabels[i];
+                pl.addLabelPixels(counts.labelPixels());
+                long key = ((long) pl.sh << 32) | pl.sw;
+                imageGrids[i] = grids.computeIfAbsent(key, kk -> new Grid(h, w, pl.sh, pl.sw));
+            }
+            forUnitRanges(units, new TallyTask(buf, m, units, h, w, thresholds, chunkLabels, imageGrids,
+                    primary, numLabels, numCats, counts));
+            progress.advance(m);
+        }
+        return new TallyCounts(units, numLabels, numCats, n, counts.intersection(), counts.activation(),
+                counts.labelPixels(), counts.maskPixels());
+    }
+
+    /** The interpolation tables for one map size to one label size, with the target range reading each sample. */
+    static final class Grid {
+        final Upsampling.Axis ys;
+        final Upsampling.Axis xs;
+        final int[] yFirst;
+        final int[] yLast;
+        final int[] xFirst;
+        final int[] xLast;
+
+        Grid(int h, int w, int sh, int sw) {
+            ys = Upsampling.axis(h, sh);
+            xs = Upsampling.axis(w, sw);
+            yFirst = new int[h];
+            yLast = new int[h];
+            xFirst = new int[w];
+            xLast = new int[w];
+            readers(ys, yFirst, yLast);
+            readers(xs, xFirst, xLast);
+        }
+
+        private static void readers(Upsampling.Axis axis, int[] first, int[] last) {
+            java.util.Arrays.fill(first, Integer.MAX_VALUE);
+            java.util.Arrays.fill(last, -1);
+            for (int i = 0; i < axis.out(); i++) {
+                for (int s : new int[] {axis.i0()[i], axis.i1()[i]}) {
+                    first[s] = Math.min(first[s], i);
+                    last[s] = Math.max(last[s], i);
+                }
+            }
+        }
+    }
+
+    /** One image's labels in compressed-row form: the non-zero labels of pixel p are labels[start[p] .. start[p+1]). */
+    static final class PixelLabels {
+        final int sh;
+        final int sw;
+        final int[] start;
+        final int[] labels;
+        final int[] imageLevel;
+
+        private PixelLabels(int sh, int sw, int[] start, int[] labels, int[] imageLevel) {
+            this.sh = sh;
+            this.sw = sw;
+            this.start = start;
+            this.labels = labels;
+            this.imageLevel = imageLevel;
+        }
+
+        static PixelLabels of(ImageLabels il, int numLabels) {
+            int pixels = il.sh() * il.sw();
+            int[][] layers = il.layers();
+            int[] start = new int[pixels + 1];
+            int total = 0;
+            for (int[] layer : layers) {
+                for (int p = 0; p < pixels; p++) {
+                    if (layer[p] != 0) {
+                        start[p + 1]++;
+                        total++;
+                    }
+                }
+            }
+            for (int p = 0; p < pixels; p++) {
+                start[p + 1] += start[p];
+            }
+            int[] fill = java.util.Arrays.copyOf(start, pixels);
+            int[] labels = new int[total];
+            for (int[] layer : layers) {
+                for (int p = 0; p < pixels; p++) {
+                    int l = layer[p];
+                    if (l != 0) {
+                        checkLabel(l, numLabels);
+                        labels[fill[p]++] = l;
+                    }
+                }
+            }
+            int[] imageLevel = il.imageLevel().clone();
+            for (int l : imageLevel) {
+                checkLabel(l, numLabels);
+            }
+            return new PixelLabels(il.sh(), il.sw(), start, labels, imageLevel);
+        }
+
+        private static void checkLabel(int l, int numLabels) {
+            if (l < 0 || l >= numLabels) {
+                throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
+            }
+        }
+
+        void addLabelPixels(long[] labelPixels) {
+            for (int l : labels) {
+                labelPixels[l]++;
+            }
+            for (int l : imageLevel) {
+                if (l != 0) {
+                    labelPixels[l] += (long) sh * sw;
+                }
+            }
+        }
+    }
+
+    /** Counts a chunk of images for one unit at a time; each call owns the unit's rows of the counts. */
+    private static final class TallyTask implements IntConsumer {
+        private final short[] buf;
+        private final int images;
+        private final int units;
+        private final int h;
+        private final int w;
+        private final float[] thresholds;
+        private final PixelLabels[] labels;
+        private final Grid[] grids;
+        private final int[] primary;
+        private final int numLabels;
+        private final int numCats;
+        private final TallyCounts counts;
+        private final ThreadLocal<Scratch> scratch;
+
+        TallyTask(short[] buf, int images, int units, int h, int w, float[] thresholds, PixelLabels[] labels,
+                  Grid[] grids, int[] primary, int numLabels, int numCats, TallyCounts counts) {
+            this.buf = buf;
+            this.images = images;
+            this.units = units;
+            this.h = h;
+            this.w = w;
+            this.thresholds = thresholds;
+            this.labels = labels;
+            this.grids = grids;
+            this.primary = primary;
+            this.numLabels = numLabels;
+            this.numCats = numCats;
+            this.counts = counts;
+            int maxSw = 0;
+            for (int i = 0; i < images; i++) {
+                maxSw = Math.max(maxSw, labels[i].sw);
+            }
+            int rowWidth = maxSw;
+            this.scratch = ThreadLocal.withInitial(() -> new Scratch(h * w, h * rowWidth, numCats));
+        }
+
+        @Override
+        public void accept(int u) {
+            Scratch s = scratch.get();
+            float t = thresholds[u];
+            long[] inter = counts.intersection();
+            long[] act = counts.activation();
+            int rowBase = u * numLabels;
+            long mask = 0;
+            for (int i = 0; i < images; i++) {
+                int p = (i * units + u) * h * w;
+                float[] map = s.map;
+                int rMin = h;
+                int rMax = -1;
+                int cMin = w;
+                int cMax = -1;
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        float v = Fp16.toFloat(buf[p + y * w + x]);
+                        map[y * w + x] = v;
+                        if (v > t) {
+                            rMin = Math.min(rMin, y);
+                            rMax = Math.max(rMax, y);
+                            cMin = Math.min(cMin, x);
+                            cMax = Math.max(cMax, x);
+                        }
+                    }
+                }
+                if (rMax < 0) {
+                    continue; // the map's maximum is <= T: empty mask
+                }
+                Grid g = grids[i];
+                PixelLabels pl = labels[i];
+                int sw = pl.sw;
+                // Only pixels reading a sample above T can exceed T: bilinear values stay within their corners.
+                int yLo = g.yFirst[rMin];
+                int yHi = g.yLast[rMax];
+                int xLo = g.xFirst[cMin];
+                int xHi = g.xLast[cMax];
+                int srcLo = g.ys.i0()[yLo];
+                int srcHi = g.ys.i1()[yHi];
+                float[] rows = s.rows;
+                int[] x0 = g.xs.i0();
+                int[] x1 = g.xs.i1();
+                float[] fx = g.xs.f();
+                for (int r = srcLo; r <= srcHi; r++) {
+                    int mr = r * w;
+                    int or = r * sw;
+                    for (int x = xLo; x <= xHi; x++) {
+                        rows[or + x] = Upsampling.lerp(map[mr + x0[x]], map[mr + x1[x]], fx[x]);
+                    }
+                }
+                int stamp = ++s.stamp;
+                int[] catStamp = s.catStamp;
+                int[] start = pl.start;
+                int[] lab = pl.labels;
+                long size = 0;
+                for (int y = yLo; y <= yHi; y++) {
+                    int a = g.ys.i0()[y] * sw;
+                    int b = g.ys.i1()[y] * sw;
+                    float fy = g.ys.f()[y];
+                    int pixRow = y * sw;
+                    for (int x = xLo; x <= xHi; x++) {
+                        float top = rows[a + x];
+                        float v = Upsampling.lerp(top, rows[b + x], fy);
+                        if (v > t) {
+                            size++;
+                            int px = pixRow + x;
+                            for (int e = start[px], end = start[px + 1]; e < end; e++) {
+                                int l = lab[e];
+                                inter[rowBase + l]++;
+                                int c = primary[l];
+                                if (c >= 0) {
+                                    catStamp[c] = stamp;
+                                }
+                            }
+                        }
+                    }
+                }
+                if (size == 0) {
+                    continue;
+                }
+                for (int l : pl.imageLevel) {
+                    if (l != 0) {
+                        inter[rowBase + l] += size;
+                        int c = primary[l];
+                        if (c >= 0) {
+                            catStamp[c] = stamp;
+                        }
+                    }
+                }
+                int catBase = u * numCats;
+                for (int c = 0; c < numCats; c++) {
+                    if (catStamp[c] == stamp) {
+                        act[catBase + c] += size;
+                    }
+                }
+                mask += size;
+            }
+            counts.maskPixels()[u] += mask;
+        }
+    }
+
+    private static final class Scratch {
+        final float[] map;
+        final float[] rows;
+        final int[] catStamp;
+        int stamp;
+
+        Scratch(int mapSize, int rowsSize, int numCats) {
+            map = new float[mapSize];
+            rows = new float[rowsSize];
+            catStamp = new int[numCats];
+        }
+    }
+
+    // ---------------------------------------------------------------- threads
+
+    /** Runs {@code work} for every unit, each unit on exactly one thread, in blocks for locality. */
+    private void forUnitRanges(int units, IntConsumer work) {
+        int blocks = Math.min(units, threads * 8);
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                    int lo = (int) ((long) units * b / blocks);
+                    int hi = (int) ((long) units * (b + 1) / blocks);
+                    for (int u = lo; u < hi; u++) {
+                        work.accept(u);
+                    }
+                }
+            }));
+        }
+        join(futures);
+    }
+
+    private static void join(List<Future<?>> futures) {
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+}

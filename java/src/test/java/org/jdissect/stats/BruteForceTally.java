@@ -1,0 +1,97 @@
+package org.jdissect.stats;
+
+import java.util.Arrays;
+
+import org.jdissect.data.ImageLabels;
+
+/**
+ * BRODEN.md's tally written as plainly as possible: every pixel of every upsampled map, every layer, no shortcuts.
+ * The backends must match it exactly.
+ */
+final class BruteForceTally {
+    private BruteForceTally() {
+    }
+
+    static float threshold(ActivationSource src, int unit, double q) {
+        int hw = src.height() * src.width();
+        short[] all = new short[src.images() * src.valuesPerImage()];
+        src.read(0, src.images(), all);
+        double[] v = new double[src.images() * hw];
+        for (int i = 0; i < src.images(); i++) {
+            for (int j = 0; j < hw; j++) {
+                v[i * hw + j] = Fp16.toFloat(all[(i * src.units() + unit) * hw + j]);
+            }
+        }
+        Arrays.sort(v);
+        double h = (v.length - 1) * (1 - q);
+        int lo = (int) Math.floor(h);
+        double upper = lo + 1 < v.length ? v[lo + 1] : v[lo];
+        return (float) (v[lo] + (h - lo) * (upper - v[lo]));
+    }
+
+    static TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels) {
+        int units = src.units();
+        int h = src.height();
+        int w = src.width();
+        int hw = h * w;
+        int nl = labels.numLabels();
+        int nc = labels.numCategories();
+        int[] primary = labels.primaryCategory();
+        TallyCounts c = TallyCounts.zero(units, nl, nc);
+        short[] all = new short[src.images() * src.valuesPerImage()];
+        src.read(0, src.images(), all);
+        for (int i = 0; i < src.images(); i++) {
+            ImageLabels il = labels.labels(i);
+            int sh = il.sh();
+            int sw = il.sw();
+            for (int[] layer : il.layers()) {
+                for (int l : layer) {
+                    if (l != 0) {
+                        c.labelPixels()[l]++;
+                    }
+                }
+            }
+            for (int l : il.imageLevel()) {
+                c.labelPixels()[l] += (long) sh * sw;
+            }
+            Upsampling.Axis ys = Upsampling.axis(h, sh);
+            Upsampling.Axis xs = Upsampling.axis(w, sw);
+            for (int u = 0; u < units; u++) {
+                float[] map = new float[hw];
+                for (int j = 0; j < hw; j++) {
+                    map[j] = Fp16.toFloat(all[(i * units + u) * hw + j]);
+                }
+                float[] up = Upsampling.upsample(map, h, w, ys, xs);
+                boolean[] touched = new boolean[nc];
+                long size = 0;
+                for (int p = 0; p < sh * sw; p++) {
+                    if (up[p] > thresholds[u]) {
+                        size++;
+                        for (int[] layer : il.layers()) {
+                            int l = layer[p];
+                            if (l != 0) {
+                                c.intersection()[u * nl + l]++;
+                                touched[primary[l]] = true;
+                            }
+                        }
+                    }
+                }
+                if (size == 0) {
+                    continue;
+                }
+                for (int l : il.imageLevel()) {
+                    c.intersection()[u * nl + l] += size;
+                    touched[primary[l]] = true;
+                }
+                for (int cat = 0; cat < nc; cat++) {
+                    if (touched[cat]) {
+                        c.activation()[u * nc + cat] += size;
+                    }
+                }
+                c.maskPixels()[u] += size;
+            }
+        }
+        return new TallyCounts(units, nl, nc, src.images(), c.intersection(), c.activation(), c.labelPixels(),
+                c.maskPixels());
+    }
+}

@@ -1,0 +1,156 @@
+package org.jdissect.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.jdissect.data.ImageLabels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CpuBackendTest {
+    private static final CpuBackend BACKEND = new CpuBackend(3);
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    /** A random dataset: odd map and label sizes, several layers, image-level labels, unlabelled images. */
+    record Case(ArrayActivations acts, ListLabels labels) {
+    }
+
+    record ListLabels(int numLabels, int numCategories, int[] primaryCategory, List<ImageLabels> images)
+            implements LabelSource {
+        @Override
+        public ImageLabels labels(int image) {
+            return images.get(image);
+        }
+    }
+
+    static Case randomCase(long seed, int images, int units, int h, int w, boolean coarseValues) {
+        Random rnd = new Random(seed);
+        int numLabels = 17;
+        int numCats = 3;
+        int[] primary = new int[numLabels];
+        for (int l = 0; l < numLabels; l++) {
+            primary[l] = rnd.nextInt(numCats);
+        }
+        int[][] sizes = {{13, 11}, {8, 8}, {7, 9}, {h, w}, {2 * h + 1, 3 * w}};
+        List<ImageLabels> list = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            int[] size = sizes[rnd.nextInt(sizes.length)];
+            int sh = size[0];
+            int sw = size[1];
+            int nLayers = rnd.nextInt(4);
+            int[][] layers = new int[nLayers][sh * sw];
+            for (int[] layer : layers) {
+                boolean empty = rnd.nextInt(5) == 0;
+                int blob = 1 + rnd.nextInt(numLabels - 1);
+                for (int p = 0; p < layer.length; p++) {
+                    if (!empty && rnd.nextInt(3) > 0) {
+                        layer[p] = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(numLabels - 1) : blob;
+                    }
+                }
+            }
+            int[] imageLevel = new int[rnd.nextInt(3)];
+            for (int j = 0; j < imageLevel.length; j++) {
+                imageLevel[j] = 1 + rnd.nextInt(numLabels - 1);
+            }
+            list.add(new ImageLabels(sh, sw, layers, imageLevel));
+        }
+        float[] values = new float[images * units * h * w];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = coarseValues ? rnd.nextInt(40) * 0.25f : (float) (rnd.nextGaussian() * 2);
+        }
+        return new Case(ArrayActivations.ofFloats(values, images, units, h, w),
+                new ListLabels(numLabels, numCats, primary, list));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void tallyEqualsBruteForce(long seed) {
+        boolean coarse = seed % 2 == 0; // many ties at the threshold
+        Case c = randomCase(seed, 23, 7, 5, 3, coarse);
+        UnitStats stats = BACKEND.unitStats(c.acts(), 0.05, 4, Progress.NONE);
+        TallyCounts fast = BACKEND.tally(c.acts(), stats.thresholds(), c.labels(), Progress.NONE);
+        TallyCounts slow = BruteForceTally.tally(c.acts(), stats.thresholds(), c.labels());
+        assertThat(fast.maskPixels()).isEqualTo(slow.maskPixels());
+        assertThat(fast.labelPixels()).isEqualTo(slow.labelPixels());
+        assertThat(fast.intersection()).isEqualTo(slow.intersection());
+        assertThat(fast.activation()).isEqualTo(slow.activation());
+        assertThat(fast.images()).isEqualTo(23);
+        assertThat(java.util.Arrays.stream(fast.maskPixels()).sum()).as("some unit fires").isPositive();
+    }
+
+    @Test
+    void tallyWithGivenThresholdsIncludingTiesAndEmptyMasks() {
+        Case c = randomCase(11, 9, 4, 7, 7, true);
+        float[] t = {0.5f, 1.0f, 2.5f, 100f}; // values are multiples of 0.5: ties; the last unit never fires
+        TallyCounts fast = BACKEND.tally(c.acts(), t, c.labels(), Progress.NONE);
+        TallyCounts slow = BruteForceTally.tally(c.acts(), t, c.labels());
+        assertThat(fast.intersection()).isEqualTo(slow.intersection());
+        assertThat(fast.activation()).isEqualTo(slow.activation());
+        assertThat(fast.maskPixels()[3]).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.005, 0.05, 0.5, 0.9})
+    void thresholdEqualsFullSort(double q) {
+        Case c = randomCase(7, 31, 6, 7, 7, false);
+        UnitStats stats = BACKEND.unitStats(c.acts(), q, 3, Progress.NONE);
+        for (int u = 0; u < 6; u++) {
+            assertThat(stats.thresholds()[u]).as("unit %d", u).isEqualTo(BruteForceTally.threshold(c.acts(), u, q));
+        }
+    }
+
+    @Test
+    void thresholdWithTiesAndChunking() {
+        Case c = randomCase(8, 200, 3, 2, 2, true);
+        UnitStats stats = BACKEND.unitStats(c.acts(), 0.2, 0, Progress.NONE);
+        for (int u = 0; u < 3; u++) {
+            assertThat(stats.thresholds()[u]).isEqualTo(BruteForceTally.threshold(c.acts(), u, 0.2));
+        }
+    }
+
+    @Test
+    void thresholdInterpolatesBetweenOrderStatistics() {
+        // one unit, values 0..9 on a 1x1 map of 10 images: h = 9 * 0.75 = 6.75 -> 6 + 0.75 = 6.75
+        float[] v = new float[10];
+        for (int i = 0; i < 10; i++) {
+            v[i] = 9 - i;
+        }
+        UnitStats stats = BACKEND.unitStats(ArrayActivations.ofFloats(v, 10, 1, 1, 1), 0.25, 3, Progress.NONE);
+        assertThat(stats.thresholds()[0]).isEqualTo(6.75f);
+        assertThat(stats.topImages()[0]).containsExactly(0, 1, 2);
+        assertThat(stats.topValues()[0]).containsExactly(9f, 8f, 7f);
+    }
+
+    @Test
+    void topkByPerImageMaximumTiesToEarlierImage() {
+        // 4 images, 1 unit, 1x2 maps: maxima 3, 5, 5, 1
+        float[] v = {3, -1, 0, 5, 5, 2, 1, 1};
+        UnitStats stats = BACKEND.unitStats(ArrayActivations.ofFloats(v, 4, 1, 1, 2), 0.5, 3, Progress.NONE);
+        assertThat(stats.topImages()[0]).containsExactly(1, 2, 0);
+        assertThat(stats.topValues()[0]).containsExactly(5f, 5f, 3f);
+    }
+
+    @Test
+    void singleThreadAgreesWithMany() {
+        Case c = randomCase(21, 40, 9, 4, 6, false);
+        try (CpuBackend one = new CpuBackend(1)) {
+            UnitStats a = one.unitStats(c.acts(), 0.01, 5, Progress.NONE);
+            UnitStats b = BACKEND.unitStats(c.acts(), 0.01, 5, Progress.NONE);
+            assertThat(a.thresholds()).isEqualTo(b.thresholds());
+            assertThat(a.topImages()).isDeepEqualTo(b.topImages());
+            TallyCounts ta = one.tally(c.acts(), a.thresholds(), c.labels(), Progress.NONE);
+            TallyCounts tb = BACKEND.tally(c.acts(), a.thresholds(), c.labels(), Progress.NONE);
+            assertThat(ta.intersection()).isEqualTo(tb.intersection());
+            assertThat(ta.activation()).isEqualTo(tb.activation());
+        }
+    }
+}
