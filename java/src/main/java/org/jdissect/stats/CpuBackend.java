@@ -294,7 +294,7 @@ public final class CpuBackend implements Backend {
                 long key = ((long) pl.sh << 32) | pl.sw;
                 imageGrids[i] = grids.computeIfAbsent(key, kk -> new Grid(h, w, pl.sh, pl.sw));
             }
-            forUnitRanges(units, new TallyTask(buf, m, units, h, w, thresholds, chunkLabels, imageGrids,
+            forUnitBlocks(units, new TallyTask(buf, m, units, h, w, thresholds, chunkLabels, imageGrids,
                     primary, numLabels, numCats, counts));
             progress.advance(m);
         }
@@ -334,18 +334,22 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** One image's labels in compressed-row form: the non-zero labels of pixel p are labels[start[p] .. start[p+1]). */
+    /**
+     * One image's labels interleaved by pixel: the labels of pixel p are {@code labels[p * depth .. p * depth +
+     * depth)}, 0 where a layer has none. 16 bits suffice (label maps encode R + 256 G), and keeping a pixel's labels
+     * in one cache line is what makes the count fast.
+     */
     static final class PixelLabels {
         final int sh;
         final int sw;
-        final int[] start;
-        final int[] labels;
+        final int depth;
+        final char[] labels;
         final int[] imageLevel;
 
-        private PixelLabels(int sh, int sw, int[] start, int[] labels, int[] imageLevel) {
+        private PixelLabels(int sh, int sw, int depth, char[] labels, int[] imageLevel) {
             this.sh = sh;
             this.sw = sw;
-            this.start = start;
+            this.depth = depth;
             this.labels = labels;
             this.imageLevel = imageLevel;
         }
@@ -353,47 +357,37 @@ public final class CpuBackend implements Backend {
         static PixelLabels of(ImageLabels il, int numLabels) {
             int pixels = il.sh() * il.sw();
             int[][] layers = il.layers();
-            int[] start = new int[pixels + 1];
-            int total = 0;
-            for (int[] layer : layers) {
-                for (int p = 0; p < pixels; p++) {
-                    if (layer[p] != 0) {
-                        start[p + 1]++;
-                        total++;
-                    }
-                }
-            }
-            for (int p = 0; p < pixels; p++) {
-                start[p + 1] += start[p];
-            }
-            int[] fill = java.util.Arrays.copyOf(start, pixels);
-            int[] labels = new int[total];
-            for (int[] layer : layers) {
+            int depth = layers.length;
+            char[] labels = new char[pixels * depth];
+            for (int k = 0; k < depth; k++) {
+                int[] layer = layers[k];
                 for (int p = 0; p < pixels; p++) {
                     int l = layer[p];
                     if (l != 0) {
                         checkLabel(l, numLabels);
-                        labels[fill[p]++] = l;
                     }
+                    labels[p * depth + k] = (char) l;
                 }
             }
             int[] imageLevel = il.imageLevel().clone();
             for (int l : imageLevel) {
                 checkLabel(l, numLabels);
             }
-            return new PixelLabels(il.sh(), il.sw(), start, labels, imageLevel);
+            return new PixelLabels(il.sh(), il.sw(), depth, labels, imageLevel);
         }
 
         private static void checkLabel(int l, int numLabels) {
-            if (l < 0 || l >= numLabels) {
+            if (l < 0 || l >= numLabels || l > Character.MAX_VALUE) {
                 throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
             }
         }
 
         void addLabelPixels(long[] labelPixels) {
-            for (int l : labels) {
+            long unlabelled = labelPixels[0];
+            for (char l : labels) {
                 labelPixels[l]++;
             }
+            labelPixels[0] = unlabelled;
             for (int l : imageLevel) {
                 if (l != 0) {
                     labelPixels[l] += (long) sh * sw;
@@ -402,8 +396,11 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** Counts a chunk of images for one unit at a time; each call owns the unit's rows of the counts. */
-    private static final class TallyTask implements IntConsumer {
+    /**
+     * Counts a chunk of images for a block of units. Images are the outer loop so that one image's labels stay in
+     * cache while every unit of the block is counted against them; the block owns its units' rows of the counts.
+     */
+    private static final class TallyTask implements UnitRange {
         private final short[] buf;
         private final int images;
         private final int units;
@@ -416,7 +413,7 @@ public final class CpuBackend implements Backend {
         private final int numLabels;
         private final int numCats;
         private final TallyCounts counts;
-        private final ThreadLocal<Scratch> scratch;
+        private final int rowWidth;
 
         TallyTask(short[] buf, int images, int units, int h, int w, float[] thresholds, PixelLabels[] labels,
                   Grid[] grids, int[] primary, int numLabels, int numCats, TallyCounts counts) {
@@ -436,129 +433,154 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < images; i++) {
                 maxSw = Math.max(maxSw, labels[i].sw);
             }
-            int rowWidth = maxSw;
-            this.scratch = ThreadLocal.withInitial(() -> new Scratch(h * w, h * rowWidth, numCats));
+            this.rowWidth = maxSw;
         }
 
         @Override
-        public void accept(int u) {
-            Scratch s = scratch.get();
-            float t = thresholds[u];
+        public void run(int lo, int hi) {
+            float[] map = new float[h * w];
+            float[] rows = new float[h * rowWidth];
+            int[] hits = new int[rowWidth];
+            int[] catStamp = new int[numCats];
+            int stamp = 0;
             long[] inter = counts.intersection();
             long[] act = counts.activation();
-            int rowBase = u * numLabels;
-            long mask = 0;
+            long[] maskPixels = counts.maskPixels();
             for (int i = 0; i < images; i++) {
-                int p = (i * units + u) * h * w;
-                float[] map = s.map;
-                int rMin = h;
-                int rMax = -1;
-                int cMin = w;
-                int cMax = -1;
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        float v = Fp16.toFloat(buf[p + y * w + x]);
-                        map[y * w + x] = v;
-                        if (v > t) {
-                            rMin = Math.min(rMin, y);
-                            rMax = Math.max(rMax, y);
-                            cMin = Math.min(cMin, x);
-                            cMax = Math.max(cMax, x);
-                        }
-                    }
-                }
-                if (rMax < 0) {
-                    continue; // the map's maximum is <= T: empty mask
-                }
                 Grid g = grids[i];
                 PixelLabels pl = labels[i];
                 int sw = pl.sw;
-                // Only pixels reading a sample above T can exceed T: bilinear values stay within their corners.
-                int yLo = g.yFirst[rMin];
-                int yHi = g.yLast[rMax];
-                int xLo = g.xFirst[cMin];
-                int xHi = g.xLast[cMax];
-                int srcLo = g.ys.i0()[yLo];
-                int srcHi = g.ys.i1()[yHi];
-                float[] rows = s.rows;
+                int depth = pl.depth;
+                char[] lab = pl.labels;
+                int[] y0 = g.ys.i0();
+                int[] y1 = g.ys.i1();
+                float[] fys = g.ys.f();
                 int[] x0 = g.xs.i0();
                 int[] x1 = g.xs.i1();
                 float[] fx = g.xs.f();
-                for (int r = srcLo; r <= srcHi; r++) {
-                    int mr = r * w;
-                    int or = r * sw;
-                    for (int x = xLo; x <= xHi; x++) {
-                        rows[or + x] = Upsampling.lerp(map[mr + x0[x]], map[mr + x1[x]], fx[x]);
+                for (int u = lo; u < hi; u++) {
+                    float t = thresholds[u];
+                    int p = (i * units + u) * h * w;
+                    int rMin = h;
+                    int rMax = -1;
+                    int cMin = w;
+                    int cMax = -1;
+                    for (int y = 0; y < h; y++) {
+                        for (int x = 0; x < w; x++) {
+                            float v = Fp16.toFloat(buf[p + y * w + x]);
+                            map[y * w + x] = v;
+                            if (v > t) {
+                                rMin = Math.min(rMin, y);
+                                rMax = Math.max(rMax, y);
+                                cMin = Math.min(cMin, x);
+                                cMax = Math.max(cMax, x);
+                            }
+                        }
                     }
-                }
-                int stamp = ++s.stamp;
-                int[] catStamp = s.catStamp;
-                int[] start = pl.start;
-                int[] lab = pl.labels;
-                long size = 0;
-                for (int y = yLo; y <= yHi; y++) {
-                    int a = g.ys.i0()[y] * sw;
-                    int b = g.ys.i1()[y] * sw;
-                    float fy = g.ys.f()[y];
-                    int pixRow = y * sw;
-                    for (int x = xLo; x <= xHi; x++) {
-                        float top = rows[a + x];
-                        float v = Upsampling.lerp(top, rows[b + x], fy);
-                        if (v > t) {
-                            size++;
-                            int px = pixRow + x;
-                            for (int e = start[px], end = start[px + 1]; e < end; e++) {
-                                int l = lab[e];
-                                inter[rowBase + l]++;
-                                int c = primary[l];
+                    if (rMax < 0) {
+                        continue; // the map's maximum is <= T: empty mask
+                    }
+                    // Only pixels reading a sample above T can exceed T: bilinear values stay within their corners.
+                    int yLo = g.yFirst[rMin];
+                    int yHi = g.yLast[rMax];
+                    int xLo = g.xFirst[cMin];
+                    int xHi = g.xLast[cMax];
+                    for (int r = y0[yLo]; r <= y1[yHi]; r++) {
+                        int mr = r * w;
+                        int or = r * sw;
+                        for (int x = xLo; x <= xHi; x++) {
+                            rows[or + x] = Upsampling.lerp(map[mr + x0[x]], map[mr + x1[x]], fx[x]);
+                        }
+                    }
+                    stamp++;
+                    int rowBase = u * numLabels;
+                    long size = 0;
+                    for (int y = yLo; y <= yHi; y++) {
+                        int a = y0[y] * sw;
+                        int b = y1[y] * sw;
+                        float fy = fys[y];
+                        int n = 0;
+                        for (int x = xLo; x <= xHi; x++) {
+                            if (Upsampling.lerp(rows[a + x], rows[b + x], fy) > t) {
+                                hits[n++] = x;
+                            }
+                        }
+                        if (n == 0) {
+                            continue;
+                        }
+                        size += n;
+                        // Labels come in regions: count runs of one label along the row, not pixel by pixel.
+                        int pixRow = y * sw;
+                        for (int k = 0; k < depth; k++) {
+                            int run = 0;
+                            int current = 0;
+                            for (int j = 0; j < n; j++) {
+                                int l = lab[(pixRow + hits[j]) * depth + k];
+                                if (l == current) {
+                                    run++;
+                                } else {
+                                    if (current != 0) {
+                                        inter[rowBase + current] += run;
+                                        int c = primary[current];
+                                        if (c >= 0) {
+                                            catStamp[c] = stamp;
+                                        }
+                                    }
+                                    current = l;
+                                    run = 1;
+                                }
+                            }
+                            if (current != 0) {
+                                inter[rowBase + current] += run;
+                                int c = primary[current];
                                 if (c >= 0) {
                                     catStamp[c] = stamp;
                                 }
                             }
                         }
                     }
-                }
-                if (size == 0) {
-                    continue;
-                }
-                for (int l : pl.imageLevel) {
-                    if (l != 0) {
-                        inter[rowBase + l] += size;
-                        int c = primary[l];
-                        if (c >= 0) {
-                            catStamp[c] = stamp;
+                    if (size == 0) {
+                        continue;
+                    }
+                    for (int l : pl.imageLevel) {
+                        if (l != 0) {
+                            inter[rowBase + l] += size;
+                            int c = primary[l];
+                            if (c >= 0) {
+                                catStamp[c] = stamp;
+                            }
                         }
                     }
-                }
-                int catBase = u * numCats;
-                for (int c = 0; c < numCats; c++) {
-                    if (catStamp[c] == stamp) {
-                        act[catBase + c] += size;
+                    int catBase = u * numCats;
+                    for (int c = 0; c < numCats; c++) {
+                        if (catStamp[c] == stamp) {
+                            act[catBase + c] += size;
+                        }
                     }
+                    maskPixels[u] += size;
                 }
-                mask += size;
             }
-            counts.maskPixels()[u] += mask;
-        }
-    }
-
-    private static final class Scratch {
-        final float[] map;
-        final float[] rows;
-        final int[] catStamp;
-        int stamp;
-
-        Scratch(int mapSize, int rowsSize, int numCats) {
-            map = new float[mapSize];
-            rows = new float[rowsSize];
-            catStamp = new int[numCats];
         }
     }
 
     // ---------------------------------------------------------------- threads
 
+    /** A contiguous range of units, {@code lo} inclusive to {@code hi} exclusive. */
+    @FunctionalInterface
+    private interface UnitRange {
+        void run(int lo, int hi);
+    }
+
     /** Runs {@code work} for every unit, each unit on exactly one thread, in blocks for locality. */
     private void forUnitRanges(int units, IntConsumer work) {
+        forUnitBlocks(units, (lo, hi) -> {
+            for (int u = lo; u < hi; u++) {
+                work.accept(u);
+            }
+        });
+    }
+
+    private void forUnitBlocks(int units, UnitRange work) {
         int blocks = Math.min(units, threads * 8);
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> futures = new ArrayList<>(threads);
@@ -567,9 +589,7 @@ public final class CpuBackend implements Backend {
                 for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
                     int lo = (int) ((long) units * b / blocks);
                     int hi = (int) ((long) units * (b + 1) / blocks);
-                    for (int u = lo; u < hi; u++) {
-                        work.accept(u);
-                    }
+                    work.run(lo, hi);
                 }
             }));
         }
