@@ -2,6 +2,7 @@
 // skipped) with the reason when there is no CUDA driver or device.
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
