@@ -1,0 +1,475 @@
+package org.jdissect.model;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import org.jdissect.JdissectException;
+
+/**
+ * An ONNX model read from a file: its image input, its candidate layers, and sessions that expose chosen
+ * layers as extra graph outputs. Sessions are built from an edited ModelProto handed to ONNX Runtime as bytes;
+ * external tensor data is read into the proto at load time (confined to the model's folder), except for
+ * models too large for one protobuf message, whose external files ONNX Runtime reads from that folder.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    /** Above this, external data stays in its files: a serialized protobuf message cannot exceed 2 GiB. */
+    static final long DEFAULT_INLINE_LIMIT = 1L << 30;
+
+    /** Session config key (ORT >= 1.17) telling ORT where external files live when the model comes as bytes. */
+    static final String EXTERNAL_FOLDER_KEY = "session.model_external_initializers_file_folder_path";
+
+    private static final Set<OnnxJavaType> FLOAT_TYPES =
+            Set.of(OnnxJavaType.FLOAT, OnnxJavaType.FLOAT16, OnnxJavaType.BFLOAT16);
+
+    private final Path file;
+    private final String fingerprint;
+    private final ModelProto model;
+    /** Folder ORT reads external data from, or null when all data is inside {@link #model}. */
+    private final Path externalFolder;
+    private final Map<List<Integer>, Probe> probes = new HashMap<>();
+
+    private OnnxModel(Path file, String fingerprint, ModelProto model, Path externalFolder) {
+        this.file = file;
+        this.fingerprint = fingerprint;
+        this.model = model;
+        this.externalFolder = externalFolder;
+    }
+
+    /** Reads and checks an ONNX file. Errors name the file and what is wrong with it. */
+    public static OnnxModel load(Path file) {
+        return load(file, DEFAULT_INLINE_LIMIT);
+    }
+
+    static OnnxModel load(Path file, long inlineLimit) {
+        if (!Files.exists(file)) {
+            throw new JdissectException("model file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new JdissectException("model file " + file + " is not a regular file (an .onnx file is needed)");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new JdissectException("cannot read model file " + file + ": " + e.getMessage(), e);
+        }
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new JdissectException(file + " is not an ONNX model (it does not parse as an ONNX ModelProto: "
+                    + e.getMessage() + ")");
+        }
+        // random bytes sometimes parse as a protobuf message of unknown fields; a model has a graph of nodes
+        if (!model.hasGraph() || model.getGraph().getNodeCount() == 0 || model.getIrVersion() <= 0) {
+            throw new JdissectException(file + " is not an ONNX model (no graph of nodes"
+                    + (model.getIrVersion() <= 0 ? ", no IR version" : "") + ")");
+        }
+        String fingerprint = sha256(bytes);
+        bytes = null;
+        long external = ExternalData.externalBytes(model, file);
+        Path externalFolder = null;
+        if (external > 0) {
+            if (external + model.getSerializedSize() <= inlineLimit) {
+                model = ExternalData.inline(model, file);
+            } else {
+                externalFolder = file.toAbsolutePath().normalize().getParent();
+            }
+        }
+        return new OnnxModel(file, fingerprint, model, externalFolder);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** sha256 (hex) of the model file's bytes. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** The ModelProto as loaded (external data inlined unless the model is too large for that). */
+    public ModelProto proto() {
+        return model;
+    }
+
+    /** The single input the caller feeds (graph inputs that are initializers do not count). */
+    public String inputName() {
+        List<String> feeds = GraphSurgery.feedInputs(model.getGraph());
+        if (feeds.isEmpty()) {
+            throw new JdissectException(file + ": the model has no input to feed an image into");
+        }
+        if (feeds.size() > 1) {
+            throw new JdissectException(file + ": the model has " + feeds.size() + " inputs (" + String.join(", ", feeds)
+                    + "); jdissect feeds one image input, so the model must have exactly one");
+        }
+        return feeds.get(0);
+    }
+
+    /** The declared input shape as text, e.g. [N, 3, 224, 224] ("?" for an unnamed free dimension). */
+    public String declaredInputShape() {
+        return describeShape(inputInfo());
+    }
+
+    /**
+     * Every candidate layer: each node output that depends on the image input and is a float tensor of shape
+     * N x C x H x W at this input size, found by one inference of a zero image with all those outputs exposed.
+     * Graph (topological) order.
+     */
+    public synchronized List<LayerInfo> layers(Preprocessing pre) {
+        return probe(pre).layers;
+    }
+
+    /**
+     * A session returning the requested layers from one inference per batch. Only the nodes those layers need
+     * are kept, so a classifier's head does not run when only its convolutional layers are requested.
+     */
+    public LayerRunner runner(List<String> layers, Preprocessing pre, int intraOpThreads) {
+        if (layers == null || layers.isEmpty()) {
+            throw JdissectException.usage(file + ": no layer requested; valid layers: " + layerNames(pre));
+        }
+        if (intraOpThreads < 0) {
+            throw JdissectException.usage("thread count must be 0 (ONNX Runtime's choice) or positive, got " + intraOpThreads);
+        }
+        Probe probe;
+        synchronized (this) {
+            probe = probe(pre);
+        }
+        Map<String, LayerInfo> byName = new LinkedHashMap<>();
+        for (LayerInfo l : probe.layers) {
+            byName.put(l.name(), l);
+        }
+        List<LayerInfo> chosen = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String name : layers) {
+            if (!seen.add(name)) {
+                throw JdissectException.usage(file + ": layer '" + name + "' is requested twice");
+            }
+            LayerInfo info = byName.get(name);
+            if (info == null) {
+                throw new JdissectException(whyNotALayer(name, probe, pre));
+            }
+            chosen.add(info);
+        }
+        ModelProto edited = GraphSurgery.withOutputs(model, layers);
+        OrtSession session = createSession(edited, intraOpThreads, pre, probe.batch);
+        return new Runner(session, inputName(), List.copyOf(chosen), pre, probe.batch);
+    }
+
+    private String whyNotALayer(String name, Probe probe, Preprocessing pre) {
+        String valid = "valid layers (N x C x H x W at " + pre.height() + "x" + pre.width() + "): " + layerNames(pre);
+        long[] shape = probe.shapes.get(name);
+        if (shape != null) {
+            return file + ": layer '" + name + "' (" + probe.ops.get(name) + ") has shape " + Arrays.toString(shape)
+                    + (shape.length != 4 ? ", not N x C x H x W"
+                        : !FLOAT_TYPES.contains(probe.types.get(name)) ? " of type " + probe.types.get(name) + ", not float"
+                        : ", not one C x H x W map per image")
+                    + "; " + valid;
+        }
+        if (name.equals(inputName())) {
+            return file + ": '" + name + "' is the model's input, not a layer; " + valid;
+        }
+        String op = GraphSurgery.producers(model.getGraph()).get(name);
+        if (op != null) {
+            return file + ": tensor '" + name + "' (" + op + ") does not depend on the image input"
+                    + (probe.nonTensors.contains(name) ? " or is not a tensor" : "") + "; " + valid;
+        }
+        return file + ": the model has no layer '" + name + "'; " + valid;
+    }
+
+    private String layerNames(Preprocessing pre) {
+        List<LayerInfo> all;
+        synchronized (this) {
+            all = probe(pre).layers;
+        }
+        return all.isEmpty() ? "(none: no 4-D float tensor depends on the input)"
+                : all.stream().map(LayerInfo::name).collect(Collectors.joining(", "));
+    }
+
+    /** What one dry run found: every exposed tensor's shape, and the 4-D float ones as layers. */
+    private record Probe(int batch, List<LayerInfo> layers, Map<String, long[]> shapes, Map<String, String> ops,
+                         Map<String, OnnxJavaType> types, Set<String> nonTensors) {
+    }
+
+    private Probe probe(Preprocessing pre) {
+        List<Integer> key = List.of(pre.height(), pre.width());
+        Probe cached = probes.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        int batch = checkInput(pre);
+        String input = inputName();
+        List<NodeProto> order = GraphSurgery.topologicalOrder(model.getGraph());
+        Map<String, String> ops = GraphSurgery.outputsDependingOn(order, input);
+        Map<String, long[]> shapes = new HashMap<>();
+        Map<String, OnnxJavaType> types = new HashMap<>();
+        Set<String> nonTensors = new HashSet<>();
+        List<LayerInfo> layers = new ArrayList<>();
+        if (!ops.isEmpty()) {
+            ModelProto exposed = GraphSurgery.withOutputs(model, ops.keySet());
+            float[] zeros = new float[batch * pre.valuesPerImage()];
+            try (OrtSession session = createSession(exposed, 1, pre, batch);
+                 OnnxTensor in = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(zeros),
+                         new long[] {batch, 3, pre.height(), pre.width()});
+                 OrtSession.Result result = session.run(Map.of(input, in))) {
+                for (Map.Entry<String, String> e : ops.entrySet()) {
+                    OnnxValue v = result.get(e.getKey()).orElse(null);
+                    if (!(v instanceof OnnxTensor t)) {
+                        nonTensors.add(e.getKey());
+                        continue;
+                    }
+                    long[] shape = t.getInfo().getShape();
+                    shapes.put(e.getKey(), shape);
+                    types.put(e.getKey(), t.getInfo().type);
+                    if (shape.length == 4 && shape[0] == batch && FLOAT_TYPES.contains(t.getInfo().type)
+                            && shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
+                        layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]),
+                                Math.toIntExact(shape[2]), Math.toIntExact(shape[3])));
+                    }
+                }
+            } catch (OrtException e) {
+                throw rejected(pre, batch, e);
+            }
+        }
+        Probe probe = new Probe(batch, List.copyOf(layers), shapes, ops, types, nonTensors);
+        probes.put(key, probe);
+        return probe;
+    }
+
+    private JdissectException rejected(Preprocessing pre, int batch, OrtException e) {
+        return new JdissectException(file + ": the model rejects input " + batch + "x3x" + pre.height() + "x" + pre.width()
+                + " (its input '" + inputName() + "' declares " + declaredInputShape() + "): " + e.getMessage(), e);
+    }
+
+    private ValueInfoProto inputInfo() {
+        String name = inputName();
+        for (ValueInfoProto v : model.getGraph().getInputList()) {
+            if (v.getName().equals(name)) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("input " + name + " vanished");
+    }
+
+    private static String describeShape(ValueInfoProto v) {
+        if (!v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+            return "(no declared shape)";
+        }
+        List<String> dims = new ArrayList<>();
+        for (TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
+            dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.hasDimParam() && !d.getDimParam().isEmpty()
+                    ? d.getDimParam() : "?");
+        }
+        return "[" + String.join(", ", dims) + "]";
+    }
+
+    /** Checks the declared input against the preprocessing; returns the batch size the model fixes (or 1). */
+    private int checkInput(Preprocessing pre) {
+        ValueInfoProto v = inputInfo();
+        TypeProto type = v.getType();
+        String declared = describeShape(v);
+        if (!type.hasTensorType()) {
+            throw new JdissectException(file + ": input '" + v.getName() + "' is not a tensor; jdissect needs a float image input N x 3 x H x W");
+        }
+        int elem = type.getTensorType().getElemType();
+        if (elem != TensorProto.DataType.FLOAT_VALUE) {
+            throw new JdissectException(file + ": input '" + v.getName() + "' has element type "
+                    + TensorProto.DataType.forNumber(elem) + "; jdissect feeds FLOAT images (N x 3 x H x W)");
+        }
+        if (!type.getTensorType().hasShape()) {
+            return 1;
+        }
+        List<TensorShapeProto.Dimension> dims = type.getTensorType().getShape().getDimList();
+        String tried = "3x" + pre.height() + "x" + pre.width();
+        if (dims.size() != 4) {
+            throw new JdissectException(file + ": input '" + v.getName() + "' declares shape " + declared
+                    + "; jdissect feeds images N x 3 x H x W (here N x " + tried + ")");
+        }
+        long[] want = {0, 3, pre.height(), pre.width()};
+        for (int i = 1; i < 4; i++) {
+            TensorShapeProto.Dimension d = dims.get(i);
+            if (d.hasDimValue() && d.getDimValue() > 0 && d.getDimValue() != want[i]) {
+                String hint = i == 1 ? "jdissect feeds 3-channel images"
+                        : "use size " + dimOr(dims.get(2), pre.height()) + "," + dimOr(dims.get(3), pre.width());
+                throw new JdissectException(file + ": input '" + v.getName() + "' declares shape " + declared
+                        + " but the preprocessing gives N x " + tried + "; " + hint);
+            }
+        }
+        TensorShapeProto.Dimension n = dims.get(0);
+        return n.hasDimValue() && n.getDimValue() > 0 ? Math.toIntExact(n.getDimValue()) : 1;
+    }
+
+    private static long dimOr(TensorShapeProto.Dimension d, long fallback) {
+        return d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : fallback;
+    }
+
+    private OrtSession createSession(ModelProto edited, int intraOpThreads, Preprocessing pre, int batch) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // BASIC keeps every exposed tensor (ORT does not fuse away a node whose output is a graph output)
+            // while still folding constants; EXTENDED and above fuse activations into convolutions.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            // ORT's own error lines would duplicate the message of the exception that carries them
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            if (externalFolder != null) {
+                options.addConfigEntry(EXTERNAL_FOLDER_KEY, externalFolder.toString());
+            }
+            return env.createSession(edited.toByteArray(), options);
+        } catch (OrtException e) {
+            throw rejected(pre, batch, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        probes.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + file + ", sha256 " + fingerprint + "]";
+    }
+
+    /** One ORT session; splits or pads batches to the model's fixed batch size when it has one. */
+    private final class Runner implements LayerRunner {
+        private final OrtSession session;
+        private final String input;
+        private final List<LayerInfo> layers;
+        private final Preprocessing pre;
+        /** Images per inference: the model's fixed batch size, or 0 when the batch dimension is free. */
+        private final int fixedBatch;
+        private boolean closed;
+
+        Runner(OrtSession session, String input, List<LayerInfo> layers, Preprocessing pre, int batch) {
+            this.session = session;
+            this.input = input;
+            this.layers = layers;
+            this.pre = pre;
+            this.fixedBatch = fixedBatchDeclared() ? batch : 0;
+        }
+
+        private boolean fixedBatchDeclared() {
+            ValueInfoProto v = inputInfo();
+            if (!v.getType().getTensorType().hasShape()) {
+                return false;
+            }
+            TensorShapeProto.Dimension n = v.getType().getTensorType().getShape().getDim(0);
+            return n.hasDimValue() && n.getDimValue() > 0;
+        }
+
+        @Override
+        public List<LayerInfo> layers() {
+            return layers;
+        }
+
+        @Override
+        public List<float[]> run(float[] batch, int n) {
+            if (closed) {
+                throw new IllegalStateException("runner is closed");
+            }
+            int per = pre.valuesPerImage();
+            if (n <= 0 || (long) n * per > batch.length) {
+                throw new IllegalArgumentException("batch of " + batch.length + " floats cannot hold " + n
+                        + " images of " + per + " values");
+            }
+            List<float[]> out = new ArrayList<>(layers.size());
+            for (LayerInfo l : layers) {
+                out.add(new float[n * l.valuesPerImage()]);
+            }
+            int step = fixedBatch > 0 ? fixedBatch : n;
+            float[] padded = fixedBatch > 0 && n % fixedBatch != 0 ? new float[fixedBatch * per] : null;
+            for (int start = 0; start < n; start += step) {
+                int count = Math.min(step, n - start);
+                FloatBuffer data;
+                int fed = count;
+                if (count < step) {
+                    Arrays.fill(padded, 0f);
+                    System.arraycopy(batch, start * per, padded, 0, count * per);
+                    data = FloatBuffer.wrap(padded);
+                    fed = step;
+                } else {
+                    data = FloatBuffer.wrap(batch, start * per, count * per).slice();
+                }
+                runOnce(data, fed, start, count, out);
+            }
+            return out;
+        }
+
+        private void runOnce(FloatBuffer data, int fed, int start, int count, List<float[]> out) {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OnnxTensor in = OnnxTensor.createTensor(env, data, new long[] {fed, 3, pre.height(), pre.width()});
+                 OrtSession.Result result = session.run(Map.of(input, in))) {
+                for (int i = 0; i < layers.size(); i++) {
+                    LayerInfo l = layers.get(i);
+                    OnnxTensor t = (OnnxTensor) result.get(l.name()).orElseThrow();
+                    long[] shape = t.getInfo().getShape();
+                    if (shape.length != 4 || shape[0] != fed || shape[1] != l.channels() || shape[2] != l.height()
+                            || shape[3] != l.width()) {
+                        throw new JdissectException(file + ": layer '" + l.name() + "' came out with shape "
+                                + Arrays.toString(shape) + " for a batch of " + fed + ", expected [" + fed + ", "
+                                + l.channels() + ", " + l.height() + ", " + l.width() + "]");
+                    }
+                    FloatBuffer values = t.getFloatBuffer();
+                    int per = l.valuesPerImage();
+                    values.get(out.get(i), start * per, count * per);
+                }
+            } catch (OrtException e) {
+                throw new JdissectException(file + ": inference failed on a batch of " + fed + "x3x" + pre.height()
+                        + "x" + pre.width() + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException("closing an ONNX Runtime session failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package org.jdissect.model;
+
+import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jdissect.JdissectException;
+
+/**
+ * How an image becomes the model's input: resized to {@code height x width}, then each value
+ * {@code x} (0..255) becomes {@code ((x / scale) - mean[c]) / std[c]}, written CHW in {@code channels} order.
+ * {@code mean} and {@code std} are indexed by the output channel, i.e. listed in {@code channels} order
+ * (for a BGR model, mean[0] is the blue mean).
+ */
+public record Preprocessing(int height, int width, ChannelOrder channels, float scale, float[] mean, float[] std) {
+
+    public enum ChannelOrder { RGB, BGR }
+
+    /** torchvision's ImageNet normalisation at 224 x 224. */
+    public static final Preprocessing IMAGENET = new Preprocessing(224, 224, ChannelOrder.RGB, 255f,
+            new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+
+    public Preprocessing {
+        if (height <= 0 || width <= 0) {
+            throw JdissectException.usage("preprocessing size must be positive, got " + height + "x" + width);
+        }
+        if (channels == null) {
+            throw JdissectException.usage("preprocessing channel order missing; valid: RGB, BGR");
+        }
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw JdissectException.usage("preprocessing scale must be a positive number, got " + scale);
+        }
+        if (mean == null || mean.length != 3 || std == null || std.length != 3) {
+            throw JdissectException.usage("preprocessing mean and std need 3 values each (one per channel), got "
+                    + Arrays.toString(mean) + " and " + Arrays.toString(std));
+        }
+        for (int c = 0; c < 3; c++) {
+            if (!Float.isFinite(mean[c])) {
+                throw JdissectException.usage("preprocessing mean must be finite, got " + Arrays.toString(mean));
+            }
+            if (!(std[c] > 0) || !Float.isFinite(std[c])) {
+                throw JdissectException.usage("preprocessing std values must be positive, got " + Arrays.toString(std));
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    public int valuesPerImage() {
+        return 3 * height * width;
+    }
+
+    /**
+     * Resizes {@code img} to height x width and writes {@link #valuesPerImage()} normalised CHW floats into
+     * {@code dst} from {@code offset}. Resizing is PIL's bilinear filter: a triangle kernel on half-pixel
+     * centres which, when shrinking, is widened by the shrink factor so every source pixel contributes
+     * (antialiasing); when enlarging it is plain bilinear interpolation with edge clamping.
+     */
+    public void apply(BufferedImage img, float[] dst, int offset) {
+        if (offset < 0 || dst.length - offset < valuesPerImage()) {
+            throw new IllegalArgumentException("destination too small: " + dst.length + " floats from offset " + offset
+                    + ", need " + valuesPerImage());
+        }
+        int inW = img.getWidth();
+        int inH = img.getHeight();
+        float[] rgb = readRgb(img); // planar R, G, B, each inH * inW, values 0..255
+        int plane = height * width;
+        float[][] resized = new float[3][];
+        if (inW == width && inH == height) {
+            for (int c = 0; c < 3; c++) {
+                resized[c] = Arrays.copyOfRange(rgb, c * plane, (c + 1) * plane);
+            }
+        } else {
+            ResampleWeights wx = ResampleWeights.of(inW, width);
+            ResampleWeights wy = ResampleWeights.of(inH, height);
+            float[] rows = new float[inH * width];
+            for (int c = 0; c < 3; c++) {
+                int base = c * inW * inH;
+                for (int y = 0; y < inH; y++) {
+                    int src = base + y * inW;
+                    int out = y * width;
+                    for (int x = 0; x < width; x++) {
+                        int first = wx.first[x];
+                        int count = wx.count[x];
+                        int k = wx.offset[x];
+                        double sum = 0;
+                        for (int j = 0; j < count; j++) {
+                            sum += wx.weight[k + j] * rgb[src + first + j];
+                        }
+                        rows[out + x] = (float) sum;
+                    }
+                }
+                float[] result = new float[plane];
+                for (int y = 0; y < height; y++) {
+                    int first = wy.first[y];
+                    int count = wy.count[y];
+                    int k = wy.offset[y];
+                    int out = y * width;
+                    for (int x = 0; x < width; x++) {
+                        double sum = 0;
+                        for (int j = 0; j < count; j++) {
+                            sum += wy.weight[k + j] * rows[(first + j) * width + x];
+                        }
+                        result[out + x] = (float) sum;
+                    }
+                }
+                resized[c] = result;
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            float[] source = resized[channels == ChannelOrder.RGB ? c : 2 - c];
+            float m = mean[c];
+            float s = std[c];
+            int out = offset + c * plane;
+            for (int i = 0; i < plane; i++) {
+                dst[out + i] = (source[i] / scale - m) / s;
+            }
+        }
+    }
+
+    /** Planar R, G, B values in 0..255 read straight from the raster (one bulk read, not per pixel). */
+    private static float[] readRgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = w * h;
+        ColorModel cm = img.getColorModel();
+        boolean direct = (cm instanceof ComponentColorModel || cm instanceof DirectColorModel)
+                && (cm.getColorSpace().isCS_sRGB() && cm.getNumColorComponents() == 3
+                    || cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1);
+        BufferedImage source = img;
+        if (!direct) {
+            // palette, CMYK and other colour spaces: one conversion to sRGB, then the fast path
+            source = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = source.createGraphics();
+            g.drawImage(img, 0, 0, null);
+            g.dispose();
+            cm = source.getColorModel();
+        }
+        Raster raster = source.getRaster();
+        int bands = raster.getNumBands();
+        int colors = cm.getNumColorComponents();
+        float[] out = new float[3 * n];
+        float[] factor = new float[colors];
+        for (int c = 0; c < colors; c++) {
+            int bits = cm.getComponentSize(c);
+            factor[c] = bits == 8 ? 1f : (float) (255.0 / ((1L << bits) - 1));
+        }
+        int rowsPerChunk = Math.max(1, (1 << 20) / Math.max(1, w * bands));
+        int[] pixels = null;
+        for (int y0 = 0; y0 < h; y0 += rowsPerChunk) {
+            int rows = Math.min(rowsPerChunk, h - y0);
+            pixels = raster.getPixels(raster.getMinX(), raster.getMinY() + y0, w, rows, pixels);
+            int base = y0 * w;
+            int count = rows * w;
+            if (colors == 3) {
+                for (int i = 0; i < count; i++) {
+                    int p = i * bands;
+                    out[base + i] = pixels[p] * factor[0];
+                    out[n + base + i] = pixels[p + 1] * factor[1];
+                    out[2 * n + base + i] = pixels[p + 2] * factor[2];
+                }
+            } else {
+                for (int i = 0; i < count; i++) {
+                    float v = pixels[i * bands] * factor[0];
+                    out[base + i] = v;
+                    out[n + base + i] = v;
+                    out[2 * n + base + i] = v;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every field, for reports. */
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("height", height);
+        d.put("width", width);
+        d.put("channels", channels.name());
+        d.put("scale", scale);
+        d.put("mean", toList(mean));
+        d.put("std", toList(std));
+        d.put("resize", "bilinear, half-pixel centres, antialiased when shrinking (PIL)");
+        return d;
+    }
+
+    private static List<Float> toList(float[] values) {
+        List<Float> list = new ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
+        }
+        return List.copyOf(list);
+    }
+
+    /**
+     * Parses command-line style options: size "H" or "H,W"; channels "RGB" or "BGR"; mean and std "a,b,c"
+     * (a single value is used for all three channels).
+     */
+    public static Preprocessing parse(String size, String channels, float scale, String mean, String std) {
+        if (size == null || size.isBlank()) {
+            throw JdissectException.usage("size missing: expected H or H,W (positive integers), e.g. 224 or 224,224");
+        }
+        String[] parts = size.split(",", -1);
+        if (parts.length > 2) {
+            throw JdissectException.usage("size '" + size + "' is not valid: expected H or H,W (positive integers)");
+        }
+        int h = parsePositiveInt(parts[0], size);
+        int w = parts.length == 2 ? parsePositiveInt(parts[1], size) : h;
+        ChannelOrder order;
+        try {
+            order = ChannelOrder.valueOf(channels == null ? "" : channels.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw JdissectException.usage("channel order '" + channels + "' is not valid; valid: RGB, BGR");
+        }
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw JdissectException.usage("scale " + scale + " is not valid: expected a positive number (255 maps 0..255 to 0..1, 1 keeps 0..255)");
+        }
+        float[] m = parseTriple("mean", mean);
+        float[] s = parseTriple("std", std);
+        for (float v : s) {
+            if (!(v > 0)) {
+                throw JdissectException.usage("std '" + std + "' is not valid: every value must be positive");
+            }
+        }
+        return new Preprocessing(h, w, order, scale, m, s);
+    }
+
+    private static int parsePositiveInt(String text, String whole) {
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v > 0 && v <= 65536) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw JdissectException.usage("size '" + whole + "' is not valid: expected H or H,W (positive integers up to 65536)");
+    }
+
+    private static float[] parseTriple(String what, String text) {
+        if (text == null || text.isBlank()) {
+            throw JdissectException.usage(what + " missing: expected three comma-separated numbers, e.g. 0.485,0.456,0.406");
+        }
+        String[] parts = text.split(",", -1);
+        if (parts.length != 1 && parts.length != 3) {
+            throw JdissectException.usage(what + " '" + text + "' is not valid: expected three comma-separated numbers (one per channel)");
+        }
+        float[] values = new float[3];
+        for (int i = 0; i < 3; i++) {
+            String p = parts[parts.length == 1 ? 0 : i].trim();
+            try {
+                values[i] = Float.parseFloat(p);
+            } catch (NumberFormatException e) {
+                throw JdissectException.usage(what + " '" + text + "' is not valid: '" + p + "' is not a number");
+            }
+            if (!Float.isFinite(values[i])) {
+                throw JdissectException.usage(what + " '" + text + "' is not valid: values must be finite");
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing p && p.height == height && p.width == width && p.channels == channels
+                && Float.compare(p.scale, scale) == 0 && Arrays.equals(p.mean, mean) && Arrays.equals(p.std, std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * (31 * (31 * height + width) + channels.hashCode()) + Float.hashCode(scale))
+                + Arrays.hashCode(mean)) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Preprocessing[" + height + "x" + width + ", " + channels + ", scale " + scale + ", mean "
+                + Arrays.toString(mean) + ", std " + Arrays.toString(std) + "]";
+    }
+
+    /**
+     * Per-output-pixel source ranges and normalised weights along one axis, computed as PIL does for its
+     * bilinear filter: support 1 scaled by the shrink factor, centre at (i + 0.5) * in / out.
+     */
+    static final class ResampleWeights {
+        final int[] first;
+        final int[] count;
+        final int[] offset;
+        final double[] weight;
+
+        private ResampleWeights(int[] first, int[] count, int[] offset, double[] weight) {
+            this.first = first;
+            this.count = count;
+            this.offset = offset;
+            this.weight = weight;
+        }
+
+        static ResampleWeights of(int in, int out) {
+            double scale = (double) in / out;
+            double filterScale = Math.max(1.0, scale);
+            double support = filterScale;
+            int[] first = new int[out];
+            int[] count = new int[out];
+            int[] offset = new int[out];
+            double[] weights = new double[out * ((int) Math.ceil(support) * 2 + 1)];
+            int k = 0;
+            for (int i = 0; i < out; i++) {
+                double center = (i + 0.5) * scale;
+                int lo = Math.max(0, (int) (center - support + 0.5));
+                int hi = Math.min(in, (int) (center + support + 0.5));
+                double total = 0;
+                int start = k;
+                for (int x = lo; x < hi; x++) {
+                    double d = Math.abs((x - center + 0.5) / filterScale);
+                    double w = d < 1 ? 1 - d : 0;
+                    weights[k++] = w;
+                    total += w;
+                }
+                if (total > 0) {
+                    for (int j = start; j < k; j++) {
+                        weights[j] /= total;
+                    }
+                }
+                first[i] = lo;
+                count[i] = hi - lo;
+                offset[i] = start;
+            }
+            return new ResampleWeights(first, count, offset, Arrays.copyOf(weights, k));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+/*
+ * jdissect native API: a small C interface over the CUDA kernels of jdissect, called from Java through JavaCPP.
+ *
+ * Rules that hold for every function:
+ *  - It returns a jd_status; JD_OK (0) means success.
+ *  - It takes an error-message buffer (err, err_len) as its last two parameters. On failure a NUL-terminated,
+ *    human-readable message is written there (truncated to err_len); on success err is set to "". Either may be
+ *    NULL / 0, in which case no message is written.
+ *  - No C++ exception ever leaves the library.
+ *  - On a machine without a CUDA driver (libcuda.so.1) every call except the pure host helpers returns
+ *    JD_ERR_NO_DRIVER; the CUDA runtime is linked statically, so the driver is the only run-time dependency.
+ *  - Device pointers are plain pointers to memory from jd_malloc on the calling thread's current device.
+ *  - A jd_stream of NULL means the default (legacy) stream.
+ */
+#ifndef JDISSECT_CUDA_H
+#define JDISSECT_CUDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define JD_API __declspec(dllexport)
+#else
+#define JD_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum jd_status {
+    JD_OK = 0,
+    JD_ERR_INVALID_ARGUMENT = 1, /* a null pointer, a negative or inconsistent size, a host pointer for a device one */
+    JD_ERR_NO_DRIVER = 2,        /* libcuda.so.1 missing, or a driver too old for this runtime */
+    JD_ERR_NO_DEVICE = 3,        /* a driver but no usable CUDA device (or the device index is out of range) */
+    JD_ERR_OUT_OF_MEMORY = 4,    /* the request exceeds the device's free memory */
+    JD_ERR_CUDA = 5,             /* any other CUDA runtime error; the message carries cudaGetErrorString's text */
+    JD_ERR_INTERNAL = 6          /* a bug in this library (an unexpected C++ exception was caught) */
+} jd_status;
+
+/* Opaque stream handle (a cudaStream_t). */
+typedef struct jd_stream_opaque* jd_stream;
+
+/* Copy directions for jd_memcpy. */
+typedef enum jd_copy_kind {
+    JD_HOST_TO_DEVICE = 1,
+    JD_DEVICE_TO_HOST = 2,
+    JD_DEVICE_TO_DEVICE = 3
+} jd_copy_kind;
+
+/* A short constant name of a status ("JD_OK", "JD_ERR_OUT_OF_MEMORY", ...); never NULL. */
+JD_API const char* jd_status_name(int status);
+
+/* Versions: of this library's API, and of the CUDA runtime it was built with (e.g. 13000). Pure host call. */
+JD_API jd_status jd_version(int* api_version, int* cuda_runtime_version, char* err, size_t err_len);
+
+/* Number of CUDA devices. Without a driver: JD_ERR_NO_DRIVER; with a driver but no device: JD_ERR_NO_DEVICE. */
+JD_API jd_status jd_device_count(int* count, char* err, size_t err_len);
+
+/*
+ * Properties of device dev: its name (NUL-terminated, truncated to name_len), free and total memory in bytes,
+ * compute capability and number of multiprocessors. Every output pointer may be NULL.
+ */
+JD_API jd_status jd_device_info(int dev, char* name, size_t name_len, size_t* free_mem, size_t* total_mem,
+                                int* cc_major, int* cc_minor, int* multiprocessors, char* err, size_t err_len);
+
+/* Makes dev the calling host thread's current device (allocations, streams and launches use it). */
+JD_API jd_status jd_set_device(int dev, char* err, size_t err_len);
+
+/*
+ * Device memory. jd_malloc checks the request against the device's free memory first and answers
+ * JD_ERR_OUT_OF_MEMORY with the sizes in the message rather than failing later. bytes == 0 gives *ptr = NULL.
+ * jd_free(NULL) is a no-op.
+ */
+JD_API jd_status jd_malloc(void** ptr, size_t bytes, char* err, size_t err_len);
+JD_API jd_status jd_free(void* ptr, char* err, size_t err_len);
+
+/*
+ * Copies bytes between host and device memory (host memory may be pageable) in stream order; the call returns
+ * when the copy is complete, so host buffers may be reused at once.
+ */
+JD_API jd_status jd_memcpy(void* dst, const void* src, size_t bytes, int kind, jd_stream stream,
+                           char* err, size_t err_len);
+
+/* Sets bytes of device memory to the byte value (e.g. 0 to clear counters), enqueued on stream (asynchronous). */
+JD_API jd_status jd_memset(void* ptr, int value, size_t bytes, jd_stream stream, char* err, size_t err_len);
+
+/* Streams (non-blocking with respect to the default stream). */
+JD_API jd_status jd_stream_create(jd_stream* stream, char* err, size_t err_len);
+JD_API jd_status jd_stream_destroy(jd_stream stream, char* err, size_t err_len);
+/* Waits for all work on stream; reports errors of kernels that ran on it. */
+JD_API jd_status jd_stream_synchronize(jd_stream stream, char* err, size_t err_len);
+
+/*
+ * Bilinear source tables (pure host, no CUDA needed), the contract shared bit for bit with the Java CPU backend:
+ * for each output index i in [0, out):
+ *   s = (i + 0.5f) * ((float) in / (float) out) - 0.5f   (fp32, each operation rounded, no contraction)
+ *   if (s < 0) s = 0;  i0 = (int) s;  f = s - i0;  i1 = min(i0 + 1, in - 1)
+ * i0, i1 and f each have room for out elements.
+ */
+JD_API jd_status jd_bilinear_tables(int in, int out, int32_t* i0, int32_t* i1, float* f, char* err, size_t err_len);
+
+/*
+ * Pass-2 tally, per-pixel mask (all pointers are device pointers; the call is asynchronous on stream).
+ *
+ *  acts         [images][units][in_h][in_w] IEEE fp16 bit patterns
+ *  thresholds   [units] float
+ *  y0, y1, fy   [out_h] tables of jd_bilinear_tables(in_h, out_h, ...)
+ *  x0, x1, fx   [out_w] tables of jd_bilinear_tables(in_w, out_w, ...)
+ *  labels       [images][layers][out_h * out_w] int32 label numbers; 0 is unlabelled and never counted; numbers
+ *               outside [1, num_labels) are ignored. May be NULL when layers == 0.
+ *
+ * For each image n and unit u the map is upsampled with
+ *   top    = fmaf(fx, v[y0][x1] - v[y0][x0], v[y0][x0])
+ *   bottom = fmaf(fx, v[y1][x1] - v[y1][x0], v[y1][x0])
+ *   value  = fmaf(fy, bottom - top, top)
+ * (each subtraction a separately rounded fp32 operation, each fmaf fused) and the pixel is in the mask when
+ * value > thresholds[u]. A unit whose map maximum is <= its threshold has an empty mask. Results are ADDED to
+ * the outputs (clear them with jd_memset first):
+ *  mask_counts     [images][units]: |mask| of (n, u)
+ *  intersections   element (n * intersection_image_stride + u * num_labels + l) += |mask(n,u) and pixels carrying
+ *                  l| summed over the label layers. With intersection_image_stride == 0 the counts of all images
+ *                  are summed into [units][num_labels]; with units * num_labels they are kept per image in
+ *                  [images][units][num_labels]. May be NULL when layers == 0.
+ */
+JD_API jd_status jd_tally_mask(const uint16_t* acts, int images, int units, int in_h, int in_w,
+                               const float* thresholds,
+                               const int32_t* y0, const int32_t* y1, const float* fy,
+                               const int32_t* x0, const int32_t* x1, const float* fx,
+                               int out_h, int out_w,
+                               const int32_t* labels, int layers, int num_labels,
+                               unsigned long long* mask_counts,
+                               unsigned long long* intersections, int64_t intersection_image_stride,
+                               jd_stream stream, char* err, size_t err_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JDISSECT_CUDA_H */
