@@ -183,7 +183,7 @@ public final class BrodenWriter implements Closeable {
         if (problem != null || stem.contains(",") || stem.contains(";") || stem.contains("\"")) {
             throw new IllegalArgumentException("bad image stem '" + stem + "'" + (problem == null ? "" : ": " + problem));
         }
-        if (!stems.add(stem)) {
+        if (stems.contains(stem)) {
             throw new IllegalArgumentException("image stem '" + stem + "' added twice");
         }
         if (sh <= 0 || sw <= 0) {
@@ -219,6 +219,7 @@ public final class BrodenWriter implements Closeable {
             }
         }
 
+        stems.add(stem);
         String imageName = stem + "." + format.extension();
         writeImage(image, temp.resolve("images").resolve(imageName));
         List<String> row = new ArrayList<>(List.of(imageName, split, Integer.toString(image.getHeight()),
