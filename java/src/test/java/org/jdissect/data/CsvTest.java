@@ -1,0 +1,67 @@
+package org.jdissect.data;
+
+import org.jdissect.JdissectException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CsvTest {
+    private static final Path FILE = Path.of("/data/label.csv");
+
+    private static List<Csv.Row> parse(String text) {
+        return Csv.parse(text.getBytes(StandardCharsets.UTF_8), FILE);
+    }
+
+    @Test
+    void splitsPlainFieldsAndKeepsEmptyOnes() {
+        List<Csv.Row> rows = parse("a,b,c\ndtd/g.jpg,train,,,314;194\n");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).fields()).containsExactly("dtd/g.jpg", "train", "", "", "314;194");
+        assertThat(rows.get(1).line()).isEqualTo(2);
+    }
+
+    @Test
+    void trailingCommaMeansATrailingEmptyField() {
+        assertThat(parse("1,black,color(289),289,79.8,\n").get(0).fields())
+                .containsExactly("1", "black", "color(289)", "289", "79.8", "");
+    }
+
+    @Test
+    void quotedFieldsHoldCommasQuotesAndNewlines() {
+        List<Csv.Row> rows = parse("h\n12,\"table, dining\",\"say \"\"hi\"\"\",\"two\nlines\"\n13,x\n");
+        assertThat(rows.get(1).fields()).containsExactly("12", "table, dining", "say \"hi\"", "two\nlines");
+        assertThat(rows.get(1).line()).isEqualTo(2);
+        // the quoted newline moves the next row down one line
+        assertThat(rows.get(2).line()).isEqualTo(4);
+        assertThat(rows.get(2).fields()).containsExactly("13", "x");
+    }
+
+    @Test
+    void crlfBomBlankLinesAndMissingFinalNewline() {
+        List<Csv.Row> rows = parse("\uFEFFname,first\r\n\r\ncolor,1\r\nobject,12");
+        assertThat(rows).extracting(Csv.Row::line).containsExactly(1, 3, 4);
+        assertThat(rows.get(0).fields()).containsExactly("name", "first");
+        assertThat(rows.get(2).fields()).containsExactly("object", "12");
+    }
+
+    @Test
+    void unclosedQuoteNamesFileAndLine() {
+        assertThatThrownBy(() -> parse("h\nok,1\n2,\"never closed,3\n4,5\n"))
+                .isInstanceOf(JdissectException.class)
+                .hasMessageContaining("/data/label.csv line 3")
+                .hasMessageContaining("never closed");
+    }
+
+    @Test
+    void formatQuotesOnlyWhatNeedsQuotingAndRoundTrips() {
+        List<String> fields = List.of("12", "table, dining", "say \"hi\"", "", "a;b");
+        String line = Csv.format(fields);
+        assertThat(line).isEqualTo("12,\"table, dining\",\"say \"\"hi\"\"\",,a;b\n");
+        assertThat(parse(line).get(0).fields()).isEqualTo(fields);
+    }
+}
