@@ -428,9 +428,19 @@ public final class BrodenDataset {
     }
 
     private static int parseInt(String s, String where, String what) {
+        String t = s.trim();
         try {
-            return Integer.parseInt(s.trim());
+            return Integer.parseInt(t);
         } catch (NumberFormatException e) {
+            // "289.0" is an integer that went through a float somewhere (pandas does that); accept it
+            try {
+                double d = Double.parseDouble(t);
+                if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
+                    return (int) d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
             throw new JdissectException(where + ": " + what + " '" + s + "' is not an integer");
         }
     }

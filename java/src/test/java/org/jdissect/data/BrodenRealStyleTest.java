@@ -47,6 +47,18 @@ class BrodenRealStyleTest {
     }
 
     @Test
+    void integersWrittenAsFloatsAreAccepted() throws Exception {
+        Path copy = dir.resolve("floats-copy"); // inside the temporary folder, so it is cleaned up
+        RealStyleBroden.write(copy);
+        java.nio.file.Files.writeString(copy.resolve("label.csv"),
+                RealStyleBroden.LABEL_CSV.replace("1,black,color(289),289,", "1.0,black,color(289.0),289.0,"));
+        Label black = BrodenDataset.open(copy, null, false).labels().get(0);
+        assertThat(black.number()).isEqualTo(1);
+        assertThat(black.frequency()).isEqualTo(289);
+        assertThat(black.categoryCounts()).containsExactly(Map.entry("color", 289));
+    }
+
+    @Test
     void primaryCategoriesComeFromCodeFileCoverage() {
         int[] p = data.primaryCategory();
         assertThat(p[1]).isEqualTo(0);
