@@ -1,17 +1,55 @@
 package org.jdissect.cli;
 
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import org.jdissect.JdissectException;
+
 @Command(name = "jdissect", mixinStandardHelpOptions = true, version = "jdissect 0.1.0",
-        description = "Network dissection of any ONNX model: which concept each unit detects.")
+        description = {"Network dissection of any ONNX model: which concept each unit detects.", ""},
+        subcommands = {LayersCommand.class, DissectCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage. 'jdissect help COMMAND' shows a command's options."})
 public final class JdissectCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     static int execute(String... args) {
-        return new CommandLine(new JdissectCommand()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new JdissectCommand());
+        cl.setExecutionExceptionHandler(JdissectCommand::handle);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("jdissect: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
+        return cl;
+    }
+
+    /** A user error prints its message alone; anything else is a bug and keeps its stack trace. */
+    private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (ex instanceof JdissectException je) {
+            err.println("jdissect: " + je.getMessage());
+            return je.exitCode();
+        }
+        if (ex instanceof UncheckedIOException io) {
+            err.println("jdissect: " + io.getMessage());
+            return 1;
+        }
+        err.println("jdissect: internal error, please report it with the command line that caused it:");
+        ex.printStackTrace(err);
+        return 1;
     }
 
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(System.out);
     }
 }

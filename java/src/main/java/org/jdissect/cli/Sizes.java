@@ -1,0 +1,40 @@
+package org.jdissect.cli;
+
+import java.util.Locale;
+
+import org.jdissect.JdissectException;
+
+/** Byte sizes as people write them: 4096, 512k, 64m, 2g. */
+final class Sizes {
+    private Sizes() {
+    }
+
+    static long parse(String text, String option) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (s.endsWith("b")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'k' -> unit = 1L << 10;
+                case 'm' -> unit = 1L << 20;
+                case 'g' -> unit = 1L << 30;
+                case 't' -> unit = 1L << 40;
+                default -> unit = 1;
+            }
+            if (unit > 1) {
+                s = s.substring(0, s.length() - 1);
+            }
+        }
+        try {
+            double v = Double.parseDouble(s);
+            if (v < 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+                throw new NumberFormatException();
+            }
+            return (long) (v * unit);
+        } catch (NumberFormatException e) {
+            throw JdissectException.usage(option + ": '" + text + "' is not a size; write e.g. 512m or 2g");
+        }
+    }
+}

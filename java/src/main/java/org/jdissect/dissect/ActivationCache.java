@@ -1,0 +1,280 @@
+package org.jdissect.dissect;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.jdissect.JdissectException;
+import org.jdissect.model.LayerInfo;
+import org.jdissect.report.AtomicFiles;
+import org.jdissect.stats.ActivationSource;
+import org.jdissect.stats.ArrayActivations;
+import org.jdissect.stats.Fp16;
+
+/**
+ * The activations of every requested layer over the dataset, in half precision, in one file per layer under
+ * {@code OUT/cache/}, so that pass 2 needs no second inference and an interrupted run resumes where it stopped.
+ *
+ * <p>A manifest records what the cache was computed from (model, dataset, preprocessing, layers, categories) and
+ * which dataset rows are in it, in order; it is rewritten (atomically) after the layer files are flushed, so the
+ * manifest never claims more than the files hold. A cache whose key differs from the run's is discarded.
+ */
+public final class ActivationCache implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String MANIFEST = "manifest.json";
+
+    private final Path dir;
+    private final Map<String, Object> key;
+    private final List<LayerInfo> layers;
+    private final List<String> files;
+    private final FileChannel[] channels;
+    private final List<Integer> rows;
+    private int consumed;
+    private boolean complete;
+    private long overflowed;
+
+    private ActivationCache(Path dir, Map<String, Object> key, List<LayerInfo> layers, List<Integer> rows,
+                            int consumed, boolean complete) throws IOException {
+        this.dir = dir;
+        this.consumed = consumed;
+        this.key = key;
+        this.layers = layers;
+        this.rows = new ArrayList<>(rows);
+        this.complete = complete;
+        this.files = new ArrayList<>();
+        this.channels = new FileChannel[layers.size()];
+        List<String> names = LayerNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
+        for (int i = 0; i < layers.size(); i++) {
+            String file = names.get(i) + ".f16";
+            files.add(file);
+            FileChannel ch = FileChannel.open(dir.resolve(file), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            long bytes = (long) rows.size() * layers.get(i).valuesPerImage() * 2;
+            if (ch.size() < bytes) {
+                ch.close();
+                throw new IOException(dir.resolve(file) + " holds " + ch.size() + " bytes, the manifest needs " + bytes);
+            }
+            ch.truncate(bytes); // drop whatever a killed run wrote after its last manifest
+            ch.position(bytes);
+            channels[i] = ch;
+        }
+    }
+
+    /**
+     * Opens the cache in {@code dir}: resumes it when its key equals {@code key}, otherwise starts it empty.
+     *
+     * @param fresh discard any existing cache
+     */
+    public static ActivationCache open(Path dir, Map<String, Object> key, List<LayerInfo> layers, boolean fresh) {
+        try {
+            Files.createDirectories(dir);
+            Path manifest = dir.resolve(MANIFEST);
+            if (!fresh && Files.exists(manifest)) {
+                try {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = JSON.readValue(manifest.toFile(), Map.class);
+                    Object savedKey = m.get("key");
+                    if (JSON.readTree(JSON.writeValueAsString(key)).equals(JSON.valueToTree(savedKey))) {
+                        @SuppressWarnings("unchecked")
+                        List<Integer> rows = (List<Integer>) m.get("rows");
+                        boolean complete = Boolean.TRUE.equals(m.get("complete"));
+                        int consumed = ((Number) m.get("consumed")).intValue();
+                        return new ActivationCache(dir, key, layers, rows, consumed, complete);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // an unreadable or inconsistent cache is rebuilt, never trusted
+                }
+            }
+            Files.deleteIfExists(manifest);
+            for (String name : LayerNames.fileSafe(layers.stream().map(LayerInfo::name).toList())) {
+                Files.deleteIfExists(dir.resolve(name + ".f16"));
+            }
+            ActivationCache cache = new ActivationCache(dir, key, layers, List.of(), 0, false);
+            cache.commit();
+            return cache;
+        } catch (IOException e) {
+            throw new JdissectException("cannot use the activation cache in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Dataset rows already cached, in cache order. */
+    public List<Integer> rows() {
+        return List.copyOf(rows);
+    }
+
+    /**
+     * How many candidate images the run has consumed: those cached plus those skipped as unreadable. Resuming
+     * starts at the candidate with this index.
+     */
+    public int consumed() {
+        return consumed;
+    }
+
+    public boolean complete() {
+        return complete;
+    }
+
+    public List<LayerInfo> layers() {
+        return layers;
+    }
+
+    /** Values that exceeded the half-precision range and were stored as infinities. */
+    public long overflowed() {
+        return overflowed;
+    }
+
+    /**
+     * Appends a batch: {@code outputs.get(l)} holds {@code datasetRows.length} images of layer {@code l}, and the
+     * run has now consumed {@code consumedAfter} candidates. The batch becomes part of the cache at the next
+     * {@link #commit()}.
+     */
+    public void append(int[] datasetRows, List<float[]> outputs, int consumedAfter) {
+        try {
+            for (int l = 0; l < layers.size(); l++) {
+                float[] v = outputs.get(l);
+                int expected = datasetRows.length * layers.get(l).valuesPerImage();
+                if (v.length != expected) {
+                    throw new IllegalArgumentException("layer " + layers.get(l).name() + ": " + v.length
+                            + " values for " + datasetRows.length + " images, expected " + expected);
+                }
+                ByteBuffer bb = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                for (float f : v) {
+                    short h = Fp16.fromFloat(f);
+                    if ((h & 0x7c00) == 0x7c00 && !Float.isInfinite(f) && !Float.isNaN(f)) {
+                        overflowed++;
+                    }
+                    bb.putShort(h);
+                }
+                bb.flip();
+                while (bb.hasRemaining()) {
+                    channels[l].write(bb);
+                }
+            }
+            for (int r : datasetRows) {
+                rows.add(r);
+            }
+            consumed = consumedAfter;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the activation cache in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes the layer files, then records what they hold. */
+    public void commit() {
+        try {
+            for (FileChannel ch : channels) {
+                ch.force(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot flush the activation cache in " + dir, e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", key);
+        m.put("complete", complete);
+        m.put("files", files);
+        m.put("consumed", consumed);
+        m.put("rows", rows);
+        try {
+            AtomicFiles.writeString(dir.resolve(MANIFEST), JSON.writeValueAsString(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void markComplete() {
+        complete = true;
+        commit();
+    }
+
+    /**
+     * The cached activations of layer {@code index}: held in memory when they fit {@code memoryBudget} bytes,
+     * otherwise read from the file chunk by chunk, so memory does not grow with the dataset.
+     */
+    public ActivationSource source(int index, long memoryBudget) {
+        LayerInfo info = layers.get(index);
+        int n = rows.size();
+        long bytes = (long) n * info.valuesPerImage() * 2;
+        if (bytes <= memoryBudget && bytes / 2 < Integer.MAX_VALUE - 16) {
+            short[] all = new short[(int) (bytes / 2)];
+            new FileSource(channels[index], n, info).read(0, n, all);
+            return new ArrayActivations(all, n, info.channels(), info.height(), info.width());
+        }
+        return new FileSource(channels[index], n, info);
+    }
+
+    @Override
+    public void close() {
+        for (FileChannel ch : channels) {
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException e) {
+                // closing a read-write channel after force() loses nothing
+            }
+        }
+    }
+
+    /** Positional reads from a layer file; safe for concurrent use. */
+    private record FileSource(FileChannel channel, int images, LayerInfo info) implements ActivationSource {
+        @Override
+        public int units() {
+            return info.channels();
+        }
+
+        @Override
+        public int height() {
+            return info.height();
+        }
+
+        @Override
+        public int width() {
+            return info.width();
+        }
+
+        @Override
+        public void read(int first, int count, short[] dst) {
+            int per = valuesPerImage();
+            long pos = (long) first * per * 2;
+            int total = count * per;
+            ByteBuffer bb = ByteBuffer.allocate(Math.min(total, 1 << 20) * 2).order(ByteOrder.LITTLE_ENDIAN);
+            int done = 0;
+            try {
+                while (done < total) {
+                    bb.clear();
+                    bb.limit(Math.min(total - done, bb.capacity() / 2) * 2);
+                    while (bb.hasRemaining()) {
+                        int r = channel.read(bb, pos + (long) done * 2 + bb.position());
+                        if (r < 0) {
+                            throw new IOException("unexpected end of the activation cache");
+                        }
+                    }
+                    bb.flip();
+                    int k = bb.remaining() / 2;
+                    bb.asShortBuffer().get(dst, done, k);
+                    done += k;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActivationCache" + Arrays.asList(dir, rows.size() + " images", complete ? "complete" : "partial");
+    }
+}

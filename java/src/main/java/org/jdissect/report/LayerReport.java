@@ -1,0 +1,160 @@
+package org.jdissect.report;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.jdissect.data.BrodenDataset;
+import org.jdissect.dissect.DissectionInfo;
+import org.jdissect.dissect.LayerResult;
+import org.jdissect.dissect.Scoring;
+import org.jdissect.dissect.Summary;
+import org.jdissect.stats.UnitStats;
+
+/**
+ * A layer's files: {@code tally.csv} (NetDissect-Lite's columns and order), {@code report.json} (everything,
+ * machine-readable), {@code thresholds.csv} and {@code topk.csv}.
+ */
+public final class LayerReport {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private LayerReport() {
+    }
+
+    public static void write(LayerResult result, DissectionInfo info) {
+        AtomicFiles.writeText(result.directory().resolve("tally.csv"), w -> writeTally(w, result, info));
+        AtomicFiles.writeText(result.directory().resolve("thresholds.csv"), w -> writeThresholds(w, result));
+        AtomicFiles.writeText(result.directory().resolve("topk.csv"), w -> writeTopk(w, result, info));
+        AtomicFiles.write(result.directory().resolve("report.json"),
+                out -> JSON.writeValue(out, reportJson(result, info)));
+    }
+
+    /** tally.csv exactly as NetDissect-Lite lays it out: units 1-based, rows by score, descending. */
+    static void writeTally(Writer w, LayerResult result, DissectionInfo info) throws IOException {
+        List<String> cats = info.categories();
+        BrodenDataset ds = info.dataset();
+        List<String> header = new ArrayList<>(List.of("unit", "category", "label", "score"));
+        for (String c : cats) {
+            header.addAll(List.of(c + "-label", c + "-truth", c + "-activation", c + "-intersect", c + "-iou"));
+        }
+        Csv.writeRow(w, header);
+        for (Scoring.UnitScore s : Scoring.ranked(result.scores())) {
+            List<String> row = new ArrayList<>();
+            row.add(Integer.toString(s.unit() + 1));
+            row.add(cats.get(s.category()));
+            row.add(ds.labelName(s.label()));
+            row.add(Csv.number(s.iou()));
+            for (Scoring.CategoryScore c : s.perCategory()) {
+                row.add(ds.labelName(c.label()));
+                row.add(Long.toString(c.truth()));
+                row.add(Long.toString(c.activation()));
+                row.add(Long.toString(c.intersect()));
+                row.add(Csv.number(c.iou()));
+            }
+            Csv.writeRow(w, row);
+        }
+    }
+
+    static void writeThresholds(Writer w, LayerResult result) throws IOException {
+        Csv.writeRow(w, List.of("unit", "threshold"));
+        float[] t = result.stats().thresholds();
+        for (int u = 0; u < t.length; u++) {
+            Csv.writeRow(w, List.of(Integer.toString(u + 1), Float.toString(t[u])));
+        }
+    }
+
+    static void writeTopk(Writer w, LayerResult result, DissectionInfo info) throws IOException {
+        Csv.writeRow(w, List.of("unit", "rank", "image", "index_line", "max_activation"));
+        UnitStats st = result.stats();
+        for (int u = 0; u < st.topImages().length; u++) {
+            for (int r = 0; r < st.topImages()[u].length; r++) {
+                int row = info.rows().get(st.topImages()[u][r]);
+                Csv.writeRow(w, List.of(Integer.toString(u + 1), Integer.toString(r + 1),
+                        info.dataset().row(row).image(), Integer.toString(info.dataset().row(row).line()),
+                        Float.toString(st.topValues()[u][r])));
+            }
+        }
+    }
+
+    static Map<String, Object> reportJson(LayerResult result, DissectionInfo info) {
+        BrodenDataset ds = info.dataset();
+        List<String> cats = info.categories();
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("tool", "jdissect");
+        root.put("format", 1);
+        Map<String, Object> layer = new LinkedHashMap<>();
+        layer.put("name", result.layer().name());
+        layer.put("op", result.layer().op());
+        layer.put("units", result.layer().channels());
+        layer.put("height", result.layer().height());
+        layer.put("width", result.layer().width());
+        root.put("layer", layer);
+        Summary summary = Summary.of(result.scores(), cats, info.iouThreshold());
+        Map<String, Object> sum = new LinkedHashMap<>();
+        sum.put("headline", summary.headline(info.iouThreshold()));
+        sum.put("units", summary.units());
+        sum.put("interpretable", summary.interpretable());
+        sum.put("unique_concepts", summary.uniqueConcepts());
+        sum.put("units_per_category", summary.unitsPerCategory());
+        root.put("summary", sum);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("model", info.model().toString());
+        settings.put("model_sha256", info.modelFingerprint());
+        settings.put("dataset", info.data().toString());
+        settings.put("dataset_fingerprint", info.dataFingerprint());
+        settings.put("categories", cats);
+        settings.put("images", info.rows().size());
+        settings.put("skipped_images", info.skippedImages());
+        settings.put("preprocessing", info.preprocessing().describe());
+        settings.put("quantile", info.quantile());
+        settings.put("threshold_method", "exact linear-interpolation percentile over fp16-cached activations");
+        settings.put("upsampling", "bilinear, half-pixel centres, fp32 fma");
+        settings.put("iou_threshold", info.iouThreshold());
+        settings.put("topk", info.topk());
+        settings.put("backend", info.backend());
+        root.put("settings", settings);
+        root.put("timings_seconds", result.timings());
+        List<Object> units = new ArrayList<>();
+        UnitStats st = result.stats();
+        for (Scoring.UnitScore s : result.scores()) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("unit", s.unit() + 1);
+            u.put("label", ds.labelName(s.label()));
+            u.put("category", cats.get(s.category()));
+            u.put("iou", s.iou());
+            u.put("interpretable", s.iou() >= info.iouThreshold());
+            u.put("threshold", st.thresholds()[s.unit()]);
+            u.put("mask_pixels", result.counts().maskPixels()[s.unit()]);
+            Map<String, Object> per = new LinkedHashMap<>();
+            for (int c = 0; c < cats.size(); c++) {
+                Scoring.CategoryScore cs = s.perCategory().get(c);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("label", ds.labelName(cs.label()));
+                m.put("iou", cs.iou());
+                m.put("truth", cs.truth());
+                m.put("activation", cs.activation());
+                m.put("intersect", cs.intersect());
+                per.put(cats.get(c), m);
+            }
+            u.put("categories", per);
+            List<Object> top = new ArrayList<>();
+            for (int r = 0; r < st.topImages()[s.unit()].length; r++) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                int row = info.rows().get(st.topImages()[s.unit()][r]);
+                t.put("image", ds.row(row).image());
+                t.put("max_activation", st.topValues()[s.unit()][r]);
+                top.add(t);
+            }
+            u.put("top_images", top);
+            units.add(u);
+        }
+        root.put("units", units);
+        return root;
+    }
+}

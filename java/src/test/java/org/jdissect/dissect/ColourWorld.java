@@ -1,0 +1,89 @@
+package org.jdissect.dissect;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.jdissect.data.BrodenWriter;
+import org.jdissect.model.OnnxBuilder;
+
+/**
+ * A tiny world whose answer is known by construction: grey images with red, green and blue rectangles, labelled
+ * per pixel by colour (red 1, green 2, blue 3) and by shape (wide 4, tall 5), and per image by a scene (6, 7);
+ * and a CNN whose first three units detect red, green and blue, a fourth fires on grey, a fifth is dead.
+ */
+final class ColourWorld {
+    static final int SIZE = 32;
+    static final int LABEL_SIZE = 16;
+    static final List<String> CATEGORIES = List.of("color", "object", "scene");
+
+    private ColourWorld() {
+    }
+
+    static Path writeDataset(Path dir, int images, long seed) {
+        Random rnd = new Random(seed);
+        try (BrodenWriter w = BrodenWriter.create(dir, CATEGORIES, BrodenWriter.ImageFormat.PNG)) {
+            w.label(1, "red").label(2, "green").label(3, "blue").label(4, "wide").label(5, "tall")
+                    .label(6, "indoor").label(7, "outdoor");
+            for (int i = 0; i < images; i++) {
+                BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+                int[] colour = new int[LABEL_SIZE * LABEL_SIZE];
+                int[] object = new int[LABEL_SIZE * LABEL_SIZE];
+                for (int y = 0; y < SIZE; y++) {
+                    for (int x = 0; x < SIZE; x++) {
+                        img.setRGB(x, y, 0x808080);
+                    }
+                }
+                int shapes = 1 + rnd.nextInt(3);
+                for (int s = 0; s < shapes; s++) {
+                    int c = rnd.nextInt(3);
+                    boolean wide = rnd.nextBoolean();
+                    int h = (wide ? 4 : 8 + rnd.nextInt(6)) * 1;
+                    int wd = wide ? 8 + rnd.nextInt(6) : 4;
+                    int y0 = 2 * rnd.nextInt((SIZE - h) / 2);
+                    int x0 = 2 * rnd.nextInt((SIZE - wd) / 2);
+                    int intensity = 150 + rnd.nextInt(106);
+                    int rgb = intensity << (16 - 8 * c);
+                    for (int y = y0; y < y0 + h; y++) {
+                        for (int x = x0; x < x0 + wd; x++) {
+                            img.setRGB(x, y, rgb);
+                            int p = (y / 2) * LABEL_SIZE + x / 2;
+                            colour[p] = 1 + c;
+                            object[p] = wide ? 4 : 5;
+                        }
+                    }
+                }
+                w.addImage(String.format("cw/%04d", i), i % 5 == 0 ? "val" : "train", img, LABEL_SIZE, LABEL_SIZE,
+                        Map.of("color", List.of(colour), "object", List.of(object)),
+                        Map.of("scene", new int[] {6 + rnd.nextInt(2)}));
+            }
+            w.finish();
+        }
+        return dir;
+    }
+
+    /** conv1x1 "detect" (5 units) -> relu "detect_relu" -> avgpool 4 "pool" (8 x 8). Input scaled to 0..1. */
+    static Path writeModel(Path file) {
+        float[] weights = {
+            1, -1, -1,            // red
+            -1, 1, -1,            // green
+            -1, -1, 1,            // blue
+            0.3f, 0.3f, 0.3f,     // brightness: fires on the grey background
+            0, 0, 0,              // dead
+        };
+        float[] bias = {0, 0, 0, 0, 0};
+        return OnnxBuilder.imageInput(SIZE, SIZE)
+                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, weights, bias)
+                .relu("detect", "detect_relu")
+                .averagePool("detect_relu", "pool", 4, 4)
+                .output("pool")
+                .save(file);
+    }
+
+    static List<String> colourNames() {
+        return new ArrayList<>(List.of("red", "green", "blue"));
+    }
+}

@@ -1,0 +1,174 @@
+package org.jdissect.dissect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jdissect.JdissectException;
+import org.jdissect.model.Preprocessing;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DissectionTest {
+    static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
+            new float[] {0, 0, 0}, new float[] {1, 1, 1});
+
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static Path model;
+
+    @BeforeAll
+    static void world() {
+        data = ColourWorld.writeDataset(tmp.resolve("world"), 60, 42);
+        model = ColourWorld.writeModel(tmp.resolve("colour.onnx"));
+    }
+
+    private static Dissection.Builder builder(Path out) {
+        return Dissection.builder().model(model).data(data).out(out).layers(List.of("pool", "detect_relu"))
+                .preprocessing(PRE).quantile(0.02).batch(7).threads(2);
+    }
+
+    @Test
+    void detectorUnitsGetTheirColoursAndNoiseUnitsStayBelowTheCutOff() {
+        DissectionResult result = builder(tmp.resolve("out1")).run();
+        for (LayerResult layer : result.layers()) {
+            List<Scoring.UnitScore> s = layer.scores();
+            List<String> labels = new ArrayList<>();
+            for (int u = 0; u < 3; u++) {
+                labels.add(result.info().dataset().labelName(s.get(u).label()));
+                assertThat(s.get(u).iou()).as("%s unit %d", layer.layer().name(), u).isGreaterThan(0.2);
+                assertThat(result.info().categories().get(s.get(u).category())).isEqualTo("color");
+            }
+            assertThat(labels).as(layer.layer().name()).containsExactly("red", "green", "blue");
+            assertThat(s.get(3).iou()).as("brightness unit").isLessThan(0.04);
+            assertThat(s.get(4).iou()).as("dead unit").isEqualTo(0.0);
+            assertThat(result.summary(layer).interpretable()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void writesNetDissectCompatibleTallyAndReport() throws Exception {
+        Path out = tmp.resolve("out2");
+        DissectionResult result = builder(out).run();
+        List<String> lines = Files.readAllLines(out.resolve("pool/tally.csv"));
+        assertThat(lines.get(0)).isEqualTo("unit,category,label,score,"
+                + "color-label,color-truth,color-activation,color-intersect,color-iou,"
+                + "object-label,object-truth,object-activation,object-intersect,object-iou,"
+                + "scene-label,scene-truth,scene-activation,scene-intersect,scene-iou");
+        assertThat(lines).hasSize(6);
+        double previous = Double.MAX_VALUE;
+        List<Integer> units = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            assertThat(f).hasSize(19);
+            double score = Double.parseDouble(f[3]);
+            assertThat(score).isLessThanOrEqualTo(previous);
+            previous = score;
+            units.add(Integer.parseInt(f[0]));
+            // the row's score is its category's IoU, and that IoU follows from the row's own counts
+            int c = ColourWorld.CATEGORIES.indexOf(f[1]);
+            long truth = Long.parseLong(f[5 + 5 * c]);
+            long act = Long.parseLong(f[6 + 5 * c]);
+            long inter = Long.parseLong(f[7 + 5 * c]);
+            assertThat(Double.parseDouble(f[8 + 5 * c])).isEqualTo(score);
+            if (score > 0) {
+                assertThat(score).isCloseTo(inter / (double) (act + truth - inter), org.assertj.core.data.Offset.offset(1e-12));
+            }
+        }
+        assertThat(units).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+
+        JsonNode report = new ObjectMapper().readTree(out.resolve("pool/report.json").toFile());
+        assertThat(report.at("/layer/units").asInt()).isEqualTo(5);
+        assertThat(report.at("/summary/interpretable").asInt()).isEqualTo(3);
+        assertThat(report.at("/settings/images").asInt()).isEqualTo(60);
+        assertThat(report.at("/settings/preprocessing/height").asInt()).isEqualTo(32);
+        assertThat(report.at("/settings/model_sha256").asText()).hasSize(64);
+        assertThat(report.at("/units").size()).isEqualTo(5);
+        assertThat(report.at("/units/0/label").asText()).isEqualTo("red");
+        assertThat(report.at("/units/0/top_images").size()).isEqualTo(10);
+        assertThat(Files.readAllLines(out.resolve("pool/thresholds.csv"))).hasSize(6);
+        assertThat(Files.readAllLines(out.resolve("pool/topk.csv"))).hasSize(1 + 5 * 10);
+        assertThat(result.layers().get(1).directory()).isEqualTo(out.resolve("detect_relu"));
+        try (var files = Files.walk(out)) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void resumesFromAPartialCacheWithIdenticalResults() throws Exception {
+        Path out = tmp.resolve("out3");
+        DissectionResult full = builder(out).run();
+        String tally = Files.readString(out.resolve("pool/tally.csv"));
+
+        // Make the cache look like a run killed after 3 batches, with junk written after the last commit.
+        ObjectMapper json = new ObjectMapper();
+        Path manifest = out.resolve("cache/manifest.json");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = json.readValue(manifest.toFile(), Map.class);
+        @SuppressWarnings("unchecked")
+        List<Integer> rows = (List<Integer>) m.get("rows");
+        m.put("rows", rows.subList(0, 21));
+        m.put("consumed", 21);
+        m.put("complete", false);
+        json.writeValue(manifest.toFile(), m);
+        Files.delete(out.resolve("pool/tally.csv"));
+
+        List<String> log = new ArrayList<>();
+        DissectionResult resumed = builder(out).log(log::add).run();
+        assertThat(log).anyMatch(l -> l.contains("resuming after 21 of 60"));
+        assertThat(Files.readString(out.resolve("pool/tally.csv"))).isEqualTo(tally);
+        assertThat(resumed.layers().get(0).counts().intersection())
+                .isEqualTo(full.layers().get(0).counts().intersection());
+
+        log.clear();
+        builder(out).log(log::add).run();
+        assertThat(log).anyMatch(l -> l.contains("all 60 images are in the activation cache"));
+    }
+
+    @Test
+    void aChangedSettingInvalidatesTheCache() {
+        Path out = tmp.resolve("out4");
+        builder(out).run();
+        List<String> log = new ArrayList<>();
+        builder(out).categories(List.of("color")).log(log::add).run();
+        assertThat(log).noneMatch(l -> l.contains("resuming"));
+    }
+
+    @Test
+    void tinyMemoryBudgetReadsFromTheCacheFileWithTheSameResult() {
+        DissectionResult inMemory = builder(tmp.resolve("out5")).run();
+        DissectionResult fromFile = builder(tmp.resolve("out6")).memory(0).run();
+        for (int l = 0; l < 2; l++) {
+            assertThat(fromFile.layers().get(l).counts().intersection())
+                    .isEqualTo(inMemory.layers().get(l).counts().intersection());
+            assertThat(fromFile.layers().get(l).stats().thresholds())
+                    .isEqualTo(inMemory.layers().get(l).stats().thresholds());
+        }
+    }
+
+    @Test
+    void unknownLayerListsTheValidOnes() {
+        assertThatThrownBy(() -> builder(tmp.resolve("out7")).layers(List.of("nope")).run())
+                .isInstanceOf(JdissectException.class)
+                .hasMessageContaining("nope").hasMessageContaining("pool").hasMessageContaining("detect_relu");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThatThrownBy(() -> builder(tmp.resolve("o")).quantile(1.5).run())
+                .isInstanceOf(JdissectException.class).hasMessageContaining("--quantile")
+                .extracting(e -> ((JdissectException) e).exitCode()).isEqualTo(2);
+        assertThatThrownBy(() -> builder(tmp.resolve("o")).categories(List.of("smell")).run())
+                .isInstanceOf(JdissectException.class).hasMessageContaining("smell").hasMessageContaining("color");
+    }
+}
