@@ -334,60 +334,60 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /**
-     * One image's labels interleaved by pixel: the labels of pixel p are {@code labels[p * depth .. p * depth +
-     * depth)}, 0 where a layer has none. 16 bits suffice (label maps encode R + 256 G), and keeping a pixel's labels
-     * in one cache line is what makes the count fast.
-     */
+    /** One image's labels, checked to lie in 0 .. numLabels - 1 so the counting loops need no checks. */
     static final class PixelLabels {
         final int sh;
         final int sw;
-        final int depth;
-        final char[] labels;
+        final int[][] layers;
         final int[] imageLevel;
 
-        private PixelLabels(int sh, int sw, int depth, char[] labels, int[] imageLevel) {
+        private PixelLabels(int sh, int sw, int[][] layers, int[] imageLevel) {
             this.sh = sh;
             this.sw = sw;
-            this.depth = depth;
-            this.labels = labels;
+            this.layers = layers;
             this.imageLevel = imageLevel;
         }
 
         static PixelLabels of(ImageLabels il, int numLabels) {
-            int pixels = il.sh() * il.sw();
-            int[][] layers = il.layers();
-            int depth = layers.length;
-            char[] labels = new char[pixels * depth];
-            for (int k = 0; k < depth; k++) {
-                int[] layer = layers[k];
-                for (int p = 0; p < pixels; p++) {
-                    int l = layer[p];
-                    if (l != 0) {
-                        checkLabel(l, numLabels);
-                    }
-                    labels[p * depth + k] = (char) l;
+            for (int[] layer : il.layers()) {
+                int min = 0;
+                int max = 0;
+                for (int l : layer) {
+                    min = Math.min(min, l);
+                    max = Math.max(max, l);
                 }
+                checkLabel(min, numLabels);
+                checkLabel(max, numLabels);
             }
-            int[] imageLevel = il.imageLevel().clone();
-            for (int l : imageLevel) {
+            for (int l : il.imageLevel()) {
                 checkLabel(l, numLabels);
             }
-            return new PixelLabels(il.sh(), il.sw(), depth, labels, imageLevel);
+            return new PixelLabels(il.sh(), il.sw(), il.layers(), il.imageLevel());
         }
 
         private static void checkLabel(int l, int numLabels) {
-            if (l < 0 || l >= numLabels || l > Character.MAX_VALUE) {
+            if (l < 0 || l >= numLabels) {
                 throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
             }
         }
 
+        /** Adds each label's pixel count, run by run: labels come in regions. */
         void addLabelPixels(long[] labelPixels) {
-            long unlabelled = labelPixels[0];
-            for (char l : labels) {
-                labelPixels[l]++;
+            for (int[] layer : layers) {
+                int current = 0;
+                long run = 0;
+                for (int l : layer) {
+                    if (l == current) {
+                        run++;
+                    } else {
+                        labelPixels[current] += run;
+                        current = l;
+                        run = 1;
+                    }
+                }
+                labelPixels[current] += run;
             }
-            labelPixels[0] = unlabelled;
+            labelPixels[0] = 0;
             for (int l : imageLevel) {
                 if (l != 0) {
                     labelPixels[l] += (long) sh * sw;
@@ -438,6 +438,11 @@ public final class CpuBackend implements Backend {
 
         @Override
         public void run(int lo, int hi) {
+            int hw = h * w;
+            int[] keyAbove = new int[units];
+            for (int u = lo; u < hi; u++) {
+                keyAbove[u] = Fp16.firstKeyAbove(thresholds[u]);
+            }
             float[] map = new float[h * w];
             float[] rows = new float[h * rowWidth];
             int[] hits = new int[rowWidth];
@@ -450,8 +455,7 @@ public final class CpuBackend implements Backend {
                 Grid g = grids[i];
                 PixelLabels pl = labels[i];
                 int sw = pl.sw;
-                int depth = pl.depth;
-                char[] lab = pl.labels;
+                int[][] layers = pl.layers;
                 int[] y0 = g.ys.i0();
                 int[] y1 = g.ys.i1();
                 float[] fys = g.ys.f();
@@ -459,26 +463,31 @@ public final class CpuBackend implements Backend {
                 int[] x1 = g.xs.i1();
                 float[] fx = g.xs.f();
                 for (int u = lo; u < hi; u++) {
-                    float t = thresholds[u];
-                    int p = (i * units + u) * h * w;
+                    int p = (i * units + u) * hw;
+                    // Find the samples above T by their order keys: integer work only, most maps have none.
+                    int above = keyAbove[u];
                     int rMin = h;
                     int rMax = -1;
                     int cMin = w;
                     int cMax = -1;
-                    for (int y = 0; y < h; y++) {
-                        for (int x = 0; x < w; x++) {
-                            float v = Fp16.toFloat(buf[p + y * w + x]);
-                            map[y * w + x] = v;
-                            if (v > t) {
-                                rMin = Math.min(rMin, y);
-                                rMax = Math.max(rMax, y);
-                                cMin = Math.min(cMin, x);
-                                cMax = Math.max(cMax, x);
-                            }
+                    for (int j = 0; j < hw; j++) {
+                        int v = buf[p + j] & 0xffff;
+                        int key = v ^ (0x8000 | ((v >>> 15) * 0x7fff));
+                        if (key >= above && key <= Fp16.POSITIVE_INFINITY_KEY) {
+                            int y = j / w;
+                            int x = j - y * w;
+                            rMin = Math.min(rMin, y);
+                            rMax = Math.max(rMax, y);
+                            cMin = Math.min(cMin, x);
+                            cMax = Math.max(cMax, x);
                         }
                     }
                     if (rMax < 0) {
                         continue; // the map's maximum is <= T: empty mask
+                    }
+                    float t = thresholds[u];
+                    for (int j = 0; j < hw; j++) {
+                        map[j] = Fp16.toFloat(buf[p + j]);
                     }
                     // Only pixels reading a sample above T can exceed T: bilinear values stay within their corners.
                     int yLo = g.yFirst[rMin];
@@ -511,11 +520,11 @@ public final class CpuBackend implements Backend {
                         size += n;
                         // Labels come in regions: count runs of one label along the row, not pixel by pixel.
                         int pixRow = y * sw;
-                        for (int k = 0; k < depth; k++) {
+                        for (int[] layer : layers) {
                             int run = 0;
                             int current = 0;
                             for (int j = 0; j < n; j++) {
-                                int l = lab[(pixRow + hits[j]) * depth + k];
+                                int l = layer[pixRow + hits[j]];
                                 if (l == current) {
                                     run++;
                                 } else {

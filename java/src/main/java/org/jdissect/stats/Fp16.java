@@ -69,6 +69,30 @@ public final class Fp16 {
         return (v & 0x8000) != 0 ? (~v) & 0xffff : v | 0x8000;
     }
 
+    /** The order key of positive infinity: keys above it are NaNs. */
+    public static final int POSITIVE_INFINITY_KEY = 0xfc00;
+
+    /**
+     * The smallest order key whose value is {@code > t}, or {@code POSITIVE_INFINITY_KEY + 1} when none is: a half
+     * value h (not NaN) is above t exactly when {@code firstKeyAbove(t) <= sortKey(h) <= POSITIVE_INFINITY_KEY}.
+     */
+    public static int firstKeyAbove(float t) {
+        if (Float.isNaN(t)) {
+            return POSITIVE_INFINITY_KEY + 1;
+        }
+        int lo = 0x03ff; // negative infinity: never above anything
+        int hi = POSITIVE_INFINITY_KEY + 1;
+        while (hi - lo > 1) { // invariant: value(lo) <= t, value(hi) > t (hi past the end counts as above)
+            int mid = (lo + hi) >>> 1;
+            if (toFloat(fromSortKey(mid)) > t) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return hi;
+    }
+
     /** Inverse of {@link #sortKey}. */
     public static short fromSortKey(int key) {
         return (short) ((key & 0x8000) != 0 ? key & 0x7fff : (~key) & 0xffff);

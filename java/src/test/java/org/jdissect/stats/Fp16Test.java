@@ -65,4 +65,19 @@ class Fp16Test {
             assertThat(Fp16.fromSortKey(Fp16.sortKey(a))).isEqualTo(a);
         }
     }
+
+    @Test
+    void firstKeyAboveSplitsKeysExactlyLikeFloatComparison() {
+        float[] thresholds = {0f, -0f, 1f, -1f, 0.3333f, 65504f, -65504f, 1e-8f, -1e-8f, 70000f,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 6.75f, 0x1p-24f};
+        for (float t : thresholds) {
+            int above = Fp16.firstKeyAbove(t);
+            for (int h = 0; h < 1 << 16; h++) {
+                float v = Fp16.toFloat((short) h);
+                int key = Fp16.sortKey((short) h);
+                boolean byKey = key >= above && key <= Fp16.POSITIVE_INFINITY_KEY;
+                assertThat(byKey).as("half %04x vs threshold %s", h, t).isEqualTo(v > t);
+            }
+        }
+    }
 }
