@@ -312,7 +312,7 @@ public final class Dissection {
         ActivationSource acts = cache.source(index, b.memory);
         long t0 = System.nanoTime();
         UnitStats stats;
-        try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": thresholds", 2L * rows.size())) {
+        try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": thresholds (2 passes)", 2L * rows.size())) {
             stats = backend.unitStats(acts, b.quantile, b.topk, bar);
         }
         long t1 = System.nanoTime();

@@ -10,7 +10,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Pass 1: per unit, the exact top-{@code quantile} threshold over every spatial value of every image, and the
-     * {@code topk} images with the largest per-image maximum.
+     * {@code topk} images with the largest per-image maximum. Reports progress once per image and pass over the
+     * activations (two passes for the CPU backend: {@code 2 * images} in all).
      */
     UnitStats unitStats(ActivationSource activations, double quantile, int topk, Progress progress);
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jdissect.JdissectException;
+import org.jdissect.demo.ColourWorld;
 import org.jdissect.model.Preprocessing;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,7 @@
-package org.jdissect.dissect;
+package org.jdissect.demo;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -11,19 +10,20 @@ import org.jdissect.data.BrodenWriter;
 import org.jdissect.model.OnnxBuilder;
 
 /**
- * A tiny world whose answer is known by construction: grey images with red, green and blue rectangles, labelled
+ * The starter world, small enough to build in a second, whose answer is known by construction: grey images with red, green and blue rectangles, labelled
  * per pixel by colour (red 1, green 2, blue 3) and by shape (wide 4, tall 5), and per image by a scene (6, 7);
  * and a CNN whose first three units detect red, green and blue, a fourth fires on grey, a fifth is dead.
  */
-final class ColourWorld {
-    static final int SIZE = 32;
-    static final int LABEL_SIZE = 16;
-    static final List<String> CATEGORIES = List.of("color", "object", "scene");
+public final class ColourWorld {
+    public static final int SIZE = 32;
+    public static final int LABEL_SIZE = 16;
+    public static final List<String> CATEGORIES = List.of("color", "object", "scene");
 
     private ColourWorld() {
     }
 
-    static Path writeDataset(Path dir, int images, long seed) {
+    /** Writes {@code images} seeded images as a Broden dataset at {@code dir}. */
+    public static Path writeDataset(Path dir, int images, long seed) {
         Random rnd = new Random(seed);
         try (BrodenWriter w = BrodenWriter.create(dir, CATEGORIES, BrodenWriter.ImageFormat.PNG)) {
             w.label(1, "red").label(2, "green").label(3, "blue").label(4, "wide").label(5, "tall")
@@ -41,7 +41,7 @@ final class ColourWorld {
                 for (int s = 0; s < shapes; s++) {
                     int c = rnd.nextInt(3);
                     boolean wide = rnd.nextBoolean();
-                    int h = (wide ? 4 : 8 + rnd.nextInt(6)) * 1;
+                    int h = wide ? 4 : 8 + rnd.nextInt(6);
                     int wd = wide ? 8 + rnd.nextInt(6) : 4;
                     int y0 = 2 * rnd.nextInt((SIZE - h) / 2);
                     int x0 = 2 * rnd.nextInt((SIZE - wd) / 2);
@@ -66,7 +66,7 @@ final class ColourWorld {
     }
 
     /** conv1x1 "detect" (5 units) -> relu "detect_relu" -> avgpool 4 "pool" (8 x 8). Input scaled to 0..1. */
-    static Path writeModel(Path file) {
+    public static Path writeModel(Path file) {
         float[] weights = {
             1, -1, -1,            // red
             -1, 1, -1,            // green
@@ -81,9 +81,5 @@ final class ColourWorld {
                 .averagePool("detect_relu", "pool", 4, 4)
                 .output("pool")
                 .save(file);
-    }
-
-    static List<String> colourNames() {
-        return new ArrayList<>(List.of("red", "green", "blue"));
     }
 }
