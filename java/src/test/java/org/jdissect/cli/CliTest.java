@@ -1,0 +1,149 @@
+package org.jdissect.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jdissect.demo.ColourWorld;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end: outputs, exit codes, and one clear message (no stack trace) for each user error. */
+class CliTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static Path model;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void world() {
+        data = ColourWorld.writeDataset(tmp.resolve("world"), 30, 7);
+        model = ColourWorld.writeModel(tmp.resolve("colour.onnx"));
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            var cl = JdissectCommand.commandLine();
+            cl.setOut(new PrintWriter(o, true));
+            cl.setErr(new PrintWriter(e, true));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static String[] dissect(Path out, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("dissect", "--model", model.toString(), "--data",
+                data.toString(), "--out", out.toString(), "--size", "32", "--mean", "0", "--std", "1",
+                "--quantile", "0.02", "-q"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void dissectPrintsTheLayerTableAndWritesTheFiles() {
+        Path out = tmp.resolve("ok");
+        Run r = run(dissect(out, "--layer", "pool", "--layer", "detect_relu"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("layer", "interp.", "pool", "detect_relu", "red", "green", "blue");
+        assertThat(out.resolve("pool/tally.csv")).exists();
+        assertThat(out.resolve("detect_relu/report.json")).exists();
+    }
+
+    @Test
+    void layersListsNamesOpsAndShapes() {
+        Run r = run("layers", "--model", model.toString(), "--size", "32");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("detect_relu", "Relu", "5 x 32 x 32", "pool", "AveragePool", "5 x 8 x 8");
+    }
+
+    @Test
+    void unknownLayerNamesTheValidOnes() {
+        Run r = run(dissect(tmp.resolve("x1"), "--layer", "conv9"));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("conv9", "pool", "detect_relu").doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingAndNonOnnxModelFiles() throws Exception {
+        Run r = run("layers", "--model", tmp.resolve("nope.onnx").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("nope.onnx").doesNotContain("\tat ");
+        Path text = Files.writeString(tmp.resolve("notes.onnx"), "this is not a model");
+        r = run("layers", "--model", text.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("notes.onnx").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badUsageExitsWithTwo() {
+        Run r = run(dissect(tmp.resolve("x2"), "--layer", "pool", "--quantile", "2"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--quantile");
+        r = run(dissect(tmp.resolve("x3"), "--layer", "pool", "--memory", "lots"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--memory", "lots");
+        r = run("dissect", "--model", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option");
+    }
+
+    @Test
+    void wrongInputSizeIsNamed() {
+        Run r = run("dissect", "--model", model.toString(), "--data", data.toString(), "--out",
+                tmp.resolve("x4").toString(), "--layer", "pool", "--size", "48", "-q");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("48").doesNotContain("\tat ");
+    }
+
+    @Test
+    void corruptImageStopsTheRunOrIsSkippedAndCounted() throws Exception {
+        Path copy = tmp.resolve("corrupt");
+        ColourWorld.writeDataset(copy, 12, 7);
+        List<String> index = Files.readAllLines(copy.resolve("index.csv"));
+        String image = index.get(3).split(",")[0];
+        Files.write(copy.resolve("images").resolve(image), new byte[] {1, 2, 3, 4});
+        String[] base = {"dissect", "--model", model.toString(), "--data", copy.toString(), "--size", "32",
+            "--mean", "0", "--std", "1", "--layer", "pool", "-q", "--out"};
+        Run r = run(concat(base, tmp.resolve("x5").toString()));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains(image).contains("line 4").doesNotContain("\tat ");
+
+        r = run(concat(base, tmp.resolve("x6").toString(), "--skip-bad"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("11 images (1 skipped)");
+        assertThat(r.err()).contains("skipped:", image);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("demo", "layers", "dissect");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
