@@ -21,6 +21,15 @@ public interface Backend extends AutoCloseable {
      */
     TallyCounts tally(ActivationSource activations, float[] thresholds, LabelSource labels, Progress progress);
 
+    /**
+     * Masked ablation or insertion, in place, on a batch of activations {@code [image][unit][y][x]}:
+     * {@code x = x * (1 - a) + r * a}, computed as {@code fma(a, r - x, x)} in fp32. {@code alpha} holds one value
+     * per unit ({@code units} values) or one per unit and location ({@code units * hw} values, shared by every
+     * image); {@code replacement} one value per unit. Zero replacement with alpha 1 ablates; a high quantile
+     * inserts.
+     */
+    void ablate(float[] activations, int images, int units, int hw, float[] alpha, float[] replacement);
+
     @Override
     default void close() {
     }

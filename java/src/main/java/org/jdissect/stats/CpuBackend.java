@@ -572,6 +572,34 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- interventions
+
+    @Override
+    public void ablate(float[] x, int images, int units, int hw, float[] alpha, float[] replacement) {
+        Ablation.check(x, images, units, hw, alpha, replacement);
+        boolean perLocation = alpha.length == units * hw;
+        forUnitRanges(units, u -> {
+            float r = replacement[u];
+            for (int i = 0; i < images; i++) {
+                int base = (i * units + u) * hw;
+                if (perLocation) {
+                    int ab = u * hw;
+                    for (int j = 0; j < hw; j++) {
+                        x[base + j] = Ablation.apply(x[base + j], alpha[ab + j], r);
+                    }
+                } else {
+                    float a = alpha[u];
+                    if (a == 0f) {
+                        continue;
+                    }
+                    for (int j = 0; j < hw; j++) {
+                        x[base + j] = Ablation.apply(x[base + j], a, r);
+                    }
+                }
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- threads
 
     /** A contiguous range of units, {@code lo} inclusive to {@code hi} exclusive. */

@@ -153,4 +153,23 @@ class CpuBackendTest {
             assertThat(ta.activation()).isEqualTo(tb.activation());
         }
     }
+
+    @Test
+    void ablationPerUnitAndPerLocation() {
+        // 2 images, 3 units, 2 locations
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        float[] perUnit = x.clone();
+        BACKEND.ablate(perUnit, 2, 3, 2, new float[] {1, 0, 0.5f}, new float[] {0, 100, 9});
+        assertThat(perUnit).containsExactly(0, 0, 3, 4, 7, 7.5f, 0, 0, 9, 10, 10, 10.5f);
+        float[] perLocation = x.clone();
+        BACKEND.ablate(perLocation, 2, 3, 2, new float[] {0, 1, 1, 0, 0, 0}, new float[] {-1, 50, 0});
+        assertThat(perLocation).containsExactly(1, -1, 50, 4, 5, 6, 7, -1, 50, 10, 11, 12);
+    }
+
+    @Test
+    void ablationRejectsMismatchedShapes() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                BACKEND.ablate(new float[12], 2, 3, 2, new float[4], new float[3]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alpha");
+    }
 }
