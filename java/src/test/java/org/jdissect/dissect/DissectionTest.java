@@ -58,6 +58,32 @@ class DissectionTest {
     }
 
     @Test
+    void pipelineCountsEqualBruteForceOverTheDatasetsOwnLabels() {
+        Path out = tmp.resolve("brute");
+        DissectionResult result = builder(out).run();
+        org.jdissect.data.BrodenDataset ds = result.info().dataset();
+        for (int l = 0; l < 2; l++) {
+            LayerResult layer = result.layers().get(l);
+            org.jdissect.stats.ActivationSource acts = cacheOf(out, result, l);
+            DatasetLabels labels = new DatasetLabels(ds, result.info().rows());
+            for (int u = 0; u < layer.layer().channels(); u++) {
+                assertThat(layer.stats().thresholds()[u])
+                        .isEqualTo(org.jdissect.stats.BruteForceTally.threshold(acts, u, 0.02));
+            }
+            org.jdissect.stats.TallyCounts slow =
+                    org.jdissect.stats.BruteForceTally.tally(acts, layer.stats().thresholds(), labels);
+            assertThat(layer.counts().intersection()).isEqualTo(slow.intersection());
+            assertThat(layer.counts().activation()).isEqualTo(slow.activation());
+            assertThat(layer.counts().labelPixels()).isEqualTo(slow.labelPixels());
+        }
+    }
+
+    private static org.jdissect.stats.ActivationSource cacheOf(Path out, DissectionResult r, int layer) {
+        return ActivationCache.openExisting(out.resolve("cache"), r.layers().stream().map(LayerResult::layer).toList())
+                .source(layer, Long.MAX_VALUE);
+    }
+
+    @Test
     void writesNetDissectCompatibleTallyAndReport() throws Exception {
         Path out = tmp.resolve("out2");
         DissectionResult result = builder(out).run();
