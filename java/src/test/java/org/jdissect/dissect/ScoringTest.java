@@ -24,12 +24,12 @@ class ScoringTest {
         Scoring.UnitScore u = s.get(0);
         // category 0: label 1: 30 / (80 + 60 - 30) = 0.2727..; label 2: 10 / (80 + 40 - 10) = 0.0909..
         assertThat(u.perCategory().get(0).label()).isEqualTo(1);
-        assertThat(u.perCategory().get(0).iou()).isEqualTo(30.0 / 110);
+        assertThat(u.perCategory().get(0).iou()).isEqualTo(30.0 / (110 + 1e-10));
         assertThat(u.perCategory().get(0).activation()).isEqualTo(80);
         assertThat(u.perCategory().get(0).truth()).isEqualTo(60);
         // category 1: label 3: 50 / (100 + 200 - 50) = 0.2; label 4: 5 / (100 + 10 - 5) = 0.0476
         assertThat(u.perCategory().get(1).label()).isEqualTo(3);
-        assertThat(u.perCategory().get(1).iou()).isEqualTo(0.2);
+        assertThat(u.perCategory().get(1).iou()).isEqualTo(50.0 / (250 + 1e-10));
         assertThat(u.category()).isEqualTo(0);
         assertThat(u.label()).isEqualTo(1);
     }
