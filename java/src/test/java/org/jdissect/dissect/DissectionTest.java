@@ -105,7 +105,7 @@ class DissectionTest {
             // the row's score is its category's IoU, and that IoU follows from the row's own counts
             int c = ColourWorld.CATEGORIES.indexOf(f[1]);
             long truth = Long.parseLong(f[5 + 5 * c]);
-            long act = Long.parseLong(f[6 + 5 * c]);
+            long act = (long) Double.parseDouble(f[6 + 5 * c]);
             long inter = Long.parseLong(f[7 + 5 * c]);
             assertThat(Double.parseDouble(f[8 + 5 * c])).isEqualTo(score);
             if (score > 0) {
