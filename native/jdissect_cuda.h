@@ -156,6 +156,16 @@ JD_API jd_status jd_context_destroy(jd_context ctx, char* err, size_t err_len);
  * memory free when a buffer is needed). Tests use it to force the split of chunks.
  */
 JD_API jd_status jd_context_set_staging_limit(jd_context ctx, size_t bytes, char* err, size_t err_len);
+/*
+ * Kernel timings, for benchmarks: with profiling on, every kernel launch of the context is timed with CUDA events
+ * (and waited for, so work no longer overlaps). jd_context_timings adds up milliseconds per kind of kernel into
+ * ms[JD_TIMING_COUNT]; turning profiling on resets them.
+ */
+enum { JD_TIMING_COARSE = 0, JD_TIMING_MAX_KEYS = 1, JD_TIMING_TOPK = 2, JD_TIMING_FINE = 3, JD_TIMING_TALLY = 4,
+       JD_TIMING_ABLATE = 5, JD_TIMING_COUNT = 6 };
+JD_API jd_status jd_context_set_profiling(jd_context ctx, int on, char* err, size_t err_len);
+JD_API jd_status jd_context_timings(jd_context ctx, double* ms, char* err, size_t err_len);
+
 /* The context's stream (for the _device variants' inputs), and a wait for all of its work. */
 JD_API jd_status jd_context_stream(jd_context ctx, jd_stream* stream, char* err, size_t err_len);
 JD_API jd_status jd_context_synchronize(jd_context ctx, char* err, size_t err_len);

@@ -32,6 +32,9 @@ struct jd_context_opaque {
     int device = 0;
     cudaStream_t stream = nullptr;
     size_t staging_limit = 0;
+    bool profiling = false;
+    cudaEvent_t start = nullptr, stop = nullptr;
+    double ms[JD_TIMING_COUNT] = {0};
 
     // Staging of host data.
     Buffer acts, labels, levels, info, grid_ints, grid_floats, values, alpha, replacement;
@@ -137,6 +140,21 @@ jd_status launched(cudaError_t e, const char* fn, const char* what, char* err, s
     return JD_OK;
 }
 
+// Runs launch (which enqueues kernels on the context's stream); with profiling on, times it with events.
+template <class Launch>
+jd_status timed(jd_context ctx, int slot, const char* fn, const char* what, char* err, size_t err_len,
+                Launch launch) {
+    if (!ctx->profiling) return launched(launch(), fn, what, err, err_len);
+    JD_CUDA(cudaEventRecord(ctx->start, ctx->stream), "cudaEventRecord");
+    JD_TRY(launched(launch(), fn, what, err, err_len));
+    JD_CUDA(cudaEventRecord(ctx->stop, ctx->stream), "cudaEventRecord");
+    JD_CUDA(cudaEventSynchronize(ctx->stop), "cudaEventSynchronize");
+    float ms = 0.0f;
+    JD_CUDA(cudaEventElapsedTime(&ms, ctx->start, ctx->stop), "cudaEventElapsedTime");
+    ctx->ms[slot] += ms;
+    return JD_OK;
+}
+
 // The bin of 256 holding the value of 0-based rank `rank`, and the rank within it (CpuBackend.locate).
 bool locate(const unsigned long long* hist, long long rank, int32_t* bin, long long* rest) {
     long long seen = 0;
@@ -175,19 +193,22 @@ jd_status coarse_device(jd_context ctx, const uint16_t* acts, long long first_im
     JD_TRY(reserve(ctx->max_keys, static_cast<size_t>(images) * ctx->units * sizeof(int32_t), fn, "per-image maxima",
                    err, err_len));
     const uint16_t* a = acts;
-    JD_TRY(launched(jd::launch_coarse_histogram(a, images, ctx->units, ctx->hw,
-                                                static_cast<unsigned long long*>(ctx->coarse.ptr), ctx->stream),
-                    fn, "coarse histogram launch", err, err_len));
-    JD_TRY(launched(jd::launch_max_keys(a, images, ctx->units, ctx->hw, static_cast<int32_t*>(ctx->max_keys.ptr),
-                                        ctx->stream),
-                    fn, "maximum launch", err, err_len));
+    JD_TRY(timed(ctx, JD_TIMING_COARSE, fn, "coarse histogram launch", err, err_len, [&] {
+        return jd::launch_coarse_histogram(a, images, ctx->units, ctx->hw,
+                                           static_cast<unsigned long long*>(ctx->coarse.ptr), ctx->stream);
+    }));
+    JD_TRY(timed(ctx, JD_TIMING_MAX_KEYS, fn, "maximum launch", err, err_len, [&] {
+        return jd::launch_max_keys(a, images, ctx->units, ctx->hw, static_cast<int32_t*>(ctx->max_keys.ptr),
+                                   ctx->stream);
+    }));
     if (ctx->topk > 0) {
         const int in = ctx->top_current;
-        JD_TRY(launched(jd::launch_topk_merge(static_cast<const unsigned long long*>(ctx->top[in].ptr),
-                                              static_cast<const int32_t*>(ctx->max_keys.ptr), images, ctx->units,
-                                              static_cast<int>(first_image), ctx->topk,
-                                              static_cast<unsigned long long*>(ctx->top[1 - in].ptr), ctx->stream),
-                        fn, "top-k launch", err, err_len));
+        JD_TRY(timed(ctx, JD_TIMING_TOPK, fn, "top-k launch", err, err_len, [&] {
+            return jd::launch_topk_merge(static_cast<const unsigned long long*>(ctx->top[in].ptr),
+                                         static_cast<const int32_t*>(ctx->max_keys.ptr), images, ctx->units,
+                                         static_cast<int>(first_image), ctx->topk,
+                                         static_cast<unsigned long long*>(ctx->top[1 - in].ptr), ctx->stream);
+        }));
         ctx->top_current = 1 - in;
     }
     ctx->seen += images;
@@ -204,9 +225,10 @@ jd_status fine_device(jd_context ctx, const uint16_t* acts, int images, const ch
     }
     if (images == 0) return JD_OK;
     const int32_t* bins = static_cast<const int32_t*>(ctx->bins.ptr);
-    JD_TRY(launched(jd::launch_fine_histogram(acts, images, ctx->units, ctx->hw, bins, bins + ctx->units,
-                                              static_cast<unsigned long long*>(ctx->fine.ptr), ctx->stream),
-                    fn, "fine histogram launch", err, err_len));
+    JD_TRY(timed(ctx, JD_TIMING_FINE, fn, "fine histogram launch", err, err_len, [&] {
+        return jd::launch_fine_histogram(acts, images, ctx->units, ctx->hw, bins, bins + ctx->units,
+                                         static_cast<unsigned long long*>(ctx->fine.ptr), ctx->stream);
+    }));
     ctx->fine_seen += images;
     return JD_OK;
 }
@@ -338,6 +360,8 @@ JD_API jd_status jd_context_destroy(jd_context ctx, char* err, size_t err_len) {
                          &ctx->label_pixels};
         for (Buffer* b : all) release(*b);
         cudaStreamDestroy(ctx->stream);
+        if (ctx->start != nullptr) cudaEventDestroy(ctx->start);
+        if (ctx->stop != nullptr) cudaEventDestroy(ctx->stop);
         delete ctx;
         cudaGetLastError();
         return JD_OK;
@@ -353,6 +377,29 @@ JD_API jd_status jd_context_set_staging_limit(jd_context ctx, size_t bytes, char
         Buffer* b = staging_buffers(ctx, &n);
         for (size_t i = 0; i < n; i++) release(b[i]);
         ctx->staging_limit = bytes;
+        return JD_OK;
+    });
+}
+
+JD_API jd_status jd_context_set_profiling(jd_context ctx, int on, char* err, size_t err_len) {
+    static const char* fn = "jd_context_set_profiling";
+    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
+        JD_TRY(enter(ctx, fn, err, err_len));
+        if (on != 0 && ctx->start == nullptr) {
+            JD_CUDA(cudaEventCreate(&ctx->start), "cudaEventCreate");
+            JD_CUDA(cudaEventCreate(&ctx->stop), "cudaEventCreate");
+        }
+        for (double& m : ctx->ms) m = 0.0;
+        ctx->profiling = on != 0;
+        return JD_OK;
+    });
+}
+
+JD_API jd_status jd_context_timings(jd_context ctx, double* ms, char* err, size_t err_len) {
+    static const char* fn = "jd_context_timings";
+    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
+        if (ctx == nullptr || ms == nullptr) return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: null argument", fn);
+        for (int i = 0; i < JD_TIMING_COUNT; i++) ms[i] = ctx->ms[i];
         return JD_OK;
     });
 }
@@ -694,7 +741,8 @@ JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images
             a.level_base = head.level_offset;
             a.grid_ints = static_cast<const int32_t*>(ctx->grid_ints.ptr);
             a.grid_floats = static_cast<const float*>(ctx->grid_floats.ptr);
-            JD_TRY(launched(jd::launch_tally(a, ctx->stream), fn, "tally launch", err, err_len));
+            JD_TRY(timed(ctx, JD_TIMING_TALLY, fn, "tally launch", err, err_len,
+                         [&] { return jd::launch_tally(a, ctx->stream); }));
             first = end;
         }
         return JD_OK;
@@ -733,7 +781,8 @@ JD_API jd_status jd_tally_chunk_device(jd_context ctx, const uint16_t* acts, int
         a.levels = levels;
         a.grid_ints = grid_ints;
         a.grid_floats = grid_floats;
-        JD_TRY(launched(jd::launch_tally(a, ctx->stream), fn, "tally launch", err, err_len));
+        JD_TRY(timed(ctx, JD_TIMING_TALLY, fn, "tally launch", err, err_len,
+                         [&] { return jd::launch_tally(a, ctx->stream); }));
         return JD_OK;
     });
 }
@@ -801,10 +850,11 @@ JD_API jd_status jd_ablate(jd_context ctx, float* x, long long images, int units
             const long long n = std::min(piece, images - done);
             float* host = x + static_cast<size_t>(done) * (per_image / sizeof(float));
             JD_TRY(upload(ctx->values.ptr, host, n * per_image, ctx->stream, fn, err, err_len));
-            JD_TRY(launched(jd::launch_ablate(static_cast<float*>(ctx->values.ptr), n, units, hw,
-                                              static_cast<const float*>(ctx->alpha.ptr), alpha_count,
-                                              static_cast<const float*>(ctx->replacement.ptr), ctx->stream),
-                            fn, "ablation launch", err, err_len));
+            JD_TRY(timed(ctx, JD_TIMING_ABLATE, fn, "ablation launch", err, err_len, [&] {
+                return jd::launch_ablate(static_cast<float*>(ctx->values.ptr), n, units, hw,
+                                         static_cast<const float*>(ctx->alpha.ptr), alpha_count,
+                                         static_cast<const float*>(ctx->replacement.ptr), ctx->stream);
+            }));
             JD_TRY(download(host, ctx->values.ptr, n * per_image, ctx->stream, fn, err, err_len));
         }
         return JD_OK;
@@ -821,8 +871,9 @@ JD_API jd_status jd_ablate_device(jd_context ctx, float* x, long long images, in
         JD_TRY(jd::require_device_pointer(fn, "x", x, err, err_len));
         JD_TRY(jd::require_device_pointer(fn, "alpha", alpha, err, err_len));
         JD_TRY(jd::require_device_pointer(fn, "replacement", replacement, err, err_len));
-        JD_TRY(launched(jd::launch_ablate(x, images, units, hw, alpha, alpha_count, replacement, ctx->stream), fn,
-                        "ablation launch", err, err_len));
+        JD_TRY(timed(ctx, JD_TIMING_ABLATE, fn, "ablation launch", err, err_len, [&] {
+            return jd::launch_ablate(x, images, units, hw, alpha, alpha_count, replacement, ctx->stream);
+        }));
         return JD_OK;
     });
 }
