@@ -12,7 +12,7 @@
 #include <cuda_runtime_api.h>
 
 #include "../kernels/tally_mask.cuh"
-#include "jd_internal.h"
+#include "jd_cuda_internal.h"
 
 namespace jd {
 namespace {
@@ -40,6 +40,8 @@ const DriverProbe& driver_probe() {
     });
     return probe;
 }
+
+}  // namespace
 
 jd_status require_driver(const char* fn, char* err, size_t err_len) {
     const DriverProbe& probe = driver_probe();
@@ -72,35 +74,6 @@ jd_status cuda_fail(cudaError_t e, const char* fn, const char* what, char* err, 
                 cudaGetErrorName(e));
 }
 
-#define JD_CUDA(call, what)                                        \
-    do {                                                           \
-        cudaError_t jd_e_ = (call);                                \
-        if (jd_e_ != cudaSuccess) {                                \
-            return ::jd::cuda_fail(jd_e_, fn, what, err, err_len);       \
-        }                                                          \
-    } while (0)
-
-#define JD_REQUIRE_DRIVER()                                        \
-    do {                                                           \
-        jd_status jd_s_ = ::jd::require_driver(fn, err, err_len);        \
-        if (jd_s_ != JD_OK) {                                      \
-            return jd_s_;                                          \
-        }                                                          \
-    } while (0)
-
-template <class Body>
-jd_status guarded(const char* fn, char* err, size_t err_len, Body&& body) noexcept {
-    try {
-        jd_status s = body();
-        return s == JD_OK ? ok(err, err_len) : s;
-    } catch (const std::exception& e) {
-        return fail(JD_ERR_INTERNAL, err, err_len, "%s: internal error: %s", fn, e.what());
-    } catch (...) {
-        return fail(JD_ERR_INTERNAL, err, err_len, "%s: internal error (unknown exception)", fn);
-    }
-}
-
-// Whether p is device memory usable by kernels (device or managed allocation).
 jd_status require_device_pointer(const char* fn, const char* name, const void* p, char* err, size_t err_len) {
     if (p == nullptr) {
         return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: %s is null", fn, name);
@@ -117,7 +90,6 @@ jd_status require_device_pointer(const char* fn, const char* name, const void* p
     return JD_OK;
 }
 
-}  // namespace
 }  // namespace jd
 
 using jd::fail;

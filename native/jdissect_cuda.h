@@ -133,6 +133,116 @@ JD_API jd_status jd_tally_mask(const uint16_t* acts, int images, int units, int 
                                unsigned long long* intersections, int64_t intersection_image_stride,
                                jd_stream stream, char* err, size_t err_len);
 
+
+/*
+ * ---------------------------------------------------------------------------------------------------------------
+ * Statistics contexts: the backend operations of org.jdissect.stats.Backend (CpuBackend is their specification).
+ *
+ * A context owns a stream on one device and the device buffers of the operations below; data comes from host
+ * memory chunk by chunk (the functions without _device copy it in, and split a chunk into smaller pieces when
+ * it does not fit in the device memory that is free, rather than fail), or from device memory (the _device
+ * variants, which run asynchronously on the context's stream). All counts are 64-bit. A context is used by one
+ * host thread at a time. Activations are IEEE fp16 bit patterns in [image][unit][y][x] order.
+ * ---------------------------------------------------------------------------------------------------------------
+ */
+typedef struct jd_context_opaque* jd_context;
+
+/* Creates a context on device dev (*ctx = NULL on failure). */
+JD_API jd_status jd_context_create(int dev, jd_context* ctx, char* err, size_t err_len);
+/* Frees everything the context holds; NULL is a no-op. */
+JD_API jd_status jd_context_destroy(jd_context ctx, char* err, size_t err_len);
+/*
+ * Caps the device memory the context uses for staging host data (bytes; 0 restores the default: half of the
+ * memory free when a buffer is needed). Tests use it to force the split of chunks.
+ */
+JD_API jd_status jd_context_set_staging_limit(jd_context ctx, size_t bytes, char* err, size_t err_len);
+/*
+ * Kernel timings, for benchmarks: with profiling on, every kernel launch of the context is timed with CUDA events
+ * (and waited for, so work no longer overlaps). jd_context_timings adds up milliseconds per kind of kernel into
+ * ms[JD_TIMING_COUNT]; turning profiling on resets them.
+ */
+enum { JD_TIMING_COARSE = 0, JD_TIMING_MAX_KEYS = 1, JD_TIMING_TOPK = 2, JD_TIMING_FINE = 3, JD_TIMING_TALLY = 4,
+       JD_TIMING_ABLATE = 5, JD_TIMING_COUNT = 6 };
+JD_API jd_status jd_context_set_profiling(jd_context ctx, int on, char* err, size_t err_len);
+JD_API jd_status jd_context_timings(jd_context ctx, double* ms, char* err, size_t err_len);
+
+/* The context's stream (for the _device variants' inputs), and a wait for all of its work. */
+JD_API jd_status jd_context_stream(jd_context ctx, jd_stream* stream, char* err, size_t err_len);
+JD_API jd_status jd_context_synchronize(jd_context ctx, char* err, size_t err_len);
+
+/*
+ * Pass 1: exact per-unit quantile by counting fp16 order keys (Fp16.sortKey), and top-k images by per-image
+ * maximum key. Sequence: jd_stats_begin; jd_stats_coarse for every image in order (first_image counts from 0);
+ * jd_stats_locate with the two 0-based ranks wanted; jd_stats_fine over every image again; jd_stats_finish.
+ *
+ *  jd_stats_begin   images: the total number of images (when their activations fit in a share of the free
+ *                   memory they stay on the device after jd_stats_coarse, and *resident is set to 1: jd_stats_fine
+ *                   may then be called once with acts = NULL); topk: images kept per unit (0 to images).
+ *  jd_stats_coarse  the high-byte histogram of each unit's keys, the per-image maxima and the top-k merge.
+ *  jd_stats_locate  for each unit the bins of the keys of rank low_rank and high_rank (0-based, ascending).
+ *  jd_stats_fine    the low-byte histograms within those bins.
+ *  jd_stats_finish  low_key[u], high_key[u]: the order keys of ranks low_rank and high_rank of unit u;
+ *                   top_images[u * topk + r], top_keys[u * topk + r]: the r-th best image and its maximum key,
+ *                   best first, ties to the earlier image; -1 in both where fewer images were seen.
+ */
+JD_API jd_status jd_stats_begin(jd_context ctx, int units, int hw, long long images, int topk, int* resident,
+                                char* err, size_t err_len);
+JD_API jd_status jd_stats_coarse(jd_context ctx, const uint16_t* acts, long long first_image, int images,
+                                 char* err, size_t err_len);
+JD_API jd_status jd_stats_coarse_device(jd_context ctx, const uint16_t* acts, long long first_image, int images,
+                                        char* err, size_t err_len);
+JD_API jd_status jd_stats_locate(jd_context ctx, long long low_rank, long long high_rank, char* err, size_t err_len);
+JD_API jd_status jd_stats_fine(jd_context ctx, const uint16_t* acts, int images, char* err, size_t err_len);
+JD_API jd_status jd_stats_fine_device(jd_context ctx, const uint16_t* acts, int images, char* err, size_t err_len);
+JD_API jd_status jd_stats_finish(jd_context ctx, int32_t* low_key, int32_t* high_key, int32_t* top_images,
+                                 int32_t* top_keys, char* err, size_t err_len);
+
+/*
+ * Pass 2: the fused tally of BRODEN.md (see CpuBackend.tally and jd_tally_mask for the arithmetic). Sequence:
+ * jd_tally_begin; jd_tally_chunk (or _device) per chunk of images; jd_tally_finish.
+ *
+ *  jd_tally_begin  thresholds[units]; primary[num_labels]: each label's primary category, or -1 for none;
+ *                  num_categories at most 32768.
+ *  jd_tally_chunk  images of acts [images][units][h][w], and per image 8 int64 values in info:
+ *                    [0] offset of its pixel labels in labels: layers planes of sh * sw uint16 label numbers,
+ *                        row-major (0 unlabelled; numbers >= num_labels are ignored);
+ *                    [1] sh, [2] sw, [3] layers;
+ *                    [4] offset and [5] count of its image-level labels in levels (int32);
+ *                    [6] offset in grid_ints and [7] offset in grid_floats of its upsampling tables:
+ *                        grid_ints:   y0[sh] y1[sh] x0[sw] x1[sw] ylo[h] yhi[h] xlo[w] xhi[w]
+ *                        grid_floats: fy[sh] fx[sw]
+ *                    with (y0, y1, fy) and (x0, x1, fx) the tables of Upsampling.axis / jd_bilinear_tables, ylo[s]
+ *                    the first output row y with y1[y] >= s (sh if none), yhi[s] the last with y0[y] <= s (-1 if
+ *                    none), xlo and xhi likewise for columns.
+ *                  Images' labels and image-level labels must lie in image order in labels and levels.
+ *  jd_tally_finish intersection[units * num_labels], activation[units * num_categories], label_pixels[num_labels],
+ *                  mask_pixels[units]: the sums over every chunk.
+ */
+JD_API jd_status jd_tally_begin(jd_context ctx, int units, int h, int w, const float* thresholds, int num_labels,
+                                int num_categories, const int32_t* primary, char* err, size_t err_len);
+JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images, const int64_t* info,
+                                const uint16_t* labels, long long label_count, const int32_t* levels,
+                                long long level_count, const int32_t* grid_ints, long long grid_int_count,
+                                const float* grid_floats, long long grid_float_count, char* err, size_t err_len);
+/* All pointers device pointers; info must also be in host memory (info_host) to validate it. */
+JD_API jd_status jd_tally_chunk_device(jd_context ctx, const uint16_t* acts, int images, const int64_t* info,
+                                       const int64_t* info_host, const uint16_t* labels, const int32_t* levels,
+                                       const int32_t* grid_ints, const float* grid_floats, char* err,
+                                       size_t err_len);
+JD_API jd_status jd_tally_finish(jd_context ctx, int64_t* intersection, int64_t* activation, int64_t* label_pixels,
+                                 int64_t* mask_pixels, char* err, size_t err_len);
+
+/*
+ * Masked ablation or insertion in place, x = fma(a, r - x, x) in fp32 (Ablation.apply): x [images][units][hw];
+ * alpha_count == units (one per unit; a unit with alpha 0 is left unchanged) or units * hw (per unit and
+ * location); replacement[units]. jd_ablate takes host memory (and returns when x holds the result), jd_ablate_device
+ * device memory (asynchronous on the context's stream).
+ */
+JD_API jd_status jd_ablate(jd_context ctx, float* x, long long images, int units, int hw, const float* alpha,
+                           long long alpha_count, const float* replacement, char* err, size_t err_len);
+JD_API jd_status jd_ablate_device(jd_context ctx, float* x, long long images, int units, int hw, const float* alpha,
+                                  long long alpha_count, const float* replacement, char* err, size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,6 +53,26 @@ void check_without_driver() {
     expect(jd_tally_mask(nullptr, 1, 1, 2, 2, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, 4, 4,
                          nullptr, 0, 1, nullptr, nullptr, 0, nullptr, err, sizeof(err)),
            JD_ERR_NO_DRIVER, nd, "jd_tally_mask");
+    jd_context ctx = reinterpret_cast<jd_context>(0x1);
+    expect(jd_context_create(0, &ctx, err, sizeof(err)), JD_ERR_NO_DRIVER, nd, "jd_context_create");
+    CHECK(ctx == nullptr, "jd_context_create leaves *ctx = NULL on failure");
+    expect(jd_context_destroy(nullptr, err, sizeof(err)), JD_OK, nullptr, "jd_context_destroy(NULL)");
+    int resident = 1;
+    expect(jd_stats_begin(nullptr, 1, 1, 1, 0, &resident, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "ctx is null",
+           "jd_stats_begin without a context");
+    CHECK(resident == 0, "jd_stats_begin clears *resident on failure");
+    expect(jd_stats_begin(nullptr, 0, 1, 1, 0, nullptr, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "units",
+           "jd_stats_begin with no units");
+    float t = 0.0f;
+    int32_t primary = -1;
+    expect(jd_tally_begin(nullptr, 1, 1, 1, &t, 1, 1, &primary, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT,
+           "ctx is null", "jd_tally_begin without a context");
+    primary = 5;
+    expect(jd_tally_begin(nullptr, 1, 1, 1, &t, 1, 1, &primary, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT,
+           "primary category 5", "jd_tally_begin with a bad primary category");
+    float x = 1.0f;
+    expect(jd_ablate(nullptr, &x, 1, 1, 1, &t, 2, &t, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "alpha needs 1",
+           "jd_ablate with a bad alpha count");
     // A message that does not fit is truncated, NUL-terminated.
     char tiny[8];
     std::memset(tiny, 'x', sizeof(tiny));

@@ -12,6 +12,8 @@ import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.LayerResult;
 import org.jdissect.dissect.Summary;
+import org.jdissect.cuda.Devices;
+import org.jdissect.stats.Backend;
 
 @Command(name = "dissect", mixinStandardHelpOptions = true,
         description = {"Label every unit of the chosen layers with the concept it detects: IoU of the unit's "
@@ -62,6 +64,12 @@ final class DissectCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
+            description = "Where the statistics run (default: ${DEFAULT-VALUE}): auto uses a CUDA GPU when the "
+                    + "library, a driver and a device are there and otherwise the CPU, saying why in one line; "
+                    + "cuda without a usable GPU is an error.")
+    String device;
+
     @Option(names = "--skip-bad", description = "Skip malformed index rows and unreadable images, and report how "
             + "many, instead of stopping at the first.")
     boolean skipBad;
@@ -85,8 +93,11 @@ final class DissectCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
-        DissectionResult result = builder.run();
-        printSummary(result);
+        int backendThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        try (Backend backend = Devices.open(device, Math.max(1, backendThreads), line -> System.err.println(line))) {
+            DissectionResult result = builder.backend(backend).run();
+            printSummary(result);
+        }
         return 0;
     }
 

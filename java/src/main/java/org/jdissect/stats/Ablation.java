@@ -9,7 +9,8 @@ public final class Ablation {
         return Math.fma(alpha, replacement - x, x);
     }
 
-    static void check(float[] x, int images, int units, int hw, float[] alpha, float[] replacement) {
+    /** Checks the shapes of an ablation call; every backend calls it first. */
+    public static void check(float[] x, int images, int units, int hw, float[] alpha, float[] replacement) {
         if ((long) images * units * hw != x.length) {
             throw new IllegalArgumentException(x.length + " activations for " + images + " x " + units + " x " + hw);
         }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The GPU check, for a machine with an NVIDIA GPU and no network, Maven or JDK: prints the device, runs the native
+# tests, the Java CUDA-versus-CPU cross-check and the kernel benchmarks (and, where python3 has PyTorch, the PyTorch
+# formulation of the same statistics in bench/peer/), and writes everything to OUTDIR. About 2-3 minutes; each step
+# has its own time limit so the whole stays under 5.
+#
+# Needs build/gpu-pack.tar.xz, made beforehand on a build machine by bench/gpu-pack.sh (a minimal Java runtime, the
+# jars, libjdissect_cuda.so, the test and benchmark binaries); JD_PACK=FILE points elsewhere.
+# Usage: bash bench/gpu-check.sh OUTDIR
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:?usage: bash bench/gpu-check.sh OUTDIR}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+packfile="${JD_PACK:-$root/build/gpu-pack.tar.xz}"
+exec > >(tee "$out/gpu-check.log") 2>&1
+start=$(date +%s)
+if [ ! -f "$packfile" ]; then
+  echo "gpu-check: $packfile is missing: run bash bench/gpu-pack.sh on a machine with nvcc and Maven, and carry it"
+  exit 1
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+tar -xJf "$packfile" -C "$work"
+p="$work/gpu-pack"
+export LD_LIBRARY_PATH="$p/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+echo "gpu-check: pack of commit $(cat "$p/COMMIT" 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+failed=0
+# step NAME SECONDS COMMAND...: runs it with a time limit, keeps its output in OUTDIR/NAME.txt; exit 77 is a skip.
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  echo "== $name"
+  timeout "$limit" "$@" > "$out/$name.txt" 2>&1
+  local rc=$?
+  cat "$out/$name.txt"
+  case $rc in
+    0) echo "-- $name: ok" ;;
+    77) echo "-- $name: skipped" ;;
+    124) echo "-- $name: TIMED OUT after ${limit}s"; failed=$((failed + 1)) ;;
+    *) echo "-- $name: FAILED (exit $rc)"; failed=$((failed + 1)) ;;
+  esac
+}
+
+echo "== device"
+if command -v nvidia-smi >/dev/null; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.memory --format=csv | tee "$out/device.txt"
+  nvidia-smi > "$out/nvidia-smi.txt" 2>&1
+else
+  echo "no nvidia-smi on PATH" | tee "$out/device.txt"
+fi
+
+for t in test_bilinear_tables test_api_errors test_tally_mask test_stats; do
+  step "native-$t" 90 "$p/native/$t"
+done
+step java-cross-check 150 "$p/jre/bin/java" -Xmx6g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp-cache" \
+  -cp "$p/lib/jdissect.jar:$p/lib/javacpp.jar" org.jdissect.cuda.CrossCheck
+step kernel-bench 150 "$p/native/jd_bench" --images 63000 --repeats 3
+if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
+  step peer-pytorch 120 python3 "$root/bench/peer/torch_stats.py" --images 4000
+else
+  echo "== peer-pytorch: skipped (no python3 with torch)" | tee "$out/peer-pytorch.txt"
+fi
+
+echo "== summary"
+{
+  grep -h '^device:' "$out/kernel-bench.txt" 2>/dev/null
+  ours=$(grep -h '^quantile_s=' "$out/kernel-bench.txt" 2>/dev/null)
+  peer=$(grep -h '^peer_quantile_ips=' "$out/peer-pytorch.txt" 2>/dev/null)
+  if [ -n "$ours" ]; then
+    eval "$ours"
+    awk -v q="$quantile_s" -v k="$topk_s" -v t="$tally_s" 'BEGIN {
+      printf "jdissect (63,000 images): quantile %.3f s (%.0f images/s), top-k %.3f s (%.0f images/s), tally %.3f s (%.0f images/s)\n", q, 63000/q, k, 63000/k, t, 63000/t
+      printf "bars on an H100: tally <= 2 s: %s; quantile <= 1 s: %s\n", (t <= 2 ? "met" : "NOT met"), (q <= 1 ? "met" : "NOT met") }'
+    if [ -n "$peer" ]; then
+      eval "$peer"
+      awk -v q="$quantile_s" -v k="$topk_s" -v t="$tally_s" -v pq="$peer_quantile_ips" -v pk="$peer_topk_ips" -v pt="$peer_tally_ips" 'BEGIN {
+        printf "speed-up over PyTorch: quantile %.1fx, top-k %.1fx, tally %.1fx (bar: >= 5x)\n", (63000/q)/pq, (63000/k)/pk, (63000/t)/pt }'
+    fi
+  fi
+  grep -h 'cross-check:' "$out/java-cross-check.txt" 2>/dev/null | tail -1
+  echo "steps failed: $failed; $(( $(date +%s) - start )) s in all"
+} | tee "$out/summary.txt"
+[ "$failed" -eq 0 ]

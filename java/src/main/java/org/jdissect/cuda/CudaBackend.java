@@ -1,0 +1,385 @@
+package org.jdissect.cuda;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jdissect.JdissectException;
+import org.jdissect.data.ImageLabels;
+import org.jdissect.stats.Ablation;
+import org.jdissect.stats.ActivationSource;
+import org.jdissect.stats.Backend;
+import org.jdissect.stats.Fp16;
+import org.jdissect.stats.LabelSource;
+import org.jdissect.stats.Progress;
+import org.jdissect.stats.Quantiles;
+import org.jdissect.stats.TallyCounts;
+import org.jdissect.stats.UnitStats;
+import org.jdissect.stats.Upsampling;
+
+/**
+ * The CUDA backend: the statistics of {@link Backend} computed by the kernels of kernels/ through the C API of
+ * native/ (see {@link CudaLib}), with results identical to {@link org.jdissect.stats.CpuBackend}, which is their
+ * specification. Java streams the activations and labels in chunks; the native side splits a chunk further when it
+ * does not fit in the GPU's free memory. Thresholds are combined from the two order statistics by
+ * {@link Quantiles#interpolate} and the upsampling tables come from {@link Upsampling#axis}, so both definitions
+ * stay in one place. Calls are serialised: one context, one stream.
+ */
+public final class CudaBackend implements Backend {
+    private static final int CHUNK_VALUES = 16 << 20;
+
+    private final CudaLib.Context ctx;
+    private final String name;
+    private final int threads;
+    private final ExecutorService pool;
+    private final Map<Long, PackedGrid> grids = new HashMap<>();
+    private boolean closed;
+
+    private CudaBackend(CudaLib.Context ctx, String name, int threads) {
+        this.ctx = ctx;
+        this.name = name;
+        this.threads = threads;
+        AtomicInteger counter = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "jdissect-cuda-io-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens device {@code device}; {@code threads} host threads read and pack labels. Throws a
+     * JdissectException saying why when the library, the driver or the device is missing.
+     */
+    public static CudaBackend open(int device, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        GpuInfo info = GpuInfo.probe(device);
+        CudaLib.Context ctx = new CudaLib.Context();
+        byte[] err = NativeCuda.errBuffer();
+        NativeCuda.check(CudaLib.jd_context_create(device, ctx, err, err.length), err);
+        if (ctx.isNull()) {
+            throw new JdissectException("jd_context_create returned no context");
+        }
+        return new CudaBackend(ctx, "cuda (" + info.describe() + ")", threads);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            pool.shutdownNow();
+            byte[] err = NativeCuda.errBuffer();
+            CudaLib.jd_context_destroy(ctx, err, err.length);
+        }
+    }
+
+    /** Caps the GPU memory used to stage host data (0: automatic); tests use it to force chunks to be split. */
+    public synchronized void stagingLimit(long bytes) {
+        byte[] err = NativeCuda.errBuffer();
+        NativeCuda.check(CudaLib.jd_context_set_staging_limit(ctx, bytes, err, err.length), err);
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend is closed");
+        }
+    }
+
+    private static int chunkImages(ActivationSource src) {
+        return Math.max(1, Math.min(src.images(), CHUNK_VALUES / Math.max(1, src.valuesPerImage())));
+    }
+
+    // ---------------------------------------------------------------- pass 1
+
+    @Override
+    public synchronized UnitStats unitStats(ActivationSource src, double quantile, int topk, Progress progress) {
+        open();
+        Quantiles.checkQuantile(quantile);
+        int units = src.units();
+        int hw = src.height() * src.width();
+        int n = src.images();
+        int k = Math.max(0, Math.min(topk, n));
+        long count = (long) n * hw;
+        byte[] err = NativeCuda.errBuffer();
+        int[] resident = new int[1];
+        NativeCuda.check(CudaLib.jd_stats_begin(ctx, units, hw, n, k, resident, err, err.length), err);
+        int chunk = chunkImages(src);
+        short[] buf = new short[chunk * src.valuesPerImage()];
+        for (int first = 0; first < n; first += chunk) {
+            int m = Math.min(chunk, n - first);
+            src.read(first, m, buf);
+            NativeCuda.check(CudaLib.jd_stats_coarse(ctx, buf, first, m, err, err.length), err);
+            progress.advance(m);
+        }
+        long lowRank = Quantiles.lowerRank(count, quantile);
+        long highRank = Math.min(lowRank + 1, count - 1);
+        NativeCuda.check(CudaLib.jd_stats_locate(ctx, lowRank, highRank, err, err.length), err);
+        if (resident[0] != 0) {
+            NativeCuda.check(CudaLib.jd_stats_fine(ctx, null, n, err, err.length), err);
+            progress.advance(n);
+        } else {
+            for (int first = 0; first < n; first += chunk) {
+                int m = Math.min(chunk, n - first);
+                src.read(first, m, buf);
+                NativeCuda.check(CudaLib.jd_stats_fine(ctx, buf, m, err, err.length), err);
+                progress.advance(m);
+            }
+        }
+        int[] lowKey = new int[units];
+        int[] highKey = new int[units];
+        int[] topImages = new int[Math.max(1, units * k)];
+        int[] topKeys = new int[Math.max(1, units * k)];
+        NativeCuda.check(CudaLib.jd_stats_finish(ctx, lowKey, highKey, topImages, topKeys, err, err.length), err);
+        float[] thresholds = new float[units];
+        int[][] images = new int[units][];
+        float[][] values = new float[units][];
+        for (int u = 0; u < units; u++) {
+            thresholds[u] = Quantiles.interpolate(count, quantile, Fp16.toFloat(Fp16.fromSortKey(lowKey[u])),
+                    Fp16.toFloat(Fp16.fromSortKey(highKey[u])));
+            int size = 0;
+            while (size < k && topImages[u * k + size] >= 0) {
+                size++;
+            }
+            images[u] = new int[size];
+            values[u] = new float[size];
+            for (int r = 0; r < size; r++) {
+                images[u][r] = topImages[u * k + r];
+                values[u][r] = Fp16.toFloat(Fp16.fromSortKey(topKeys[u * k + r]));
+            }
+        }
+        return new UnitStats(thresholds, images, values);
+    }
+
+    // ---------------------------------------------------------------- pass 2
+
+    /**
+     * One label size's tables as jd_tally_chunk reads them: ints y0 y1 x0 x1 ylo yhi xlo xhi, floats fy fx. ylo[s]
+     * is the first output row reading a source row >= s, yhi[s] the last reading one <= s, so the rows reading any
+     * sample of [r0, r1] are ylo[r0] .. yhi[r1] (CpuBackend.Grid for the samples that are read at all).
+     */
+    record PackedGrid(int[] ints, float[] floats) {
+        static PackedGrid of(int h, int w, int sh, int sw) {
+            Upsampling.Axis ys = Upsampling.axis(h, sh);
+            Upsampling.Axis xs = Upsampling.axis(w, sw);
+            int[] ints = new int[2 * sh + 2 * sw + 2 * h + 2 * w];
+            int p = 0;
+            for (int[] t : new int[][] {ys.i0(), ys.i1(), xs.i0(), xs.i1()}) {
+                System.arraycopy(t, 0, ints, p, t.length);
+                p += t.length;
+            }
+            p = readers(ys, ints, p);
+            readers(xs, ints, p);
+            float[] floats = new float[sh + sw];
+            System.arraycopy(ys.f(), 0, floats, 0, sh);
+            System.arraycopy(xs.f(), 0, floats, sh, sw);
+            return new PackedGrid(ints, floats);
+        }
+
+        private static int readers(Upsampling.Axis axis, int[] dst, int p) {
+            int in = axis.in();
+            int out = axis.out();
+            for (int s = 0; s < in; s++) {
+                int lo = out;
+                for (int i = 0; i < out; i++) {
+                    if (axis.i1()[i] >= s) {
+                        lo = i;
+                        break;
+                    }
+                }
+                dst[p + s] = lo;
+            }
+            for (int s = 0; s < in; s++) {
+                int hi = -1;
+                for (int i = out - 1; i >= 0; i--) {
+                    if (axis.i0()[i] <= s) {
+                        hi = i;
+                        break;
+                    }
+                }
+                dst[p + in + s] = hi;
+            }
+            return p + 2 * in;
+        }
+    }
+
+    @Override
+    public synchronized TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels,
+                                          Progress progress) {
+        open();
+        int units = src.units();
+        if (thresholds.length != units) {
+            throw new IllegalArgumentException(thresholds.length + " thresholds for " + units + " units");
+        }
+        int h = src.height();
+        int w = src.width();
+        int n = src.images();
+        int numLabels = labels.numLabels();
+        int numCats = labels.numCategories();
+        if (numLabels > 65536) {
+            throw new JdissectException("the CUDA backend keeps label numbers in 16 bits (as Broden's PNG label "
+                    + "maps do), but this dataset has " + numLabels + " label numbers: use --device cpu");
+        }
+        int[] primary = labels.primaryCategory();
+        byte[] err = NativeCuda.errBuffer();
+        NativeCuda.check(CudaLib.jd_tally_begin(ctx, units, h, w, thresholds, numLabels, numCats, primary, err,
+                err.length), err);
+        int chunk = chunkImages(src);
+        short[] buf = new short[chunk * src.valuesPerImage()];
+        ImageLabels[] chunkLabels = new ImageLabels[chunk];
+        for (int first = 0; first < n; first += chunk) {
+            int m = Math.min(chunk, n - first);
+            int base = first;
+            parallel(m, i -> chunkLabels[i] = checked(labels.labels(base + i), numLabels));
+            src.read(first, m, buf);
+            // Descriptors and offsets, then the labels packed in parallel (each image owns its range).
+            long[] info = new long[m * 8];
+            long[] labelOffset = new long[m];
+            long labelCount = 0;
+            int levelCount = 0;
+            Map<Long, Integer> gridIntAt = new LinkedHashMap<>();
+            Map<Long, Integer> gridFloatAt = new HashMap<>();
+            int gridInts = 0;
+            int gridFloats = 0;
+            for (int i = 0; i < m; i++) {
+                ImageLabels il = chunkLabels[i];
+                long key = ((long) il.sh() << 32) | il.sw();
+                if (!gridIntAt.containsKey(key)) {
+                    PackedGrid g = grids.computeIfAbsent(key, kk -> PackedGrid.of(h, w, il.sh(), il.sw()));
+                    gridIntAt.put(key, gridInts);
+                    gridFloatAt.put(key, gridFloats);
+                    gridInts += g.ints().length;
+                    gridFloats += g.floats().length;
+                }
+                int layers = il.layers().length;
+                labelOffset[i] = labelCount;
+                info[i * 8] = labelCount;
+                info[i * 8 + 1] = il.sh();
+                info[i * 8 + 2] = il.sw();
+                info[i * 8 + 3] = layers;
+                info[i * 8 + 4] = levelCount;
+                info[i * 8 + 5] = il.imageLevel().length;
+                info[i * 8 + 6] = gridIntAt.get(key);
+                info[i * 8 + 7] = gridFloatAt.get(key);
+                labelCount += (long) layers * il.sh() * il.sw();
+                levelCount += il.imageLevel().length;
+            }
+            if (labelCount > Integer.MAX_VALUE - 8) {
+                throw new JdissectException("too many label pixels in one chunk of " + m + " images: " + labelCount);
+            }
+            short[] packed = new short[(int) Math.max(1, labelCount)];
+            int[] levels = new int[Math.max(1, levelCount)];
+            parallel(m, i -> {
+                ImageLabels il = chunkLabels[i];
+                int p = (int) labelOffset[i];
+                for (int[] layer : il.layers()) {
+                    for (int l : layer) {
+                        packed[p++] = (short) l;
+                    }
+                }
+            });
+            for (int i = 0; i < m; i++) {
+                int[] lv = chunkLabels[i].imageLevel();
+                System.arraycopy(lv, 0, levels, (int) info[i * 8 + 4], lv.length);
+            }
+            int[] gi = new int[Math.max(1, gridInts)];
+            float[] gf = new float[Math.max(1, gridFloats)];
+            for (Map.Entry<Long, Integer> e : gridIntAt.entrySet()) {
+                PackedGrid g = grids.get(e.getKey());
+                System.arraycopy(g.ints(), 0, gi, e.getValue(), g.ints().length);
+                System.arraycopy(g.floats(), 0, gf, gridFloatAt.get(e.getKey()), g.floats().length);
+            }
+            NativeCuda.check(CudaLib.jd_tally_chunk(ctx, buf, m, info, packed, labelCount, levels, levelCount, gi,
+                    gridInts, gf, gridFloats, err, err.length), err);
+            progress.advance(m);
+        }
+        long[] inter = new long[units * numLabels];
+        long[] act = new long[Math.max(1, units * numCats)];
+        long[] labelPixels = new long[numLabels];
+        long[] mask = new long[units];
+        NativeCuda.check(CudaLib.jd_tally_finish(ctx, inter, act, labelPixels, mask, err, err.length), err);
+        if (act.length != units * numCats) {
+            act = new long[units * numCats];
+        }
+        return new TallyCounts(units, numLabels, numCats, n, inter, act, labelPixels, mask);
+    }
+
+    /** The same range check as CpuBackend: every label number in 0 .. numLabels - 1. */
+    private static ImageLabels checked(ImageLabels il, int numLabels) {
+        for (int[] layer : il.layers()) {
+            for (int l : layer) {
+                if (l < 0 || l >= numLabels) {
+                    throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
+                }
+            }
+        }
+        for (int l : il.imageLevel()) {
+            if (l < 0 || l >= numLabels) {
+                throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
+            }
+        }
+        return il;
+    }
+
+    // ---------------------------------------------------------------- interventions
+
+    @Override
+    public synchronized void ablate(float[] x, int images, int units, int hw, float[] alpha, float[] replacement) {
+        open();
+        Ablation.check(x, images, units, hw, alpha, replacement);
+        if (images == 0) {
+            return;
+        }
+        byte[] err = NativeCuda.errBuffer();
+        NativeCuda.check(CudaLib.jd_ablate(ctx, x, images, units, hw, alpha, alpha.length, replacement, err,
+                err.length), err);
+    }
+
+    // ---------------------------------------------------------------- threads
+
+    private interface IndexTask {
+        void run(int i);
+    }
+
+    private void parallel(int count, IndexTask task) {
+        List<Future<?>> futures = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            int start = t;
+            futures.add(pool.submit(() -> {
+                for (int i = start; i < count; i += threads) {
+                    task.run(i);
+                }
+            }));
+        }
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.jdissect.cuda;
+
+import java.util.function.Consumer;
+
+import org.jdissect.JdissectException;
+import org.jdissect.stats.Backend;
+import org.jdissect.stats.CpuBackend;
+
+/**
+ * Backend choice for {@code --device auto|cpu|cuda}. {@code auto} uses the first CUDA device when the library,
+ * a driver and a device are there, and otherwise the CPU backend, saying why in one line; {@code cuda} without a
+ * usable GPU is an error that says why; {@code cpu} is the CPU backend.
+ */
+public final class Devices {
+    /** The accepted values of --device. */
+    public static final String CHOICES = "auto, cpu or cuda";
+
+    private Devices() {
+    }
+
+    /**
+     * Opens the backend for {@code device} with {@code threads} host threads; {@code log} receives the one line
+     * that explains a fall-back to the CPU.
+     */
+    public static Backend open(String device, int threads, Consumer<String> log) {
+        String d = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (d) {
+            case "cpu":
+                return new CpuBackend(threads);
+            case "cuda":
+                try {
+                    return CudaBackend.open(0, threads);
+                } catch (JdissectException e) {
+                    throw new JdissectException("--device cuda: no usable GPU: " + e.getMessage()
+                            + " (use --device auto or cpu to run on the CPU)", e);
+                }
+            case "auto":
+                try {
+                    return CudaBackend.open(0, threads);
+                } catch (JdissectException e) {
+                    log.accept("jdissect: statistics on the CPU (" + threads + " threads): no usable GPU: "
+                            + e.getMessage());
+                    return new CpuBackend(threads);
+                }
+            default:
+                throw JdissectException.usage("--device must be " + CHOICES + ", got '" + device + "'");
+        }
+    }
+
+    /** Null when a CUDA backend can be opened on device 0, else why not (library, driver or device missing). */
+    public static String cudaProblem() {
+        try {
+            GpuInfo.probe(0);
+            return null;
+        } catch (JdissectException e) {
+            return e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.jdissect.cuda;
+
+import java.nio.charset.StandardCharsets;
+
+import org.jdissect.JdissectException;
+
+/** Loading of the native library and the status-to-exception rule of the C API, in one place. */
+final class NativeCuda {
+    static final int ERR_LEN = 2048;
+
+    private static String loadProblem;
+    private static boolean tried;
+
+    private NativeCuda() {
+    }
+
+    /** Null when the JNI library and libjdissect_cuda.so are loaded, else why they cannot be. */
+    static synchronized String loadProblem() {
+        if (!tried) {
+            tried = true;
+            try {
+                CudaLib.load();
+            } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+                String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                loadProblem = "the CUDA library is not in this build (it is built only where nvcc exists; "
+                        + "for linux-x86_64): " + firstLine(detail);
+            }
+        }
+        return loadProblem;
+    }
+
+    static byte[] errBuffer() {
+        return new byte[ERR_LEN];
+    }
+
+    /** The NUL-terminated message the C call wrote. */
+    static String message(byte[] err) {
+        int n = 0;
+        while (n < err.length && err[n] != 0) {
+            n++;
+        }
+        return new String(err, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Throws a JdissectException carrying the C message when status is not JD_OK. */
+    static void check(int status, byte[] err) {
+        if (status != CudaLib.JD_OK) {
+            throw new JdissectException(describe(status, err));
+        }
+    }
+
+    static String describe(int status, byte[] err) {
+        String msg = message(err);
+        return msg.isEmpty() ? CudaLib.jd_status_name(status) : msg;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
