@@ -116,7 +116,7 @@ public final class CrossCheck {
         for (int l = 0; l < numLabels; l++) {
             primary[l] = l == 0 || l % 7 == 3 ? -1 : rnd.nextInt(numCats - 1);
         }
-        int[][] sizes = {{13, 11}, {8, 8}, {7, 9}, {h, w}, {2 * h + 1, 3 * w}, {112, 112}};
+        int[][] sizes = {{13, 11}, {8, 8}, {9, 10}, {h, w}, {2 * h + 1, 3 * w}, {112, 112}};
         List<ImageLabels> list = new ArrayList<>();
         for (int i = 0; i < images; i++) {
             int[] size = sizes[rnd.nextInt(sizes.length)];

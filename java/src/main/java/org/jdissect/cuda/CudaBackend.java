@@ -16,6 +16,7 @@ import org.jdissect.data.ImageLabels;
 import org.jdissect.stats.Ablation;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
+import org.jdissect.stats.CpuBackend;
 import org.jdissect.stats.Fp16;
 import org.jdissect.stats.LabelSource;
 import org.jdissect.stats.Progress;
@@ -220,6 +221,13 @@ public final class CudaBackend implements Backend {
     public synchronized TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels,
                                           Progress progress) {
         open();
+        if (src.images() > 0 && shrinks(src, labels.labels(0))) {
+            // The kernel interpolates; a map larger than its label map is resized with PIL's widened filter in
+            // double (Upsampling), which only the CPU backend implements. Same results, CPU speed.
+            try (CpuBackend cpu = new CpuBackend(threads)) {
+                return cpu.tally(src, thresholds, labels, progress);
+            }
+        }
         int units = src.units();
         if (thresholds.length != units) {
             throw new IllegalArgumentException(thresholds.length + " thresholds for " + units + " units");
@@ -256,6 +264,11 @@ public final class CudaBackend implements Backend {
             int gridFloats = 0;
             for (int i = 0; i < m; i++) {
                 ImageLabels il = chunkLabels[i];
+                if (shrinks(src, il)) {
+                    throw new JdissectException("image " + (base + i) + " has a " + il.sh() + "x" + il.sw()
+                            + " label map, smaller than the " + h + "x" + w + " activation map, unlike the first "
+                            + "image: the CUDA tally needs label maps of at least the map size; use --device cpu");
+                }
                 long key = ((long) il.sh() << 32) | il.sw();
                 if (!gridIntAt.containsKey(key)) {
                     PackedGrid g = grids.computeIfAbsent(key, kk -> PackedGrid.of(h, w, il.sh(), il.sw()));
@@ -315,6 +328,11 @@ public final class CudaBackend implements Backend {
             act = new long[units * numCats];
         }
         return new TallyCounts(units, numLabels, numCats, n, inter, act, labelPixels, mask);
+    }
+
+    /** Whether resizing this map to this image's labels shrinks an axis (see {@link Upsampling}). */
+    private static boolean shrinks(ActivationSource src, ImageLabels il) {
+        return il.sh() < src.height() || il.sw() < src.width();
     }
 
     /** The same range check as CpuBackend: every label number in 0 .. numLabels - 1. */

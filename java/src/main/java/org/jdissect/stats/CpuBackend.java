@@ -492,10 +492,22 @@ public final class CpuBackend implements Backend {
                         map[j] = Fp16.toFloat(buf[p + j]);
                     }
                     // Only pixels reading a sample above T can exceed T: a resized value is a convex mix of what it reads.
-                    int yLo = g.yFirst[rMin];
-                    int yHi = g.yLast[rMax];
-                    int xLo = g.xFirst[cMin];
-                    int xHi = g.xLast[cMax];
+                    // (A sample no target reads, possible when an axis shrinks, bounds nothing.)
+                    int yLo = Integer.MAX_VALUE;
+                    int yHi = -1;
+                    for (int r = rMin; r <= rMax; r++) {
+                        yLo = Math.min(yLo, g.yFirst[r]);
+                        yHi = Math.max(yHi, g.yLast[r]);
+                    }
+                    int xLo = Integer.MAX_VALUE;
+                    int xHi = -1;
+                    for (int c = cMin; c <= cMax; c++) {
+                        xLo = Math.min(xLo, g.xFirst[c]);
+                        xHi = Math.max(xHi, g.xLast[c]);
+                    }
+                    if (yLo > yHi || xLo > xHi) {
+                        continue;
+                    }
                     for (int r = ys.lo(yLo); r <= ys.hi(yHi); r++) {
                         int mr = r * w;
                         int or = r * sw;
