@@ -28,8 +28,10 @@ public record Rate(double value, double lo, double hi, long k, long n) {
             return new Rate(Double.NaN, 0, 1, 0, 0);
         }
         ConfidenceInterval ci = new WilsonScoreInterval().createInterval((int) n, (int) k, confidence);
-        // Commons Math's bounds can stray outside [0, 1] by rounding at k = 0 or k = n
-        return new Rate((double) k / n, Math.max(0, ci.getLowerBound()), Math.min(1, ci.getUpperBound()), k, n);
+        // at k = 0 (k = n) the bound is exactly 0 (1); Commons Math's arithmetic leaves a rounding residue
+        double lo = k == 0 ? 0 : Math.max(0, ci.getLowerBound());
+        double hi = k == n ? 1 : Math.min(1, ci.getUpperBound());
+        return new Rate((double) k / n, lo, hi, k, n);
     }
 
     /** Balanced accuracy {@code (recall + TNR) / 2} of a binary decision. */
