@@ -114,6 +114,10 @@ final class AblateCommand implements Callable<Integer> {
             throw JdissectException.usage("--threads must be >= 1, got " + nThreads);
         }
         LabelledImages images = LabelledImages.open(data, category, skipBad);
+        if (className != null && !images.classes().contains(className)) {
+            throw JdissectException.usage("unknown class '" + className + "'; valid classes: "
+                    + String.join(", ", images.classes()));
+        }
         Replace r = replace == ReplaceWith.mean ? Replace.MEAN : Replace.ZERO;
         String replaceName = replace.name();
         try (CpuBackend backend = new CpuBackend(nThreads);
