@@ -194,6 +194,40 @@ public final class OnnxModel implements AutoCloseable {
         return new Runner(session, inputName(), List.copyOf(chosen), pre, probe.batch);
     }
 
+    /**
+     * The layer named {@code name} (N x C x H x W float at this input size), or an error naming the valid layers,
+     * the same message {@link #runner} gives.
+     */
+    public LayerInfo layer(String name, Preprocessing pre) {
+        Probe probe;
+        synchronized (this) {
+            probe = probe(pre);
+        }
+        for (LayerInfo l : probe.layers) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        throw new JdissectException(whyNotALayer(name, probe, pre));
+    }
+
+    /** A session for an edited copy of this model (same options and external-data folder as every other). */
+    OrtSession session(ModelProto edited, int intraOpThreads, String what) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            if (externalFolder != null) {
+                options.addConfigEntry(EXTERNAL_FOLDER_KEY, externalFolder.toString());
+            }
+            return env.createSession(edited.toByteArray(), options);
+        } catch (OrtException e) {
+            throw new JdissectException(file + ": ONNX Runtime rejects the " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     private String whyNotALayer(String name, Probe probe, Preprocessing pre) {
         String valid = "valid layers (N x C x H x W at " + pre.height() + "x" + pre.width() + "): " + layerNames(pre);
         long[] shape = probe.shapes.get(name);

@@ -1,0 +1,67 @@
+package org.jdissect.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import org.jdissect.intervene.Explanation;
+import org.jdissect.stats.CpuBackend;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Explain one decision in concepts: the predicted class, the units of the layer that fire on "
+                + "the image (their map's maximum exceeds their dissection threshold), their concept labels from a "
+                + "dissection's report.json, and what ablating each (to zero) does to the prediction."})
+final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The classifier (ONNX).")
+    Path model;
+
+    @Option(names = "--layer", required = true, paramLabel = "L", description = "A dissected layer.")
+    String layer;
+
+    @Option(names = "--image", required = true, paramLabel = "IMG", description = "The image (PNG, JPEG).")
+    Path image;
+
+    @Option(names = "--dissection", required = true, paramLabel = "OUT",
+            description = "The --out of a jdissect dissect run that includes the layer.")
+    Path dissection;
+
+    @Option(names = "--classes", paramLabel = "FILE", description = "Output names: lines class,index.")
+    Path classes;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write explain.json and explain.csv here.")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Mixin
+    PreprocessingOptions pre;
+
+    @Override
+    public Integer call() {
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        Explanation e;
+        try (CpuBackend backend = new CpuBackend(n)) {
+            e = Explanation.explain(model, layer, image, dissection, classes, pre.preprocessing(), n, backend);
+        }
+        System.out.printf(Locale.ROOT, "%s: predicted %s (p = %.3f)%n", image, e.predictedName(), e.probability());
+        System.out.printf("%d units of %s fire:%n", e.units().size(), layer);
+        System.out.printf("  %5s  %-20s %-10s %6s  %8s  %s%n", "unit", "concept", "category", "IoU", "p after", "prediction after");
+        for (Explanation.FiringUnit f : e.units()) {
+            System.out.printf(Locale.ROOT, "  %5d  %-20s %-10s %6.3f  %8.3f  %s%n", f.unit(),
+                    f.label() + (f.interpretable() ? "" : " (weak)"), f.category(), f.iou(), f.probability(),
+                    f.predicted() == e.predicted() ? "unchanged" : f.predictedName());
+        }
+        System.out.printf(Locale.ROOT, "all firing units ablated: predicted %s (p of %s = %.3f)%n", e.withoutAllName(),
+                e.predictedName(), e.withoutAllProbability());
+        if (out != null) {
+            e.write(out);
+            System.out.println("written to " + out);
+        }
+        return 0;
+    }
+}

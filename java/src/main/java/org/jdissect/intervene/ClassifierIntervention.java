@@ -1,0 +1,320 @@
+package org.jdissect.intervene;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import org.jdissect.JdissectException;
+import org.jdissect.dissect.ProgressListener;
+import org.jdissect.model.LayerInfo;
+import org.jdissect.model.OnnxModel;
+import org.jdissect.model.Preprocessing;
+import org.jdissect.model.SplitRunner;
+import org.jdissect.stats.Backend;
+
+/**
+ * Unit ablation experiments on a classifier: the model is split at the layer, the head runs once per image into a
+ * {@link HeadCache}, and each experiment re-runs only the tail through an {@link Ablator}.
+ *
+ * <pre>{@code
+ * try (ClassifierIntervention ci = ClassifierIntervention.open(model, layer, data, null, pre, 32, 2, backend,
+ *         ProgressListener.NONE, s -> { })) {
+ *     RankResult rank = ci.rank(Replace.ZERO);
+ *     CurveResult curves = ci.curve(rank, List.of(1, 2, 4, 8), -1, Replace.ZERO);
+ * }
+ * }</pre>
+ */
+public final class ClassifierIntervention implements AutoCloseable {
+    public enum Replace { ZERO, MEAN }
+
+    /** Which images an experiment is scored on. */
+    public enum Part { ALL, TRAIN, HELD_OUT }
+
+    private final OnnxModel model;
+    private final SplitRunner runner;
+    private final LabelledImages data;
+    private final ClassMapping mapping;
+    private final HeadCache cache;
+    private final Ablator ablator;
+    private final double confidence;
+    private final ProgressListener progress;
+    private final double headSeconds;
+
+    private ClassifierIntervention(OnnxModel model, SplitRunner runner, LabelledImages data, ClassMapping mapping,
+                                   HeadCache cache, Ablator ablator, double confidence, ProgressListener progress,
+                                   double headSeconds) {
+        this.model = model;
+        this.runner = runner;
+        this.data = data;
+        this.mapping = mapping;
+        this.cache = cache;
+        this.ablator = ablator;
+        this.confidence = confidence;
+        this.progress = progress;
+        this.headSeconds = headSeconds;
+    }
+
+    /**
+     * Loads the model, splits it at {@code layer}, maps the data's classes to its outputs ({@code classesFile}, or
+     * by name order when null) and runs the head over every image.
+     */
+    public static ClassifierIntervention open(Path modelFile, String layer, LabelledImages data, Path classesFile,
+                                              Preprocessing pre, int batch, int threads, Backend backend,
+                                              ProgressListener progress, Consumer<String> log) {
+        if (batch < 1) {
+            throw JdissectException.usage("--batch must be >= 1, got " + batch);
+        }
+        OnnxModel model = OnnxModel.load(modelFile);
+        SplitRunner runner = null;
+        try {
+            LayerInfo info = model.layer(layer, pre);
+            runner = SplitRunner.open(model, layer, threads);
+            String input = model.inputName();
+            long[] imageShape = {3, pre.height(), pre.width()};
+            int fixed = fixedBatch(model);
+            long t0 = System.nanoTime();
+            HeadCache cache;
+            try (ProgressListener.Tracker bar = progress.begin("head (" + layer + ")", data.items().size())) {
+                cache = HeadCache.build(runner, info, input, imageShape, data.items().size(), (i, dst, off) -> {
+                    BufferedImage img = data.read(i);
+                    pre.apply(img, dst, off);
+                }, batch, fixed, bar);
+            }
+            double headSeconds = (System.nanoTime() - t0) / 1e9;
+            Ablator ablator = new Ablator(runner, cache, backend, batch);
+            int outputs = ablator.outputs(new int[] {0}, null, null)[0].length;
+            ClassMapping mapping = classesFile == null ? ClassMapping.byNameOrder(data.classes(), outputs)
+                    : ClassMapping.read(classesFile, data.classes(), outputs);
+            log.accept(String.format("%s: %d images (%d train, %d held out), %d classes; head cached in %.1f s",
+                    data.description(), data.items().size(), data.part(true).length, data.part(false).length,
+                    mapping.classes().size(), headSeconds));
+            return new ClassifierIntervention(model, runner, data, mapping, cache, ablator, 0.95, progress,
+                    headSeconds);
+        } catch (RuntimeException e) {
+            if (runner != null) {
+                runner.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    private static int fixedBatch(OnnxModel model) {
+        for (var v : model.proto().getGraph().getInputList()) {
+            if (v.getName().equals(model.inputName()) && v.getType().getTensorType().hasShape()) {
+                var d = v.getType().getTensorType().getShape().getDim(0);
+                return d.hasDimValue() && d.getDimValue() > 0 ? (int) d.getDimValue() : 0;
+            }
+        }
+        return 0;
+    }
+
+    public OnnxModel model() {
+        return model;
+    }
+
+    public LabelledImages data() {
+        return data;
+    }
+
+    public ClassMapping mapping() {
+        return mapping;
+    }
+
+    public LayerInfo layer() {
+        return cache.layer();
+    }
+
+    public Ablator ablator() {
+        return ablator;
+    }
+
+    public double confidence() {
+        return confidence;
+    }
+
+    public double headSeconds() {
+        return headSeconds;
+    }
+
+    public int[] images(Part part) {
+        return switch (part) {
+            case ALL -> IntStream.range(0, data.items().size()).toArray();
+            case TRAIN -> data.part(true);
+            case HELD_OUT -> data.part(false);
+        };
+    }
+
+    /** Replacement values per unit: zeros, or each unit's mean over every cached image and location. */
+    public float[] replacement(Replace replace) {
+        return replace == Replace.ZERO ? new float[layer().channels()]
+                : cache.unitMeans(images(Part.ALL));
+    }
+
+    /** Scores of the model on {@code images} with the given units (0-based) ablated; none for the baseline. */
+    public ClassScores score(int[] images, int[] units, float[] replacement) {
+        float[] alpha = units == null ? null : ablator.alphaFor(units);
+        return scores(images, ablator.predict(images, alpha, replacement));
+    }
+
+    private ClassScores scores(int[] images, int[] predictedOutputs) {
+        int[] truth = new int[images.length];
+        int[] pred = new int[images.length];
+        for (int i = 0; i < images.length; i++) {
+            truth[i] = data.items().get(images[i]).label();
+            pred[i] = mapping.classOfOutput(predictedOutputs[i]);
+        }
+        return ClassScores.of(truth, pred, mapping.classes().size(), confidence);
+    }
+
+    private int[] nonEmpty(Part part, String mode) {
+        int[] images = images(part);
+        if (images.length == 0) {
+            throw new JdissectException("mode " + mode + " needs " + (part == Part.TRAIN ? "training" : "held-out")
+                    + " images, and " + data.description() + " has none (Broden: split column 'train' vs others; "
+                    + "image folder: DIR/train and DIR/val, or every fifth image held out)");
+        }
+        return images;
+    }
+
+    // ---------------------------------------------------------------- units
+
+    public record UnitsResult(int[] units, Part part, Replace replace, ClassScores base, ClassScores ablated) {
+    }
+
+    /** Ablates {@code units} (0-based) together on {@code part}. */
+    public UnitsResult units(int[] units, Part part, Replace replace) {
+        for (int u : units) {
+            if (u < 0 || u >= layer().channels()) {
+                throw JdissectException.usage("unit " + (u + 1) + " is not a unit of layer '" + layer().name()
+                        + "' (units 1.." + layer().channels() + ")");
+            }
+        }
+        int[] images = nonEmpty(part, "units");
+        float[] r = replacement(replace);
+        return new UnitsResult(units.clone(), part, replace, score(images, null, r), score(images, units, r));
+    }
+
+    // ---------------------------------------------------------------- rank
+
+    /**
+     * @param base    scores on the training part without ablation
+     * @param perUnit per unit, the scores with that unit ablated alone
+     * @param order   per class, the units from largest to smallest drop of the class's balanced accuracy (ties:
+     *                lower unit first)
+     */
+    public record RankResult(Replace replace, int images, ClassScores base, ClassScores[] perUnit, int[][] order) {
+        /** The drop of class {@code c}'s balanced accuracy when unit {@code u} is ablated. */
+        public double drop(int c, int u) {
+            return base.classes().get(c).balancedAccuracy().value()
+                    - perUnit[u].classes().get(c).balancedAccuracy().value();
+        }
+
+        /** The first {@code n} units of class {@code c}'s ranking. */
+        public int[] top(int c, int n) {
+            return Arrays.copyOf(order[c], n);
+        }
+    }
+
+    /** Every unit ablated alone on the training part; units ranked per class. */
+    public RankResult rank(Replace replace) {
+        int[] images = nonEmpty(Part.TRAIN, "rank");
+        float[] r = replacement(replace);
+        int units = layer().channels();
+        ClassScores base = score(images, null, r);
+        ClassScores[] per = new ClassScores[units];
+        try (ProgressListener.Tracker bar = progress.begin("rank: " + units + " units x " + images.length + " images",
+                (long) units * images.length)) {
+            for (int u = 0; u < units; u++) {
+                per[u] = score(images, new int[] {u}, r);
+                bar.advance(images.length);
+            }
+        }
+        int classes = mapping.classes().size();
+        int[][] order = new int[classes][];
+        RankResult partial = new RankResult(replace, images.length, base, per, order);
+        for (int c = 0; c < classes; c++) {
+            int cls = c;
+            order[c] = IntStream.range(0, units).boxed()
+                    .sorted(Comparator.<Integer>comparingDouble(u -> -partial.drop(cls, u)).thenComparing(u -> u))
+                    .mapToInt(Integer::intValue).toArray();
+        }
+        return partial;
+    }
+
+    // ---------------------------------------------------------------- curve
+
+    /** A point of a decision-sparsity curve: {@code n} top units removed, or all but them removed. */
+    public record Point(int n, int[] ablated, Rate accuracy, Rate balancedAccuracy, boolean significant) {
+    }
+
+    public record Curve(int cls, Rate baseAccuracy, Rate baseBalancedAccuracy, List<Point> removed, List<Point> kept) {
+    }
+
+    public record CurveResult(Replace replace, int images, List<Integer> ns, List<Curve> curves) {
+    }
+
+    /** The default list of N: 1, 2, 4, ... below the unit count, then the unit count. */
+    public static List<Integer> defaultNs(int units) {
+        List<Integer> ns = new ArrayList<>();
+        for (int n = 1; n < units; n *= 2) {
+            ns.add(n);
+        }
+        ns.add(units);
+        return ns;
+    }
+
+    /**
+     * On the held-out part, for class {@code cls} (or every class when negative): the class's accuracy and balanced
+     * accuracy with its top-N ranked units ablated, and with all but its top-N ablated, for each N.
+     */
+    public CurveResult curve(RankResult rank, List<Integer> ns, int cls, Replace replace) {
+        int[] images = nonEmpty(Part.HELD_OUT, "curve");
+        int units = layer().channels();
+        for (int n : ns) {
+            if (n < 0 || n > units) {
+                throw JdissectException.usage("N = " + n + " is outside 0.." + units + " (the units of layer '"
+                        + layer().name() + "')");
+            }
+        }
+        float[] r = replacement(replace);
+        ClassScores base = score(images, null, r);
+        List<Integer> classes = cls >= 0 ? List.of(cls)
+                : IntStream.range(0, mapping.classes().size()).boxed().toList();
+        List<Curve> curves = new ArrayList<>();
+        try (ProgressListener.Tracker bar = progress.begin("curves", (long) classes.size() * ns.size() * 2 * images.length)) {
+            for (int c : classes) {
+                ClassScores.PerClass b = base.classes().get(c);
+                List<Point> removed = new ArrayList<>();
+                List<Point> kept = new ArrayList<>();
+                for (int n : ns) {
+                    int[] top = rank.top(c, n);
+                    int[] rest = Arrays.copyOfRange(rank.order[c], n, units);
+                    removed.add(point(n, top, images, r, c, b));
+                    bar.advance(images.length);
+                    kept.add(point(n, rest, images, r, c, b));
+                    bar.advance(images.length);
+                }
+                curves.add(new Curve(c, b.accuracy(), b.balancedAccuracy(), removed, kept));
+            }
+        }
+        return new CurveResult(replace, images.length, List.copyOf(ns), curves);
+    }
+
+    private Point point(int n, int[] ablate, int[] images, float[] r, int c, ClassScores.PerClass base) {
+        ClassScores.PerClass s = score(images, ablate.length == 0 ? null : ablate, r).classes().get(c);
+        return new Point(n, ablate, s.accuracy(), s.balancedAccuracy(),
+                s.balancedAccuracy().differsFrom(base.balancedAccuracy()));
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        model.close();
+    }
+}
