@@ -110,6 +110,28 @@ public final class ActivationCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a complete cache as it is, whatever run made it, to read it (reports, tests); a missing or partial
+     * cache is an error naming the directory.
+     */
+    public static ActivationCache openExisting(Path dir, List<LayerInfo> layers) {
+        Path manifest = dir.resolve(MANIFEST);
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(manifest.toFile(), Map.class);
+            if (!Boolean.TRUE.equals(m.get("complete"))) {
+                throw new JdissectException("the activation cache in " + dir + " is incomplete: finish the run first");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> key = (Map<String, Object>) m.get("key");
+            @SuppressWarnings("unchecked")
+            List<Integer> rows = (List<Integer>) m.get("rows");
+            return new ActivationCache(dir, key, layers, rows, ((Number) m.get("consumed")).intValue(), true);
+        } catch (IOException e) {
+            throw new JdissectException("cannot read the activation cache " + manifest + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Dataset rows already cached, in cache order. */
     public List<Integer> rows() {
         return List.copyOf(rows);

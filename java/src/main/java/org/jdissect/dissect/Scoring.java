@@ -41,9 +41,12 @@ public final class Scoring {
         }
     }
 
+    /**
+     * NetDissect-Lite adds 1e-10 to the denominator; so does jdissect, so that scores agree to the last digit
+     * (and an empty union scores 0).
+     */
     public static double iou(long intersect, long activation, long truth) {
-        double denominator = (double) activation + truth - intersect;
-        return denominator > 0 ? intersect / denominator : 0.0;
+        return intersect / ((double) activation + truth - intersect + 1e-10);
     }
 
     public static List<UnitScore> score(TallyCounts counts, int[] primaryCategory) {
@@ -69,8 +72,10 @@ public final class Scoring {
             int bestCat = 0;
             for (int c = 0; c < nc; c++) {
                 int l = bestLabel[c];
-                if (l < 0 || bestIou[c] == 0.0) { // NetDissect-Lite's argmax over all zeros gives label 0, "-"
-                    per.add(new CategoryScore(0, 0, counts.activation(u, c), 0, 0.0));
+                if (l < 0 || bestIou[c] == 0.0) {
+                    // NetDissect-Lite's argmax over all zeros gives label 0, "-", whose primary category is the
+                    // last one (no coverage anywhere, ties to the later category): its activation is reported
+                    per.add(new CategoryScore(0, 0, counts.activation(u, nc - 1), 0, 0.0));
                 } else {
                     per.add(new CategoryScore(l, counts.labelPixels()[l], counts.activation(u, c),
                             counts.intersection(u, l), bestIou[c]));

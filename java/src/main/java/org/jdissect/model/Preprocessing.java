@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.jdissect.JdissectException;
+import org.jdissect.stats.Upsampling;
 
 /**
  * How an image becomes the model's input: resized to {@code height x width}, then each value
@@ -91,8 +92,8 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
                 resized[c] = Arrays.copyOfRange(rgb, c * plane, (c + 1) * plane);
             }
         } else {
-            ResampleWeights wx = ResampleWeights.of(inW, width);
-            ResampleWeights wy = ResampleWeights.of(inH, height);
+            Upsampling.FilterTaps wx = Upsampling.filterTaps(inW, width);
+            Upsampling.FilterTaps wy = Upsampling.filterTaps(inH, height);
             float[] rows = new float[inH * width];
             for (int c = 0; c < 3; c++) {
                 int base = c * inW * inH;
@@ -100,26 +101,26 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
                     int src = base + y * inW;
                     int out = y * width;
                     for (int x = 0; x < width; x++) {
-                        int first = wx.first[x];
-                        int count = wx.count[x];
-                        int k = wx.offset[x];
+                        int first = wx.first()[x];
+                        int count = wx.count()[x];
+                        int k = wx.offset()[x];
                         double sum = 0;
                         for (int j = 0; j < count; j++) {
-                            sum += wx.weight[k + j] * rgb[src + first + j];
+                            sum += wx.weight()[k + j] * rgb[src + first + j];
                         }
                         rows[out + x] = (float) sum;
                     }
                 }
                 float[] result = new float[plane];
                 for (int y = 0; y < height; y++) {
-                    int first = wy.first[y];
-                    int count = wy.count[y];
-                    int k = wy.offset[y];
+                    int first = wy.first()[y];
+                    int count = wy.count()[y];
+                    int k = wy.offset()[y];
                     int out = y * width;
                     for (int x = 0; x < width; x++) {
                         double sum = 0;
                         for (int j = 0; j < count; j++) {
-                            sum += wy.weight[k + j] * rows[(first + j) * width + x];
+                            sum += wy.weight()[k + j] * rows[(first + j) * width + x];
                         }
                         result[out + x] = (float) sum;
                     }
@@ -296,56 +297,5 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
     public String toString() {
         return "Preprocessing[" + height + "x" + width + ", " + channels + ", scale " + scale + ", mean "
                 + Arrays.toString(mean) + ", std " + Arrays.toString(std) + "]";
-    }
-
-    /**
-     * Per-output-pixel source ranges and normalised weights along one axis, computed as PIL does for its
-     * bilinear filter: support 1 scaled by the shrink factor, centre at (i + 0.5) * in / out.
-     */
-    static final class ResampleWeights {
-        final int[] first;
-        final int[] count;
-        final int[] offset;
-        final double[] weight;
-
-        private ResampleWeights(int[] first, int[] count, int[] offset, double[] weight) {
-            this.first = first;
-            this.count = count;
-            this.offset = offset;
-            this.weight = weight;
-        }
-
-        static ResampleWeights of(int in, int out) {
-            double scale = (double) in / out;
-            double filterScale = Math.max(1.0, scale);
-            double support = filterScale;
-            int[] first = new int[out];
-            int[] count = new int[out];
-            int[] offset = new int[out];
-            double[] weights = new double[out * ((int) Math.ceil(support) * 2 + 1)];
-            int k = 0;
-            for (int i = 0; i < out; i++) {
-                double center = (i + 0.5) * scale;
-                int lo = Math.max(0, (int) (center - support + 0.5));
-                int hi = Math.min(in, (int) (center + support + 0.5));
-                double total = 0;
-                int start = k;
-                for (int x = lo; x < hi; x++) {
-                    double d = Math.abs((x - center + 0.5) / filterScale);
-                    double w = d < 1 ? 1 - d : 0;
-                    weights[k++] = w;
-                    total += w;
-                }
-                if (total > 0) {
-                    for (int j = start; j < k; j++) {
-                        weights[j] /= total;
-                    }
-                }
-                first[i] = lo;
-                count[i] = hi - lo;
-                offset[i] = start;
-            }
-            return new ResampleWeights(first, count, offset, Arrays.copyOf(weights, k));
-        }
     }
 }

@@ -53,7 +53,7 @@ public final class LayerReport {
             for (Scoring.CategoryScore c : s.perCategory()) {
                 row.add(ds.labelName(c.label()));
                 row.add(Long.toString(c.truth()));
-                row.add(Long.toString(c.activation()));
+                row.add(Csv.number(c.activation())); // a float in NetDissect-Lite's file (a product with onehot)
                 row.add(Long.toString(c.intersect()));
                 row.add(Csv.number(c.iou()));
             }

@@ -326,7 +326,7 @@ public final class CpuBackend implements Backend {
             java.util.Arrays.fill(first, Integer.MAX_VALUE);
             java.util.Arrays.fill(last, -1);
             for (int i = 0; i < axis.out(); i++) {
-                for (int s : new int[] {axis.i0()[i], axis.i1()[i]}) {
+                for (int s = axis.lo(i); s <= axis.hi(i); s++) {
                     first[s] = Math.min(first[s], i);
                     last[s] = Math.max(last[s], i);
                 }
@@ -456,12 +456,14 @@ public final class CpuBackend implements Backend {
                 PixelLabels pl = labels[i];
                 int sw = pl.sw;
                 int[][] layers = pl.layers;
-                int[] y0 = g.ys.i0();
-                int[] y1 = g.ys.i1();
-                float[] fys = g.ys.f();
-                int[] x0 = g.xs.i0();
-                int[] x1 = g.xs.i1();
-                float[] fx = g.xs.f();
+                Upsampling.Axis ys = g.ys;
+                Upsampling.Axis xs = g.xs;
+                int[] y0 = ys.i0();
+                int[] y1 = ys.i1();
+                float[] fys = ys.f();
+                int[] x0 = xs.i0();
+                int[] x1 = xs.i1();
+                float[] fx = xs.f();
                 for (int u = lo; u < hi; u++) {
                     int p = (i * units + u) * hw;
                     // Find the samples above T by their order keys: integer work only, most maps have none.
@@ -489,29 +491,43 @@ public final class CpuBackend implements Backend {
                     for (int j = 0; j < hw; j++) {
                         map[j] = Fp16.toFloat(buf[p + j]);
                     }
-                    // Only pixels reading a sample above T can exceed T: bilinear values stay within their corners.
+                    // Only pixels reading a sample above T can exceed T: a resized value is a convex mix of what it reads.
                     int yLo = g.yFirst[rMin];
                     int yHi = g.yLast[rMax];
                     int xLo = g.xFirst[cMin];
                     int xHi = g.xLast[cMax];
-                    for (int r = y0[yLo]; r <= y1[yHi]; r++) {
+                    for (int r = ys.lo(yLo); r <= ys.hi(yHi); r++) {
                         int mr = r * w;
                         int or = r * sw;
-                        for (int x = xLo; x <= xHi; x++) {
-                            rows[or + x] = Upsampling.lerp(map[mr + x0[x]], map[mr + x1[x]], fx[x]);
+                        if (x0 != null) {
+                            for (int x = xLo; x <= xHi; x++) {
+                                rows[or + x] = Upsampling.lerp(map[mr + x0[x]], map[mr + x1[x]], fx[x]);
+                            }
+                        } else {
+                            for (int x = xLo; x <= xHi; x++) {
+                                rows[or + x] = xs.sample(map, mr, 1, x);
+                            }
                         }
                     }
                     stamp++;
                     int rowBase = u * numLabels;
                     long size = 0;
                     for (int y = yLo; y <= yHi; y++) {
-                        int a = y0[y] * sw;
-                        int b = y1[y] * sw;
-                        float fy = fys[y];
                         int n = 0;
-                        for (int x = xLo; x <= xHi; x++) {
-                            if (Upsampling.lerp(rows[a + x], rows[b + x], fy) > t) {
-                                hits[n++] = x;
+                        if (y0 != null) {
+                            int a = y0[y] * sw;
+                            int b = y1[y] * sw;
+                            float fy = fys[y];
+                            for (int x = xLo; x <= xHi; x++) {
+                                if (Upsampling.lerp(rows[a + x], rows[b + x], fy) > t) {
+                                    hits[n++] = x;
+                                }
+                            }
+                        } else {
+                            for (int x = xLo; x <= xHi; x++) {
+                                if (ys.sample(rows, x, sw, y) > t) {
+                                    hits[n++] = x;
+                                }
                             }
                         }
                         if (n == 0) {

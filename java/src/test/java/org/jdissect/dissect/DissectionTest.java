@@ -58,6 +58,32 @@ class DissectionTest {
     }
 
     @Test
+    void pipelineCountsEqualBruteForceOverTheDatasetsOwnLabels() {
+        Path out = tmp.resolve("brute");
+        DissectionResult result = builder(out).run();
+        org.jdissect.data.BrodenDataset ds = result.info().dataset();
+        for (int l = 0; l < 2; l++) {
+            LayerResult layer = result.layers().get(l);
+            org.jdissect.stats.ActivationSource acts = cacheOf(out, result, l);
+            DatasetLabels labels = new DatasetLabels(ds, result.info().rows());
+            for (int u = 0; u < layer.layer().channels(); u++) {
+                assertThat(layer.stats().thresholds()[u])
+                        .isEqualTo(org.jdissect.stats.BruteForceTally.threshold(acts, u, 0.02));
+            }
+            org.jdissect.stats.TallyCounts slow =
+                    org.jdissect.stats.BruteForceTally.tally(acts, layer.stats().thresholds(), labels);
+            assertThat(layer.counts().intersection()).isEqualTo(slow.intersection());
+            assertThat(layer.counts().activation()).isEqualTo(slow.activation());
+            assertThat(layer.counts().labelPixels()).isEqualTo(slow.labelPixels());
+        }
+    }
+
+    private static org.jdissect.stats.ActivationSource cacheOf(Path out, DissectionResult r, int layer) {
+        return ActivationCache.openExisting(out.resolve("cache"), r.layers().stream().map(LayerResult::layer).toList())
+                .source(layer, Long.MAX_VALUE);
+    }
+
+    @Test
     void writesNetDissectCompatibleTallyAndReport() throws Exception {
         Path out = tmp.resolve("out2");
         DissectionResult result = builder(out).run();
@@ -79,11 +105,11 @@ class DissectionTest {
             // the row's score is its category's IoU, and that IoU follows from the row's own counts
             int c = ColourWorld.CATEGORIES.indexOf(f[1]);
             long truth = Long.parseLong(f[5 + 5 * c]);
-            long act = Long.parseLong(f[6 + 5 * c]);
+            long act = (long) Double.parseDouble(f[6 + 5 * c]);
             long inter = Long.parseLong(f[7 + 5 * c]);
             assertThat(Double.parseDouble(f[8 + 5 * c])).isEqualTo(score);
             if (score > 0) {
-                assertThat(score).isCloseTo(inter / (double) (act + truth - inter), org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(score).isEqualTo(inter / ((double) act + truth - inter + 1e-10));
             }
         }
         assertThat(units).containsExactlyInAnyOrder(1, 2, 3, 4, 5);

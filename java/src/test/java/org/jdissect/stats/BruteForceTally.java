@@ -8,11 +8,11 @@ import org.jdissect.data.ImageLabels;
  * BRODEN.md's tally written as plainly as possible: every pixel of every upsampled map, every layer, no shortcuts.
  * The backends must match it exactly.
  */
-final class BruteForceTally {
+public final class BruteForceTally {
     private BruteForceTally() {
     }
 
-    static float threshold(ActivationSource src, int unit, double q) {
+    public static float threshold(ActivationSource src, int unit, double q) {
         int hw = src.height() * src.width();
         short[] all = new short[src.images() * src.valuesPerImage()];
         src.read(0, src.images(), all);
@@ -29,7 +29,7 @@ final class BruteForceTally {
         return (float) (v[lo] + (h - lo) * (upper - v[lo]));
     }
 
-    static TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels) {
+    public static TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels) {
         int units = src.units();
         int h = src.height();
         int w = src.width();

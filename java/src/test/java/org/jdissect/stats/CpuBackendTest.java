@@ -40,7 +40,8 @@ class CpuBackendTest {
         for (int l = 0; l < numLabels; l++) {
             primary[l] = rnd.nextInt(numCats);
         }
-        int[][] sizes = {{13, 11}, {8, 8}, {7, 9}, {h, w}, {2 * h + 1, 3 * w}};
+        int[][] sizes = {{13, 11}, {8, 8}, {7, 9}, {h, w}, {2 * h + 1, 3 * w}, {2, 2},
+            {Math.max(1, h / 2), w + 4}, {h + 3, Math.max(1, w - 1)}}; // growing, shrinking and mixed axes
         List<ImageLabels> list = new ArrayList<>();
         for (int i = 0; i < images; i++) {
             int[] size = sizes[rnd.nextInt(sizes.length)];
