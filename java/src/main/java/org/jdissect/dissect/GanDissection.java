@@ -51,7 +51,7 @@ public final class GanDissection {
         private String layer;
         private Path segmenter;
         private Path segmenterLabels;
-        private Preprocessing segmenterPreprocessing;
+        private java.util.function.Function<int[], Preprocessing> segmenterPreprocessing;
         private float rangeLow = -1f;
         private float rangeHigh = 1f;
         private int samples = 1000;
@@ -73,7 +73,12 @@ public final class GanDissection {
         public Builder segmenter(Path v) { segmenter = v; return this; }
         public Builder segmenterLabels(Path v) { segmenterLabels = v; return this; }
         /** How generated images (0..255 RGB) are prepared for the segmenter; default: its size, scale 255, no mean. */
-        public Builder segmenterPreprocessing(Preprocessing v) { segmenterPreprocessing = v; return this; }
+        public Builder segmenterPreprocessing(Preprocessing v) { segmenterPreprocessing = size -> v; return this; }
+        /** The segmenter's preprocessing as a function of the generated image's height and width. */
+        public Builder segmenterPreprocessing(java.util.function.Function<int[], Preprocessing> v) {
+            segmenterPreprocessing = v;
+            return this;
+        }
         /** The generator's output range, mapped to 0..255 (default -1..1, a tanh output). */
         public Builder outputRange(float lo, float hi) { rangeLow = lo; rangeHigh = hi; return this; }
         public Builder samples(int v) { samples = v; return this; }
@@ -120,7 +125,8 @@ public final class GanDissection {
              OnnxModel segModel = OnnxModel.load(b.segmenter);
              Generator gen = Generator.open(genModel, b.layer, b.threads)) {
             int[] shape = gen.imageShape();
-            Preprocessing segPre = b.segmenterPreprocessing != null ? b.segmenterPreprocessing
+            Preprocessing segPre = b.segmenterPreprocessing != null
+                    ? b.segmenterPreprocessing.apply(new int[] {shape[1], shape[2]})
                     : new Preprocessing(shape[1], shape[2], Preprocessing.ChannelOrder.RGB, 255f,
                             new float[] {0, 0, 0}, new float[] {1, 1, 1});
             try (Segmenter seg = Segmenter.open(segModel, labels, segPre, b.threads)) {

@@ -13,13 +13,13 @@ import org.jdissect.model.OnnxBuilder;
  * "feat" = relu(z) (4 units on a 4 x 4 grid) -> nearest upsampling to 16 x 16 -> unit 0 drives red, 1 green,
  * 2 blue, 3 nothing -> tanh. The segmenter scores "-" (dark, unlabelled), red, green and blue per pixel.
  */
-final class ColourGan {
+public final class ColourGan {
     static final List<String> CLASSES = List.of("-,color", "red,color", "green,color", "blue,color");
 
     private ColourGan() {
     }
 
-    static Path generator(Path file) {
+    public static Path generator(Path file) {
         float[] identity = new float[16];
         float[] up = new float[4 * 4 * 4 * 4];
         for (int c = 0; c < 4; c++) {
@@ -43,7 +43,7 @@ final class ColourGan {
     }
 
     /** Input: 0..255 RGB / 255 - 0.5. */
-    static Path segmenter(Path file) {
+    public static Path segmenter(Path file) {
         float[] w = {
             -1f / 3, -1f / 3, -1f / 3, // dark
             1, -0.5f, -0.5f,           // red
@@ -56,7 +56,7 @@ final class ColourGan {
                 .save(file);
     }
 
-    static Path labels(Path file) throws Exception {
+    public static Path labels(Path file) throws Exception {
         return Files.write(file, CLASSES);
     }
 }
