@@ -10,8 +10,6 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
-import org.jdissect.dissect.LayerResult;
-import org.jdissect.dissect.Summary;
 import org.jdissect.cuda.Devices;
 import org.jdissect.stats.Backend;
 
@@ -101,40 +99,8 @@ final class DissectCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The best units of a layer, one line each: what a reader wants to see first. */
-    static void printUnits(DissectionResult result, LayerResult layer, int max) {
-        List<org.jdissect.dissect.Scoring.UnitScore> ranked = org.jdissect.dissect.Scoring.ranked(layer.scores());
-        System.out.println(layer.layer().name() + ": best units (of " + ranked.size() + ")");
-        for (org.jdissect.dissect.Scoring.UnitScore s : ranked.subList(0, Math.min(max, ranked.size()))) {
-            System.out.printf("  unit %4d  %-24s %-10s IoU %.3f%s%n", s.unit() + 1,
-                    result.info().dataset().labelName(s.label()), result.info().categories().get(s.category()),
-                    s.iou(), s.iou() >= result.info().iouThreshold() ? "" : "  (below the cut-off)");
-        }
-    }
-
     static void printSummary(DissectionResult result) {
-        List<String> cats = result.info().categories();
-        StringBuilder header = new StringBuilder(String.format("%-28s %6s %8s %8s", "layer", "units", "interp.",
-                "concepts"));
-        for (String c : cats) {
-            header.append(String.format(" %9s", c.length() > 9 ? c.substring(0, 9) : c));
-        }
-        System.out.println(header);
-        for (LayerResult layer : result.layers()) {
-            Summary s = result.summary(layer);
-            String name = layer.layer().name();
-            StringBuilder line = new StringBuilder(String.format("%-28s %6d %8d %8d",
-                    name.length() > 28 ? "..." + name.substring(name.length() - 25) : name, s.units(),
-                    s.interpretable(), s.uniqueConcepts()));
-            for (String c : cats) {
-                line.append(String.format(" %9d", s.unitsPerCategory().get(c)));
-            }
-            System.out.println(line);
-        }
-        System.out.println();
-        for (LayerResult layer : result.layers()) {
-            printUnits(result, layer, 12);
-        }
+        SummaryTable.print(result.layers(), result.info().reportContext());
         System.out.printf("%d images (%d skipped); IoU >= %s counts as interpretable; results in %s%n",
                 result.info().rows().size(), result.info().skippedImages(), result.info().iouThreshold(),
                 result.layers().isEmpty() ? "-" : result.layers().get(0).directory().getParent());

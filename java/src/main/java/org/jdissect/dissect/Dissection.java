@@ -325,7 +325,7 @@ public final class Dissection {
         timings.put("tally", (t2 - t1) / 1e9);
         List<Scoring.UnitScore> scores = Scoring.score(counts, dataset.primaryCategory());
         LayerResult result = new LayerResult(layer, dir, stats, counts, scores, timings);
-        LayerReport.write(result, info);
+        LayerReport.write(result, info.reportContext());
         Summary s = Summary.of(scores, dataset.categories(), b.iouThreshold);
         b.log.accept(layer.name() + ": " + s.headline(b.iouThreshold));
         return result;

@@ -10,8 +10,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.jdissect.data.BrodenDataset;
-import org.jdissect.dissect.DissectionInfo;
 import org.jdissect.dissect.LayerResult;
 import org.jdissect.dissect.Scoring;
 import org.jdissect.dissect.Summary;
@@ -27,7 +25,7 @@ public final class LayerReport {
     private LayerReport() {
     }
 
-    public static void write(LayerResult result, DissectionInfo info) {
+    public static void write(LayerResult result, ReportContext info) {
         AtomicFiles.writeText(result.directory().resolve("tally.csv"), w -> writeTally(w, result, info));
         AtomicFiles.writeText(result.directory().resolve("thresholds.csv"), w -> writeThresholds(w, result));
         AtomicFiles.writeText(result.directory().resolve("topk.csv"), w -> writeTopk(w, result, info));
@@ -36,9 +34,8 @@ public final class LayerReport {
     }
 
     /** tally.csv exactly as NetDissect-Lite lays it out: units 1-based, rows by score, descending. */
-    static void writeTally(Writer w, LayerResult result, DissectionInfo info) throws IOException {
+    static void writeTally(Writer w, LayerResult result, ReportContext info) throws IOException {
         List<String> cats = info.categories();
-        BrodenDataset ds = info.dataset();
         List<String> header = new ArrayList<>(List.of("unit", "category", "label", "score"));
         for (String c : cats) {
             header.addAll(List.of(c + "-label", c + "-truth", c + "-activation", c + "-intersect", c + "-iou"));
@@ -48,10 +45,10 @@ public final class LayerReport {
             List<String> row = new ArrayList<>();
             row.add(Integer.toString(s.unit() + 1));
             row.add(cats.get(s.category()));
-            row.add(ds.labelName(s.label()));
+            row.add(info.labelName().apply(s.label()));
             row.add(Csv.number(s.iou()));
             for (Scoring.CategoryScore c : s.perCategory()) {
-                row.add(ds.labelName(c.label()));
+                row.add(info.labelName().apply(c.label()));
                 row.add(Long.toString(c.truth()));
                 row.add(Csv.number(c.activation())); // a float in NetDissect-Lite's file (a product with onehot)
                 row.add(Long.toString(c.intersect()));
@@ -69,21 +66,20 @@ public final class LayerReport {
         }
     }
 
-    static void writeTopk(Writer w, LayerResult result, DissectionInfo info) throws IOException {
+    static void writeTopk(Writer w, LayerResult result, ReportContext info) throws IOException {
         Csv.writeRow(w, List.of("unit", "rank", "image", "index_line", "max_activation"));
         UnitStats st = result.stats();
         for (int u = 0; u < st.topImages().length; u++) {
             for (int r = 0; r < st.topImages()[u].length; r++) {
-                int row = info.rows().get(st.topImages()[u][r]);
+                int image = st.topImages()[u][r];
                 Csv.writeRow(w, List.of(Integer.toString(u + 1), Integer.toString(r + 1),
-                        info.dataset().row(row).image(), Integer.toString(info.dataset().row(row).line()),
+                        info.imageName().apply(image), Integer.toString(info.imageLine().applyAsInt(image)),
                         Float.toString(st.topValues()[u][r])));
             }
         }
     }
 
-    static Map<String, Object> reportJson(LayerResult result, DissectionInfo info) {
-        BrodenDataset ds = info.dataset();
+    static Map<String, Object> reportJson(LayerResult result, ReportContext info) {
         List<String> cats = info.categories();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("tool", "jdissect");
@@ -103,29 +99,14 @@ public final class LayerReport {
         sum.put("unique_concepts", summary.uniqueConcepts());
         sum.put("units_per_category", summary.unitsPerCategory());
         root.put("summary", sum);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("model", info.model().toString());
-        settings.put("model_sha256", info.modelFingerprint());
-        settings.put("dataset", info.data().toString());
-        settings.put("dataset_fingerprint", info.dataFingerprint());
-        settings.put("categories", cats);
-        settings.put("images", info.rows().size());
-        settings.put("skipped_images", info.skippedImages());
-        settings.put("preprocessing", info.preprocessing().describe());
-        settings.put("quantile", info.quantile());
-        settings.put("threshold_method", "exact linear-interpolation percentile over fp16-cached activations");
-        settings.put("upsampling", "bilinear, half-pixel centres, fp32 fma");
-        settings.put("iou_threshold", info.iouThreshold());
-        settings.put("topk", info.topk());
-        settings.put("backend", info.backend());
-        root.put("settings", settings);
+        root.put("settings", info.settings());
         root.put("timings_seconds", result.timings());
         List<Object> units = new ArrayList<>();
         UnitStats st = result.stats();
         for (Scoring.UnitScore s : result.scores()) {
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("unit", s.unit() + 1);
-            u.put("label", ds.labelName(s.label()));
+            u.put("label", info.labelName().apply(s.label()));
             u.put("category", cats.get(s.category()));
             u.put("iou", s.iou());
             u.put("interpretable", s.iou() >= info.iouThreshold());
@@ -135,7 +116,7 @@ public final class LayerReport {
             for (int c = 0; c < cats.size(); c++) {
                 Scoring.CategoryScore cs = s.perCategory().get(c);
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("label", ds.labelName(cs.label()));
+                m.put("label", info.labelName().apply(cs.label()));
                 m.put("iou", cs.iou());
                 m.put("truth", cs.truth());
                 m.put("activation", cs.activation());
@@ -146,8 +127,7 @@ public final class LayerReport {
             List<Object> top = new ArrayList<>();
             for (int r = 0; r < st.topImages()[s.unit()].length; r++) {
                 Map<String, Object> t = new LinkedHashMap<>();
-                int row = info.rows().get(st.topImages()[s.unit()][r]);
-                t.put("image", ds.row(row).image());
+                t.put("image", info.imageName().apply(st.topImages()[s.unit()][r]));
                 t.put("max_activation", st.topValues()[s.unit()][r]);
                 top.add(t);
             }

@@ -1,0 +1,249 @@
+package org.jdissect.intervene;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jdissect.JdissectException;
+import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.ProgressListener;
+import org.jdissect.model.GeneratedImages;
+import org.jdissect.model.Generator;
+import org.jdissect.model.LayerInfo;
+import org.jdissect.model.Segmenter;
+import org.jdissect.stats.Backend;
+import org.jdissect.stats.UnitStats;
+
+/**
+ * Switching a generator's units off and on between head and tail: {@code x = x * (1 - a) + r * a} through
+ * {@link Backend#ablate}, with {@code a} per unit and location and {@code r} zero (ablation) or a high quantile of
+ * the unit (insertion); and the causal effects measured with a segmenter.
+ */
+public final class GanIntervention {
+    private final Generator gen;
+    private final Backend backend;
+    private final float lo;
+    private final float hi;
+
+    public GanIntervention(Generator gen, Backend backend, float rangeLow, float rangeHigh) {
+        this.gen = gen;
+        this.backend = backend;
+        this.lo = rangeLow;
+        this.hi = rangeHigh;
+    }
+
+    /** Images before and after one edit, as 8-bit RGB. */
+    public record Edit(List<BufferedImage> before, List<BufferedImage> after) {
+    }
+
+    /**
+     * The per-unit-and-location mask for {@code units} over the feature locations whose cell overlaps
+     * {@code region} (image pixels {@code x0,y0,x1,y1}, exclusive ends; null for everywhere).
+     */
+    public float[] alpha(int[] units, int[] region) {
+        LayerInfo l = gen.layer();
+        int hw = l.height() * l.width();
+        float[] alpha = new float[l.channels() * hw];
+        int[] img = gen.imageShape();
+        for (int u : units) {
+            if (u < 0 || u >= l.channels()) {
+                throw JdissectException.usage("unit " + (u + 1) + " outside 1.." + l.channels() + " of layer "
+                        + l.name());
+            }
+            for (int y = 0; y < l.height(); y++) {
+                for (int x = 0; x < l.width(); x++) {
+                    if (region == null || overlaps(region, cell(y, x, l, img[1], img[2]))) {
+                        alpha[u * hw + y * l.width() + x] = 1f;
+                    }
+                }
+            }
+        }
+        return alpha;
+    }
+
+    /** The pixels {@code x0,y0,x1,y1} (exclusive ends) of a {@code H x W} image that feature (y, x) covers. */
+    static int[] cell(int y, int x, LayerInfo l, int height, int width) {
+        return new int[] {x * width / l.width(), y * height / l.height(), (x + 1) * width / l.width(),
+            (y + 1) * height / l.height()};
+    }
+
+    private static boolean overlaps(int[] a, int[] b) {
+        return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    }
+
+    /** Replacement values: 0 for every unit (ablation), or the given per-unit values (insertion). */
+    public float[] replacement(float[] insertValues) {
+        return insertValues != null ? insertValues.clone() : new float[gen.layer().channels()];
+    }
+
+    public Edit edit(long seed, int first, int n, float[] alpha, float[] replacement) {
+        Generator.Head head = gen.head(gen.latents(seed, first, n), n);
+        float[] before = gen.tail(head, n);
+        float[] edited = head.values().clone();
+        LayerInfo l = gen.layer();
+        backend.ablate(edited, n, l.channels(), l.height() * l.width(), alpha, replacement);
+        float[] after = gen.tail(head, edited, n);
+        int[] s = gen.imageShape();
+        return new Edit(GeneratedImages.toRgb(before, n, s[1], s[2], lo, hi),
+                GeneratedImages.toRgb(after, n, s[1], s[2], lo, hi));
+    }
+
+    /**
+     * The units' top quantile {@code q} (0.995 by default: the value a unit reaches when it fires strongly),
+     * from a finished GAN dissection's activation cache in {@code dissection/cache}.
+     */
+    public static float[] insertionValues(Path dissection, LayerInfo layer, double q, Backend backend) {
+        try (ActivationCache cache = ActivationCache.openExisting(dissection.resolve("cache"), List.of(layer))) {
+            UnitStats stats = backend.unitStats(cache.source(0, 1L << 30), 1.0 - q, 0,
+                    org.jdissect.stats.Progress.NONE);
+            return stats.thresholds();
+        }
+    }
+
+    // ------------------------------------------------------------ causal effects
+
+    /** Removal of a concept by ablating the top-k units, for one k. */
+    public record Removal(int units, long pixelsBefore, long pixelsAfter, double removedShare,
+                          Map<String, Long> replacedBy) {
+    }
+
+    /**
+     * Ablates the first k units of {@code ranking} for every k in {@code ks} over {@code samples} samples and
+     * measures how much of the concept's area (segmenter class {@code label}) goes, and what replaces it.
+     */
+    public List<Removal> removalCurve(Segmenter seg, long seed, int samples, int batch, int label, int[] ranking,
+                                      int[] ks, ProgressListener progress) {
+        LayerInfo l = gen.layer();
+        List<Removal> out = new ArrayList<>();
+        int[] img = gen.imageShape();
+        try (ProgressListener.Tracker bar = progress.begin("ablation curve", (long) ks.length * samples)) {
+            for (int k : ks) {
+                int[] units = java.util.Arrays.copyOf(ranking, Math.min(k, ranking.length));
+                float[] alpha = alpha(units, null);
+                float[] r = replacement(null);
+                long before = 0;
+                long after = 0;
+                long[] replacedBy = new long[seg.labels().numLabels()];
+                for (int first = 0; first < samples; first += batch) {
+                    int n = Math.min(batch, samples - first);
+                    Generator.Head head = gen.head(gen.latents(seed, first, n), n);
+                    int[] segBefore = seg.segment(GeneratedImages.toRgb(gen.tail(head, n), n, img[1], img[2], lo, hi));
+                    float[] edited = head.values().clone();
+                    backend.ablate(edited, n, l.channels(), l.height() * l.width(), alpha, r);
+                    int[] segAfter = seg.segment(GeneratedImages.toRgb(gen.tail(head, edited, n), n, img[1], img[2],
+                            lo, hi));
+                    for (int p = 0; p < segBefore.length; p++) {
+                        if (segBefore[p] == label) {
+                            before++;
+                            if (segAfter[p] == label) {
+                                after++;
+                            } else {
+                                replacedBy[segAfter[p]]++;
+                            }
+                        }
+                    }
+                    bar.advance(n);
+                }
+                Map<String, Long> replaced = new LinkedHashMap<>();
+                java.util.stream.IntStream.range(0, replacedBy.length).boxed()
+                        .filter(c -> replacedBy[c] > 0)
+                        .sorted((a, b) -> Long.compare(replacedBy[b], replacedBy[a]))
+                        .forEach(c -> replaced.put(seg.labels().labelName(c), replacedBy[c]));
+                out.add(new Removal(units.length, before, after, before == 0 ? 0 : 1.0 - (double) after / before,
+                        replaced));
+            }
+        }
+        return out;
+    }
+
+    /** Insertion at one feature location: the trials by the class found there before, and the successes. */
+    public record Insertion(Map<String, long[]> byContext, long[][] trials, long[][] successes) {
+        /** Success rate per context class: successes / trials. */
+        public Map<String, Double> rates() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            byContext.forEach((k, v) -> m.put(k, v[0] == 0 ? 0.0 : (double) v[1] / v[0]));
+            return m;
+        }
+    }
+
+    /**
+     * Inserts {@code units} (replacement {@code values}) at every feature location in turn, over {@code samples}
+     * samples: a trial succeeds when the concept's share of the location's pixels rises by at least
+     * {@code successShare}. Trials are grouped by the segmenter class that covered most of the location before
+     * (the context: do doors appear on walls, in the sky?); locations the concept already covers by half are not
+     * trials.
+     */
+    public Insertion insertion(Segmenter seg, long seed, int samples, int batch, int label, int[] units,
+                               float[] values, double successShare, ProgressListener progress) {
+        LayerInfo l = gen.layer();
+        int hw = l.height() * l.width();
+        int[] img = gen.imageShape();
+        int sh = seg.height();
+        int sw = seg.width();
+        int numLabels = seg.labels().numLabels();
+        long[][] trials = new long[l.height()][l.width()];
+        long[][] successes = new long[l.height()][l.width()];
+        long[] contextTrials = new long[numLabels];
+        long[] contextSuccess = new long[numLabels];
+        try (ProgressListener.Tracker bar = progress.begin("insertion at every location", (long) hw * samples)) {
+            for (int first = 0; first < samples; first += batch) {
+                int n = Math.min(batch, samples - first);
+                Generator.Head head = gen.head(gen.latents(seed, first, n), n);
+                int[] segBefore = seg.segment(GeneratedImages.toRgb(gen.tail(head, n), n, img[1], img[2], lo, hi));
+                for (int y = 0; y < l.height(); y++) {
+                    for (int x = 0; x < l.width(); x++) {
+                        float[] alpha = new float[l.channels() * hw];
+                        for (int u : units) {
+                            alpha[u * hw + y * l.width() + x] = 1f;
+                        }
+                        float[] edited = head.values().clone();
+                        backend.ablate(edited, n, l.channels(), hw, alpha, values);
+                        int[] segAfter = seg.segment(GeneratedImages.toRgb(gen.tail(head, edited, n), n, img[1],
+                                img[2], lo, hi));
+                        int[] c = cell(y, x, l, sh, sw);
+                        int area = Math.max(1, (c[2] - c[0]) * (c[3] - c[1]));
+                        for (int i = 0; i < n; i++) {
+                            long[] counts = new long[numLabels];
+                            long afterCount = 0;
+                            for (int py = c[1]; py < c[3]; py++) {
+                                for (int px = c[0]; px < c[2]; px++) {
+                                    int p = i * sh * sw + py * sw + px;
+                                    counts[segBefore[p]]++;
+                                    if (segAfter[p] == label) {
+                                        afterCount++;
+                                    }
+                                }
+                            }
+                            if (counts[label] * 2 >= area) {
+                                continue; // already there: not a trial
+                            }
+                            int context = 0;
+                            for (int k = 1; k < numLabels; k++) {
+                                if (counts[k] > counts[context]) {
+                                    context = k;
+                                }
+                            }
+                            boolean success = afterCount - counts[label] >= successShare * area;
+                            trials[y][x]++;
+                            contextTrials[context]++;
+                            if (success) {
+                                successes[y][x]++;
+                                contextSuccess[context]++;
+                            }
+                        }
+                        bar.advance(n);
+                    }
+                }
+            }
+        }
+        Map<String, long[]> byContext = new LinkedHashMap<>();
+        java.util.stream.IntStream.range(0, numLabels).boxed()
+                .filter(k -> contextTrials[k] > 0)
+                .sorted((a, b) -> Long.compare(contextTrials[b], contextTrials[a]))
+                .forEach(k -> byContext.put(seg.labels().labelName(k), new long[] {contextTrials[k], contextSuccess[k]}));
+        return new Insertion(byContext, trials, successes);
+    }
+}
