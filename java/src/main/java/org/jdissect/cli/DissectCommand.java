@@ -17,8 +17,8 @@ import org.jdissect.stats.Backend;
         description = {"Label every unit of the chosen layers with the concept it detects: IoU of the unit's "
                 + "thresholded, upsampled activation against the dataset's concept masks (NetDissect-Lite's "
                 + "definitions, exact thresholds).",
-                "Writes OUT/<layer>/tally.csv, report.json, thresholds.csv and topk.csv. An interrupted run "
-                        + "resumes from OUT/cache."})
+                "Writes OUT/<layer>/tally.csv, report.json, thresholds.csv and topk.csv, and the HTML report "
+                        + "OUT/report/index.html. An interrupted run resumes from OUT/cache."})
 final class DissectCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX model.")
     Path model;
@@ -95,6 +95,7 @@ final class DissectCommand implements Callable<Integer> {
         try (Backend backend = Devices.open(device, Math.max(1, backendThreads), line -> System.err.println(line))) {
             DissectionResult result = builder.backend(backend).run();
             printSummary(result);
+            ReportCommand.write(out, result, threads, quiet);
         }
         return 0;
     }

@@ -250,6 +250,138 @@ public final class ActivationCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a complete cache for reading only (the report draws unit masks from it); nothing is written, truncated
+     * or deleted. The layers' shapes are the caller's, since the manifest does not record them; a file whose size
+     * does not match is an error.
+     *
+     * @throws JdissectException when the cache is missing, incomplete or unreadable, naming the folder
+     */
+    public static Snapshot openComplete(Path dir) {
+        Path manifest = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            throw new JdissectException("no activation cache in " + dir + " (" + MANIFEST + " is missing); run the "
+                    + "dissection again to rebuild it");
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(manifest.toFile(), Map.class);
+            if (!Boolean.TRUE.equals(m.get("complete"))) {
+                throw new JdissectException("the activation cache in " + dir + " is incomplete (an interrupted run); "
+                        + "run the dissection again to finish it");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> key = (Map<String, Object>) m.get("key");
+            @SuppressWarnings("unchecked")
+            List<String> layers = (List<String>) key.get("layers");
+            @SuppressWarnings("unchecked")
+            List<String> files = (List<String>) m.get("files");
+            @SuppressWarnings("unchecked")
+            List<Integer> rows = (List<Integer>) m.get("rows");
+            if (layers == null || files == null || rows == null || layers.size() != files.size()) {
+                throw new JdissectException(manifest + " is malformed (layers, files and rows are needed)");
+            }
+            return new Snapshot(dir, Map.copyOf(key), List.copyOf(layers), List.copyOf(files), List.copyOf(rows));
+        } catch (IOException | ClassCastException e) {
+            throw new JdissectException("cannot read " + manifest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A complete cache opened read-only: which rows it holds and each layer's activations. */
+    public static final class Snapshot implements AutoCloseable {
+        private final Path dir;
+        private final Map<String, Object> key;
+        private final List<String> layers;
+        private final List<String> files;
+        private final List<Integer> rows;
+        private final List<FileChannel> open = new ArrayList<>();
+
+        private Snapshot(Path dir, Map<String, Object> key, List<String> layers, List<String> files,
+                         List<Integer> rows) {
+            this.dir = dir;
+            this.key = key;
+            this.layers = layers;
+            this.files = files;
+            this.rows = rows;
+        }
+
+        /** What the cache was computed from: model and dataset fingerprints, layers, preprocessing, ... */
+        public Map<String, Object> key() {
+            return key;
+        }
+
+        /** Layer (tensor) names, in the order of the run. */
+        public List<String> layers() {
+            return layers;
+        }
+
+        /** Dataset rows in cache order: cache image {@code i} is dataset row {@code rows().get(i)}. */
+        public List<Integer> rows() {
+            return rows;
+        }
+
+        /**
+         * The maps of {@code layer}, {@code units x height x width} per image, read from the file on demand, one
+         * unit of one image at a time; safe for concurrent reads.
+         */
+        public synchronized LayerMaps maps(String layer, int units, int height, int width) {
+            int index = layers.indexOf(layer);
+            if (index < 0) {
+                throw new JdissectException("layer '" + layer + "' is not in the activation cache in " + dir
+                        + "; it holds " + String.join(", ", layers));
+            }
+            Path file = dir.resolve(files.get(index));
+            try {
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                open.add(ch);
+                long bytes = (long) rows.size() * units * height * width * 2;
+                if (ch.size() != bytes) {
+                    throw new JdissectException(file + " holds " + ch.size() + " bytes; " + rows.size() + " images of "
+                            + units + " x " + height + " x " + width + " need " + bytes);
+                }
+                return new LayerMaps(file, ch, rows.size(), units, height, width);
+            } catch (IOException e) {
+                throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            for (FileChannel ch : open) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // a read-only channel has nothing to lose
+                }
+            }
+            open.clear();
+        }
+    }
+
+    /** One layer of a {@link Snapshot}: positional reads of single unit maps, safe for concurrent use. */
+    public record LayerMaps(Path file, FileChannel channel, int images, int units, int height, int width) {
+        /** Reads the {@code height x width} half-precision map of {@code unit} in cache image {@code image}. */
+        public void read(int image, int unit, short[] dst) {
+            if (image < 0 || image >= images || unit < 0 || unit >= units) {
+                throw new IndexOutOfBoundsException("image " + image + " of " + images + ", unit " + unit + " of " + units);
+            }
+            int n = height * width;
+            ByteBuffer bb = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+            long pos = (((long) image * units + unit) * n) * 2;
+            try {
+                while (bb.hasRemaining()) {
+                    if (channel.read(bb, pos + bb.position()) < 0) {
+                        throw new IOException("unexpected end of file");
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            bb.flip();
+            bb.asShortBuffer().get(dst, 0, n);
+        }
+    }
+
     /** Positional reads from a layer file; safe for concurrent use. */
     private record FileSource(FileChannel channel, int images, LayerInfo info) implements ActivationSource {
         @Override

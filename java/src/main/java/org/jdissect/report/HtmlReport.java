@@ -1,0 +1,713 @@
+package org.jdissect.report;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jdissect.JdissectException;
+import org.jdissect.data.BrodenDataset;
+import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.LayerResult;
+import org.jdissect.dissect.LayerNames;
+import org.jdissect.dissect.ProgressListener;
+
+/**
+ * The HTML report of a dissection: {@code OUT/report/index.html} and one page per layer, a static site that works
+ * from {@code file://} with nothing fetched from elsewhere. It is built from the files a dissection leaves in OUT
+ * alone ({@code <layer>/report.json}, the activation cache, and the dataset that report.json names), so it can be
+ * written again at any time with {@code jdissect report OUT}.
+ *
+ * <p>Per layer: the NetDissect headline, units per concept (SVG), a sortable, filterable table of every unit, and a
+ * card per unit with its top images, each with the unit's thresholded mask drawn over it. Across layers: units per
+ * category by layer. Experiments add sections through {@link ReportExtension}s.
+ *
+ * <p>The site is written to a temporary folder and swapped in when complete.
+ */
+public final class HtmlReport {
+    /** Extensions every report includes; an experiment adds its own here. */
+    public static final List<ReportExtension> EXTENSIONS = List.of();
+
+    static final String[] PALETTE = {"#d1495b", "#2e86ab", "#3f9c4a", "#8e5ea2", "#e08e0b", "#1b998b", "#a0522d",
+        "#c2549d", "#5c6b7a", "#9aa21b"};
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final Builder b;
+    private final Path site;
+    private ActivationCache.Snapshot cache;
+    private JsonNode settings;
+    private List<String> categories;
+    private List<ReportLayer> layers;
+    private final Map<ReportLayer, JsonNode> timings = new HashMap<>();
+    private final Map<String, Integer> cacheIndex = new HashMap<>();
+    private final java.util.Set<Integer> pngThumbnails = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private HtmlReport(Builder b, Path site) {
+        this.b = b;
+        this.site = site;
+    }
+
+    public static Builder builder(Path out) {
+        return new Builder(out);
+    }
+
+    /** What was written and how long it took. */
+    public record Result(Path index, int layers, int units, int images, double seconds, double dissectionSeconds) {
+    }
+
+    public static final class Builder {
+        private final Path out;
+        private Path data;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private int thumbnail = 96;
+        private ProgressListener progress = ProgressListener.NONE;
+        private Consumer<String> log = line -> { };
+        private final List<ReportExtension> extensions = new ArrayList<>(EXTENSIONS);
+        private DissectionResult dissection;
+
+        private Builder(Path out) {
+            this.out = out;
+        }
+
+        /** Where the dataset is now, when it has moved since the dissection (report.json records where it was). */
+        public Builder data(Path v) { data = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        /** A thumbnail's longest side in pixels (default 96). */
+        public Builder thumbnail(int v) { thumbnail = v; return this; }
+        public Builder progress(ProgressListener v) { progress = v; return this; }
+        public Builder log(Consumer<String> v) { log = v; return this; }
+        public Builder extension(ReportExtension v) { extensions.add(v); return this; }
+        /**
+         * The dissection that just wrote OUT, still in memory: its results and open dataset are used instead of
+         * reading report.json and the dataset's index back (the same values, without the time).
+         */
+        public Builder dissection(DissectionResult v) { dissection = v; return this; }
+
+        /** Writes {@code OUT/report/}, replacing an earlier report. */
+        public Result write() {
+            if (threads < 1) {
+                throw JdissectException.usage("--threads must be >= 1, got " + threads);
+            }
+            if (thumbnail < 16 || thumbnail > 512) {
+                throw JdissectException.usage("the thumbnail size must be between 16 and 512 pixels, got " + thumbnail);
+            }
+            if (!Files.isDirectory(out)) {
+                throw new JdissectException("no dissection output in " + out + " (not a folder)");
+            }
+            return new HtmlReport(this, out.resolve(".report.tmp")).run();
+        }
+    }
+
+    private Result run() {
+        long start = System.nanoTime();
+        try (ActivationCache.Snapshot snapshot = ActivationCache.openComplete(b.out.resolve("cache"))) {
+            cache = snapshot;
+            layers = readLayers();
+            JsonNode cats = settings.path("categories");
+            categories = new ArrayList<>();
+            cats.forEach(c -> categories.add(c.asText()));
+            BrodenDataset dataset = openDataset();
+            deleteTree(site);
+            Files.createDirectories(site);
+            copyResource("report.css");
+            copyResource("report.js");
+            Context context = new Context();
+            int images = drawUnitImages(dataset, context);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double dissection = dissectionSeconds();
+            writeIndex(context, seconds, dissection);
+            Path report = b.out.resolve("report");
+            Path old = b.out.resolve(".report.old");
+            deleteTree(old);
+            if (Files.exists(report)) {
+                Files.move(report, old);
+            }
+            Files.move(site, report);
+            deleteTree(old);
+            int units = layers.stream().mapToInt(l -> l.units().size()).sum();
+            return new Result(report.resolve("index.html"), layers.size(), units, images,
+                    (System.nanoTime() - start) / 1e9, dissection);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report in " + b.out.resolve("report") + ": "
+                    + e.getMessage(), e);
+        } finally {
+            try {
+                deleteTree(site);
+            } catch (IOException e) {
+                // a leftover temporary folder is replaced by the next report
+            }
+        }
+    }
+
+    // ---- reading OUT ---------------------------------------------------------------------------------------
+
+    private List<ReportLayer> readLayers() {
+        List<String> names = cache.layers();
+        List<String> dirs = LayerNames.fileSafe(names);
+        List<ReportLayer> out = new ArrayList<>();
+        Map<String, LayerResult> inMemory = new HashMap<>();
+        if (b.dissection != null) {
+            for (LayerResult lr : b.dissection.layers()) {
+                inMemory.put(lr.layer().name(), lr);
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Path file = b.out.resolve(dirs.get(i)).resolve("report.json");
+            LayerResult lr = inMemory.get(names.get(i));
+            JsonNode root;
+            if (lr != null) {
+                root = JSON.valueToTree(LayerReport.reportJson(lr, b.dissection.info().reportContext()));
+            } else if (!Files.isRegularFile(file)) {
+                b.log.accept("report: layer " + names.get(i) + " left out: " + file + " is missing");
+                continue;
+            } else {
+                try {
+                    root = JSON.readTree(file.toFile());
+                } catch (IOException e) {
+                    throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+            }
+            if (!"jdissect".equals(root.path("tool").asText())) {
+                throw new JdissectException(file + " is not a jdissect report.json (no \"tool\": \"jdissect\")");
+            }
+            JsonNode s = root.path("settings");
+            if (!s.path("model_sha256").asText().equals(String.valueOf(cache.key().get("model")))
+                    || !s.path("dataset_fingerprint").asText().equals(String.valueOf(cache.key().get("dataset")))) {
+                b.log.accept("report: layer " + names.get(i) + " left out: " + file
+                        + " is from another run than the activation cache (model or dataset differ)");
+                continue;
+            }
+            if (settings == null) {
+                settings = s;
+            }
+            ReportLayer layer = parseLayer(file, dirs.get(i), root);
+            timings.put(layer, root.path("timings_seconds"));
+            out.add(layer);
+        }
+        if (out.isEmpty()) {
+            throw new JdissectException("nothing to report in " + b.out + ": no layer of the activation cache ("
+                    + String.join(", ", names) + ") has a report.json from the same run");
+        }
+        return out;
+    }
+
+    private static ReportLayer parseLayer(Path file, String dir, JsonNode root) {
+        JsonNode layer = root.path("layer");
+        JsonNode sum = root.path("summary");
+        Map<String, Integer> perCategory = new LinkedHashMap<>();
+        sum.path("units_per_category").fields().forEachRemaining(e -> perCategory.put(e.getKey(), e.getValue().asInt()));
+        List<ReportLayer.Unit> units = new ArrayList<>();
+        for (JsonNode u : root.path("units")) {
+            List<ReportLayer.TopImage> top = new ArrayList<>();
+            for (JsonNode t : u.path("top_images")) {
+                top.add(new ReportLayer.TopImage(t.path("image").asText(), exactFloat(t.path("max_activation"))));
+            }
+            units.add(new ReportLayer.Unit(u.path("unit").asInt(), u.path("label").asText(),
+                    u.path("category").asText(), u.path("iou").asDouble(), u.path("interpretable").asBoolean(),
+                    exactFloat(u.path("threshold")), u.path("mask_pixels").asLong(), List.copyOf(top)));
+        }
+        ReportLayer result = new ReportLayer(file, dir, layer.path("name").asText(), layer.path("op").asText(),
+                layer.path("units").asInt(), layer.path("height").asInt(), layer.path("width").asInt(),
+                sum.path("headline").asText(), sum.path("interpretable").asInt(), sum.path("unique_concepts").asInt(),
+                perCategory, List.copyOf(units));
+        if (result.units().size() != result.channels() || result.height() < 1 || result.width() < 1) {
+            throw new JdissectException(file + " is inconsistent: " + result.units().size() + " unit entries for "
+                    + result.channels() + " units of " + result.height() + " x " + result.width());
+        }
+        return result;
+    }
+
+    /** The float report.json was written from: parsed from its decimal text, not rounded twice through a double. */
+    private static float exactFloat(JsonNode n) {
+        return n.isNumber() ? Float.parseFloat(n.decimalValue().toString()) : Float.parseFloat(n.asText("NaN"));
+    }
+
+    private BrodenDataset openDataset() {
+        if (b.dissection != null && b.data == null) {
+            return b.dissection.info().dataset();
+        }
+        String recorded = settings.path("dataset").asText();
+        Path dir = b.data != null ? b.data : Path.of(recorded);
+        Path where = layers.get(0).reportJson();
+        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("index.csv"))) {
+            if (b.data != null) {
+                throw new JdissectException("no Broden dataset in " + dir + " (index.csv is missing)");
+            }
+            throw new JdissectException("the dataset " + recorded + " that " + where + " names is not there (moved "
+                    + "or deleted?); to draw the unit images, say where it is now: jdissect report " + b.out
+                    + " --data DIR");
+        }
+        boolean skipBad = Boolean.TRUE.equals(cache.key().get("skipBad"));
+        BrodenDataset ds = BrodenDataset.open(dir, categories, skipBad);
+        String expected = settings.path("dataset_fingerprint").asText();
+        if (!ds.fingerprint().equals(expected)) {
+            throw new JdissectException("the dataset in " + dir + " is not the one dissected: its index.csv, "
+                    + "label.csv or category.csv differ (fingerprint " + ds.fingerprint() + ", " + where
+                    + " records " + expected + ")" + (b.data == null ? "; give the right one with --data DIR" : ""));
+        }
+        return ds;
+    }
+
+    private double dissectionSeconds() {
+        double total = 0;
+        boolean inference = false;
+        for (ReportLayer l : layers) {
+            JsonNode t = timings.get(l);
+            for (Map.Entry<String, JsonNode> e : iterable(t)) {
+                if (e.getKey().startsWith("inference")) {
+                    if (!inference) {
+                        total += e.getValue().asDouble();
+                        inference = true;
+                    }
+                } else {
+                    total += e.getValue().asDouble();
+                }
+            }
+        }
+        return total;
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode n) {
+        return n::fields;
+    }
+
+    // ---- unit images ---------------------------------------------------------------------------------------
+
+    private static String overlayFile(ReportLayer layer, int unit) {
+        return "img/" + layer.dir() + "/u" + unit + ".png";
+    }
+
+    private String thumbnailFile(int row) {
+        return "img/base/r" + row + (pngThumbnails.contains(row) ? ".png" : ".jpg");
+    }
+
+    /** The dataset row of a top image: the images named in report.json are found among the cached rows. */
+    private int rowOf(ReportLayer l, ReportLayer.Unit u, String image) {
+        Integer index = cacheIndex.get(image);
+        if (index == null) {
+            throw new JdissectException(l.reportJson() + ": top image " + image + " of unit " + u.unit()
+                    + " is not among the cached images of the dataset");
+        }
+        return cache.rows().get(index);
+    }
+
+    /**
+     * Draws the thumbnails (once per image, however many units share it), then every unit's mask overlay and the
+     * layer pages, in parallel; returns how many top images the overlays cover.
+     */
+    private int drawUnitImages(BrodenDataset dataset, Context context) throws IOException {
+        List<Integer> rows = cache.rows();
+        for (int i = 0; i < rows.size(); i++) {
+            int row = rows.get(i);
+            if (row < 0 || row >= dataset.size()) {
+                throw new JdissectException("the activation cache names dataset row " + row + ", but " + dataset.directory()
+                        + " has " + dataset.size() + " rows; run the dissection again");
+            }
+            cacheIndex.putIfAbsent(dataset.row(row).image(), i);
+        }
+        UnitImages images = new UnitImages(b.thumbnail, 0.88f);
+        java.util.Set<Integer> needed = new java.util.TreeSet<>();
+        int total = 0;
+        int strips = 0;
+        for (ReportLayer l : layers) {
+            Files.createDirectories(site.resolve("img").resolve(l.dir()));
+            for (ReportLayer.Unit u : l.units()) {
+                for (ReportLayer.TopImage t : u.top()) {
+                    needed.add(rowOf(l, u, t.image()));
+                }
+                total += u.top().size();
+                strips += u.top().isEmpty() ? 0 : 1;
+            }
+        }
+        Files.createDirectories(site.resolve("img/base"));
+        Map<Integer, UnitImages.Geometry> geometry = new java.util.concurrent.ConcurrentHashMap<>();
+        ThreadLocal<UnitImages.Scratch> scratch = ThreadLocal.withInitial(UnitImages.Scratch::new);
+        ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "jdissect-report");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            try (ProgressListener.Tracker bar = b.progress.begin("report: thumbnails", needed.size())) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int row : needed) {
+                    futures.add(pool.submit(() -> {
+                        BufferedImage image = dataset.readImage(row);
+                        if (images.png(image.getHeight(), image.getWidth())) {
+                            pngThumbnails.add(row);
+                        }
+                        try (OutputStream out = new java.io.BufferedOutputStream(
+                                Files.newOutputStream(site.resolve(thumbnailFile(row))), 1 << 14)) {
+                            geometry.put(row, images.writeThumbnail(image, out));
+                        }
+                        bar.advance(1);
+                        return null;
+                    }));
+                }
+                awaitAll(futures);
+            }
+            try (ProgressListener.Tracker bar = b.progress.begin("report: unit masks", strips)) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (ReportLayer l : layers) { // the pages need only the thumbnails' names: written beside the masks
+                    futures.add(pool.submit(() -> {
+                        writeLayerPage(l, context);
+                        return null;
+                    }));
+                }
+                for (ReportLayer l : layers) {
+                    ActivationCache.LayerMaps maps = cache.maps(l.name(), l.channels(), l.height(), l.width());
+                    for (ReportLayer.Unit u : l.units()) {
+                        if (u.top().isEmpty()) {
+                            continue;
+                        }
+                        futures.add(pool.submit(() -> {
+                            drawUnit(l, u, maps, images, scratch.get(), geometry);
+                            bar.advance(1);
+                            return null;
+                        }));
+                    }
+                }
+                awaitAll(futures);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return total;
+    }
+
+    private void drawUnit(ReportLayer l, ReportLayer.Unit u, ActivationCache.LayerMaps maps, UnitImages images,
+                          UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry) throws IOException {
+        int cells = u.top().size();
+        byte[] overlay = images.overlay(cells);
+        short[] map = s.map(l.height() * l.width());
+        for (int r = 0; r < cells; r++) {
+            String name = u.top().get(r).image();
+            int index = cacheIndex.get(name);
+            UnitImages.Geometry g = geometry.get(cache.rows().get(index));
+            maps.read(index, u.unit() - 1, map);
+            images.drawMask(overlay, cells, r, g, images.coverage(map, l.height(), l.width(), u.threshold(), g, s));
+        }
+        try (OutputStream out = new java.io.BufferedOutputStream(
+                Files.newOutputStream(site.resolve(overlayFile(l, u.unit()))), 1 << 13)) {
+            images.writeOverlay(overlay, cells, out);
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> futures) {
+        try {
+            for (Future<?> f : futures) {
+                await(f);
+            }
+        } finally {
+            for (Future<?> f : futures) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    private static void await(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    // ---- pages ---------------------------------------------------------------------------------------------
+
+    String colour(String category) {
+        int i = categories.indexOf(category);
+        return PALETTE[Math.floorMod(i < 0 ? category.hashCode() : i, PALETTE.length)];
+    }
+
+    private String page(String title, String current, Consumer<Html> body) {
+        Html h = new Html(1 << 16);
+        h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+                .text(title).raw(" \u2014 jdissect</title><link rel=\"stylesheet\" href=\"report.css\">"
+                        + "<script src=\"report.js\" defer></script></head>\n<body>");
+        h.raw("<header class=\"top\"><a class=\"brand\" href=\"index.html\">jdissect <span>report</span></a><nav>");
+        for (ReportLayer l : layers) {
+            h.raw("<a href=\"" + Html.esc(l.page()) + "\"" + (l.page().equals(current) ? " aria-current=\"page\"" : "")
+                    + Html.attr("title", l.name()) + ">").text(Charts.shorten(l.name(), 28)).raw("</a>");
+        }
+        h.raw("</nav></header>\n<main>");
+        body.accept(h);
+        h.raw("</main>\n<footer>Written by jdissect from ").text(b.out.toAbsolutePath().normalize().toString())
+                .raw(". Units are numbered from 1, as in tally.csv.</footer>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private void section(Html h, ReportSection s) {
+        h.raw("<section" + Html.attr("id", s.id()) + ">").element("h2", s.title());
+        s.body().accept(h);
+        h.raw("</section>\n");
+    }
+
+    private void writeIndex(Context context, double seconds, double dissection) {
+        String html = page("Network dissection", "index.html", h -> {
+            h.raw("<section class=\"intro\"><h1>Network dissection</h1><p class=\"sub\">")
+                    .text(fileName(settings.path("model").asText())).raw(" on ")
+                    .text(fileName(settings.path("dataset").asText())).raw(" \u00b7 ")
+                    .text(settings.path("images").asInt() + " images \u00b7 " + layers.size()
+                            + (layers.size() == 1 ? " layer" : " layers")).raw("</p></section>\n");
+
+            h.raw("<section id=\"layers\"><h2>Layers</h2><div class=\"tablewrap\"><table class=\"layers\"><thead><tr>"
+                    + "<th>layer</th><th>op</th><th class=\"num\">C \u00d7 H \u00d7 W</th><th>interpretable units</th>");
+            for (String c : categories) {
+                h.raw("<th class=\"num\"><span class=\"dot\" style=\"background:" + colour(c) + "\"></span>")
+                        .text(c).raw("</th>");
+            }
+            h.raw("</tr></thead><tbody>");
+            for (ReportLayer l : layers) {
+                h.raw("<tr><td><a" + Html.attr("href", l.page()) + ">").text(l.name()).raw("</a></td><td>")
+                        .text(l.op()).raw("</td><td class=\"num\">" + l.channels() + " \u00d7 " + l.height() + " \u00d7 "
+                                + l.width() + "</td><td class=\"headline\"" + Html.attr("data-layer", l.name()) + ">")
+                        .text(l.headline()).raw("</td>");
+                for (String c : categories) {
+                    h.raw("<td class=\"num\">" + l.unitsPerCategory().getOrDefault(c, 0) + "</td>");
+                }
+                h.raw("</tr>");
+            }
+            h.raw("</tbody></table></div></section>\n");
+
+            h.raw("<section id=\"by-layer\"><h2>Units per category by layer</h2><p class=\"note\">Interpretable "
+                    + "units (IoU \u2265 ").text(settings.path("iou_threshold").asText()).raw(") of each category, "
+                    + "as a share of the layer's units. Hover a bar for its numbers.</p>");
+            Charts.legend(h, categories, this::colour);
+            h.raw("<div class=\"chartwrap\">");
+            Charts.categoriesByLayer(h, layers, categories, this::colour);
+            h.raw("</div></section>\n");
+
+            for (ReportExtension e : b.extensions) {
+                for (ReportSection s : e.indexSections(context)) {
+                    section(h, s);
+                }
+            }
+
+            h.raw("<section id=\"settings\"><h2>Settings</h2><dl class=\"settings\">");
+            setting(h, "model", settings.path("model").asText());
+            setting(h, "model sha256", settings.path("model_sha256").asText());
+            setting(h, "dataset", settings.path("dataset").asText());
+            setting(h, "dataset fingerprint", settings.path("dataset_fingerprint").asText());
+            setting(h, "categories", String.join(", ", categories));
+            setting(h, "images", settings.path("images").asText() + " (" + settings.path("skipped_images").asText()
+                    + " skipped)");
+            setting(h, "quantile", settings.path("quantile").asText() + " (" + settings.path("threshold_method").asText()
+                    + ")");
+            setting(h, "IoU cut-off", settings.path("iou_threshold").asText());
+            setting(h, "top images per unit", settings.path("topk").asText());
+            setting(h, "upsampling", settings.path("upsampling").asText());
+            setting(h, "preprocessing", settings.path("preprocessing").toString());
+            setting(h, "backend", settings.path("backend").asText());
+            setting(h, "time", "dissection " + Html.fixed(dissection, 1) + " s; this report " + Html.fixed(seconds, 1)
+                    + " s");
+            h.raw("</dl></section>\n");
+        });
+        writeFile(site.resolve("index.html"), html);
+    }
+
+    private static void setting(Html h, String name, String value) {
+        h.element("dt", name).element("dd", value);
+    }
+
+    private static String fileName(String path) {
+        Path p = Path.of(path).getFileName();
+        return p == null ? path : p.toString();
+    }
+
+    private void writeLayerPage(ReportLayer l, Context context) {
+        String html = page(l.name(), l.page(), h -> {
+            h.raw("<section class=\"intro\"><h1>").text(l.name()).raw("</h1><p class=\"sub\">").text(l.op())
+                    .raw(" \u00b7 " + l.channels() + " units \u00b7 " + l.height() + " \u00d7 " + l.width()
+                            + " maps</p>");
+            h.raw("<p id=\"headline\" class=\"headline\" data-interpretable=\"" + l.interpretable() + "\" data-units=\""
+                    + l.channels() + "\" data-concepts=\"" + l.uniqueConcepts() + "\">").text(l.headline()).raw("</p>");
+            h.raw("<ul class=\"catcounts\">");
+            for (String c : categories) {
+                h.raw("<li><span class=\"chip\" style=\"--c:" + colour(c) + "\">").text(c).raw("</span> "
+                        + l.unitsPerCategory().getOrDefault(c, 0) + "</li>");
+            }
+            h.raw("</ul></section>\n");
+
+            h.raw("<section id=\"concepts\"><h2>Units per concept</h2><p class=\"note\">Interpretable units by the "
+                    + "concept they detect, grouped by category.</p>");
+            Charts.legend(h, categories, this::colour);
+            h.raw("<div class=\"chartwrap\">");
+            Charts.unitsPerConcept(h, l, categories, this::colour);
+            h.raw("</div></section>\n");
+
+            List<ReportLayer.Unit> ranked = new ArrayList<>(l.units());
+            ranked.sort(Comparator.comparingDouble(ReportLayer.Unit::iou).reversed()
+                    .thenComparingInt(ReportLayer.Unit::unit));
+            unitTable(h, ranked);
+            unitCards(h, l, ranked);
+
+            for (ReportExtension e : b.extensions) {
+                for (ReportSection s : e.layerSections(context, l)) {
+                    section(h, s);
+                }
+            }
+            h.raw("<section id=\"timings\"><h2>Timings</h2><dl class=\"settings\">");
+            for (Map.Entry<String, JsonNode> e : iterable(timings.get(l))) {
+                setting(h, e.getKey(), Html.fixed(e.getValue().asDouble(), 2) + " s");
+            }
+            h.raw("</dl></section>\n");
+        });
+        writeFile(site.resolve(l.page()), html);
+    }
+
+    private void unitTable(Html h, List<ReportLayer.Unit> ranked) {
+        h.raw("<section id=\"units\"><h2>Units</h2><form class=\"filters\" id=\"filters\" onsubmit=\"return false\">"
+                + "<input type=\"search\" id=\"f-text\" placeholder=\"Filter by unit, label or category\" "
+                + "aria-label=\"filter\"><select id=\"f-cat\" aria-label=\"category\"><option value=\"\">all categories"
+                + "</option>");
+        for (String c : categories) {
+            h.raw("<option" + Html.attr("value", c) + ">").text(c).raw("</option>");
+        }
+        h.raw("</select><label>IoU \u2265 <input type=\"number\" id=\"f-iou\" min=\"0\" max=\"1\" step=\"0.01\" "
+                + "placeholder=\"0\"></label><label><input type=\"checkbox\" id=\"f-interp\"> interpretable only</label>"
+                + "<span id=\"f-count\" class=\"count\">" + ranked.size() + " units</span></form>");
+        h.raw("<div class=\"tablewrap scroll\"><table id=\"unit-table\" class=\"units\"><thead><tr>"
+                + "<th data-key=\"unit\" data-type=\"num\" class=\"num\">unit</th><th data-key=\"label\">label</th>"
+                + "<th data-key=\"cat\">category</th><th data-key=\"iou\" data-type=\"num\" class=\"num\" "
+                + "aria-sort=\"descending\">IoU</th><th data-key=\"thr\" data-type=\"num\" class=\"num\">threshold</th>"
+                + "</tr></thead><tbody>");
+        for (ReportLayer.Unit u : ranked) {
+            h.raw("<tr data-unit=\"" + u.unit() + "\"" + Html.attr("data-label", u.label()) + Html.attr("data-cat", u.category())
+                    + " data-iou=\"" + u.iou() + "\" data-thr=\"" + u.threshold() + "\" data-interp=\""
+                    + (u.interpretable() ? 1 : 0) + "\"" + (u.interpretable() ? "" : " class=\"below\"")
+                    + "><td class=\"num\"><a href=\"#u" + u.unit() + "\">" + u.unit() + "</a></td><td>")
+                    .text(u.label()).raw("</td><td><span class=\"chip\" style=\"--c:" + colour(u.category()) + "\">")
+                    .text(u.category()).raw("</span></td><td class=\"num\">" + Html.fixed(u.iou(), 3)
+                            + "</td><td class=\"num\">" + Html.sig(u.threshold()) + "</td></tr>");
+        }
+        h.raw("</tbody></table></div></section>\n");
+    }
+
+    private void unitCards(Html h, ReportLayer l, List<ReportLayer.Unit> ranked) {
+        int cell = b.thumbnail;
+        h.raw("<section id=\"unit-cards\"><h2>Unit cards</h2><p class=\"note\">Each unit's top images by its "
+                + "maximum activation; the area where the unit's map, upsampled to the image, exceeds its threshold "
+                + "is outlined and the rest dimmed.</p><div id=\"cards\" class=\"cards\">");
+        for (ReportLayer.Unit u : ranked) {
+            h.raw("<article class=\"card" + (u.interpretable() ? "" : " below") + "\" id=\"u" + u.unit()
+                    + "\" data-unit=\"" + u.unit() + "\"><div class=\"meta\"><div class=\"unitno\">unit " + u.unit()
+                    + (u.interpretable() ? "" : " <span class=\"tag\">below cut-off</span>")
+                    + "</div><div class=\"label\">").text(u.label()).raw("</div><span class=\"chip\" style=\"--c:"
+                    + colour(u.category()) + "\">").text(u.category()).raw("</span><div class=\"nums\">IoU <b>"
+                    + Html.fixed(u.iou(), 3) + "</b><br>threshold " + Html.sig(u.threshold()) + "</div></div>");
+            if (u.top().isEmpty()) {
+                h.raw("<div class=\"noimg\">no top images (--topk 0)</div>");
+            } else {
+                int n = u.top().size();
+                int width = n * cell + (n - 1) * UnitImages.GAP;
+                h.raw("<div class=\"imgs\"><div class=\"strip\" style=\"width:" + width + "px;height:" + cell + "px\">");
+                for (int r = 0; r < n; r++) {
+                    ReportLayer.TopImage t = u.top().get(r);
+                    h.raw("<img loading=\"lazy\" decoding=\"async\"" + Html.attr("src", thumbnailFile(rowOf(l, u, t.image())))
+                            + " width=\"" + cell + "\" height=\"" + cell + "\"" + Html.attr("alt", t.image())
+                            + Html.attr("title", (r + 1) + ". " + t.image() + ", max " + Html.sig(t.maxActivation()))
+                            + ">");
+                }
+                h.raw("<img class=\"mask\" loading=\"lazy\" decoding=\"async\"" + Html.attr("src", overlayFile(l, u.unit()))
+                        + " width=\"" + width + "\" height=\"" + cell + "\" alt=\"\"></div></div>");
+            }
+            h.raw("</article>\n");
+        }
+        h.raw("</div></section>\n");
+    }
+
+    /** A page of the site: the whole site is written in a temporary folder and swapped in, so plain writes do. */
+    private static void writeFile(Path file, String text) {
+        try {
+            Files.writeString(file, text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void copyResource(String name) throws IOException {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the jar");
+            }
+            Files.write(site.resolve(name), in.readAllBytes());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private final class Context implements ReportExtension.Context {
+        @Override
+        public Path out() {
+            return b.out;
+        }
+
+        @Override
+        public List<ReportLayer> layers() {
+            return layers;
+        }
+
+        @Override
+        public String unitLink(ReportLayer layer, int unit) {
+            return layer.page() + "#u" + unit;
+        }
+
+        @Override
+        public String writePage(String file, String title, Consumer<Html> body) {
+            if (!file.matches("[A-Za-z0-9][A-Za-z0-9._-]*\\.html") || file.equals("index.html")
+                    || file.startsWith("layer-")) {
+                throw new IllegalArgumentException("an extension page is a plain .html name, not index.html or "
+                        + "layer-*: " + file);
+            }
+            writeFile(site.resolve(file), page(title, file, body));
+            return file;
+        }
+
+        @Override
+        public String categoryColour(String category) {
+            return colour(category);
+        }
+    }
+
+}

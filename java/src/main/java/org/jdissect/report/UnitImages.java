@@ -1,0 +1,270 @@
+package org.jdissect.report;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+import org.jdissect.stats.Fp16;
+import org.jdissect.stats.Upsampling;
+
+/**
+ * A unit's top images with its mask over them, drawn in two layers that the page stacks: one small JPEG per image
+ * (shared by every unit that has the image among its top images), and per unit one overlay strip, a 2-bit PNG that
+ * dims what lies outside the mask and outlines its edge. The unit's map is upsampled to the image's size with
+ * {@link Upsampling} (the dissection's definition) and compared with the unit's threshold ({@code value > T});
+ * the mask's coverage of each thumbnail pixel gives the overlay. Safe for concurrent use.
+ */
+final class UnitImages {
+    /** Gap between the cells of a strip, in pixels. */
+    static final int GAP = 4;
+    static final byte INSIDE = 0;
+    static final byte OUTSIDE = 1;
+    static final byte EDGE = 2;
+    static final byte PARTLY = 3;
+    /** Overlay colours (0xRRGGBBAA) by the indexes above: clear, dark veil, amber outline, lighter veil. */
+    static final int[] PALETTE = {0x00000000, 0x0b1220b8, 0xffc400ff, 0x0b12205c};
+    private static final int LETTERBOX = 0xeceff3;
+
+    private final int size;
+    private final float quality;
+    private final Map<Long, Upsampling.Axis> axes = new ConcurrentHashMap<>();
+    private final Map<Long, Geometry> geometries = new ConcurrentHashMap<>();
+    private final ThreadLocal<ImageWriter> jpeg = new ThreadLocal<>();
+
+    /** @param size a thumbnail's side in pixels: images are shrunk or enlarged to fit a square of it */
+    UnitImages(int size, float quality) {
+        this.size = size;
+        this.quality = quality;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /**
+     * Where an image of {@code height x width} lies in its square thumbnail: at {@code (ox, oy)}, {@code tw x th},
+     * thumbnail pixel {@code (tx, ty)} showing image pixels {@code [x0[tx], x1[tx]) x [y0[ty], y1[ty])}.
+     */
+    record Geometry(int height, int width, int th, int tw, int ox, int oy, int[] x0, int[] x1, int[] y0, int[] y1) {
+    }
+
+    Geometry geometry(int height, int width) {
+        return geometries.computeIfAbsent(((long) height << 32) | width, k -> {
+            double s = (double) size / Math.max(width, height);
+            int tw = Math.max(1, Math.min(size, (int) Math.round(width * s)));
+            int th = Math.max(1, Math.min(size, (int) Math.round(height * s)));
+            int[] x0 = new int[tw];
+            int[] x1 = new int[tw];
+            int[] y0 = new int[th];
+            int[] y1 = new int[th];
+            boxes(width, tw, x0, x1);
+            boxes(height, th, y0, y1);
+            return new Geometry(height, width, th, tw, (size - tw) / 2, (size - th) / 2, x0, x1, y0, y1);
+        });
+    }
+
+    /** Thumbnail pixel t shows image pixels [lo[t], hi[t]): a box when shrinking, one pixel when enlarging. */
+    private static void boxes(int in, int out, int[] lo, int[] hi) {
+        for (int t = 0; t < out; t++) {
+            lo[t] = (int) ((long) t * in / out);
+            hi[t] = Math.max(lo[t] + 1, (int) ((long) (t + 1) * in / out));
+        }
+    }
+
+    /**
+     * Whether the thumbnail of an image of this size is written as PNG: an enlarged image is blocks of flat colour,
+     * which PNG keeps sharp and small; a shrunk one is a photograph, which JPEG keeps small.
+     */
+    boolean png(int height, int width) {
+        return Math.max(height, width) < size;
+    }
+
+    /** Writes the square thumbnail of {@code image}, PNG or JPEG as {@link #png} says, and returns its geometry. */
+    Geometry writeThumbnail(BufferedImage image, OutputStream out) throws IOException {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Geometry g = geometry(h, w);
+        int[] src = image.getRGB(0, 0, w, h, null, 0, w);
+        BufferedImage thumb = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int[] px = ((DataBufferInt) thumb.getRaster().getDataBuffer()).getData();
+        java.util.Arrays.fill(px, LETTERBOX);
+        for (int ty = 0; ty < g.th(); ty++) {
+            for (int tx = 0; tx < g.tw(); tx++) {
+                long r = 0;
+                long gr = 0;
+                long bl = 0;
+                for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
+                    for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
+                        int p = src[y * w + x];
+                        r += (p >>> 16) & 0xff;
+                        gr += (p >>> 8) & 0xff;
+                        bl += p & 0xff;
+                    }
+                }
+                long n = (long) (g.y1()[ty] - g.y0()[ty]) * (g.x1()[tx] - g.x0()[tx]);
+                px[(g.oy() + ty) * size + g.ox() + tx] = (int) ((r + n / 2) / n) << 16
+                        | (int) ((gr + n / 2) / n) << 8 | (int) ((bl + n / 2) / n);
+            }
+        }
+        if (png(h, w)) {
+            IndexedPng.writeRgb(out, size, size, px);
+        } else {
+            writeJpeg(thumb, out);
+        }
+        return g;
+    }
+
+    /** Per-thread work arrays, grown on demand. */
+    static final class Scratch {
+        short[] map = new short[0];
+        float[] rows = new float[0];
+        byte[] mask = new byte[0];
+        float[] coverage = new float[0];
+
+        short[] map(int n) {
+            if (map.length < n) {
+                map = new short[n];
+            }
+            return map;
+        }
+    }
+
+    /**
+     * The share of each thumbnail pixel that the unit's mask covers: the {@code h x w} half-precision map is
+     * upsampled to the image's size exactly as the dissection does, and a pixel is in the mask when its value is
+     * {@code > threshold}.
+     */
+    float[] coverage(short[] map, int h, int w, float threshold, Geometry b, Scratch s) {
+        int height = b.height();
+        int width = b.width();
+        Upsampling.Axis ys = axis(h, height);
+        Upsampling.Axis xs = axis(w, width);
+        if (s.rows.length < h * width) {
+            s.rows = new float[h * width];
+        }
+        if (s.mask.length < height * width) {
+            s.mask = new byte[height * width];
+        }
+        float[] rows = s.rows;
+        byte[] mask = s.mask;
+        // Horizontal step once per source row; the vertical step then gives the same values as Upsampling.upsample.
+        for (int r = 0; r < h; r++) {
+            int base = r * w;
+            for (int x = 0; x < width; x++) {
+                rows[r * width + x] = Upsampling.lerp(Fp16.toFloat(map[base + xs.i0()[x]]),
+                        Fp16.toFloat(map[base + xs.i1()[x]]), xs.f()[x]);
+            }
+        }
+        for (int y = 0; y < height; y++) {
+            int top = ys.i0()[y] * width;
+            int bottom = ys.i1()[y] * width;
+            float fy = ys.f()[y];
+            int o = y * width;
+            for (int x = 0; x < width; x++) {
+                mask[o + x] = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
+            }
+        }
+        int tw = b.tw();
+        int th = b.th();
+        if (s.coverage.length < tw * th) {
+            s.coverage = new float[tw * th];
+        }
+        float[] cov = s.coverage;
+        if (width <= tw && height <= th) { // enlarging: each thumbnail pixel shows one image pixel
+            for (int ty = 0; ty < th; ty++) {
+                int o = b.y0()[ty] * width;
+                for (int tx = 0; tx < tw; tx++) {
+                    cov[ty * tw + tx] = mask[o + b.x0()[tx]];
+                }
+            }
+            return cov;
+        }
+        for (int ty = 0; ty < th; ty++) {
+            for (int tx = 0; tx < tw; tx++) {
+                int on = 0;
+                for (int y = b.y0()[ty]; y < b.y1()[ty]; y++) {
+                    int o = y * width;
+                    for (int x = b.x0()[tx]; x < b.x1()[tx]; x++) {
+                        on += mask[o + x];
+                    }
+                }
+                cov[ty * tw + tx] = on / (float) ((b.y1()[ty] - b.y0()[ty]) * (b.x1()[tx] - b.x0()[tx]));
+            }
+        }
+        return cov;
+    }
+
+    private Upsampling.Axis axis(int in, int out) {
+        return axes.computeIfAbsent(((long) in << 32) | out, k -> Upsampling.axis(in, out));
+    }
+
+    /** Width of a strip of {@code cells} cells. */
+    int stripWidth(int cells) {
+        return cells * size + (cells - 1) * GAP;
+    }
+
+    /** An overlay strip of {@code cells} cells, all clear. */
+    byte[] overlay(int cells) {
+        return new byte[stripWidth(cells) * size];
+    }
+
+    /** Draws the mask of coverage {@code cov} over the image of geometry {@code g} into cell {@code cell}. */
+    void drawMask(byte[] overlay, int cells, int cell, Geometry g, float[] cov) {
+        int stride = stripWidth(cells);
+        int tw = g.tw();
+        int th = g.th();
+        int ox = cell * (size + GAP) + g.ox();
+        for (int ty = 0; ty < th; ty++) {
+            int row = (g.oy() + ty) * stride + ox;
+            for (int tx = 0; tx < tw; tx++) {
+                int i = ty * tw + tx;
+                float a = cov[i];
+                byte v;
+                if (a >= 0.5f) {
+                    boolean edge = (tx > 0 && cov[i - 1] < 0.5f) || (tx < tw - 1 && cov[i + 1] < 0.5f)
+                            || (ty > 0 && cov[i - tw] < 0.5f) || (ty < th - 1 && cov[i + tw] < 0.5f);
+                    v = edge ? EDGE : INSIDE; // the edge is drawn just inside the mask
+                } else {
+                    v = a > 0 ? PARTLY : OUTSIDE;
+                }
+                overlay[row + tx] = v;
+            }
+        }
+    }
+
+    void writeOverlay(byte[] overlay, int cells, OutputStream out) throws IOException {
+        IndexedPng.write(out, stripWidth(cells), size, overlay, PALETTE);
+    }
+
+    /** Encodes as baseline JPEG, with one writer per thread. */
+    void writeJpeg(BufferedImage img, OutputStream out) throws IOException {
+        ImageWriter writer = jpeg.get();
+        if (writer == null) {
+            Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+            if (!writers.hasNext()) {
+                throw new IOException("this Java has no JPEG encoder");
+            }
+            writer = writers.next();
+            jpeg.set(writer);
+        }
+        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality);
+            writer.write(null, new IIOImage(img, null, null), p);
+        } finally {
+            writer.setOutput(null);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.jdissect.report;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Headless Chromium for the report's browser tests: Debian's {@code chromium}, or $JDISSECT_CHROMIUM. */
+final class Chromium {
+    private final Path binary;
+    private final Path profile;
+
+    private Chromium(Path binary, Path profile) {
+        this.binary = binary;
+        this.profile = profile;
+    }
+
+    /** The browser, or empty with no browser installed. */
+    static Optional<Chromium> find(Path scratch) {
+        List<String> names = new ArrayList<>();
+        String env = System.getenv("JDISSECT_CHROMIUM");
+        if (env != null && !env.isBlank()) {
+            names.add(env);
+        }
+        names.addAll(List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"));
+        for (String name : names) {
+            Path p = Path.of(name);
+            if (p.isAbsolute() && Files.isExecutable(p)) {
+                return Optional.of(new Chromium(p, scratch));
+            }
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                Path candidate = Path.of(dir, name);
+                if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                    return Optional.of(new Chromium(candidate, scratch));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The DOM after the page's scripts ran (and the images it loads loaded), as Chromium serializes it. */
+    String dumpDom(String url) throws IOException, InterruptedException {
+        return run(List.of("--virtual-time-budget=20000", "--dump-dom", url));
+    }
+
+    void screenshot(String url, Path png, int width, int height) throws IOException, InterruptedException {
+        Files.deleteIfExists(png);
+        run(List.of("--hide-scrollbars", "--virtual-time-budget=20000", "--window-size=" + width + "," + height,
+                "--screenshot=" + png.toAbsolutePath(), url));
+        if (!Files.isRegularFile(png)) {
+            throw new IOException("chromium wrote no screenshot to " + png);
+        }
+    }
+
+    private String run(List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.toAbsolutePath()));
+        cmd.addAll(args);
+        Path out = Files.createTempFile(profile.getParent(), "chromium", ".out");
+        Path err = Files.createTempFile(profile.getParent(), "chromium", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("chromium did not finish in 120 s: " + cmd);
+        }
+        String stdout = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException("chromium exited with " + p.exitValue() + ": " + cmd + "\n"
+                    + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return stdout;
+    }
+}

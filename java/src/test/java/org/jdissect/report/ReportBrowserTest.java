@@ -1,0 +1,204 @@
+package org.jdissect.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jdissect.JdissectException;
+import org.jdissect.demo.ColourWorld;
+import org.jdissect.dissect.Dissection;
+import org.jdissect.dissect.DissectionResult;
+import org.jdissect.model.OnnxBuilder;
+import org.jdissect.model.Preprocessing;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report of a small real dissection, opened in headless Chromium: the header numbers are report.json's, every
+ * unit has its card, every image loads, and hostile names from the dataset and the model show as text.
+ */
+class ReportBrowserTest {
+    static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
+            new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    /** A label and a layer name that would run script if the report pasted them into HTML. */
+    static final String EVIL_LABEL = "<script>window.jdissectInjected=1</script>";
+    static final String EVIL_LAYER = "relu\"><img src=x onerror=\"window.jdissectInjected=2\">";
+
+    @TempDir
+    static Path tmp;
+    static Path out;
+    static DissectionResult result;
+    static HtmlReport.Result report;
+
+    @BeforeAll
+    static void dissectAndReport() throws Exception {
+        Path data = ColourWorld.writeDataset(tmp.resolve("world"), 60, 42);
+        Path labels = data.resolve("label.csv");
+        Files.writeString(labels, Files.readString(labels).replace(",green,", "," + EVIL_LABEL + ","));
+        Path model = tmp.resolve("model.onnx");
+        OnnxBuilder.imageInput(32, 32)
+                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0,
+                        new float[] {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f, 0, 0, 0}, new float[5])
+                .relu("detect", EVIL_LAYER)
+                .averagePool(EVIL_LAYER, "pool", 4, 4)
+                .output("pool")
+                .save(model);
+        out = tmp.resolve("out");
+        result = Dissection.builder().model(model).data(data).out(out).layers(List.of("pool", EVIL_LAYER))
+                .preprocessing(PRE).quantile(0.02).batch(16).threads(2).run();
+        report = HtmlReport.builder(out).threads(2).write();
+    }
+
+    @Test
+    void writesAnIndexAPagePerLayerAndAStripPerUnit() throws Exception {
+        assertThat(report.index()).isEqualTo(out.resolve("report/index.html"));
+        assertThat(report.layers()).isEqualTo(2);
+        assertThat(report.units()).isEqualTo(10);
+        assertThat(report.images()).isEqualTo(100);
+        for (var layer : result.layers()) {
+            String dir = layer.directory().getFileName().toString();
+            assertThat(out.resolve("report/layer-" + dir + ".html")).isRegularFile();
+            for (int u = 1; u <= 5; u++) {
+                BufferedImage strip = ImageIO.read(out.resolve("report/img/" + dir + "/u" + u + ".png").toFile());
+                assertThat(strip.getHeight()).isEqualTo(96);
+                assertThat(strip.getWidth()).isEqualTo(10 * 96 + 9 * UnitImages.GAP);
+            }
+        }
+        try (var thumbs = Files.list(out.resolve("report/img/base"))) {
+            List<Path> all = thumbs.toList();
+            assertThat(all).isNotEmpty().hasSizeLessThanOrEqualTo(60);
+            BufferedImage t = ImageIO.read(all.get(0).toFile());
+            assertThat(t.getWidth()).isEqualTo(96);
+            assertThat(t.getHeight()).isEqualTo(96);
+        }
+        try (var files = Files.walk(out)) {
+            assertThat(files.map(Path::toString).filter(p -> p.contains(".report.") || p.endsWith(".tmp")).toList())
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void hostileNamesAreEscapedEverywhere() throws Exception {
+        try (var files = Files.list(out.resolve("report"))) {
+            for (Path page : files.filter(p -> p.toString().endsWith(".html")).toList()) {
+                String html = Files.readString(page, StandardCharsets.UTF_8);
+                assertThat(html).as(page.toString()).doesNotContain("<script>window").doesNotContain("<img src=x")
+                        .doesNotContain("jdissectInjected=2\">");
+                if (page.getFileName().toString().startsWith("layer-")) {
+                    assertThat(html).contains("&lt;script&gt;window.jdissectInjected=1&lt;/script&gt;");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMovedDatasetIsNamedWithTheWayOut() throws Exception {
+        Path copy = tmp.resolve("moved");
+        copyTree(out, copy);
+        Path world = tmp.resolve("world");
+        Path elsewhere = tmp.resolve("world-moved");
+        Files.move(world, elsewhere);
+        try {
+            assertThatThrownBy(() -> HtmlReport.builder(copy).threads(2).write())
+                    .isInstanceOf(JdissectException.class)
+                    .hasMessageContaining(world.toString()).hasMessageContaining("moved").hasMessageContaining("--data");
+            HtmlReport.Result r = HtmlReport.builder(copy).data(elsewhere).threads(2).write();
+            assertThat(r.images()).isEqualTo(100);
+        } finally {
+            Files.move(elsewhere, world);
+        }
+    }
+
+    @Test
+    void chromiumShowsEveryCardAndImageAndTheHeadlineOfReportJson() throws Exception {
+        Optional<Chromium> browser = Chromium.find(tmp.resolve("chromium-profile"));
+        Assumptions.assumeTrue(browser.isPresent(),
+                "chromium is not installed (CI installs it: apt-get install chromium); the browser check is skipped");
+        Chromium chromium = browser.get();
+        Path site = out.resolve("report");
+        ObjectMapper json = new ObjectMapper();
+        String index = Files.readString(site.resolve("index.html"));
+        for (var layer : result.layers()) {
+            JsonNode rj = json.readTree(layer.directory().resolve("report.json").toFile());
+            String page = "layer-" + layer.directory().getFileName() + ".html";
+            String dom = chromium.dumpDom(site.resolve(page).toUri() + "#selftest");
+            assertSelftest(dom, 5 * 11, 5);
+            Matcher m = Pattern.compile("<p id=\"headline\" class=\"headline\" data-interpretable=\"(\\d+)\" "
+                    + "data-units=\"(\\d+)\" data-concepts=\"(\\d+)\">([^<]*)</p>").matcher(dom);
+            assertThat(m.find()).as("headline in " + page).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).isEqualTo(rj.at("/summary/interpretable").asInt());
+            assertThat(Integer.parseInt(m.group(2))).isEqualTo(rj.at("/summary/units").asInt());
+            assertThat(Integer.parseInt(m.group(3))).isEqualTo(rj.at("/summary/unique_concepts").asInt());
+            assertThat(unescape(m.group(4))).isEqualTo(rj.at("/summary/headline").asText())
+                    .isEqualTo("3/5 units covering 3 concepts with IoU >= 0.04");
+            assertThat(index).contains(">" + m.group(4) + "<");
+            List<Integer> cards = new ArrayList<>();
+            Matcher c = Pattern.compile("<article class=\"card[^\"]*\" id=\"u(\\d+)\"").matcher(dom);
+            while (c.find()) {
+                cards.add(Integer.parseInt(c.group(1)));
+            }
+            assertThat(cards).as("unit cards of " + page).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+            // the hostile label is on the page as text, in the table and on its card
+            assertThat(dom).contains("&lt;script&gt;window.jdissectInjected=1&lt;/script&gt;");
+        }
+        Path target = Path.of("target");
+        Files.createDirectories(target);
+        String pool = site.resolve("layer-pool.html").toUri().toString();
+        chromium.screenshot(pool, target.resolve("report-screenshot.png"), 1280, 1500);
+        chromium.screenshot(site.resolve("index.html").toUri().toString(), target.resolve("report-index-screenshot.png"),
+                1280, 1000);
+        BufferedImage shot = ImageIO.read(target.resolve("report-screenshot.png").toFile());
+        assertThat(shot.getWidth()).isEqualTo(1280);
+    }
+
+    /** The page's own check: every image loaded (naturalWidth > 0), the cards counted, no injected script ran. */
+    static void assertSelftest(String dom, int images, int cards) {
+        Matcher m = Pattern.compile("<div id=\"selftest\"([^>]*)>([^<]*)</div>").matcher(dom);
+        assertThat(m.find()).as("the page's self-test ran and wrote its result").isTrue();
+        String attrs = m.group(1);
+        assertThat(attr(attrs, "data-broken")).as("broken images: " + m.group(2)).isEqualTo("0");
+        assertThat(Integer.parseInt(attr(attrs, "data-images"))).isEqualTo(images);
+        assertThat(Integer.parseInt(attr(attrs, "data-cards"))).isEqualTo(cards);
+        assertThat(attr(attrs, "data-injected")).as("an injected script ran").isEqualTo("false");
+    }
+
+    private static String attr(String attrs, String name) {
+        Matcher m = Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(attrs);
+        assertThat(m.find()).as(name).isTrue();
+        return m.group(1);
+    }
+
+    private static String unescape(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}
