@@ -14,7 +14,8 @@ import org.jdissect.JdissectException;
 /**
  * The classes of a segmentation model, one per output channel, from a labels file: one line per class in channel
  * order, {@code name} or {@code name,category} (default category {@code object}); blank lines and lines starting
- * with {@code #} are skipped. A class named {@code -} is unlabelled: never counted, like Broden's label 0.
+ * with {@code #} are skipped. A CSV with the header {@code class,name,category} (class = channel index, in order)
+ * is read too. A class named {@code -} is unlabelled: never counted, like Broden's label 0.
  * Class {@code c} is label number {@code c + 1}; 0 stays "unlabelled".
  */
 public record SegmenterLabels(List<String> names, List<String> categories, int[] categoryOfClass) {
@@ -29,9 +30,29 @@ public record SegmenterLabels(List<String> names, List<String> categories, int[]
         }
         List<String> names = new ArrayList<>();
         List<String> cats = new ArrayList<>();
+        boolean indexed = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (names.isEmpty() && !indexed && line.replace(" ", "").equalsIgnoreCase("class,name,category")) {
+                indexed = true;
+                continue;
+            }
+            if (indexed) {
+                String[] f = line.split(",", -1);
+                if (f.length != 3 || f[1].isBlank() || !f[0].strip().equals(Integer.toString(names.size()))) {
+                    throw new JdissectException(file + " line " + (i + 1) + ": expected '" + names.size()
+                            + ",name,category', got '" + line + "'");
+                }
+                String name = f[1].strip();
+                String cat = f[2].strip();
+                if (cat.isEmpty() && !UNLABELLED.equals(name)) {
+                    throw new JdissectException(file + " line " + (i + 1) + ": class '" + name + "' has no category");
+                }
+                names.add(name);
+                cats.add(cat.isEmpty() ? "object" : cat);
                 continue;
             }
             String[] parts = line.split(",", -1);
