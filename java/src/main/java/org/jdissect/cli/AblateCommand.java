@@ -28,7 +28,7 @@ import org.jdissect.stats.CpuBackend;
                         + "by the drop of the class's balanced accuracy); curve (rank, then on the held-out part "
                         + "ablate each class's top-N units and, separately, all but its top-N: decision-sparsity "
                         + "curves).",
-                "Every rate has a 95% Wilson interval; a change is significant when the intervals are disjoint. "
+                "Every rate has a 95%% Wilson interval; a change is significant when the intervals are disjoint. "
                         + "Writes OUT/<mode>.csv and OUT/<mode>.json (curve also writes rank.*)."})
 final class AblateCommand implements Callable<Integer> {
     enum Mode { units, rank, curve }

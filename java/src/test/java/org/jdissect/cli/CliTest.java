@@ -135,6 +135,16 @@ class CliTest {
     }
 
     @Test
+    void everyCommandsHelpRendersCleanly() {
+        for (String command : JdissectCommand.commandLine().getSubcommands().keySet()) {
+            Run r = run(command, "--help");
+            assertThat(r.code()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Usage: jdissect " + command);
+            assertThat(r.err() + r.out()).as(command).doesNotContain("WARN", "Could not format");
+        }
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
