@@ -205,14 +205,23 @@ public final class ClassifierIntervention implements AutoCloseable {
     /**
      * @param base    scores on the training part without ablation
      * @param perUnit per unit, the scores with that unit ablated alone
-     * @param order   per class, the units from largest to smallest drop of the class's balanced accuracy (ties:
-     *                lower unit first)
+     * @param baseScore per class, the mean of its own output over its training images, without ablation
+     * @param unitScore per unit and class, that mean with the unit ablated
+     * @param order   per class, the units from largest to smallest drop of the class's balanced accuracy; ties, which
+     *                are the rule in a redundant layer where one unit alone rarely flips a decision, by the larger
+     *                drop of the class's mean output, then the lower unit
      */
-    public record RankResult(Replace replace, int images, ClassScores base, ClassScores[] perUnit, int[][] order) {
+    public record RankResult(Replace replace, int images, ClassScores base, ClassScores[] perUnit, double[] baseScore,
+                             double[][] unitScore, int[][] order) {
         /** The drop of class {@code c}'s balanced accuracy when unit {@code u} is ablated. */
         public double drop(int c, int u) {
             return base.classes().get(c).balancedAccuracy().value()
                     - perUnit[u].classes().get(c).balancedAccuracy().value();
+        }
+
+        /** The drop of class {@code c}'s mean output on its own images when unit {@code u} is ablated. */
+        public double scoreDrop(int c, int u) {
+            return baseScore[c] - unitScore[u][c];
         }
 
         /** The first {@code n} units of class {@code c}'s ranking. */
@@ -226,25 +235,52 @@ public final class ClassifierIntervention implements AutoCloseable {
         int[] images = nonEmpty(Part.TRAIN, "rank");
         float[] r = replacement(replace);
         int units = layer().channels();
-        ClassScores base = score(images, null, r);
+        int classes = mapping.classes().size();
+        double[] baseScore = new double[classes];
+        ClassScores base = scoreWithMeans(images, null, r, baseScore);
         ClassScores[] per = new ClassScores[units];
+        double[][] unitScore = new double[units][classes];
         try (ProgressListener.Tracker bar = progress.begin("rank: " + units + " units x " + images.length + " images",
                 (long) units * images.length)) {
             for (int u = 0; u < units; u++) {
-                per[u] = score(images, new int[] {u}, r);
+                per[u] = scoreWithMeans(images, ablator.alphaFor(new int[] {u}), r, unitScore[u]);
                 bar.advance(images.length);
             }
         }
-        int classes = mapping.classes().size();
         int[][] order = new int[classes][];
-        RankResult partial = new RankResult(replace, images.length, base, per, order);
+        RankResult partial = new RankResult(replace, images.length, base, per, baseScore, unitScore, order);
         for (int c = 0; c < classes; c++) {
             int cls = c;
             order[c] = IntStream.range(0, units).boxed()
-                    .sorted(Comparator.<Integer>comparingDouble(u -> -partial.drop(cls, u)).thenComparing(u -> u))
+                    .sorted(Comparator.<Integer>comparingDouble(u -> -partial.drop(cls, u))
+                            .thenComparingDouble(u -> -partial.scoreDrop(cls, u)).thenComparing(u -> u))
                     .mapToInt(Integer::intValue).toArray();
         }
         return partial;
+    }
+
+    /** Scores, and per class the mean of the class's own output over its images (into {@code means}). */
+    private ClassScores scoreWithMeans(int[] images, float[] alpha, float[] r, double[] means) {
+        float[][] outputs = ablator.outputs(images, alpha, r);
+        int[] predicted = new int[images.length];
+        long[] counts = new long[means.length];
+        for (int i = 0; i < images.length; i++) {
+            float[] o = outputs[i];
+            int best = 0;
+            for (int j = 1; j < o.length; j++) {
+                if (o[j] > o[best]) {
+                    best = j;
+                }
+            }
+            predicted[i] = best;
+            int c = data.items().get(images[i]).label();
+            means[c] += o[mapping.output(c)];
+            counts[c]++;
+        }
+        for (int c = 0; c < means.length; c++) {
+            means[c] = counts[c] == 0 ? 0 : means[c] / counts[c];
+        }
+        return scores(images, predicted);
     }
 
     // ---------------------------------------------------------------- curve

@@ -138,6 +138,7 @@ public final class InterventionReport {
                 e.put("rank", k + 1);
                 e.put("unit", u + 1);
                 e.put("drop", r.drop(c, u));
+                e.put("score_drop", r.scoreDrop(c, u));
                 e.put("balanced_accuracy", ba.json());
                 e.put("significant", ba.differsFrom(b.balancedAccuracy()));
                 units.add(e);
@@ -148,15 +149,15 @@ public final class InterventionReport {
         root.put("classes", classes);
         writeJson(out.resolve("rank.json"), root);
         AtomicFiles.writeText(out.resolve("rank.csv"), w -> {
-            Csv.writeRow(w, List.of("class", "rank", "unit", "drop", "balanced_accuracy", "ba_lo", "ba_hi",
-                    "base_balanced_accuracy", "significant"));
+            Csv.writeRow(w, List.of("class", "rank", "unit", "drop", "score_drop", "balanced_accuracy", "ba_lo",
+                    "ba_hi", "base_balanced_accuracy", "significant"));
             for (int c = 0; c < names.size(); c++) {
                 Rate base = r.base().classes().get(c).balancedAccuracy();
                 for (int k = 0; k < r.order()[c].length; k++) {
                     int u = r.order()[c][k];
                     Rate ba = r.perUnit()[u].classes().get(c).balancedAccuracy();
                     Csv.writeRow(w, List.of(names.get(c), Integer.toString(k + 1), Integer.toString(u + 1),
-                            num(r.drop(c, u)), num(ba.value()), num(ba.lo()), num(ba.hi()), num(base.value()),
+                            num(r.drop(c, u)), num(r.scoreDrop(c, u)), num(ba.value()), num(ba.lo()), num(ba.hi()), num(base.value()),
                             Boolean.toString(ba.differsFrom(base))));
                 }
             }

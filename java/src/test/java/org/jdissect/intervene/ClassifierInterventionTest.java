@@ -92,6 +92,17 @@ class ClassifierInterventionTest {
                 assertThat(rank.drop(c, u)).isZero();
             }
         }
+        // equal accuracy drops are ordered by the drop of the class's mean output: a unit whose ablation lowers
+        // the class's score ranks before one that does not
+        for (int c = 0; c < 3; c++) {
+            int[] order = rank.order()[c];
+            for (int k = 1; k < order.length; k++) {
+                if (rank.drop(c, order[k - 1]) == rank.drop(c, order[k])) {
+                    assertThat(rank.scoreDrop(c, order[k - 1])).isGreaterThanOrEqualTo(rank.scoreDrop(c, order[k]));
+                }
+            }
+        }
+        assertThat(rank.scoreDrop(cls("red"), 0)).isPositive();
         var curves = ci.curve(rank, List.of(1, 2, 6), -1, Replace.ZERO);
         assertThat(curves.curves()).hasSize(3);
         for (var c : curves.curves()) {
