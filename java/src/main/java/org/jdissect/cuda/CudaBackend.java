@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +17,7 @@ import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
 import org.jdissect.stats.Fp16;
+import org.jdissect.stats.Futures;
 import org.jdissect.stats.LabelSource;
 import org.jdissect.stats.Progress;
 import org.jdissect.stats.Quantiles;
@@ -382,22 +382,6 @@ public final class CudaBackend implements Backend {
                 }
             }));
         }
-        try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
+        Futures.awaitAll(futures);
     }
 }

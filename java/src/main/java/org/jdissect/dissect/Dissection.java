@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +21,7 @@ import org.jdissect.report.LayerReport;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Futures;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 
@@ -223,7 +223,7 @@ public final class Dissection {
                 next = end < total ? submit(decoders, dataset, candidates, end, per) : List.of();
                 List<Prepared> ok = new ArrayList<>();
                 for (Future<Prepared> f : current) {
-                    Prepared p = await(f);
+                    Prepared p = Futures.await(f);
                     if (p.error() != null) {
                         b.log.accept("skipped: " + p.error());
                     } else {
@@ -288,20 +288,6 @@ public final class Dissection {
             }));
         }
         return futures;
-    }
-
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private LayerResult dissectLayer(int index, LayerInfo layer, Path dir, ActivationCache cache,

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +23,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jdissect.stats.Futures;
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
 import org.jdissect.dissect.ActivationCache;
@@ -417,29 +417,12 @@ public final class HtmlReport {
     private static void awaitAll(List<Future<?>> futures) {
         try {
             for (Future<?> f : futures) {
-                await(f);
+                Futures.await(f);
             }
         } finally {
             for (Future<?> f : futures) {
                 f.cancel(true);
             }
-        }
-    }
-
-    private static void await(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof IOException io) {
-                throw new UncheckedIOException(io.getMessage(), io);
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -286,7 +285,7 @@ public final class CpuBackend implements Backend {
                 }));
             }
             src.read(first, m, buf);
-            join(loads);
+            Futures.awaitAll(loads);
             Grid[] imageGrids = new Grid[m];
             for (int i = 0; i < m; i++) {
                 PixelLabels pl = chunkLabels[i];
@@ -658,26 +657,6 @@ public final class CpuBackend implements Backend {
                 }
             }));
         }
-        join(futures);
-    }
-
-    private static void join(List<Future<?>> futures) {
-        try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        }
+        Futures.awaitAll(futures);
     }
 }
