@@ -10,7 +10,7 @@ import org.jdissect.JdissectException;
 
 @Command(name = "jdissect", mixinStandardHelpOptions = true, version = "jdissect 0.1.0",
         description = {"Network dissection of any ONNX model: which concept each unit detects.", ""},
-        subcommands = {DemoCommand.class, LayersCommand.class, DissectCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, LayersCommand.class, DissectCommand.class, SynthCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage. 'jdissect help COMMAND' shows a command's options."})
 public final class JdissectCommand implements Runnable {
     @CommandLine.Spec
