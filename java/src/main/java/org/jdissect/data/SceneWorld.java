@@ -676,13 +676,13 @@ public final class SceneWorld {
             float dx = x0 + u(0.12f, 0.88f - doorW / w) * w;
             c.fill(new Rect(dx, base - doorH, dx + doorW, base), Paint.plain(pick(0x5a3418, 0x7a4a20, 0x8a1a1a,
                     0x1a4a2a, 0x203060), 6), Concept.HOUSE, Concept.DOOR, Concept.WOOD);
-            int windows = n(1, 4);
+            int windows = Math.min(n(1, 4), Math.max(1, (int) (w / 0.07f)));
             float ww = w * u(0.12f, 0.18f);
             float wh = h * u(0.18f, 0.28f);
             float wy = top + h * u(0.12f, 0.2f);
             int glass = pick(0x90c0e0, 0x304060, 0xf0d070, 0xa0d0f0);
             for (int k = 0; k < windows; k++) {
-                float wx = x0 + w * (0.08f + 0.84f * (k + 0.5f) / windows) - ww / 2;
+                float wx = x0 + w * (0.15f + 0.7f * (k + 0.5f) / windows) - ww / 2;
                 if (wx + ww > dx && wx < dx + doorW && wy + wh > base - doorH) {
                     continue;
                 }
@@ -1034,7 +1034,7 @@ public final class SceneWorld {
             sky(horizon);
             int houses = n(2, 5);
             for (int k = 0; k < houses; k++) {
-                house(u(0.05f, 0.95f), horizon + 0.005f, u(0.08f, 0.14f), u(0.07f, 0.12f), p(0.3),
+                house(u(0.05f, 0.95f), horizon + 0.005f, u(0.1f, 0.16f), u(0.08f, 0.13f), p(0.3),
                         pick(0xe0d0b0, 0xc05030, 0xf0f0e0, 0x6080a0, 0xe0b040));
             }
             float quay = u(0.82f, 0.92f);
