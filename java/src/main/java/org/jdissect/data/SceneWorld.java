@@ -542,13 +542,23 @@ public final class SceneWorld {
             return jitter(colours[rnd.nextInt(colours.length)], 18);
         }
 
-        /** A random textured or plain paint around {@code base}. */
+        /**
+         * Any of the eleven colour words: painted things (cars, doors, clothes, blankets, umbrellas, hulls, walls)
+         * take their colour from here, so that no colour belongs to one kind of object.
+         */
+        int anyColour() {
+            return pick(0xd02828, 0xf08020, 0xf0d020, 0x30a040, 0x2850c8, 0x8040b0, 0xf090b0, 0x7a4a22, 0xf4f4f4,
+                    0x202020, 0x909090);
+        }
+
+        /** A random textured or plain paint around {@code base}: stripes, checks, dots, waves or plain. */
         Paint fabric(int base) {
-            int other = p(0.5) ? pick(0xf0f0f0, 0x202020, 0xd03030, 0x3050c0, 0xe0c020) : scale(base, 0.45f);
-            return switch (rnd.nextInt(5)) {
+            int other = p(0.6) ? anyColour() : scale(base, 0.45f);
+            return switch (rnd.nextInt(6)) {
                 case 0 -> new Paint(base, other, p(0.5) ? Pattern.STRIPES_H : Pattern.STRIPES_V, u(0.02f, 0.04f), 6);
                 case 1 -> new Paint(base, other, Pattern.CHECKS, u(0.025f, 0.05f), 6);
                 case 2 -> new Paint(base, other, Pattern.DOTS, u(0.03f, 0.05f), 6);
+                case 3 -> new Paint(base, other, Pattern.WAVES, u(0.025f, 0.04f), 6);
                 default -> Paint.plain(base, 8);
             };
         }
@@ -643,8 +653,10 @@ public final class SceneWorld {
         }
 
         void water(float top, float bottom) {
-            int col = pick(0x2060a0, 0x1a70a8, 0x207890, 0x305890);
-            c.fill(new Rect(0, top, 1, bottom), new Paint(col, scale(col, 1.35f), Pattern.WAVES, u(0.025f, 0.04f), 6),
+            int col = pick(0x2060a0, 0x1a70a8, 0x207890, 0x305890, 0x3a6a6a, 0x4a7a90);
+            int roll = rnd.nextInt(10);
+            Pattern pattern = roll < 5 ? Pattern.WAVES : roll < 8 ? Pattern.PLAIN : Pattern.SPECKLE;
+            c.fill(new Rect(0, top, 1, bottom), new Paint(col, scale(col, 1.35f), pattern, u(0.025f, 0.04f), 8),
                     Concept.WATER, null, null);
         }
 
@@ -674,7 +686,7 @@ public final class SceneWorld {
             float doorW = w * u(0.16f, 0.24f);
             float doorH = h * u(0.45f, 0.6f);
             float dx = x0 + u(0.12f, 0.88f - doorW / w) * w;
-            c.fill(new Rect(dx, base - doorH, dx + doorW, base), Paint.plain(pick(0x5a3418, 0x7a4a20, 0x8a1a1a,
+            c.fill(new Rect(dx, base - doorH, dx + doorW, base), Paint.plain(p(0.5) ? anyColour() : pick(0x5a3418, 0x7a4a20, 0x8a1a1a,
                     0x1a4a2a, 0x203060), 6), Concept.HOUSE, Concept.DOOR, Concept.WOOD);
             int windows = Math.min(n(1, 4), Math.max(1, (int) (w / 0.07f)));
             float ww = w * u(0.12f, 0.18f);
@@ -713,12 +725,14 @@ public final class SceneWorld {
         }
 
         int leafColour(boolean pine) {
-            return pine ? pick(0x1a4a2a, 0x205a30, 0x184020) : pick(0x2a7a2a, 0x3a8a30, 0x4a9a3a, 0xc07020, 0xa09020);
+            // autumn too: foliage is not the only green, green is not only foliage
+            return pine ? pick(0x1a4a2a, 0x205a30, 0x184020, 0x3a5a40)
+                    : pick(0x2a7a2a, 0x3a8a30, 0x4a9a3a, 0xc07020, 0xa09020, 0xb03020, 0xe0b030, 0x8a5a20);
         }
 
         void car(float x, float base, float w) {
             float h = w * u(0.42f, 0.5f);
-            int body = pick(0xc02020, 0x2040b0, 0xf0f0f0, 0x202020, 0xe0c020, 0xa0a0a8, 0x208040);
+            int body = anyColour();
             Paint bp = Paint.plain(body, 6);
             float x0 = x - w / 2;
             float cab = base - h * 0.55f;
@@ -741,10 +755,10 @@ public final class SceneWorld {
 
         void boat(float x, float waterline, float w) {
             float h = w * u(0.22f, 0.3f);
-            int hull = pick(0xf0f0f0, 0x8a5a30, 0xb02020, 0x203a70);
+            int hull = anyColour();
             c.fill(new Poly(new float[] {x - w / 2, x + w / 2, x + w * 0.38f, x - w * 0.38f},
                     new float[] {waterline - h, waterline - h, waterline, waterline}), Paint.plain(hull, 6),
-                    Concept.BOAT, Concept.HULL, hull == 0 ? null : Concept.WOOD);
+                    Concept.BOAT, Concept.HULL, Concept.WOOD);
             if (p(0.8)) {
                 float mh = w * u(0.7f, 1.0f);
                 float mw = Math.max(0.012f, w * 0.04f);
@@ -768,7 +782,7 @@ public final class SceneWorld {
             c.fill(new Rect(x + w * 0.05f, base - h * 0.45f, x + w * 0.45f, base), trousers, Concept.PERSON,
                     Concept.LEG, Concept.FABRIC);
             c.fill(new Rect(x - w / 2, base - h * 0.82f, x + w / 2, base - h * 0.43f),
-                    fabric(pick(0xd03030, 0x3050c0, 0xf0d020, 0x30a040, 0xf08020, 0xa040a0, 0xf0f0f0)),
+                    fabric(anyColour()),
                     Concept.PERSON, Concept.TORSO, Concept.FABRIC);
             c.fill(new Ellipse(x, base - h * 0.9f, w * 0.33f, h * 0.09f), Paint.plain(skin, 5), Concept.PERSON,
                     Concept.HEAD, null);
@@ -809,7 +823,7 @@ public final class SceneWorld {
         }
 
         void umbrella(float x, float base, float h) {
-            int a = pick(0xe03030, 0x3060d0, 0xf0c020, 0x30a060);
+            int a = anyColour();
             c.fill(new Rect(x - 0.006f, base - h, x + 0.006f, base), Paint.plain(0xe0e0e0, 4), Concept.UMBRELLA, null,
                     Concept.METAL);
             float w = h * u(0.5f, 0.7f);
@@ -828,7 +842,7 @@ public final class SceneWorld {
 
         float room(boolean kitchen) {
             float floorY = u(0.55f, 0.72f);
-            int wc = pick(0xe8e0d0, 0xd0e0e8, 0xe8d0d0, 0xd8e8c8, 0xf0e8a0, 0xc0c8d8, 0xa0b8d0);
+            int wc = p(0.5) ? pick(0xe8e0d0, 0xd0e0e8, 0xe8d0d0, 0xd8e8c8, 0xf0e8a0, 0xc0c8d8, 0xa0b8d0) : anyColour();
             int roll = rnd.nextInt(4);
             Paint wall = roll == 0 ? new Paint(wc, scale(wc, 0.75f), Pattern.STRIPES_V, u(0.03f, 0.05f), 4)
                     : roll == 1 && !kitchen ? new Paint(wc, scale(wc, 0.7f), Pattern.DOTS, u(0.04f, 0.06f), 4)
@@ -915,7 +929,7 @@ public final class SceneWorld {
             c.fill(new Rect(x - w / 2, base - h * 0.35f, x + w / 2, base), Paint.plain(woodC, 6), Concept.BED, null,
                     Concept.WOOD);
             c.fill(new Rect(x - w / 2 + w * 0.06f, base - h * 0.9f, x + w / 2, base - h * 0.3f),
-                    fabric(pick(0xd03030, 0x3050c0, 0xf0d020, 0x30a040, 0xe080a0, 0x8040a0, 0xf0f0f0)), Concept.BED,
+                    fabric(anyColour()), Concept.BED,
                     Concept.BLANKET, Concept.FABRIC);
             c.fill(new Ellipse(x - w / 2 + w * 0.2f, base - h * 0.95f, w * 0.12f, h * 0.15f),
                     Paint.plain(pick(0xf8f8f8, 0xf0e8d8, 0xd0e0f0), 4), Concept.BED, Concept.PILLOW, Concept.FABRIC);
@@ -1106,7 +1120,7 @@ public final class SceneWorld {
             while (x < 1.05f) {
                 float w = u(0.14f, 0.24f);
                 house(x + w / 2, base, w, u(0.22f, 0.32f), false,
-                        pick(0xe0b040, 0xd06040, 0xf0e0c0, 0x70a0c0, 0xe08080, 0xa0c080));
+                        p(0.5) ? anyColour() : pick(0xe0b040, 0xd06040, 0xf0e0c0, 0x70a0c0, 0xe08080, 0xa0c080));
                 x += w;
             }
             Things things = new Things();
