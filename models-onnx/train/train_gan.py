@@ -100,9 +100,13 @@ def main():
     common.seed_everything(args.seed)
     torch.set_num_threads(args.threads)
     t0 = time.time()
-    d = common.load_sceneworld(args.data, 64, limit=args.limit)
-    x = common.to_tensor(d["images"])
-    print(f"loaded {len(x)} images in {time.time() - t0:.0f} s", flush=True)
+    saved = torch.load(args.export_from) if args.export_from else None
+    if saved:
+        x = [None] * saved.get("train_images", 8000)  # not trained here; only the count is reported
+    else:
+        d = common.load_sceneworld(args.data, 64, limit=args.limit)
+        x = common.to_tensor(d["images"])
+        print(f"loaded {len(x)} images in {time.time() - t0:.0f} s", flush=True)
     g, dis = Generator(args.ngf), Discriminator(args.ndf)
     g.apply(init)
     dis.apply(init)
@@ -111,10 +115,10 @@ def main():
     gen = torch.Generator().manual_seed(args.seed)
     fixed = torch.randn(64, Z, generator=torch.Generator().manual_seed(12345))
     t1 = time.time()
-    if args.export_from:
-        saved = torch.load(args.export_from)
+    if saved:
         g.load_state_dict(saved["generator"])
         args.steps = saved["step"]
+        t1 -= saved["seconds"]
     for step in range(1, 0 if args.export_from else args.steps + 1):
         idx = torch.randint(0, len(x), (args.batch,), generator=gen)
         real = x[idx]
@@ -135,7 +139,8 @@ def main():
             print(f"step {step}/{args.steps}: loss D {ld.item():.3f} G {lg.item():.3f} "
                   f"({el:.0f} s, {el / step:.2f} s/step)", flush=True)
         if args.checkpoint and step % 250 == 0:
-            torch.save({"generator": g.state_dict(), "step": step, "seconds": time.time() - t1}, args.checkpoint)
+            torch.save({"generator": g.state_dict(), "step": step, "seconds": time.time() - t1,
+                        "train_images": len(x)}, args.checkpoint)
     train_s = time.time() - t1
     g.eval()
     with torch.no_grad():
