@@ -10,10 +10,9 @@ import org.jdissect.JdissectException;
 
 @Command(name = "jdissect", mixinStandardHelpOptions = true, version = "jdissect 0.1.0",
         description = {"Network dissection of any ONNX model: which concept each unit detects.", ""},
-        subcommands = {DemoCommand.class, LayersCommand.class, DissectCommand.class, ReportCommand.class,
-                AblateCommand.class, ExplainCommand.class, GanDissectCommand.class, GanEditCommand.class,
-                GanEffectCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, SynthCommand.class, LayersCommand.class, DissectCommand.class,
+                ReportCommand.class, AblateCommand.class, ExplainCommand.class, GanDissectCommand.class,
+                GanEditCommand.class, GanEffectCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage. 'jdissect help COMMAND' shows a command's options."})
 public final class JdissectCommand implements Runnable {
     @CommandLine.Spec

@@ -7,11 +7,11 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -178,13 +178,48 @@ public final class BrodenWriter implements Closeable {
      */
     public synchronized String addImage(String stem, String split, BufferedImage image, int sh, int sw,
                                         Map<String, List<int[]>> pixelLayers, Map<String, int[]> imageLevel) {
-        checkOpen();
+        return add(prepare(stem, split, image, sh, sw, pixelLayers, imageLevel));
+    }
+
+    /** An image and its label maps validated and encoded, ready for {@link #add}. */
+    public static final class Prepared {
+        private final String stem;
+        private final String split;
+        private final int ih;
+        private final int iw;
+        private final int sh;
+        private final int sw;
+        private final byte[] image;
+        private final Map<String, List<int[]>> pixelLayers;
+        private final Map<String, int[]> imageLevel;
+        private final Map<String, List<byte[]>> pngs;
+
+        private Prepared(String stem, String split, int ih, int iw, int sh, int sw, byte[] image,
+                         Map<String, List<int[]>> pixelLayers, Map<String, int[]> imageLevel,
+                         Map<String, List<byte[]>> pngs) {
+            this.stem = stem;
+            this.split = split;
+            this.ih = ih;
+            this.iw = iw;
+            this.sh = sh;
+            this.sw = sw;
+            this.image = image;
+            this.pixelLayers = pixelLayers;
+            this.imageLevel = imageLevel;
+            this.pngs = pngs;
+        }
+    }
+
+    /**
+     * Validates and encodes one image and its label maps without touching the dataset, so that several threads can
+     * encode while {@link #add} keeps the rows in order. Declare every label before preparing concurrently.
+     * Arguments as for {@link #addImage}.
+     */
+    public Prepared prepare(String stem, String split, BufferedImage image, int sh, int sw,
+                            Map<String, List<int[]>> pixelLayers, Map<String, int[]> imageLevel) {
         String problem = DatasetPaths.lexicalProblem(stem);
         if (problem != null || stem.contains(",") || stem.contains(";") || stem.contains("\"")) {
             throw new IllegalArgumentException("bad image stem '" + stem + "'" + (problem == null ? "" : ": " + problem));
-        }
-        if (stems.contains(stem)) {
-            throw new IllegalArgumentException("image stem '" + stem + "' added twice");
         }
         if (sh <= 0 || sw <= 0) {
             throw new IllegalArgumentException("label-map size " + sh + "x" + sw);
@@ -198,6 +233,10 @@ public final class BrodenWriter implements Closeable {
         for (String c : imageLevel.keySet()) {
             requireCategory(c);
         }
+        Map<Integer, String[]> labels;
+        synchronized (this) {
+            labels = new HashMap<>(declared);
+        }
         // validate everything before writing anything, so a bad call leaves no trace
         for (List<int[]> layers : pixelLayers.values()) {
             for (int[] layer : layers) {
@@ -205,7 +244,7 @@ public final class BrodenWriter implements Closeable {
                     throw new IllegalArgumentException("label layer of " + layer.length + " pixels, expected " + sh + "x" + sw);
                 }
                 for (int v : layer) {
-                    if (v != 0 && (v < 0 || v > MAX_LABEL || !declared.containsKey(v))) {
+                    if (v != 0 && (v < 0 || v > MAX_LABEL || !labels.containsKey(v))) {
                         throw new IllegalArgumentException("label number " + v + " used in " + stem + " but not declared");
                     }
                 }
@@ -213,28 +252,46 @@ public final class BrodenWriter implements Closeable {
         }
         for (int[] numbers : imageLevel.values()) {
             for (int v : numbers) {
-                if (v < 1 || v > MAX_LABEL || !declared.containsKey(v)) {
+                if (v < 1 || v > MAX_LABEL || !labels.containsKey(v)) {
                     throw new IllegalArgumentException("image-level label " + v + " used in " + stem + " but not declared");
                 }
             }
         }
+        Map<String, List<byte[]>> pngs = new HashMap<>();
+        for (Map.Entry<String, List<int[]>> e : pixelLayers.entrySet()) {
+            List<byte[]> encoded = new ArrayList<>();
+            for (int[] layer : e.getValue()) {
+                encoded.add(LabelPng.encode(layer, sw, sh));
+            }
+            pngs.put(e.getKey(), encoded);
+        }
+        return new Prepared(stem, split, image.getHeight(), image.getWidth(), sh, sw, encodeImage(image), pixelLayers,
+                imageLevel, pngs);
+    }
 
+    /** Adds a prepared image as the next row of index.csv; returns the row's image path relative to images/. */
+    public synchronized String add(Prepared p) {
+        checkOpen();
+        String stem = p.stem;
+        if (stems.contains(stem)) {
+            throw new IllegalArgumentException("image stem '" + stem + "' added twice");
+        }
         stems.add(stem);
         String imageName = stem + "." + format.extension();
-        writeImage(image, temp.resolve("images").resolve(imageName));
-        List<String> row = new ArrayList<>(List.of(imageName, split, Integer.toString(image.getHeight()),
-                Integer.toString(image.getWidth()), Integer.toString(sh), Integer.toString(sw)));
+        writeBytes(temp.resolve("images").resolve(imageName), p.image);
+        List<String> row = new ArrayList<>(List.of(imageName, p.split, Integer.toString(p.ih),
+                Integer.toString(p.iw), Integer.toString(p.sh), Integer.toString(p.sw)));
         Set<Integer> inImage = new TreeSet<>();
-        double area = (double) sh * sw;
+        double area = (double) p.sh * p.sw;
         for (int c = 0; c < categories.size(); c++) {
             String cat = categories.get(c);
             List<String> values = new ArrayList<>();
             TreeMap<Integer, double[]> stats = categoryStats.get(c);
-            List<int[]> layers = pixelLayers.getOrDefault(cat, List.of());
+            List<int[]> layers = p.pixelLayers.getOrDefault(cat, List.of());
             List<Integer> touched = new ArrayList<>();
             for (int k = 0; k < layers.size(); k++) {
                 String name = stem + "_" + cat + (layers.size() > 1 ? "_" + (k + 1) : "") + ".png";
-                writeBytes(temp.resolve("images").resolve(name), LabelPng.encode(layers.get(k), sw, sh));
+                writeBytes(temp.resolve("images").resolve(name), p.pngs.get(cat).get(k));
                 values.add(name);
                 for (int v : layers.get(k)) {
                     if (v != 0 && scratch[v]++ == 0) {
@@ -250,7 +307,7 @@ public final class BrodenWriter implements Closeable {
                 inImage.add(v);
             }
             Set<Integer> levels = new TreeSet<>();
-            for (int v : imageLevel.getOrDefault(cat, new int[0])) {
+            for (int v : p.imageLevel.getOrDefault(cat, new int[0])) {
                 values.add(Integer.toString(v));
                 if (levels.add(v)) {
                     double[] s = stats.computeIfAbsent(v, x -> new double[2]);
@@ -372,14 +429,14 @@ public final class BrodenWriter implements Closeable {
         }
     }
 
-    private void writeImage(BufferedImage image, Path file) {
+    private byte[] encodeImage(BufferedImage image) {
         try {
-            Files.createDirectories(file.getParent());
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             if (format == ImageFormat.PNG) {
-                if (!ImageIO.write(image, "png", file.toFile())) {
+                if (!ImageIO.write(image, "png", bytes)) {
                     throw new JdissectException("no PNG writer for image type " + image.getType());
                 }
-                return;
+                return bytes.toByteArray();
             }
             BufferedImage rgb = image;
             if (image.getType() != BufferedImage.TYPE_INT_RGB && image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
@@ -390,19 +447,23 @@ public final class BrodenWriter implements Closeable {
                 g.dispose();
             }
             ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            try (OutputStream out = Files.newOutputStream(file);
-                 ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            try (ImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
                 writer.setOutput(ios);
                 ImageWriteParam param = writer.getDefaultWriteParam();
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(jpegQuality);
+                param.setCompressionQuality(jpegQuality());
                 writer.write(null, new IIOImage(rgb, null, null), param);
             } finally {
                 writer.dispose();
             }
+            return bytes.toByteArray();
         } catch (IOException e) {
-            throw new JdissectException("cannot write image " + file + ": " + e.getMessage(), e);
+            throw new JdissectException("cannot encode an image: " + e.getMessage(), e);
         }
+    }
+
+    private synchronized float jpegQuality() {
+        return jpegQuality;
     }
 
     private static void writeBytes(Path file, byte[] bytes) {

@@ -1,0 +1,112 @@
+"""Shared helpers of the demo-model recipe: reading a SceneWorld (Broden layout) dataset, exporting to ONNX
+with readable tensor names, file hashes. CPU only; Debian's python3-torch (1.13)."""
+import csv
+import hashlib
+import os
+import random
+
+import numpy as np
+import torch
+from PIL import Image
+
+SCENES = ["ski_resort-s", "mountain-s", "beach-s", "harbour-s", "street-s", "town_square-s", "forest-s",
+          "farm-s", "desert-s", "bedroom-s", "kitchen-s"]
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def read_labels(root):
+    """number -> (name, category as written first in label.csv)."""
+    out = {}
+    with open(os.path.join(root, "label.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            cat = row["category"].split("(")[0] if row["category"] else ""
+            out[int(row["number"])] = (row["name"], cat)
+    return out
+
+
+def label_map(path):
+    a = np.asarray(Image.open(path).convert("RGB"), dtype=np.int32)
+    return a[..., 0] + 256 * a[..., 1]
+
+
+def load_sceneworld(root, size, with_segmentation=False, limit=None):
+    """Images resized to size x size (PIL bilinear, as jdissect's preprocessing), scene class indices, split
+    flags, and optionally per-pixel label numbers at the label-map size: part where there is one, else the
+    visible object."""
+    labels = read_labels(root)
+    scene_number = {name: n for n, (name, _) in labels.items() if name in SCENES}
+    class_of = {scene_number[name]: k for k, name in enumerate(SCENES)}
+    images, scenes, val, segs = [], [], [], []
+    with open(os.path.join(root, "index.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    if limit:
+        rows = rows[:limit]
+    base = os.path.join(root, "images")
+    for row in rows:
+        img = Image.open(os.path.join(base, row["image"])).convert("RGB")
+        if img.size != (size, size):
+            img = img.resize((size, size), Image.BILINEAR)
+        images.append(np.asarray(img, dtype=np.uint8))
+        scenes.append(class_of[int(row["scene"].split(";")[0])])
+        val.append(row["split"] == "val")
+        if with_segmentation:
+            obj = label_map(os.path.join(base, row["object"].split(";")[0]))
+            if row["part"]:
+                part = label_map(os.path.join(base, row["part"]))
+                obj = np.where(part > 0, part, obj)
+            segs.append(obj.astype(np.int16))
+    out = dict(images=np.stack(images), scenes=np.array(scenes), val=np.array(val), labels=labels)
+    if with_segmentation:
+        out["segs"] = np.stack(segs)
+    return out
+
+
+def to_tensor(images_uint8):
+    """NHWC uint8 -> NCHW float in -1..1: (x / 255 - 0.5) / 0.5, RGB."""
+    x = torch.from_numpy(images_uint8).permute(0, 3, 1, 2).float()
+    return (x / 255.0 - 0.5) / 0.5
+
+
+def rename_block_outputs(path, blocks):
+    """Renames the output of the last node of each named module block (e.g. /conv3/...) to the block's name, so
+    that layers are listed as conv1..conv5 instead of exporter-generated paths."""
+    import onnx
+    model = onnx.load(path)
+    g = model.graph
+    renames = {}
+    for block in blocks:
+        last = None
+        for node in g.node:
+            if node.name.startswith("/" + block + "/"):
+                last = node
+        if last is None:
+            raise SystemExit("no nodes for block " + block)
+        renames[last.output[0]] = block
+    for node in g.node:
+        for i, name in enumerate(node.output):
+            if name in renames:
+                node.output[i] = renames[name]
+        for i, name in enumerate(node.input):
+            if name in renames:
+                node.input[i] = renames[name]
+    for vi in list(g.value_info):
+        if vi.name in renames:
+            vi.name = renames[vi.name]
+    for out in g.output:
+        if out.name in renames:
+            out.name = renames[out.name]
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

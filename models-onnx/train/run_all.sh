@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Rebuilds the three demo models from scratch on the CPU: a SceneWorld training set, then the classifier, the
+# segmenter and the generator. Needs Debian's python3-torch, python3-torchvision (for PIL) and python3-onnx:
+#   apt-get install -y python3-torch python3-torchvision python3-onnx
+# Usage: bash models-onnx/train/run_all.sh [WORK_DIR]   (default /tmp/jdissect-train; the models land in WORK_DIR/out,
+# copy them to models-onnx/ and update MODELS.md with the printed figures and hashes)
+# The committed models were trained on the world that `jdissect synth` wrote at commit 2cef280; SceneWorld's palettes
+# changed after that, so to reproduce them byte for byte, write WORK_DIR/world with the jar of that commit first.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+work="${1:-/tmp/jdissect-train}"
+py=/usr/bin/python3
+mkdir -p "$work/out"
+if [ ! -f "$work/world/index.csv" ]; then
+  "$repo/jdissect" synth --out "$work/world" --images 8000 --size 128 --seed 2026 -q
+fi
+cd "$here"
+$py train_cnn.py "$work/world" "$work/out/scene_cnn.onnx" --epochs 5 --seed 1 2>&1 | tee "$work/cnn.log"
+$py train_seg.py "$work/world" "$work/out/scene_seg.onnx" "$work/out/scene_seg_labels.csv" --epochs 3 --seed 1 2>&1 | tee "$work/seg.log"
+$py train_gan.py "$work/world" "$work/out/scene_gan.onnx" --steps 1250 --batch 32 --ngf 16 --ndf 16 --seed 1 --samples "$work/out/scene_gan_samples.png" 2>&1 | tee "$work/gan.log"
+sha256sum "$work"/out/scene_* 

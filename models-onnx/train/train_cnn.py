@@ -1,0 +1,107 @@
+"""scene_cnn: a VGG-style scene classifier (conv1..conv5, 64x64 RGB input) trained on SceneWorld scene labels only.
+Usage: python3 train_cnn.py DATA_DIR OUT.onnx [--epochs E]"""
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import common
+
+
+def block(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class SceneCNN(nn.Module):
+    def __init__(self, classes=len(common.SCENES)):
+        super().__init__()
+        self.conv1 = block(3, 24)     # 64x64
+        self.conv2 = block(24, 32)    # 32x32
+        self.conv3 = block(32, 64)    # 16x16
+        self.conv4 = block(64, 96)    # 8x8
+        self.conv5 = block(96, 128)   # 8x8
+        self.fc = nn.Linear(128, classes)
+
+    def forward(self, x):
+        x = F.max_pool2d(self.conv1(x), 2)
+        x = F.max_pool2d(self.conv2(x), 2)
+        x = F.max_pool2d(self.conv3(x), 2)
+        x = self.conv4(x)
+        x = self.conv5(x)
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("out")
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args()
+    common.seed_everything(args.seed)
+    torch.set_num_threads(2)
+    t0 = time.time()
+    d = common.load_sceneworld(args.data, 64, limit=args.limit)
+    x = common.to_tensor(d["images"])
+    y = torch.from_numpy(d["scenes"]).long()
+    val = torch.from_numpy(d["val"])
+    xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
+    print(f"loaded {len(x)} images ({len(xt)} train, {len(xv)} val) in {time.time() - t0:.0f} s", flush=True)
+    model = SceneCNN()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    steps = args.epochs * (len(xt) // args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=steps)
+    gen = torch.Generator().manual_seed(args.seed)
+    t1 = time.time()
+    for epoch in range(args.epochs):
+        model.train()
+        perm = torch.randperm(len(xt), generator=gen)
+        total, correct, loss_sum = 0, 0, 0.0
+        for b in range(len(xt) // args.batch):
+            idx = perm[b * args.batch:(b + 1) * args.batch]
+            xb, yb = xt[idx], yt[idx]
+            flip = torch.rand(len(idx), generator=gen) < 0.5
+            xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
+            out = model(xb)
+            loss = F.cross_entropy(out, yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            loss_sum += loss.item() * len(idx)
+            correct += (out.argmax(1) == yb).sum().item()
+            total += len(idx)
+        acc = evaluate(model, xv, yv)
+        print(f"epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.3f} train acc {correct / total:.3f} "
+              f"val acc {acc:.3f} ({time.time() - t1:.0f} s)", flush=True)
+    train_s = time.time() - t1
+    acc = evaluate(model, xv, yv)
+    model.eval()
+    torch.onnx.export(model, torch.zeros(1, 3, 64, 64), args.out, input_names=["image"], output_names=["logits"],
+                      opset_version=13, dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
+    common.rename_block_outputs(args.out, ["conv1", "conv2", "conv3", "conv4", "conv5"])
+    info = dict(model="scene_cnn", val_accuracy=round(acc, 4), train_images=len(xt), val_images=len(xv),
+                epochs=args.epochs, train_seconds=round(train_s), parameters=sum(p.numel() for p in model.parameters()),
+                sha256=common.sha256(args.out))
+    print(json.dumps(info), flush=True)
+    with open(args.out + ".json", "w") as f:
+        json.dump(info, f, indent=1)
+
+
+def evaluate(model, xv, yv):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for b in range(0, len(xv), 256):
+            correct += (model(xv[b:b + 256]).argmax(1) == yv[b:b + 256]).sum().item()
+    return correct / max(1, len(xv))
+
+
+if __name__ == "__main__":
+    main()
