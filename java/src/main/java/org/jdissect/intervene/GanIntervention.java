@@ -117,44 +117,51 @@ public final class GanIntervention {
     public List<Removal> removalCurve(Segmenter seg, long seed, int samples, int batch, int label, int[] ranking,
                                       int[] ks, ProgressListener progress) {
         LayerInfo l = gen.layer();
-        List<Removal> out = new ArrayList<>();
         int[] img = gen.imageShape();
+        int numLabels = seg.labels().numLabels();
+        float[][] alphas = new float[ks.length][];
+        for (int j = 0; j < ks.length; j++) {
+            alphas[j] = alpha(java.util.Arrays.copyOf(ranking, Math.min(ks[j], ranking.length)), null);
+        }
+        float[] r = replacement(null);
+        long[] before = new long[ks.length];
+        long[] after = new long[ks.length];
+        long[][] replacedBy = new long[ks.length][numLabels];
         try (ProgressListener.Tracker bar = progress.begin("ablation curve", (long) ks.length * samples)) {
-            for (int k : ks) {
-                int[] units = java.util.Arrays.copyOf(ranking, Math.min(k, ranking.length));
-                float[] alpha = alpha(units, null);
-                float[] r = replacement(null);
-                long before = 0;
-                long after = 0;
-                long[] replacedBy = new long[seg.labels().numLabels()];
-                for (int first = 0; first < samples; first += batch) {
-                    int n = Math.min(batch, samples - first);
-                    Generator.Head head = gen.head(gen.latents(seed, first, n), n);
-                    int[] segBefore = seg.segment(GeneratedImages.toRgb(gen.tail(head, n), n, img[1], img[2], lo, hi));
+            for (int first = 0; first < samples; first += batch) {
+                int n = Math.min(batch, samples - first);
+                // the head and the unedited segmentation serve every k: only the tail is re-run per edit
+                Generator.Head head = gen.head(gen.latents(seed, first, n), n);
+                int[] segBefore = seg.segment(GeneratedImages.toRgb(gen.tail(head, n), n, img[1], img[2], lo, hi));
+                for (int j = 0; j < ks.length; j++) {
                     float[] edited = head.values().clone();
-                    backend.ablate(edited, n, l.channels(), l.height() * l.width(), alpha, r);
+                    backend.ablate(edited, n, l.channels(), l.height() * l.width(), alphas[j], r);
                     int[] segAfter = seg.segment(GeneratedImages.toRgb(gen.tail(head, edited, n), n, img[1], img[2],
                             lo, hi));
                     for (int p = 0; p < segBefore.length; p++) {
                         if (segBefore[p] == label) {
-                            before++;
+                            before[j]++;
                             if (segAfter[p] == label) {
-                                after++;
+                                after[j]++;
                             } else {
-                                replacedBy[segAfter[p]]++;
+                                replacedBy[j][segAfter[p]]++;
                             }
                         }
                     }
                     bar.advance(n);
                 }
-                Map<String, Long> replaced = new LinkedHashMap<>();
-                java.util.stream.IntStream.range(0, replacedBy.length).boxed()
-                        .filter(c -> replacedBy[c] > 0)
-                        .sorted((a, b) -> Long.compare(replacedBy[b], replacedBy[a]))
-                        .forEach(c -> replaced.put(seg.labels().labelName(c), replacedBy[c]));
-                out.add(new Removal(units.length, before, after, before == 0 ? 0 : 1.0 - (double) after / before,
-                        replaced));
             }
+        }
+        List<Removal> out = new ArrayList<>();
+        for (int j = 0; j < ks.length; j++) {
+            long[] counts = replacedBy[j];
+            Map<String, Long> replaced = new LinkedHashMap<>();
+            java.util.stream.IntStream.range(0, counts.length).boxed()
+                    .filter(c -> counts[c] > 0)
+                    .sorted((x, y) -> Long.compare(counts[y], counts[x]))
+                    .forEach(c -> replaced.put(seg.labels().labelName(c), counts[c]));
+            out.add(new Removal(Math.min(ks[j], ranking.length), before[j], after[j],
+                    before[j] == 0 ? 0 : 1.0 - (double) after[j] / before[j], replaced));
         }
         return out;
     }
