@@ -46,7 +46,7 @@ import org.jdissect.dissect.ProgressListener;
  */
 public final class HtmlReport {
     /** Extensions every report includes; an experiment adds its own here. */
-    public static final List<ReportExtension> EXTENSIONS = List.of();
+    public static final List<ReportExtension> EXTENSIONS = List.of(new InterventionPages(), new GanExperimentPages());
 
     static final String[] PALETTE = {"#d1495b", "#2e86ab", "#3f9c4a", "#8e5ea2", "#e08e0b", "#1b998b", "#a0522d",
         "#c2549d", "#5c6b7a", "#9aa21b"};
@@ -62,6 +62,12 @@ public final class HtmlReport {
     private final Map<ReportLayer, JsonNode> timings = new HashMap<>();
     private final Map<String, Integer> cacheIndex = new HashMap<>();
     private final java.util.Set<Integer> pngThumbnails = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A gan-dissect output: top-sample strips instead of dataset images and masks. */
+    private boolean gan;
+    /** Width x height of each GAN unit's strip of top samples, by its link. */
+    private final Map<String, int[]> stripSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private List<Path> resultFiles;
 
     private HtmlReport(Builder b, Path site) {
         this.b = b;
@@ -121,6 +127,9 @@ public final class HtmlReport {
 
     private Result run() {
         long start = System.nanoTime();
+        if (b.dissection == null && isGanOutput(b.out)) {
+            return runGan(start);
+        }
         try (ActivationCache.Snapshot snapshot = ActivationCache.openComplete(b.out.resolve("cache"))) {
             cache = snapshot;
             layers = readLayers();
@@ -137,14 +146,7 @@ public final class HtmlReport {
             double seconds = (System.nanoTime() - start) / 1e9;
             double dissection = dissectionSeconds();
             writeIndex(context, seconds, dissection);
-            Path report = b.out.resolve("report");
-            Path old = b.out.resolve(".report.old");
-            deleteTree(old);
-            if (Files.exists(report)) {
-                Files.move(report, old);
-            }
-            Files.move(site, report);
-            deleteTree(old);
+            Path report = install();
             int units = layers.stream().mapToInt(l -> l.units().size()).sum();
             return new Result(report.resolve("index.html"), layers.size(), units, images,
                     (System.nanoTime() - start) / 1e9, dissection);
@@ -158,6 +160,174 @@ public final class HtmlReport {
                 // a leftover temporary folder is replaced by the next report
             }
         }
+    }
+
+    /** Swaps the finished site in for the old report. */
+    private Path install() throws IOException {
+        Path report = b.out.resolve("report");
+        Path old = b.out.resolve(".report.old");
+        deleteTree(old);
+        if (Files.exists(report)) {
+            Files.move(report, old);
+        }
+        Files.move(site, report);
+        deleteTree(old);
+        return report;
+    }
+
+    // ---- a gan-dissect output ------------------------------------------------------------------------------
+
+    /** A folder that holds a gan-dissect layer: {@code <layer>/report.json} beside {@code <layer>/iou.csv}. */
+    public static boolean isGanOutput(Path out) {
+        return !ganLayerDirs(out).isEmpty();
+    }
+
+    private static List<Path> ganLayerDirs(Path out) {
+        if (!Files.isDirectory(out)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(out)) {
+            return list.filter(d -> Files.isRegularFile(d.resolve("report.json")) && Files.isRegularFile(d.resolve("iou.csv")))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The dissection output that {@code dir} is, or lies in (up to three folders up): a folder with an activation
+     * cache and a layer's report.json, or a gan-dissect output. Commands whose results land there rewrite its report.
+     */
+    public static java.util.Optional<Path> dissectionAt(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        for (int up = 0; up <= 3 && d != null; up++, d = d.getParent()) {
+            if (isGanOutput(d)) {
+                return java.util.Optional.of(d);
+            }
+            if (Files.isRegularFile(d.resolve("cache/manifest.json"))) {
+                try (Stream<Path> list = Files.list(d)) {
+                    if (list.anyMatch(l -> Files.isRegularFile(l.resolve("report.json")))) {
+                        return java.util.Optional.of(d);
+                    }
+                } catch (IOException e) {
+                    return java.util.Optional.empty();
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private Result runGan(long start) {
+        gan = true;
+        try {
+            layers = new ArrayList<>();
+            for (Path dir : ganLayerDirs(b.out)) {
+                Path file = dir.resolve("report.json");
+                JsonNode root;
+                try {
+                    root = JSON.readTree(file.toFile());
+                } catch (IOException e) {
+                    throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+                if (!"jdissect".equals(root.path("tool").asText()) || !root.path("settings").has("generator")) {
+                    b.log.accept("report: " + dir + " left out: its report.json is not a jdissect gan-dissect report");
+                    continue;
+                }
+                if (settings == null) {
+                    settings = root.path("settings");
+                }
+                ReportLayer layer = parseLayer(file, dir.getFileName().toString(), root);
+                timings.put(layer, root.path("timings_seconds"));
+                layers.add(layer);
+            }
+            if (layers.isEmpty()) {
+                throw new JdissectException("nothing to report in " + b.out + ": no gan-dissect layer report.json");
+            }
+            categories = new ArrayList<>();
+            settings.path("categories").forEach(c -> categories.add(c.asText()));
+            deleteTree(site);
+            Files.createDirectories(site);
+            copyResource("report.css");
+            copyResource("report.js");
+            Context context = new Context();
+            int samples = copyTopStrips(context);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double dissection = dissectionSeconds();
+            writeIndex(context, seconds, dissection);
+            Path report = install();
+            int units = layers.stream().mapToInt(l -> l.units().size()).sum();
+            return new Result(report.resolve("index.html"), layers.size(), units, samples,
+                    (System.nanoTime() - start) / 1e9, dissection);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report in " + b.out.resolve("report") + ": "
+                    + e.getMessage(), e);
+        } finally {
+            try {
+                deleteTree(site);
+            } catch (IOException e) {
+                // replaced by the next report
+            }
+        }
+    }
+
+    private static String stripFile(ReportLayer layer, int unit) {
+        return String.format("img/%s/top/unit_%04d.png", layer.dir(), unit);
+    }
+
+    /** Copies each unit's strip of top samples into the report, then writes the layer pages; returns the samples. */
+    private int copyTopStrips(Context context) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "jdissect-report");
+            t.setDaemon(true);
+            return t;
+        });
+        int total = 0;
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ReportLayer l : layers) {
+                Files.createDirectories(site.resolve("img").resolve(l.dir()).resolve("top"));
+                for (ReportLayer.Unit u : l.units()) {
+                    if (u.top().isEmpty()) {
+                        continue;
+                    }
+                    total += u.top().size();
+                    String link = stripFile(l, u.unit());
+                    Path from = b.out.resolve(l.dir()).resolve(link.substring(link.indexOf("/top/") + 1));
+                    futures.add(pool.submit(() -> {
+                        if (Files.isRegularFile(from)) {
+                            int[] size = pngSize(from);
+                            Files.copy(from, site.resolve(link));
+                            stripSizes.put(link, size);
+                        }
+                        return null;
+                    }));
+                }
+            }
+            awaitAll(futures);
+            futures.clear();
+            for (ReportLayer l : layers) {
+                futures.add(pool.submit(() -> {
+                    writeLayerPage(l, context);
+                    return null;
+                }));
+            }
+            awaitAll(futures);
+        } finally {
+            pool.shutdownNow();
+        }
+        return total;
+    }
+
+    /** Width and height of a PNG, from its header. */
+    static int[] pngSize(Path png) throws IOException {
+        byte[] head = new byte[24];
+        try (InputStream in = Files.newInputStream(png)) {
+            if (in.readNBytes(head, 0, 24) < 24 || head[1] != 'P' || head[2] != 'N' || head[3] != 'G') {
+                throw new JdissectException(png + " is not a PNG");
+            }
+        }
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(head);
+        return new int[] {bb.getInt(16), bb.getInt(20)};
     }
 
     // ---- reading OUT ---------------------------------------------------------------------------------------
@@ -476,11 +646,20 @@ public final class HtmlReport {
 
     private void writeIndex(Context context, double seconds, double dissection) {
         String html = page("Network dissection", "index.html", h -> {
-            h.raw("<section class=\"intro\"><h1>Network dissection</h1><p class=\"sub\">")
-                    .text(fileName(settings.path("model").asText())).raw(" on ")
-                    .text(fileName(settings.path("dataset").asText())).raw(" \u00b7 ")
-                    .text(settings.path("images").asInt() + " images \u00b7 " + layers.size()
-                            + (layers.size() == 1 ? " layer" : " layers")).raw("</p></section>\n");
+            if (gan) {
+                h.raw("<section class=\"intro\"><h1>GAN dissection</h1><p class=\"sub\">")
+                        .text(fileName(settings.path("generator").asText())).raw(", labelled by ")
+                        .text(fileName(settings.path("segmenter").asText())).raw(" \u00b7 ")
+                        .text(settings.path("samples").asInt() + " samples of seed " + settings.path("seed").asText()
+                                + " \u00b7 " + layers.size() + (layers.size() == 1 ? " layer" : " layers"))
+                        .raw("</p></section>\n");
+            } else {
+                h.raw("<section class=\"intro\"><h1>Network dissection</h1><p class=\"sub\">")
+                        .text(fileName(settings.path("model").asText())).raw(" on ")
+                        .text(fileName(settings.path("dataset").asText())).raw(" \u00b7 ")
+                        .text(settings.path("images").asInt() + " images \u00b7 " + layers.size()
+                                + (layers.size() == 1 ? " layer" : " layers")).raw("</p></section>\n");
+            }
 
             h.raw("<section id=\"layers\"><h2>Layers</h2><div class=\"tablewrap\"><table class=\"layers\"><thead><tr>"
                     + "<th>layer</th><th>op</th><th class=\"num\">C \u00d7 H \u00d7 W</th><th>interpretable units</th>");
@@ -516,6 +695,18 @@ public final class HtmlReport {
             }
 
             h.raw("<section id=\"settings\"><h2>Settings</h2><dl class=\"settings\">");
+            if (gan) {
+                for (String k : List.of("generator", "generator_sha256", "segmenter", "segmenter_sha256",
+                        "segmenter_labels", "segmenter_preprocessing", "output_range", "samples", "seed", "quantile",
+                        "iou_threshold", "topk", "backend")) {
+                    JsonNode v = settings.path(k);
+                    setting(h, k.replace('_', ' '), v.isValueNode() ? v.asText() : v.toString());
+                }
+                setting(h, "time", "dissection " + Html.fixed(dissection, 1) + " s; this report "
+                        + Html.fixed(seconds, 1) + " s");
+                h.raw("</dl></section>\n");
+                return;
+            }
             setting(h, "model", settings.path("model").asText());
             setting(h, "model sha256", settings.path("model_sha256").asText());
             setting(h, "dataset", settings.path("dataset").asText());
@@ -578,6 +769,10 @@ public final class HtmlReport {
                     section(h, s);
                 }
             }
+            if (gan) {
+                h.raw("<p class=\"note\">Top samples: the generated images on which each unit's maximum is highest, "
+                        + "best first (gan-dissect's top/unit_NNNN.png).</p>");
+            }
             h.raw("<section id=\"timings\"><h2>Timings</h2><dl class=\"settings\">");
             for (Map.Entry<String, JsonNode> e : iterable(timings.get(l))) {
                 setting(h, e.getKey(), Html.fixed(e.getValue().asDouble(), 2) + " s");
@@ -629,6 +824,25 @@ public final class HtmlReport {
                     + Html.fixed(u.iou(), 3) + "</b><br>threshold " + Html.sig(u.threshold()) + "</div></div>");
             if (u.top().isEmpty()) {
                 h.raw("<div class=\"noimg\">no top images (--topk 0)</div>");
+            } else if (gan) {
+                String link = stripFile(l, u.unit());
+                int[] size = stripSizes.get(link);
+                if (size == null) {
+                    h.raw("<div class=\"noimg\">no picture: ").text(link.substring(link.indexOf("/") + 1))
+                            .raw(" is missing from the dissection</div>");
+                } else {
+                    int width = (int) Math.round(size[0] * (double) cell / size[1]);
+                    StringBuilder names = new StringBuilder();
+                    for (int r = 0; r < u.top().size(); r++) {
+                        ReportLayer.TopImage t = u.top().get(r);
+                        names.append(r == 0 ? "" : "\n").append(r + 1).append(". ").append(t.image()).append(", max ")
+                                .append(Html.sig(t.maxActivation()));
+                    }
+                    h.raw("<div class=\"imgs\"><div class=\"strip\"><img class=\"gen\" loading=\"lazy\" decoding=\"async\""
+                            + Html.attr("src", link) + " width=\"" + width + "\" height=\"" + cell + "\""
+                            + Html.attr("alt", "top samples of unit " + u.unit()) + Html.attr("title", names.toString())
+                            + "></div></div>");
+                }
             } else {
                 int n = u.top().size();
                 int width = n * cell + (n - 1) * UnitImages.GAP;
@@ -707,6 +921,55 @@ public final class HtmlReport {
         @Override
         public String categoryColour(String category) {
             return colour(category);
+        }
+
+        @Override
+        public boolean gan() {
+            return gan;
+        }
+
+        @Override
+        public synchronized List<Path> find(String fileName) {
+            if (resultFiles == null) {
+                java.util.Set<String> skip = java.util.Set.of("report", "cache", ".report.tmp", ".report.old");
+                try (Stream<Path> walk = Files.walk(b.out, 5)) {
+                    resultFiles = walk.filter(p -> {
+                        Path rel = b.out.relativize(p);
+                        return rel.getNameCount() > 0 && !skip.contains(rel.getName(0).toString())
+                                && !(rel.getNameCount() == 3 && rel.getName(1).toString().equals("top"))
+                                && Files.isRegularFile(p);
+                    }).sorted().toList();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list " + b.out + ": " + e.getMessage(), e);
+                }
+            }
+            return resultFiles.stream().filter(p -> p.getFileName().toString().equals(fileName)).toList();
+        }
+
+        @Override
+        public String copyImage(Path source, String name) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*") || name.contains("..")) {
+                throw new IllegalArgumentException("not a file-safe image name: " + name);
+            }
+            Path target = site.resolve("img").resolve(name);
+            try {
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + source + " into the report: " + e.getMessage(), e);
+            }
+            return "img/" + name;
+        }
+
+        @Override
+        public void log(String line) {
+            b.log.accept(line);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T once(String key, java.util.function.Supplier<T> compute) {
+            return (T) memo.computeIfAbsent(key, k -> compute.get());
         }
     }
 
