@@ -323,7 +323,7 @@ final class Charts {
             int y = top + i * rowH;
             double w = plotW * Math.max(0, Math.min(1, b.value()));
             h.raw("<g><title>").text(b.tip()).raw("</title><text x=\"" + (labelW - 8) + "\" y=\"" + (y + rowH / 2 + 4)
-                    + "\" text-anchor=\"end\" fill=\"#333\">").text(shorten(b.label(), 22)).raw("</text><rect x=\""
+                    + "\" text-anchor=\"end\" fill=\"#333\">").text(shorten(b.label(), 20)).raw("</text><rect x=\""
                     + labelW + "\" y=\"" + (y + 4) + "\" width=\"" + f(w) + "\" height=\"" + (rowH - 8) + "\" rx=\"2\" fill=\""
                     + b.colour() + "\"/><text x=\"" + f(labelW + w + 6) + "\" y=\"" + (y + rowH / 2 + 4)
                     + "\" fill=\"#444\" font-size=\"11\">").text(Html.fixed(100 * b.value(), 1) + "% " + b.note())

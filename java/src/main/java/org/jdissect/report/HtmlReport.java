@@ -125,6 +125,7 @@ public final class HtmlReport {
         }
     }
 
+
     private Result run() {
         long start = System.nanoTime();
         if (b.dissection == null && isGanOutput(b.out)) {
@@ -346,8 +347,22 @@ public final class HtmlReport {
             Path file = b.out.resolve(dirs.get(i)).resolve("report.json");
             LayerResult lr = inMemory.get(names.get(i));
             JsonNode root;
-            if (lr != null) {
-                root = JSON.valueToTree(LayerReport.reportJson(lr, b.dissection.info().reportContext()));
+            if (lr != null) { // the same values report.json holds, without a round trip through a JSON tree
+                ReportContext ctx = b.dissection.info().reportContext();
+                JsonNode s = JSON.valueToTree(ctx.settings());
+                if (!s.path("model_sha256").asText().equals(String.valueOf(cache.key().get("model")))
+                        || !s.path("dataset_fingerprint").asText().equals(String.valueOf(cache.key().get("dataset")))) {
+                    b.log.accept("report: layer " + names.get(i) + " left out: the dissection in memory is not the "
+                            + "run of the activation cache");
+                    continue;
+                }
+                if (settings == null) {
+                    settings = s;
+                }
+                ReportLayer layer = fromResult(file, dirs.get(i), lr, ctx);
+                timings.put(layer, JSON.valueToTree(lr.timings()));
+                out.add(layer);
+                continue;
             } else if (!Files.isRegularFile(file)) {
                 b.log.accept("report: layer " + names.get(i) + " left out: " + file + " is missing");
                 continue;
@@ -382,6 +397,29 @@ public final class HtmlReport {
         return out;
     }
 
+    /** A layer as {@link #parseLayer} reads it from report.json, taken from the dissection's results instead. */
+    private static ReportLayer fromResult(Path file, String dir, LayerResult lr, ReportContext ctx) {
+        List<String> cats = ctx.categories();
+        org.jdissect.dissect.Summary sum = org.jdissect.dissect.Summary.of(lr.scores(), cats, ctx.iouThreshold());
+        org.jdissect.stats.UnitStats st = lr.stats();
+        List<ReportLayer.Unit> units = new ArrayList<>(lr.scores().size());
+        for (org.jdissect.dissect.Scoring.UnitScore s : lr.scores()) {
+            int u = s.unit();
+            int[] topImages = st.topImages()[u];
+            List<ReportLayer.TopImage> top = new ArrayList<>(topImages.length);
+            for (int r = 0; r < topImages.length; r++) {
+                top.add(new ReportLayer.TopImage(ctx.imageName().apply(topImages[r]), st.topValues()[u][r]));
+            }
+            units.add(new ReportLayer.Unit(u + 1, ctx.labelName().apply(s.label()), cats.get(s.category()), s.iou(),
+                    s.iou() >= ctx.iouThreshold(), st.thresholds()[u], lr.counts().maskPixels()[u], List.copyOf(top)));
+        }
+        units.sort(Comparator.comparingInt(ReportLayer.Unit::unit));
+        var l = lr.layer();
+        return new ReportLayer(file, dir, l.name(), l.op(), l.channels(), l.height(), l.width(),
+                sum.headline(ctx.iouThreshold()), sum.interpretable(), sum.uniqueConcepts(),
+                new LinkedHashMap<>(sum.unitsPerCategory()), List.copyOf(units));
+    }
+
     private static ReportLayer parseLayer(Path file, String dir, JsonNode root) {
         JsonNode layer = root.path("layer");
         JsonNode sum = root.path("summary");
@@ -397,6 +435,7 @@ public final class HtmlReport {
                     u.path("category").asText(), u.path("iou").asDouble(), u.path("interpretable").asBoolean(),
                     exactFloat(u.path("threshold")), u.path("mask_pixels").asLong(), List.copyOf(top)));
         }
+        units.sort(Comparator.comparingInt(ReportLayer.Unit::unit)); // sprites and links count on unit order
         ReportLayer result = new ReportLayer(file, dir, layer.path("name").asText(), layer.path("op").asText(),
                 layer.path("units").asInt(), layer.path("height").asInt(), layer.path("width").asInt(),
                 sum.path("headline").asText(), sum.path("interpretable").asInt(), sum.path("unique_concepts").asInt(),
@@ -464,8 +503,25 @@ public final class HtmlReport {
 
     // ---- unit images ---------------------------------------------------------------------------------------
 
-    private static String overlayFile(ReportLayer layer, int unit) {
-        return "img/" + layer.dir() + "/u" + unit + ".png";
+    /**
+     * Units whose mask strips share one overlay file, one strip below the other: a layer of 2,048 units needs 64
+     * files, not 2,048 (creating files is what a busy disk does slowest); each card shows its row of the sprite.
+     */
+    static final int SPRITE_UNITS = 32;
+
+    private static String spriteFile(ReportLayer layer, int block) {
+        return "img/" + layer.dir() + "/m" + block + ".png";
+    }
+
+    /** Width and height of sprite {@code block} of a layer: its widest strip, a row per unit. */
+    private int[] spriteSize(ReportLayer l, int block) {
+        int first = block * SPRITE_UNITS;
+        int last = Math.min(l.units().size(), first + SPRITE_UNITS);
+        int cells = 1;
+        for (int i = first; i < last; i++) {
+            cells = Math.max(cells, l.units().get(i).top().size());
+        }
+        return new int[] {cells * b.thumbnail + (cells - 1) * UnitImages.GAP, (last - first) * b.thumbnail};
     }
 
     private String thumbnailFile(int row) {
@@ -547,13 +603,10 @@ public final class HtmlReport {
                 }
                 for (ReportLayer l : layers) {
                     ActivationCache.LayerMaps maps = cache.maps(l.name(), l.channels(), l.height(), l.width());
-                    for (ReportLayer.Unit u : l.units()) {
-                        if (u.top().isEmpty()) {
-                            continue;
-                        }
+                    for (int block = 0; block * SPRITE_UNITS < l.units().size(); block++) {
+                        int k = block;
                         futures.add(pool.submit(() -> {
-                            drawUnit(l, u, maps, images, scratch.get(), geometry);
-                            bar.advance(1);
+                            drawSprite(l, k, maps, images, scratch.get(), geometry, bar);
                             return null;
                         }));
                     }
@@ -566,21 +619,33 @@ public final class HtmlReport {
         return total;
     }
 
-    private void drawUnit(ReportLayer l, ReportLayer.Unit u, ActivationCache.LayerMaps maps, UnitImages images,
-                          UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry) throws IOException {
-        int cells = u.top().size();
-        byte[] overlay = images.overlay(cells);
+    private void drawSprite(ReportLayer l, int block, ActivationCache.LayerMaps maps, UnitImages images,
+                            UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry,
+                            ProgressListener.Tracker bar) throws IOException {
+        int[] size = spriteSize(l, block);
+        byte[] overlay = new byte[size[0] * size[1]];
         short[] map = s.map(l.height() * l.width());
-        for (int r = 0; r < cells; r++) {
-            String name = u.top().get(r).image();
-            int index = cacheIndex.get(name);
-            UnitImages.Geometry g = geometry.get(cache.rows().get(index));
-            maps.read(index, u.unit() - 1, map);
-            images.drawMask(overlay, cells, r, g, images.coverage(map, l.height(), l.width(), u.threshold(), g, s));
+        int first = block * SPRITE_UNITS;
+        int last = Math.min(l.units().size(), first + SPRITE_UNITS);
+        boolean any = false;
+        for (int i = first; i < last; i++) {
+            ReportLayer.Unit u = l.units().get(i);
+            for (int r = 0; r < u.top().size(); r++) {
+                int index = cacheIndex.get(u.top().get(r).image());
+                UnitImages.Geometry g = geometry.get(cache.rows().get(index));
+                maps.read(index, u.unit() - 1, map);
+                images.drawMask(overlay, size[0], (i - first) * b.thumbnail, r, g,
+                        images.coverage(map, l.height(), l.width(), u.threshold(), g, s));
+            }
+            if (!u.top().isEmpty()) {
+                any = true;
+                bar.advance(1);
+            }
         }
-        try (OutputStream out = new java.io.BufferedOutputStream(
-                Files.newOutputStream(site.resolve(overlayFile(l, u.unit()))), 1 << 13)) {
-            images.writeOverlay(overlay, cells, out);
+        if (any) {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1 << 16);
+            images.writeOverlay(overlay, size[0], size[1], buf);
+            Files.write(site.resolve(spriteFile(l, block)), buf.toByteArray());
         }
     }
 
@@ -854,8 +919,12 @@ public final class HtmlReport {
                             + Html.attr("title", (r + 1) + ". " + t.image() + ", max " + Html.sig(t.maxActivation()))
                             + ">");
                 }
-                h.raw("<img class=\"mask\" loading=\"lazy\" decoding=\"async\"" + Html.attr("src", overlayFile(l, u.unit()))
-                        + " width=\"" + width + "\" height=\"" + cell + "\" alt=\"\"></div></div>");
+                int block = (u.unit() - 1) / SPRITE_UNITS;
+                int[] sprite = spriteSize(l, block);
+                h.raw("<div class=\"maskclip\" style=\"width:" + width + "px;height:" + cell + "px\"><img class=\"mask\" "
+                        + "loading=\"lazy\"" + Html.attr("src", spriteFile(l, block)) + " width=\"" + sprite[0]
+                        + "\" height=\"" + sprite[1] + "\" style=\"top:-" + ((u.unit() - 1) % SPRITE_UNITS) * cell
+                        + "px\" alt=\"\"></div></div></div>");
             }
             h.raw("</article>\n");
         }

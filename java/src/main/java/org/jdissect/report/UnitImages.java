@@ -130,6 +130,8 @@ final class UnitImages {
         float[] rows = new float[0];
         byte[] mask = new byte[0];
         float[] coverage = new float[0];
+        boolean[] hot = new boolean[0];
+        boolean[] need = new boolean[0];
 
         short[] map(int n) {
             if (map.length < n) {
@@ -157,21 +159,56 @@ final class UnitImages {
         }
         float[] rows = s.rows;
         byte[] mask = s.mask;
-        // Horizontal step once per source row; the vertical step then gives the same values as Upsampling.upsample.
-        for (int r = 0; r < h; r++) {
-            int base = r * w;
-            for (int x = 0; x < width; x++) {
-                rows[r * width + x] = Upsampling.lerp(Fp16.toFloat(map[base + xs.i0()[x]]),
-                        Fp16.toFloat(map[base + xs.i1()[x]]), xs.f()[x]);
-            }
+        // An upsampled value is a convex combination of (at most) four map values, so an image row between two map
+        // rows that never exceed the threshold is outside the mask: only rows near a hot map row are upsampled.
+        if (s.hot.length < h) {
+            s.hot = new boolean[h];
+            s.need = new boolean[h];
         }
-        for (int y = 0; y < height; y++) {
-            int top = ys.i0()[y] * width;
-            int bottom = ys.i1()[y] * width;
-            float fy = ys.f()[y];
-            int o = y * width;
-            for (int x = 0; x < width; x++) {
-                mask[o + x] = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
+        boolean[] hot = s.hot;
+        boolean[] need = s.need;
+        boolean any = false;
+        for (int r = 0; r < h; r++) {
+            boolean over = false;
+            for (int x = r * w, end = x + w; x < end && !over; x++) {
+                over = Fp16.toFloat(map[x]) > threshold;
+            }
+            hot[r] = over;
+            need[r] = false;
+            any |= over;
+        }
+        if (!any) {
+            java.util.Arrays.fill(mask, 0, height * width, (byte) 0);
+        } else {
+            for (int y = 0; y < height; y++) {
+                if (hot[ys.i0()[y]] || hot[ys.i1()[y]]) {
+                    need[ys.i0()[y]] = true;
+                    need[ys.i1()[y]] = true;
+                }
+            }
+            // Horizontal step once per needed source row; the vertical step then gives Upsampling.upsample's values.
+            for (int r = 0; r < h; r++) {
+                if (!need[r]) {
+                    continue;
+                }
+                int base = r * w;
+                for (int x = 0; x < width; x++) {
+                    rows[r * width + x] = Upsampling.lerp(Fp16.toFloat(map[base + xs.i0()[x]]),
+                            Fp16.toFloat(map[base + xs.i1()[x]]), xs.f()[x]);
+                }
+            }
+            for (int y = 0; y < height; y++) {
+                int o = y * width;
+                if (!hot[ys.i0()[y]] && !hot[ys.i1()[y]]) {
+                    java.util.Arrays.fill(mask, o, o + width, (byte) 0);
+                    continue;
+                }
+                int top = ys.i0()[y] * width;
+                int bottom = ys.i1()[y] * width;
+                float fy = ys.f()[y];
+                for (int x = 0; x < width; x++) {
+                    mask[o + x] = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
+                }
             }
         }
         int tw = b.tw();
@@ -220,12 +257,19 @@ final class UnitImages {
 
     /** Draws the mask of coverage {@code cov} over the image of geometry {@code g} into cell {@code cell}. */
     void drawMask(byte[] overlay, int cells, int cell, Geometry g, float[] cov) {
-        int stride = stripWidth(cells);
+        drawMask(overlay, stripWidth(cells), 0, cell, g, cov);
+    }
+
+    /**
+     * Draws into a sprite of several units' strips, one below the other: {@code stride} is the sprite's width,
+     * {@code top} the first row of this unit's strip.
+     */
+    void drawMask(byte[] overlay, int stride, int top, int cell, Geometry g, float[] cov) {
         int tw = g.tw();
         int th = g.th();
         int ox = cell * (size + GAP) + g.ox();
         for (int ty = 0; ty < th; ty++) {
-            int row = (g.oy() + ty) * stride + ox;
+            int row = (top + g.oy() + ty) * stride + ox;
             for (int tx = 0; tx < tw; tx++) {
                 int i = ty * tw + tx;
                 float a = cov[i];
@@ -244,6 +288,10 @@ final class UnitImages {
 
     void writeOverlay(byte[] overlay, int cells, OutputStream out) throws IOException {
         IndexedPng.write(out, stripWidth(cells), size, overlay, PALETTE);
+    }
+
+    void writeOverlay(byte[] overlay, int width, int height, OutputStream out) throws IOException {
+        IndexedPng.write(out, width, height, overlay, PALETTE);
     }
 
     /** Encodes as baseline JPEG, with one writer per thread. */

@@ -74,11 +74,10 @@ class ReportBrowserTest {
         for (var layer : result.layers()) {
             String dir = layer.directory().getFileName().toString();
             assertThat(out.resolve("report/layer-" + dir + ".html")).isRegularFile();
-            for (int u = 1; u <= 5; u++) {
-                BufferedImage strip = ImageIO.read(out.resolve("report/img/" + dir + "/u" + u + ".png").toFile());
-                assertThat(strip.getHeight()).isEqualTo(96);
-                assertThat(strip.getWidth()).isEqualTo(10 * 96 + 9 * UnitImages.GAP);
-            }
+            // the 5 units' mask strips, one below the other in one sprite
+            BufferedImage sprite = ImageIO.read(out.resolve("report/img/" + dir + "/m0.png").toFile());
+            assertThat(sprite.getHeight()).isEqualTo(5 * 96);
+            assertThat(sprite.getWidth()).isEqualTo(10 * 96 + 9 * UnitImages.GAP);
         }
         try (var thumbs = Files.list(out.resolve("report/img/base"))) {
             List<Path> all = thumbs.toList();
