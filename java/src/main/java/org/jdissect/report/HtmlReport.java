@@ -67,6 +67,7 @@ public final class HtmlReport {
     /** Width x height of each GAN unit's strip of top samples, by its link. */
     private final Map<String, int[]> stripSizes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> thumbnailLinks = new java.util.concurrent.ConcurrentHashMap<>();
     private List<Path> resultFiles;
 
     private HtmlReport(Builder b, Path site) {
@@ -634,8 +635,8 @@ public final class HtmlReport {
                 int index = cacheIndex.get(u.top().get(r).image());
                 UnitImages.Geometry g = geometry.get(cache.rows().get(index));
                 maps.read(index, u.unit() - 1, map);
-                images.drawMask(overlay, size[0], (i - first) * b.thumbnail, r, g,
-                        images.coverage(map, l.height(), l.width(), u.threshold(), g, s));
+                images.drawUnitMask(overlay, size[0], (i - first) * b.thumbnail, r, map, l.height(), l.width(),
+                        u.threshold(), g, s);
             }
             if (!u.top().isEmpty()) {
                 any = true;
@@ -903,7 +904,7 @@ public final class HtmlReport {
                         names.append(r == 0 ? "" : "\n").append(r + 1).append(". ").append(t.image()).append(", max ")
                                 .append(Html.sig(t.maxActivation()));
                     }
-                    h.raw("<div class=\"imgs\"><div class=\"strip\"><img class=\"gen\" loading=\"lazy\" decoding=\"async\""
+                    h.raw("<div class=\"imgs\"><div class=\"strip\"><img class=\"gen\" loading=\"lazy\""
                             + Html.attr("src", link) + " width=\"" + width + "\" height=\"" + cell + "\""
                             + Html.attr("alt", "top samples of unit " + u.unit()) + Html.attr("title", names.toString())
                             + "></div></div>");
@@ -911,13 +912,14 @@ public final class HtmlReport {
             } else {
                 int n = u.top().size();
                 int width = n * cell + (n - 1) * UnitImages.GAP;
+                String size = "\" width=\"" + cell + "\" height=\"" + cell + "\" alt=\"";
                 h.raw("<div class=\"imgs\"><div class=\"strip\" style=\"width:" + width + "px;height:" + cell + "px\">");
                 for (int r = 0; r < n; r++) {
                     ReportLayer.TopImage t = u.top().get(r);
-                    h.raw("<img loading=\"lazy\" decoding=\"async\"" + Html.attr("src", thumbnailFile(rowOf(l, u, t.image())))
-                            + " width=\"" + cell + "\" height=\"" + cell + "\"" + Html.attr("alt", t.image())
-                            + Html.attr("title", (r + 1) + ". " + t.image() + ", max " + Html.sig(t.maxActivation()))
-                            + ">");
+                    String name = Html.esc(t.image());
+                    h.raw("<img loading=\"lazy\" src=\"").raw(thumbnailLinks.computeIfAbsent(rowOf(l, u, t.image()),
+                            this::thumbnailFile)).raw(size).raw(name).raw("\" title=\"" + (r + 1) + ". ").raw(name)
+                            .raw(", max " + Html.sig(t.maxActivation()) + "\">");
                 }
                 int block = (u.unit() - 1) / SPRITE_UNITS;
                 int[] sprite = spriteSize(l, block);
