@@ -1003,13 +1003,33 @@ public final class HtmlReport {
         public synchronized List<Path> find(String fileName) {
             if (resultFiles == null) {
                 java.util.Set<String> skip = java.util.Set.of("report", "cache", ".report.tmp", ".report.old");
-                try (Stream<Path> walk = Files.walk(b.out, 5)) {
-                    resultFiles = walk.filter(p -> {
-                        Path rel = b.out.relativize(p);
-                        return rel.getNameCount() > 0 && !skip.contains(rel.getName(0).toString())
-                                && !(rel.getNameCount() == 3 && rel.getName(1).toString().equals("top"))
-                                && Files.isRegularFile(p);
-                    }).sorted().toList();
+                List<Path> found = new ArrayList<>();
+                try {
+                    // the report, the cache and a layer's top samples hold thousands of files and no results
+                    Files.walkFileTree(b.out, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 5,
+                            new java.nio.file.SimpleFileVisitor<>() {
+                                @Override
+                                public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                                    Path rel = b.out.relativize(dir);
+                                    boolean skipped = rel.getNameCount() == 1 && skip.contains(rel.toString())
+                                            || rel.getNameCount() == 2 && rel.getName(1).toString().equals("top")
+                                            && Files.isRegularFile(dir.resolveSibling("report.json"));
+                                    return skipped ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                                            : java.nio.file.FileVisitResult.CONTINUE;
+                                }
+
+                                @Override
+                                public java.nio.file.FileVisitResult visitFile(Path file,
+                                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                                    if (attrs.isRegularFile()) {
+                                        found.add(file);
+                                    }
+                                    return java.nio.file.FileVisitResult.CONTINUE;
+                                }
+                            });
+                    found.sort(null);
+                    resultFiles = List.copyOf(found);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot list " + b.out + ": " + e.getMessage(), e);
                 }
