@@ -64,7 +64,7 @@ final class GanDissectCommand implements Callable<Integer> {
         SummaryTable.print(List.of(r.layer()), r.context());
         System.out.printf("%d samples of seed %d; IoU >= %s counts as interpretable; results in %s%n", samples,
                 gan.seed, iouThreshold, r.layer().directory());
-        ReportCommand.write(out, gan.threads, quiet);
+        ReportCommand.refresh(out, gan.threads, quiet);
         return 0;
     }
 }

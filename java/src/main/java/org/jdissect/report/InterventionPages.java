@@ -148,7 +148,7 @@ final class InterventionPages implements ReportExtension {
         h.raw("<section id=\"curves\"><h2>Decision-sparsity curves</h2><p class=\"note\">On the held-out part ("
                 + images + " images), each class with its top-N units ablated (ranked on the training part) and, "
                 + "separately, with all but its top-N ablated. Balanced accuracy is the mean of the class's recall "
-                + "and true-negative rate (chance 0.5); accuracy is its recall. Bands: 95% Wilson intervals; a filled "
+                + "and true-negative rate (chance 0.5); accuracy is its recall (chance: one over the number of classes). Bands: 95% Wilson intervals; a filled "
                 + "point differs significantly from no ablation (disjoint intervals).</p>");
         h.raw("<ul class=\"legend\"><li><span class=\"swatch\" style=\"background:" + TOP_N_COLOUR
                 + "\"></span>top-N ablated</li><li><span class=\"swatch\" style=\"background:" + ALL_BUT_COLOUR
