@@ -29,7 +29,9 @@ import org.jdissect.stats.CpuBackend;
                         + "ablate each class's top-N units and, separately, all but its top-N: decision-sparsity "
                         + "curves).",
                 "Every rate has a 95%% Wilson interval; a change is significant when the intervals are disjoint. "
-                        + "Writes OUT/<mode>.csv and OUT/<mode>.json (curve also writes rank.*)."})
+                        + "Writes OUT/<mode>.csv and OUT/<mode>.json (curve also writes rank.*). When OUT is a "
+                        + "dissection's output folder or lies in one (e.g. DISSECTION/interventions/NAME), that "
+                        + "dissection's HTML report is rewritten with pages for the curves and rankings."})
 final class AblateCommand implements Callable<Integer> {
     enum Mode { units, rank, curve }
 
@@ -154,6 +156,7 @@ final class AblateCommand implements Callable<Integer> {
             }
             System.out.println("results in " + out);
         }
+        ReportCommand.refresh(out, threads, quiet);
         return 0;
     }
 

@@ -15,7 +15,8 @@ import org.jdissect.dissect.GanDissectionResult;
         description = {"Label every unit of a generator's layer with the object it draws: seeded samples, labelled "
                 + "by a segmentation model, the same thresholds, tally and IoU as 'dissect'.",
                 "Writes OUT/<layer>/tally.csv, report.json, iou.csv (every unit against every class), thresholds.csv, "
-                        + "topk.csv and top/unit_NNNN.png (each unit's top samples). Resumes from OUT/cache."})
+                        + "topk.csv and top/unit_NNNN.png (each unit's top samples), and the HTML report "
+                        + "OUT/report/index.html. Resumes from OUT/cache."})
 final class GanDissectCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
@@ -63,6 +64,7 @@ final class GanDissectCommand implements Callable<Integer> {
         SummaryTable.print(List.of(r.layer()), r.context());
         System.out.printf("%d samples of seed %d; IoU >= %s counts as interpretable; results in %s%n", samples,
                 gan.seed, iouThreshold, r.layer().directory());
+        ReportCommand.refresh(out, gan.threads, quiet);
         return 0;
     }
 }

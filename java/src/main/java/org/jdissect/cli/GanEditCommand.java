@@ -30,7 +30,7 @@ import org.jdissect.stats.CpuBackend;
                 + "and after: x = x * (1 - a) + r * a between head and tail, r = 0 to ablate, the unit's 0.995 "
                 + "quantile (from a gan-dissect run) to insert.",
                 "Writes OUT/edit.png (top row before, bottom row after), OUT/before_N.png, OUT/after_N.png and "
-                        + "OUT/edit.json."})
+                        + "OUT/edit.json; rewrites the report of the gan-dissect output OUT lies in."})
 final class GanEditCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
@@ -75,7 +75,9 @@ final class GanEditCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int first;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
+    @Option(names = "--out", paramLabel = "OUT",
+            description = "Output directory (default with --dissection: DIR/edits/<mode>-<concept or units>, which "
+                    + "the dissection's HTML report shows).")
     Path out;
 
     @Override
@@ -93,6 +95,15 @@ final class GanEditCommand implements Callable<Integer> {
                     + " needs --dissection DIR, the output of gan-dissect for this generator and layer");
         }
         int[] reg = region == null ? null : GanEffectCommand.parseRegion(region);
+        if (out == null) {
+            if (dissection == null) {
+                throw JdissectException.usage("give --out DIR, or --dissection DIR to write into DIR/edits/");
+            }
+            String name = mode + "-" + (which.concept != null ? which.concept + "-top" + top
+                    : "units-" + which.units.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-")))
+                    + (reg == null ? "" : "-region-" + reg[0] + "-" + reg[1] + "-" + reg[2] + "-" + reg[3]);
+            out = dissection.resolve("edits").resolve(LayerNames.fileSafe(name));
+        }
         float[] range = gan.range();
         try (OnnxModel m = OnnxModel.load(gan.generator); Generator g = Generator.open(m, gan.layer, gan.threads());
              CpuBackend backend = new CpuBackend(gan.threads())) {
@@ -138,6 +149,7 @@ final class GanEditCommand implements Callable<Integer> {
             System.out.printf("%s %d unit(s) %s on %d samples; pictures in %s%n", insert ? "inserted" : "ablated",
                     units.length, oneBased, samples, out);
         }
+        ReportCommand.refresh(out, gan.threads, true);
         return 0;
     }
 }

@@ -31,7 +31,8 @@ import org.jdissect.stats.CpuBackend;
                 + "samples: ablating the top 1, 2, 4, ... N units (by IoU) removes what share of the concept's "
                 + "pixels, and what replaces them; inserting the top N at every feature location makes the concept "
                 + "appear how often, by the class that was there before (context).",
-                "Writes OUT/removal.csv, OUT/insertion.csv, OUT/insertion_locations.csv and OUT/effect.json."})
+                "Writes OUT/removal.csv, OUT/insertion.csv, OUT/insertion_locations.csv and OUT/effect.json; "
+                        + "rewrites the report of the gan-dissect output OUT lies in."})
 final class GanEffectCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
@@ -71,7 +72,9 @@ final class GanEffectCommand implements Callable<Integer> {
             description = "Insertion value: this quantile of each unit's activations (default: ${DEFAULT-VALUE}).")
     double insertQuantile;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
+    @Option(names = "--out", paramLabel = "OUT",
+            description = "Output directory (default: DIR/effects/<concept> of --dissection DIR, which the "
+                    + "dissection's HTML report shows).")
     Path out;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
@@ -86,6 +89,9 @@ final class GanEffectCommand implements Callable<Integer> {
             throw JdissectException.usage("--top, --samples and --batch must be >= 1");
         }
         float[] range = gan.range();
+        if (out == null) {
+            out = dissection.resolve("effects").resolve(LayerNames.fileSafe(concept + "-top" + top));
+        }
         SegmenterLabels labels = SegmenterLabels.read(seg.labels);
         int label = labels.labelOf(labels.classNamed(concept));
         IouTable table = IouTable.read(dissection.resolve(LayerNames.fileSafe(gan.layer)).resolve("iou.csv"));
@@ -166,6 +172,7 @@ final class GanEffectCommand implements Callable<Integer> {
         }
         AtomicFiles.writeString(out.resolve("effect.json"),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        ReportCommand.refresh(out, gan.threads, quiet);
         return 0;
     }
 

@@ -11,11 +11,13 @@ import org.jdissect.dissect.DissectionResult;
 import org.jdissect.report.HtmlReport;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write the HTML report of a dissection: OUT/report/index.html and a page per layer (headline, "
-                + "units per concept, a sortable table of units, a card per unit with its top images and mask), a "
-                + "static site that works from file://.",
-                "Reads OUT/<layer>/report.json, the activation cache in OUT/cache and the dataset report.json names. "
-                        + "'dissect' and 'demo' write it too."})
+        description = {"Write the HTML report of a dissection or a gan-dissect output: OUT/report/index.html and a "
+                + "page per layer (headline, units per concept, a sortable table of units, a card per unit with its "
+                + "top images and mask, or its top samples), a static site that works from file://.",
+                "Reads OUT/<layer>/report.json, the activation cache in OUT/cache and the dataset report.json names; "
+                        + "adds a page for every ablate, gan-edit and gan-effect output found under OUT. 'dissect', "
+                        + "'demo' and 'gan-dissect' write it too, and ablate, gan-edit and gan-effect rewrite it when "
+                        + "their --out lies in a dissection's OUT."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OUT", description = "The output folder of a dissection.")
     Path out;
@@ -51,6 +53,32 @@ final class ReportCommand implements Callable<Integer> {
             builder.threads(threads);
         }
         return write(builder, quiet);
+    }
+
+    /** Writes the report of the dissection output {@code out} from its files (a gan-dissect output included). */
+    static HtmlReport.Result write(Path out, Integer threads, boolean quiet) {
+        HtmlReport.Builder builder = HtmlReport.builder(out);
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        return write(builder, quiet);
+    }
+
+    /**
+     * Rewrites the report of the dissection output that {@code results} lies in, if any, so that the new results
+     * appear in it; a report that cannot be written (a moved dataset) is a warning, the results stand.
+     */
+    static void refresh(Path results, Integer threads, boolean quiet) {
+        var dissection = HtmlReport.dissectionAt(results);
+        if (dissection.isEmpty()) {
+            return;
+        }
+        try {
+            write(dissection.get(), threads, quiet);
+        } catch (org.jdissect.JdissectException | java.io.UncheckedIOException e) {
+            System.err.println("report: not rewritten: " + e.getMessage() + " (jdissect report "
+                    + dissection.get() + " writes it)");
+        }
     }
 
     private static HtmlReport.Result write(HtmlReport.Builder builder, boolean quiet) {

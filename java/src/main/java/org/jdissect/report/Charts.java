@@ -167,6 +167,175 @@ final class Charts {
         h.raw("</svg>");
     }
 
+    /** A series of a curve: points at {@code x} with values {@code y}, a band {@code lo..hi} (NaN: none). */
+    record Series(String name, String colour, double[] x, double[] y, double[] lo, double[] hi, boolean[] filled,
+                  String[] tips) {
+    }
+
+    /** A horizontal reference line (chance, no ablation). */
+    record Reference(String name, double y, String dash) {
+    }
+
+    /**
+     * A line plot over a log2 x axis (1, 2, 4, ... units), y from {@code yMin} to {@code yMax}: each series a band
+     * (its interval), a line and points with tooltips, filled where {@code filled}; reference lines dashed.
+     */
+    static void logCurve(Html h, String title, String xLabel, String yLabel, List<Series> series, List<Reference> refs,
+                         double yMin, double yMax, boolean percent) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        for (Series s : series) {
+            for (double x : s.x()) {
+                if (x > 0) {
+                    xs.add(x);
+                }
+            }
+        }
+        if (xs.isEmpty()) {
+            h.raw("<p class=\"empty\">No points to plot.</p>");
+            return;
+        }
+        int left = 54;
+        int right = 18;
+        int top = 12;
+        int plotW = 380;
+        int plotH = 210;
+        int bottom = 44;
+        int width = left + plotW + right;
+        int height = top + plotH + bottom;
+        double lx0 = Math.log(xs.first()) / Math.log(2);
+        double lx1 = Math.log(xs.last()) / Math.log(2);
+        double span = Math.max(1e-9, lx1 - lx0);
+        java.util.function.DoubleUnaryOperator px = x -> xs.size() == 1 ? left + plotW / 2.0
+                : left + 8 + (plotW - 16) * (Math.log(x) / Math.log(2) - lx0) / span;
+        java.util.function.DoubleUnaryOperator py = y -> top + plotH - plotH * (Math.max(yMin, Math.min(yMax, y)) - yMin)
+                / (yMax - yMin);
+        h.raw("<svg class=\"chart curve\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
+                + "\" height=\"" + height + "\" " + FONT + " font-size=\"11\"><title>").text(title).raw("</title>");
+        for (int t = 0; t <= 4; t++) {
+            double v = yMin + (yMax - yMin) * t / 4;
+            double y = py.applyAsDouble(v);
+            h.raw("<line x1=\"" + left + "\" x2=\"" + (left + plotW) + "\" y1=\"" + f(y) + "\" y2=\"" + f(y)
+                    + "\" stroke=\"#e3e6ea\"/><text x=\"" + (left - 6) + "\" y=\"" + f(y + 4)
+                    + "\" text-anchor=\"end\" fill=\"#666\">" + (percent ? Html.fixed(100 * v, 0) + "%" : Html.fixed(v, 2))
+                    + "</text>");
+        }
+        List<Double> ticks = new ArrayList<>(xs);
+        if (ticks.size() > 12) { // powers of two only, and the last
+            List<Double> some = new ArrayList<>();
+            for (double x : ticks) {
+                double l = Math.log(x) / Math.log(2);
+                if (Math.abs(l - Math.rint(l)) < 1e-9 && Math.rint(l) % Math.ceil(ticks.size() / 12.0) == 0) {
+                    some.add(x);
+                }
+            }
+            some.add(xs.last());
+            ticks = some;
+        }
+        double lastTick = -1e9;
+        for (double x : ticks) {
+            double xp = px.applyAsDouble(x);
+            h.raw("<line x1=\"" + f(xp) + "\" x2=\"" + f(xp) + "\" y1=\"" + top + "\" y2=\"" + (top + plotH)
+                    + "\" stroke=\"#eef0f3\"/>");
+            if (xp - lastTick >= 18 || x == xs.last()) {
+                h.raw("<text x=\"" + f(xp) + "\" y=\"" + (top + plotH + 15) + "\" text-anchor=\"middle\" fill=\"#666\">"
+                        + Html.esc(integerOrDecimal(x)) + "</text>");
+                lastTick = xp;
+            }
+        }
+        h.raw("<line x1=\"" + left + "\" x2=\"" + (left + plotW) + "\" y1=\"" + (top + plotH) + "\" y2=\""
+                + (top + plotH) + "\" stroke=\"#999\"/><line x1=\"" + left + "\" x2=\"" + left + "\" y1=\"" + top
+                + "\" y2=\"" + (top + plotH) + "\" stroke=\"#999\"/>");
+        h.raw("<text x=\"" + (left + plotW / 2) + "\" y=\"" + (height - 6) + "\" text-anchor=\"middle\" fill=\"#444\">")
+                .text(xLabel).raw("</text>");
+        h.raw("<text transform=\"translate(14," + (top + plotH / 2) + ") rotate(-90)\" text-anchor=\"middle\" "
+                + "fill=\"#444\">").text(yLabel).raw("</text>");
+        for (Reference r : refs) {
+            if (!(r.y() >= yMin && r.y() <= yMax)) {
+                continue;
+            }
+            double y = py.applyAsDouble(r.y());
+            h.raw("<g class=\"ref\"><title>").text(r.name() + ": " + (percent ? Html.fixed(100 * r.y(), 1) + "%"
+                    : Html.fixed(r.y(), 3))).raw("</title><line x1=\"" + left + "\" x2=\"" + (left + plotW) + "\" y1=\""
+                    + f(y) + "\" y2=\"" + f(y) + "\" stroke=\"#888\" stroke-dasharray=\"" + r.dash() + "\"/><text x=\""
+                    + (left + plotW - 4) + "\" y=\"" + f(y - 4) + "\" text-anchor=\"end\" fill=\"#777\" font-size=\"10\">")
+                    .text(r.name()).raw("</text></g>");
+        }
+        for (Series s : series) {
+            StringBuilder band = new StringBuilder();
+            boolean hasBand = true;
+            for (int i = 0; i < s.x().length; i++) {
+                hasBand &= Double.isFinite(s.lo()[i]) && Double.isFinite(s.hi()[i]);
+                band.append(band.length() == 0 ? "" : " ").append(f(px.applyAsDouble(s.x()[i]))).append(',')
+                        .append(f(py.applyAsDouble(s.hi()[i])));
+            }
+            for (int i = s.x().length - 1; i >= 0; i--) {
+                band.append(' ').append(f(px.applyAsDouble(s.x()[i]))).append(',').append(f(py.applyAsDouble(s.lo()[i])));
+            }
+            h.raw("<g class=\"series\"" + Html.attr("data-series", s.name()) + ">");
+            if (hasBand && s.x().length > 0) {
+                h.raw("<polygon points=\"" + band + "\" fill=\"" + s.colour() + "\" fill-opacity=\"0.15\" stroke=\"none\"/>");
+            }
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < s.x().length; i++) {
+                line.append(i == 0 ? "" : " ").append(f(px.applyAsDouble(s.x()[i]))).append(',')
+                        .append(f(py.applyAsDouble(s.y()[i])));
+            }
+            h.raw("<polyline points=\"" + line + "\" fill=\"none\" stroke=\"" + s.colour() + "\" stroke-width=\"2\"/>");
+            for (int i = 0; i < s.x().length; i++) {
+                h.raw("<circle cx=\"" + f(px.applyAsDouble(s.x()[i])) + "\" cy=\"" + f(py.applyAsDouble(s.y()[i]))
+                        + "\" r=\"3.5\" stroke=\"" + s.colour() + "\" stroke-width=\"1.5\" fill=\""
+                        + (s.filled()[i] ? s.colour() : "#fff") + "\"><title>").text(s.tips()[i]).raw("</title></circle>");
+            }
+            h.raw("</g>");
+        }
+        h.raw("</svg>");
+    }
+
+    /** A horizontal bar. */
+    record Bar(String label, double value, String tip, String colour, String note) {
+    }
+
+    /** Horizontal bars of values in [0, 1] (rates), each labelled, with its value and a note beside it. */
+    static void shareBars(Html h, String title, String xLabel, List<Bar> bars) {
+        if (bars.isEmpty()) {
+            h.raw("<p class=\"empty\">Nothing to draw.</p>");
+            return;
+        }
+        int labelW = 150;
+        int plotW = 420;
+        int rowH = 24;
+        int top = 6;
+        int axisH = 36;
+        int width = labelW + plotW + 150;
+        int height = top + bars.size() * rowH + axisH;
+        h.raw("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
+                + "\" height=\"" + height + "\" " + FONT + " font-size=\"12\"><title>").text(title).raw("</title>");
+        for (int t = 0; t <= 4; t++) {
+            double x = labelW + plotW * t / 4.0;
+            h.raw("<line x1=\"" + f(x) + "\" x2=\"" + f(x) + "\" y1=\"" + top + "\" y2=\"" + (top + bars.size() * rowH)
+                    + "\" stroke=\"#e3e6ea\"/><text x=\"" + f(x) + "\" y=\"" + (top + bars.size() * rowH + 14)
+                    + "\" text-anchor=\"middle\" fill=\"#666\" font-size=\"11\">" + (25 * t) + "%</text>");
+        }
+        h.raw("<text x=\"" + (labelW + plotW / 2) + "\" y=\"" + (height - 4) + "\" text-anchor=\"middle\" fill=\"#444\" "
+                + "font-size=\"11\">").text(xLabel).raw("</text>");
+        for (int i = 0; i < bars.size(); i++) {
+            Bar b = bars.get(i);
+            int y = top + i * rowH;
+            double w = plotW * Math.max(0, Math.min(1, b.value()));
+            h.raw("<g><title>").text(b.tip()).raw("</title><text x=\"" + (labelW - 8) + "\" y=\"" + (y + rowH / 2 + 4)
+                    + "\" text-anchor=\"end\" fill=\"#333\">").text(shorten(b.label(), 20)).raw("</text><rect x=\""
+                    + labelW + "\" y=\"" + (y + 4) + "\" width=\"" + f(w) + "\" height=\"" + (rowH - 8) + "\" rx=\"2\" fill=\""
+                    + b.colour() + "\"/><text x=\"" + f(labelW + w + 6) + "\" y=\"" + (y + rowH / 2 + 4)
+                    + "\" fill=\"#444\" font-size=\"11\">").text(Html.fixed(100 * b.value(), 1) + "% " + b.note())
+                    .raw("</text></g>");
+        }
+        h.raw("</svg>");
+    }
+
+    static String integerOrDecimal(double x) {
+        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Html.sig(x);
+    }
+
     /** Colour swatches naming each category. */
     static void legend(Html h, List<String> categories, Function<String, String> colour) {
         h.raw("<ul class=\"legend\">");

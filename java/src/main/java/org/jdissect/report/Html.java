@@ -36,6 +36,10 @@ public final class Html {
             };
             if (rep == null && c < 0x20 && c != '\n' && c != '\t') {
                 rep = " "; // control characters are not allowed in HTML text
+            } else if (rep == null && c > 0x7e) {
+                int cp = s.codePointAt(i);
+                rep = "&#" + cp + ";";
+                i += Character.charCount(cp) - 1;
             }
             if (rep != null) {
                 if (out == null) {
@@ -49,8 +53,25 @@ public final class Html {
         return out == null ? s : out.toString();
     }
 
-    /** Markup written by the report itself, never data. */
+    /**
+     * Markup written by the report itself, never data. Characters beyond ASCII are written as character references:
+     * pages stay ASCII, which Java builds and writes in one byte a character.
+     */
     public Html raw(String markup) {
+        for (int i = 0; i < markup.length(); i++) {
+            if (markup.charAt(i) > 0x7e) {
+                for (int j = 0; j < markup.length(); j++) {
+                    int cp = markup.codePointAt(j);
+                    if (cp > 0x7e) {
+                        sb.append("&#").append(cp).append(';');
+                        j += Character.charCount(cp) - 1;
+                    } else {
+                        sb.append((char) cp);
+                    }
+                }
+                return this;
+            }
+        }
         sb.append(markup);
         return this;
     }
@@ -65,7 +86,8 @@ public final class Html {
     public Html element(String tagAndAttributes, String text) {
         int space = tagAndAttributes.indexOf(' ');
         String tag = space < 0 ? tagAndAttributes : tagAndAttributes.substring(0, space);
-        sb.append('<').append(tagAndAttributes).append('>').append(esc(text)).append("</").append(tag).append('>');
+        raw("<" + tagAndAttributes + ">");
+        sb.append(esc(text)).append("</").append(tag).append('>');
         return this;
     }
 

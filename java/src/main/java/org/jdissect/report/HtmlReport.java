@@ -46,7 +46,7 @@ import org.jdissect.dissect.ProgressListener;
  */
 public final class HtmlReport {
     /** Extensions every report includes; an experiment adds its own here. */
-    public static final List<ReportExtension> EXTENSIONS = List.of();
+    public static final List<ReportExtension> EXTENSIONS = List.of(new InterventionPages(), new GanExperimentPages());
 
     static final String[] PALETTE = {"#d1495b", "#2e86ab", "#3f9c4a", "#8e5ea2", "#e08e0b", "#1b998b", "#a0522d",
         "#c2549d", "#5c6b7a", "#9aa21b"};
@@ -62,6 +62,13 @@ public final class HtmlReport {
     private final Map<ReportLayer, JsonNode> timings = new HashMap<>();
     private final Map<String, Integer> cacheIndex = new HashMap<>();
     private final java.util.Set<Integer> pngThumbnails = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A gan-dissect output: top-sample strips instead of dataset images and masks. */
+    private boolean gan;
+    /** Width x height of each GAN unit's strip of top samples, by its link. */
+    private final Map<String, int[]> stripSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> memo = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> thumbnailLinks = new java.util.concurrent.ConcurrentHashMap<>();
+    private List<Path> resultFiles;
 
     private HtmlReport(Builder b, Path site) {
         this.b = b;
@@ -119,8 +126,12 @@ public final class HtmlReport {
         }
     }
 
+
     private Result run() {
         long start = System.nanoTime();
+        if (b.dissection == null && isGanOutput(b.out)) {
+            return runGan(start);
+        }
         try (ActivationCache.Snapshot snapshot = ActivationCache.openComplete(b.out.resolve("cache"))) {
             cache = snapshot;
             layers = readLayers();
@@ -137,14 +148,7 @@ public final class HtmlReport {
             double seconds = (System.nanoTime() - start) / 1e9;
             double dissection = dissectionSeconds();
             writeIndex(context, seconds, dissection);
-            Path report = b.out.resolve("report");
-            Path old = b.out.resolve(".report.old");
-            deleteTree(old);
-            if (Files.exists(report)) {
-                Files.move(report, old);
-            }
-            Files.move(site, report);
-            deleteTree(old);
+            Path report = install();
             int units = layers.stream().mapToInt(l -> l.units().size()).sum();
             return new Result(report.resolve("index.html"), layers.size(), units, images,
                     (System.nanoTime() - start) / 1e9, dissection);
@@ -158,6 +162,174 @@ public final class HtmlReport {
                 // a leftover temporary folder is replaced by the next report
             }
         }
+    }
+
+    /** Swaps the finished site in for the old report. */
+    private Path install() throws IOException {
+        Path report = b.out.resolve("report");
+        Path old = b.out.resolve(".report.old");
+        deleteTree(old);
+        if (Files.exists(report)) {
+            Files.move(report, old);
+        }
+        Files.move(site, report);
+        deleteTree(old);
+        return report;
+    }
+
+    // ---- a gan-dissect output ------------------------------------------------------------------------------
+
+    /** A folder that holds a gan-dissect layer: {@code <layer>/report.json} beside {@code <layer>/iou.csv}. */
+    public static boolean isGanOutput(Path out) {
+        return !ganLayerDirs(out).isEmpty();
+    }
+
+    private static List<Path> ganLayerDirs(Path out) {
+        if (!Files.isDirectory(out)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(out)) {
+            return list.filter(d -> Files.isRegularFile(d.resolve("report.json")) && Files.isRegularFile(d.resolve("iou.csv")))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The dissection output that {@code dir} is, or lies in (up to three folders up): a folder with an activation
+     * cache and a layer's report.json, or a gan-dissect output. Commands whose results land there rewrite its report.
+     */
+    public static java.util.Optional<Path> dissectionAt(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        for (int up = 0; up <= 3 && d != null; up++, d = d.getParent()) {
+            if (isGanOutput(d)) {
+                return java.util.Optional.of(d);
+            }
+            if (Files.isRegularFile(d.resolve("cache/manifest.json"))) {
+                try (Stream<Path> list = Files.list(d)) {
+                    if (list.anyMatch(l -> Files.isRegularFile(l.resolve("report.json")))) {
+                        return java.util.Optional.of(d);
+                    }
+                } catch (IOException e) {
+                    return java.util.Optional.empty();
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private Result runGan(long start) {
+        gan = true;
+        try {
+            layers = new ArrayList<>();
+            for (Path dir : ganLayerDirs(b.out)) {
+                Path file = dir.resolve("report.json");
+                JsonNode root;
+                try {
+                    root = JSON.readTree(file.toFile());
+                } catch (IOException e) {
+                    throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+                if (!"jdissect".equals(root.path("tool").asText()) || !root.path("settings").has("generator")) {
+                    b.log.accept("report: " + dir + " left out: its report.json is not a jdissect gan-dissect report");
+                    continue;
+                }
+                if (settings == null) {
+                    settings = root.path("settings");
+                }
+                ReportLayer layer = parseLayer(file, dir.getFileName().toString(), root);
+                timings.put(layer, root.path("timings_seconds"));
+                layers.add(layer);
+            }
+            if (layers.isEmpty()) {
+                throw new JdissectException("nothing to report in " + b.out + ": no gan-dissect layer report.json");
+            }
+            categories = new ArrayList<>();
+            settings.path("categories").forEach(c -> categories.add(c.asText()));
+            deleteTree(site);
+            Files.createDirectories(site);
+            copyResource("report.css");
+            copyResource("report.js");
+            Context context = new Context();
+            int samples = copyTopStrips(context);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double dissection = dissectionSeconds();
+            writeIndex(context, seconds, dissection);
+            Path report = install();
+            int units = layers.stream().mapToInt(l -> l.units().size()).sum();
+            return new Result(report.resolve("index.html"), layers.size(), units, samples,
+                    (System.nanoTime() - start) / 1e9, dissection);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report in " + b.out.resolve("report") + ": "
+                    + e.getMessage(), e);
+        } finally {
+            try {
+                deleteTree(site);
+            } catch (IOException e) {
+                // replaced by the next report
+            }
+        }
+    }
+
+    private static String stripFile(ReportLayer layer, int unit) {
+        return String.format("img/%s/top/unit_%04d.png", layer.dir(), unit);
+    }
+
+    /** Copies each unit's strip of top samples into the report, then writes the layer pages; returns the samples. */
+    private int copyTopStrips(Context context) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "jdissect-report");
+            t.setDaemon(true);
+            return t;
+        });
+        int total = 0;
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (ReportLayer l : layers) {
+                Files.createDirectories(site.resolve("img").resolve(l.dir()).resolve("top"));
+                for (ReportLayer.Unit u : l.units()) {
+                    if (u.top().isEmpty()) {
+                        continue;
+                    }
+                    total += u.top().size();
+                    String link = stripFile(l, u.unit());
+                    Path from = b.out.resolve(l.dir()).resolve(link.substring(link.indexOf("/top/") + 1));
+                    futures.add(pool.submit(() -> {
+                        if (Files.isRegularFile(from)) {
+                            int[] size = pngSize(from);
+                            Files.copy(from, site.resolve(link));
+                            stripSizes.put(link, size);
+                        }
+                        return null;
+                    }));
+                }
+            }
+            awaitAll(futures);
+            futures.clear();
+            for (ReportLayer l : layers) {
+                futures.add(pool.submit(() -> {
+                    writeLayerPage(l, context);
+                    return null;
+                }));
+            }
+            awaitAll(futures);
+        } finally {
+            pool.shutdownNow();
+        }
+        return total;
+    }
+
+    /** Width and height of a PNG, from its header. */
+    static int[] pngSize(Path png) throws IOException {
+        byte[] head = new byte[24];
+        try (InputStream in = Files.newInputStream(png)) {
+            if (in.readNBytes(head, 0, 24) < 24 || head[1] != 'P' || head[2] != 'N' || head[3] != 'G') {
+                throw new JdissectException(png + " is not a PNG");
+            }
+        }
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(head);
+        return new int[] {bb.getInt(16), bb.getInt(20)};
     }
 
     // ---- reading OUT ---------------------------------------------------------------------------------------
@@ -176,8 +348,22 @@ public final class HtmlReport {
             Path file = b.out.resolve(dirs.get(i)).resolve("report.json");
             LayerResult lr = inMemory.get(names.get(i));
             JsonNode root;
-            if (lr != null) {
-                root = JSON.valueToTree(LayerReport.reportJson(lr, b.dissection.info().reportContext()));
+            if (lr != null) { // the same values report.json holds, without a round trip through a JSON tree
+                ReportContext ctx = b.dissection.info().reportContext();
+                JsonNode s = JSON.valueToTree(ctx.settings());
+                if (!s.path("model_sha256").asText().equals(String.valueOf(cache.key().get("model")))
+                        || !s.path("dataset_fingerprint").asText().equals(String.valueOf(cache.key().get("dataset")))) {
+                    b.log.accept("report: layer " + names.get(i) + " left out: the dissection in memory is not the "
+                            + "run of the activation cache");
+                    continue;
+                }
+                if (settings == null) {
+                    settings = s;
+                }
+                ReportLayer layer = fromResult(file, dirs.get(i), lr, ctx);
+                timings.put(layer, JSON.valueToTree(lr.timings()));
+                out.add(layer);
+                continue;
             } else if (!Files.isRegularFile(file)) {
                 b.log.accept("report: layer " + names.get(i) + " left out: " + file + " is missing");
                 continue;
@@ -212,6 +398,29 @@ public final class HtmlReport {
         return out;
     }
 
+    /** A layer as {@link #parseLayer} reads it from report.json, taken from the dissection's results instead. */
+    private static ReportLayer fromResult(Path file, String dir, LayerResult lr, ReportContext ctx) {
+        List<String> cats = ctx.categories();
+        org.jdissect.dissect.Summary sum = org.jdissect.dissect.Summary.of(lr.scores(), cats, ctx.iouThreshold());
+        org.jdissect.stats.UnitStats st = lr.stats();
+        List<ReportLayer.Unit> units = new ArrayList<>(lr.scores().size());
+        for (org.jdissect.dissect.Scoring.UnitScore s : lr.scores()) {
+            int u = s.unit();
+            int[] topImages = st.topImages()[u];
+            List<ReportLayer.TopImage> top = new ArrayList<>(topImages.length);
+            for (int r = 0; r < topImages.length; r++) {
+                top.add(new ReportLayer.TopImage(ctx.imageName().apply(topImages[r]), st.topValues()[u][r]));
+            }
+            units.add(new ReportLayer.Unit(u + 1, ctx.labelName().apply(s.label()), cats.get(s.category()), s.iou(),
+                    s.iou() >= ctx.iouThreshold(), st.thresholds()[u], lr.counts().maskPixels()[u], List.copyOf(top)));
+        }
+        units.sort(Comparator.comparingInt(ReportLayer.Unit::unit));
+        var l = lr.layer();
+        return new ReportLayer(file, dir, l.name(), l.op(), l.channels(), l.height(), l.width(),
+                sum.headline(ctx.iouThreshold()), sum.interpretable(), sum.uniqueConcepts(),
+                new LinkedHashMap<>(sum.unitsPerCategory()), List.copyOf(units));
+    }
+
     private static ReportLayer parseLayer(Path file, String dir, JsonNode root) {
         JsonNode layer = root.path("layer");
         JsonNode sum = root.path("summary");
@@ -227,6 +436,7 @@ public final class HtmlReport {
                     u.path("category").asText(), u.path("iou").asDouble(), u.path("interpretable").asBoolean(),
                     exactFloat(u.path("threshold")), u.path("mask_pixels").asLong(), List.copyOf(top)));
         }
+        units.sort(Comparator.comparingInt(ReportLayer.Unit::unit)); // sprites and links count on unit order
         ReportLayer result = new ReportLayer(file, dir, layer.path("name").asText(), layer.path("op").asText(),
                 layer.path("units").asInt(), layer.path("height").asInt(), layer.path("width").asInt(),
                 sum.path("headline").asText(), sum.path("interpretable").asInt(), sum.path("unique_concepts").asInt(),
@@ -294,8 +504,25 @@ public final class HtmlReport {
 
     // ---- unit images ---------------------------------------------------------------------------------------
 
-    private static String overlayFile(ReportLayer layer, int unit) {
-        return "img/" + layer.dir() + "/u" + unit + ".png";
+    /**
+     * Units whose mask strips share one overlay file, one strip below the other: a layer of 2,048 units needs 64
+     * files, not 2,048 (creating files is what a busy disk does slowest); each card shows its row of the sprite.
+     */
+    static final int SPRITE_UNITS = 32;
+
+    private static String spriteFile(ReportLayer layer, int block) {
+        return "img/" + layer.dir() + "/m" + block + ".png";
+    }
+
+    /** Width and height of sprite {@code block} of a layer: its widest strip, a row per unit. */
+    private int[] spriteSize(ReportLayer l, int block) {
+        int first = block * SPRITE_UNITS;
+        int last = Math.min(l.units().size(), first + SPRITE_UNITS);
+        int cells = 1;
+        for (int i = first; i < last; i++) {
+            cells = Math.max(cells, l.units().get(i).top().size());
+        }
+        return new int[] {cells * b.thumbnail + (cells - 1) * UnitImages.GAP, (last - first) * b.thumbnail};
     }
 
     private String thumbnailFile(int row) {
@@ -377,13 +604,10 @@ public final class HtmlReport {
                 }
                 for (ReportLayer l : layers) {
                     ActivationCache.LayerMaps maps = cache.maps(l.name(), l.channels(), l.height(), l.width());
-                    for (ReportLayer.Unit u : l.units()) {
-                        if (u.top().isEmpty()) {
-                            continue;
-                        }
+                    for (int block = 0; block * SPRITE_UNITS < l.units().size(); block++) {
+                        int k = block;
                         futures.add(pool.submit(() -> {
-                            drawUnit(l, u, maps, images, scratch.get(), geometry);
-                            bar.advance(1);
+                            drawSprite(l, k, maps, images, scratch.get(), geometry, bar);
                             return null;
                         }));
                     }
@@ -396,21 +620,33 @@ public final class HtmlReport {
         return total;
     }
 
-    private void drawUnit(ReportLayer l, ReportLayer.Unit u, ActivationCache.LayerMaps maps, UnitImages images,
-                          UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry) throws IOException {
-        int cells = u.top().size();
-        byte[] overlay = images.overlay(cells);
+    private void drawSprite(ReportLayer l, int block, ActivationCache.LayerMaps maps, UnitImages images,
+                            UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry,
+                            ProgressListener.Tracker bar) throws IOException {
+        int[] size = spriteSize(l, block);
+        byte[] overlay = new byte[size[0] * size[1]];
         short[] map = s.map(l.height() * l.width());
-        for (int r = 0; r < cells; r++) {
-            String name = u.top().get(r).image();
-            int index = cacheIndex.get(name);
-            UnitImages.Geometry g = geometry.get(cache.rows().get(index));
-            maps.read(index, u.unit() - 1, map);
-            images.drawMask(overlay, cells, r, g, images.coverage(map, l.height(), l.width(), u.threshold(), g, s));
+        int first = block * SPRITE_UNITS;
+        int last = Math.min(l.units().size(), first + SPRITE_UNITS);
+        boolean any = false;
+        for (int i = first; i < last; i++) {
+            ReportLayer.Unit u = l.units().get(i);
+            for (int r = 0; r < u.top().size(); r++) {
+                int index = cacheIndex.get(u.top().get(r).image());
+                UnitImages.Geometry g = geometry.get(cache.rows().get(index));
+                maps.read(index, u.unit() - 1, map);
+                images.drawUnitMask(overlay, size[0], (i - first) * b.thumbnail, r, map, l.height(), l.width(),
+                        u.threshold(), g, s);
+            }
+            if (!u.top().isEmpty()) {
+                any = true;
+                bar.advance(1);
+            }
         }
-        try (OutputStream out = new java.io.BufferedOutputStream(
-                Files.newOutputStream(site.resolve(overlayFile(l, u.unit()))), 1 << 13)) {
-            images.writeOverlay(overlay, cells, out);
+        if (any) {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1 << 16);
+            images.writeOverlay(overlay, size[0], size[1], buf);
+            Files.write(site.resolve(spriteFile(l, block)), buf.toByteArray());
         }
     }
 
@@ -459,11 +695,20 @@ public final class HtmlReport {
 
     private void writeIndex(Context context, double seconds, double dissection) {
         String html = page("Network dissection", "index.html", h -> {
-            h.raw("<section class=\"intro\"><h1>Network dissection</h1><p class=\"sub\">")
-                    .text(fileName(settings.path("model").asText())).raw(" on ")
-                    .text(fileName(settings.path("dataset").asText())).raw(" \u00b7 ")
-                    .text(settings.path("images").asInt() + " images \u00b7 " + layers.size()
-                            + (layers.size() == 1 ? " layer" : " layers")).raw("</p></section>\n");
+            if (gan) {
+                h.raw("<section class=\"intro\"><h1>GAN dissection</h1><p class=\"sub\">")
+                        .text(fileName(settings.path("generator").asText())).raw(", labelled by ")
+                        .text(fileName(settings.path("segmenter").asText())).raw(" \u00b7 ")
+                        .text(settings.path("samples").asInt() + " samples of seed " + settings.path("seed").asText()
+                                + " \u00b7 " + layers.size() + (layers.size() == 1 ? " layer" : " layers"))
+                        .raw("</p></section>\n");
+            } else {
+                h.raw("<section class=\"intro\"><h1>Network dissection</h1><p class=\"sub\">")
+                        .text(fileName(settings.path("model").asText())).raw(" on ")
+                        .text(fileName(settings.path("dataset").asText())).raw(" \u00b7 ")
+                        .text(settings.path("images").asInt() + " images \u00b7 " + layers.size()
+                                + (layers.size() == 1 ? " layer" : " layers")).raw("</p></section>\n");
+            }
 
             h.raw("<section id=\"layers\"><h2>Layers</h2><div class=\"tablewrap\"><table class=\"layers\"><thead><tr>"
                     + "<th>layer</th><th>op</th><th class=\"num\">C \u00d7 H \u00d7 W</th><th>interpretable units</th>");
@@ -499,6 +744,18 @@ public final class HtmlReport {
             }
 
             h.raw("<section id=\"settings\"><h2>Settings</h2><dl class=\"settings\">");
+            if (gan) {
+                for (String k : List.of("generator", "generator_sha256", "segmenter", "segmenter_sha256",
+                        "segmenter_labels", "segmenter_preprocessing", "output_range", "samples", "seed", "quantile",
+                        "iou_threshold", "topk", "backend")) {
+                    JsonNode v = settings.path(k);
+                    setting(h, k.replace('_', ' '), v.isValueNode() ? v.asText() : v.toString());
+                }
+                setting(h, "time", "dissection " + Html.fixed(dissection, 1) + " s; this report "
+                        + Html.fixed(seconds, 1) + " s");
+                h.raw("</dl></section>\n");
+                return;
+            }
             setting(h, "model", settings.path("model").asText());
             setting(h, "model sha256", settings.path("model_sha256").asText());
             setting(h, "dataset", settings.path("dataset").asText());
@@ -561,6 +818,10 @@ public final class HtmlReport {
                     section(h, s);
                 }
             }
+            if (gan) {
+                h.raw("<p class=\"note\">Top samples: the generated images on which each unit's maximum is highest, "
+                        + "best first (gan-dissect's top/unit_NNNN.png).</p>");
+            }
             h.raw("<section id=\"timings\"><h2>Timings</h2><dl class=\"settings\">");
             for (Map.Entry<String, JsonNode> e : iterable(timings.get(l))) {
                 setting(h, e.getKey(), Html.fixed(e.getValue().asDouble(), 2) + " s");
@@ -612,19 +873,43 @@ public final class HtmlReport {
                     + Html.fixed(u.iou(), 3) + "</b><br>threshold " + Html.sig(u.threshold()) + "</div></div>");
             if (u.top().isEmpty()) {
                 h.raw("<div class=\"noimg\">no top images (--topk 0)</div>");
+            } else if (gan) {
+                String link = stripFile(l, u.unit());
+                int[] size = stripSizes.get(link);
+                if (size == null) {
+                    h.raw("<div class=\"noimg\">no picture: ").text(link.substring(link.indexOf("/") + 1))
+                            .raw(" is missing from the dissection</div>");
+                } else {
+                    int width = (int) Math.round(size[0] * (double) cell / size[1]);
+                    StringBuilder names = new StringBuilder();
+                    for (int r = 0; r < u.top().size(); r++) {
+                        ReportLayer.TopImage t = u.top().get(r);
+                        names.append(r == 0 ? "" : "\n").append(r + 1).append(". ").append(t.image()).append(", max ")
+                                .append(Html.sig(t.maxActivation()));
+                    }
+                    h.raw("<div class=\"imgs\"><div class=\"strip\"><img class=\"gen\" loading=\"lazy\""
+                            + Html.attr("src", link) + " width=\"" + width + "\" height=\"" + cell + "\""
+                            + Html.attr("alt", "top samples of unit " + u.unit()) + Html.attr("title", names.toString())
+                            + "></div></div>");
+                }
             } else {
                 int n = u.top().size();
                 int width = n * cell + (n - 1) * UnitImages.GAP;
+                String size = "\" width=\"" + cell + "\" height=\"" + cell + "\" alt=\"";
                 h.raw("<div class=\"imgs\"><div class=\"strip\" style=\"width:" + width + "px;height:" + cell + "px\">");
                 for (int r = 0; r < n; r++) {
                     ReportLayer.TopImage t = u.top().get(r);
-                    h.raw("<img loading=\"lazy\" decoding=\"async\"" + Html.attr("src", thumbnailFile(rowOf(l, u, t.image())))
-                            + " width=\"" + cell + "\" height=\"" + cell + "\"" + Html.attr("alt", t.image())
-                            + Html.attr("title", (r + 1) + ". " + t.image() + ", max " + Html.sig(t.maxActivation()))
-                            + ">");
+                    String name = Html.esc(t.image());
+                    h.raw("<img loading=\"lazy\" src=\"").raw(thumbnailLinks.computeIfAbsent(rowOf(l, u, t.image()),
+                            this::thumbnailFile)).raw(size).raw(name).raw("\" title=\"" + (r + 1) + ". ").raw(name)
+                            .raw(", max " + Html.sig(t.maxActivation()) + "\">");
                 }
-                h.raw("<img class=\"mask\" loading=\"lazy\" decoding=\"async\"" + Html.attr("src", overlayFile(l, u.unit()))
-                        + " width=\"" + width + "\" height=\"" + cell + "\" alt=\"\"></div></div>");
+                int block = (u.unit() - 1) / SPRITE_UNITS;
+                int[] sprite = spriteSize(l, block);
+                h.raw("<div class=\"maskclip\" style=\"width:" + width + "px;height:" + cell + "px\"><img class=\"mask\" "
+                        + "loading=\"lazy\"" + Html.attr("src", spriteFile(l, block)) + " width=\"" + sprite[0]
+                        + "\" height=\"" + sprite[1] + "\" style=\"top:-" + ((u.unit() - 1) % SPRITE_UNITS) * cell
+                        + "px\" alt=\"\"></div></div></div>");
             }
             h.raw("</article>\n");
         }
@@ -690,6 +975,75 @@ public final class HtmlReport {
         @Override
         public String categoryColour(String category) {
             return colour(category);
+        }
+
+        @Override
+        public boolean gan() {
+            return gan;
+        }
+
+        @Override
+        public synchronized List<Path> find(String fileName) {
+            if (resultFiles == null) {
+                java.util.Set<String> skip = java.util.Set.of("report", "cache", ".report.tmp", ".report.old");
+                List<Path> found = new ArrayList<>();
+                try {
+                    // the report, the cache and a layer's top samples hold thousands of files and no results
+                    Files.walkFileTree(b.out, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 5,
+                            new java.nio.file.SimpleFileVisitor<>() {
+                                @Override
+                                public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                                    Path rel = b.out.relativize(dir);
+                                    boolean skipped = rel.getNameCount() == 1 && skip.contains(rel.toString())
+                                            || rel.getNameCount() == 2 && rel.getName(1).toString().equals("top")
+                                            && Files.isRegularFile(dir.resolveSibling("report.json"));
+                                    return skipped ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                                            : java.nio.file.FileVisitResult.CONTINUE;
+                                }
+
+                                @Override
+                                public java.nio.file.FileVisitResult visitFile(Path file,
+                                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                                    if (attrs.isRegularFile()) {
+                                        found.add(file);
+                                    }
+                                    return java.nio.file.FileVisitResult.CONTINUE;
+                                }
+                            });
+                    found.sort(null);
+                    resultFiles = List.copyOf(found);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list " + b.out + ": " + e.getMessage(), e);
+                }
+            }
+            return resultFiles.stream().filter(p -> p.getFileName().toString().equals(fileName)).toList();
+        }
+
+        @Override
+        public String copyImage(Path source, String name) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*") || name.contains("..")) {
+                throw new IllegalArgumentException("not a file-safe image name: " + name);
+            }
+            Path target = site.resolve("img").resolve(name);
+            try {
+                Files.createDirectories(target.getParent());
+                Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + source + " into the report: " + e.getMessage(), e);
+            }
+            return "img/" + name;
+        }
+
+        @Override
+        public void log(String line) {
+            b.log.accept(line);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T once(String key, java.util.function.Supplier<T> compute) {
+            return (T) memo.computeIfAbsent(key, k -> compute.get());
         }
     }
 

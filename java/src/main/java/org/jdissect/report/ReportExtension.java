@@ -42,5 +42,23 @@ public interface ReportExtension {
 
         /** Category colour, the same on every page and chart. */
         String categoryColour(String category);
+
+        /** True for the report of a gan-dissect output, false for a dissection of a classifier. */
+        boolean gan();
+
+        /**
+         * Files named {@code fileName} anywhere under OUT (four folders deep at most, the report and the activation
+         * cache left out), sorted by path: where experiments left their results.
+         */
+        List<Path> find(String fileName);
+
+        /** Copies a picture into the report as {@code img/<name>} and returns its link ({@code name}: file-safe). */
+        String copyImage(Path source, String name);
+
+        /** A line for the user (a result that cannot be shown, and why). */
+        void log(String line);
+
+        /** A value computed once per report and shared by the calls of every extension. */
+        <T> T once(String key, java.util.function.Supplier<T> compute);
     }
 }

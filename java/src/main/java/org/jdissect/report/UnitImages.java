@@ -130,6 +130,9 @@ final class UnitImages {
         float[] rows = new float[0];
         byte[] mask = new byte[0];
         float[] coverage = new float[0];
+        boolean[] hot = new boolean[0];
+        boolean[] need = new boolean[0];
+        boolean[] rowOn = new boolean[0];
 
         short[] map(int n) {
             if (map.length < n) {
@@ -145,35 +148,9 @@ final class UnitImages {
      * {@code > threshold}.
      */
     float[] coverage(short[] map, int h, int w, float threshold, Geometry b, Scratch s) {
+        byte[] mask = imageMask(map, h, w, threshold, b, s);
         int height = b.height();
         int width = b.width();
-        Upsampling.Axis ys = axis(h, height);
-        Upsampling.Axis xs = axis(w, width);
-        if (s.rows.length < h * width) {
-            s.rows = new float[h * width];
-        }
-        if (s.mask.length < height * width) {
-            s.mask = new byte[height * width];
-        }
-        float[] rows = s.rows;
-        byte[] mask = s.mask;
-        // Horizontal step once per source row; the vertical step then gives the same values as Upsampling.upsample.
-        for (int r = 0; r < h; r++) {
-            int base = r * w;
-            for (int x = 0; x < width; x++) {
-                rows[r * width + x] = Upsampling.lerp(Fp16.toFloat(map[base + xs.i0()[x]]),
-                        Fp16.toFloat(map[base + xs.i1()[x]]), xs.f()[x]);
-            }
-        }
-        for (int y = 0; y < height; y++) {
-            int top = ys.i0()[y] * width;
-            int bottom = ys.i1()[y] * width;
-            float fy = ys.f()[y];
-            int o = y * width;
-            for (int x = 0; x < width; x++) {
-                mask[o + x] = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
-            }
-        }
         int tw = b.tw();
         int th = b.th();
         if (s.coverage.length < tw * th) {
@@ -204,6 +181,129 @@ final class UnitImages {
         return cov;
     }
 
+    /**
+     * Draws the unit's mask over the image of geometry {@code g} into cell {@code cell} of the strip at row
+     * {@code top} of a sprite {@code stride} wide: the same as {@code drawMask(coverage(...))}, but an enlarged
+     * image (whose coverage is 0 or 1) is drawn straight from its mask, and rows without mask pixels are filled.
+     */
+    void drawUnitMask(byte[] overlay, int stride, int top, int cell, short[] map, int h, int w, float threshold,
+                      Geometry g, Scratch s) {
+        int width = g.width();
+        int tw = g.tw();
+        int th = g.th();
+        if (width > tw || g.height() > th) {
+            drawMask(overlay, stride, top, cell, g, coverage(map, h, w, threshold, g, s));
+            return;
+        }
+        byte[] mask = imageMask(map, h, w, threshold, g, s);
+        boolean[] on = s.rowOn;
+        int[] x0 = g.x0();
+        int[] y0 = g.y0();
+        int ox = cell * (size + GAP) + g.ox();
+        for (int ty = 0; ty < th; ty++) {
+            int row = (top + g.oy() + ty) * stride + ox;
+            int y = y0[ty];
+            if (!on[y]) {
+                java.util.Arrays.fill(overlay, row, row + tw, OUTSIDE);
+                continue;
+            }
+            int m = y * width;
+            int up = ty > 0 ? y0[ty - 1] * width : -1;
+            int down = ty < th - 1 ? y0[ty + 1] * width : -1;
+            for (int tx = 0; tx < tw; tx++) {
+                int x = x0[tx];
+                byte v;
+                if (mask[m + x] != 0) {
+                    boolean edge = (tx > 0 && mask[m + x0[tx - 1]] == 0) || (tx < tw - 1 && mask[m + x0[tx + 1]] == 0)
+                            || (up >= 0 && mask[up + x] == 0) || (down >= 0 && mask[down + x] == 0);
+                    v = edge ? EDGE : INSIDE;
+                } else {
+                    v = OUTSIDE;
+                }
+                overlay[row + tx] = v;
+            }
+        }
+    }
+
+    /** The unit's thresholded map at the image's size, {@code height x width}; {@code s.rowOn} says which rows have pixels in it. */
+    private byte[] imageMask(short[] map, int h, int w, float threshold, Geometry b, Scratch s) {
+        int height = b.height();
+        int width = b.width();
+        Upsampling.Axis ys = axis(h, height);
+        Upsampling.Axis xs = axis(w, width);
+        if (s.rows.length < h * width) {
+            s.rows = new float[h * width];
+        }
+        if (s.mask.length < height * width) {
+            s.mask = new byte[height * width];
+        }
+        float[] rows = s.rows;
+        byte[] mask = s.mask;
+        // An upsampled value is a convex combination of (at most) four map values, so an image row between two map
+        // rows that never exceed the threshold is outside the mask: only rows near a hot map row are upsampled.
+        if (s.hot.length < h) {
+            s.hot = new boolean[h];
+            s.need = new boolean[h];
+        }
+        boolean[] hot = s.hot;
+        boolean[] need = s.need;
+        if (s.rowOn.length < height) {
+            s.rowOn = new boolean[height];
+        }
+        boolean[] rowOn = s.rowOn;
+        boolean any = false;
+        for (int r = 0; r < h; r++) {
+            boolean over = false;
+            for (int x = r * w, end = x + w; x < end && !over; x++) {
+                over = Fp16.toFloat(map[x]) > threshold;
+            }
+            hot[r] = over;
+            need[r] = false;
+            any |= over;
+        }
+        if (!any) {
+            java.util.Arrays.fill(mask, 0, height * width, (byte) 0);
+            java.util.Arrays.fill(rowOn, 0, height, false);
+        } else {
+            for (int y = 0; y < height; y++) {
+                if (hot[ys.i0()[y]] || hot[ys.i1()[y]]) {
+                    need[ys.i0()[y]] = true;
+                    need[ys.i1()[y]] = true;
+                }
+            }
+            // Horizontal step once per needed source row; the vertical step then gives Upsampling.upsample's values.
+            for (int r = 0; r < h; r++) {
+                if (!need[r]) {
+                    continue;
+                }
+                int base = r * w;
+                for (int x = 0; x < width; x++) {
+                    rows[r * width + x] = Upsampling.lerp(Fp16.toFloat(map[base + xs.i0()[x]]),
+                            Fp16.toFloat(map[base + xs.i1()[x]]), xs.f()[x]);
+                }
+            }
+            for (int y = 0; y < height; y++) {
+                int o = y * width;
+                if (!hot[ys.i0()[y]] && !hot[ys.i1()[y]]) {
+                    java.util.Arrays.fill(mask, o, o + width, (byte) 0);
+                    rowOn[y] = false;
+                    continue;
+                }
+                int top = ys.i0()[y] * width;
+                int bottom = ys.i1()[y] * width;
+                float fy = ys.f()[y];
+                int n = 0;
+                for (int x = 0; x < width; x++) {
+                    byte v = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
+                    mask[o + x] = v;
+                    n += v;
+                }
+                rowOn[y] = n > 0;
+            }
+        }
+        return mask;
+    }
+
     private Upsampling.Axis axis(int in, int out) {
         return axes.computeIfAbsent(((long) in << 32) | out, k -> Upsampling.axis(in, out));
     }
@@ -220,12 +320,19 @@ final class UnitImages {
 
     /** Draws the mask of coverage {@code cov} over the image of geometry {@code g} into cell {@code cell}. */
     void drawMask(byte[] overlay, int cells, int cell, Geometry g, float[] cov) {
-        int stride = stripWidth(cells);
+        drawMask(overlay, stripWidth(cells), 0, cell, g, cov);
+    }
+
+    /**
+     * Draws into a sprite of several units' strips, one below the other: {@code stride} is the sprite's width,
+     * {@code top} the first row of this unit's strip.
+     */
+    void drawMask(byte[] overlay, int stride, int top, int cell, Geometry g, float[] cov) {
         int tw = g.tw();
         int th = g.th();
         int ox = cell * (size + GAP) + g.ox();
         for (int ty = 0; ty < th; ty++) {
-            int row = (g.oy() + ty) * stride + ox;
+            int row = (top + g.oy() + ty) * stride + ox;
             for (int tx = 0; tx < tw; tx++) {
                 int i = ty * tw + tx;
                 float a = cov[i];
@@ -244,6 +351,10 @@ final class UnitImages {
 
     void writeOverlay(byte[] overlay, int cells, OutputStream out) throws IOException {
         IndexedPng.write(out, stripWidth(cells), size, overlay, PALETTE);
+    }
+
+    void writeOverlay(byte[] overlay, int width, int height, OutputStream out) throws IOException {
+        IndexedPng.write(out, width, height, overlay, PALETTE);
     }
 
     /** Encodes as baseline JPEG, with one writer per thread. */

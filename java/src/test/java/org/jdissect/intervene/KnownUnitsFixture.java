@@ -15,6 +15,11 @@ public final class KnownUnitsFixture {
         return KnownUnits.folder(dir, perClass, seed);
     }
 
+    /** The same images as a Broden dataset whose image-level category {@code scene} is the class. */
+    public static Path broden(Path dir, int perClass, long seed) {
+        return KnownUnits.broden(dir, perClass, seed);
+    }
+
     public static Path mapping(Path file) {
         return KnownUnits.mapping(file);
     }

@@ -1,5 +1,7 @@
 package org.jdissect.report;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Headless Chromium for the report's browser tests: Debian's {@code chromium}, or $JDISSECT_CHROMIUM. */
-final class Chromium {
+public final class Chromium {
     private final Path binary;
     private final Path profile;
 
@@ -21,7 +23,7 @@ final class Chromium {
     }
 
     /** The browser, or empty with no browser installed. */
-    static Optional<Chromium> find(Path scratch) {
+    public static Optional<Chromium> find(Path scratch) {
         List<String> names = new ArrayList<>();
         String env = System.getenv("JDISSECT_CHROMIUM");
         if (env != null && !env.isBlank()) {
@@ -44,17 +46,35 @@ final class Chromium {
     }
 
     /** The DOM after the page's scripts ran (and the images it loads loaded), as Chromium serializes it. */
-    String dumpDom(String url) throws IOException, InterruptedException {
+    public String dumpDom(String url) throws IOException, InterruptedException {
         return run(List.of("--virtual-time-budget=20000", "--dump-dom", url));
     }
 
-    void screenshot(String url, Path png, int width, int height) throws IOException, InterruptedException {
+    public void screenshot(String url, Path png, int width, int height) throws IOException, InterruptedException {
         Files.deleteIfExists(png);
         run(List.of("--hide-scrollbars", "--virtual-time-budget=20000", "--window-size=" + width + "," + height,
                 "--screenshot=" + png.toAbsolutePath(), url));
         if (!Files.isRegularFile(png)) {
             throw new IOException("chromium wrote no screenshot to " + png);
         }
+    }
+
+    /** The page's own check: every image loaded (naturalWidth > 0), the cards counted, no injected script ran. */
+    public static void assertSelftest(String dom, int images, int cards) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<div id=\"selftest\"([^>]*)>([^<]*)</div>")
+                .matcher(dom);
+        assertThat(m.find()).as("the page's self-test ran and wrote its result").isTrue();
+        String attrs = m.group(1);
+        assertThat(attr(attrs, "data-broken")).as("broken images: " + m.group(2)).isEqualTo("0");
+        assertThat(Integer.parseInt(attr(attrs, "data-images"))).isEqualTo(images);
+        assertThat(Integer.parseInt(attr(attrs, "data-cards"))).isEqualTo(cards);
+        assertThat(attr(attrs, "data-injected")).as("an injected script ran").isEqualTo("false");
+    }
+
+    private static String attr(String attrs, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(attrs);
+        assertThat(m.find()).as(name).isTrue();
+        return m.group(1);
     }
 
     private String run(List<String> args) throws IOException, InterruptedException {

@@ -74,6 +74,29 @@ class UnitImagesTest {
     }
 
     @Test
+    void theDirectDrawingOfAnEnlargedImageEqualsTheCoverageWay() {
+        java.util.Random rnd = new java.util.Random(11);
+        UnitImages images = new UnitImages(96, 0.9f);
+        UnitImages.Scratch s = new UnitImages.Scratch();
+        for (int[] size : new int[][] {{32, 32}, {50, 40}, {17, 96}, {96, 96}, {120, 80}}) {
+            UnitImages.Geometry g = images.geometry(size[0], size[1]);
+            for (int trial = 0; trial < 20; trial++) {
+                short[] map = new short[7 * 9];
+                for (int i = 0; i < map.length; i++) {
+                    map[i] = org.jdissect.stats.Fp16.fromFloat((float) rnd.nextGaussian());
+                }
+                float threshold = (float) (1 + rnd.nextGaussian() * 0.7);
+                int stride = images.stripWidth(3);
+                byte[] viaCoverage = new byte[stride * 96 * 2];
+                byte[] direct = new byte[stride * 96 * 2];
+                images.drawMask(viaCoverage, stride, 96, 2, g, images.coverage(map, 7, 9, threshold, g, s).clone());
+                images.drawUnitMask(direct, stride, 96, 2, map, 7, 9, threshold, g, s);
+                assertThat(direct).as(size[0] + "x" + size[1] + " trial " + trial).isEqualTo(viaCoverage);
+            }
+        }
+    }
+
+    @Test
     void escapesMarkupAndQuotes() {
         assertThat(Html.esc("<script>alert('x') & \"y\"</script>"))
                 .isEqualTo("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
