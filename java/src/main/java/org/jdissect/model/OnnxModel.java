@@ -213,16 +213,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /** A session for an edited copy of this model (same options and external-data folder as every other). */
     OrtSession session(ModelProto edited, int intraOpThreads, String what) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-            if (externalFolder != null) {
-                options.addConfigEntry(EXTERNAL_FOLDER_KEY, externalFolder.toString());
-            }
-            return env.createSession(edited.toByteArray(), options);
+        try (OrtSession.SessionOptions options = sessionOptions(intraOpThreads)) {
+            return OrtEnvironment.getEnvironment().createSession(edited.toByteArray(), options);
         } catch (OrtException e) {
             throw new JdissectException(file + ": ONNX Runtime rejects the " + what + ": " + e.getMessage(), e);
         }
@@ -376,22 +368,27 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private OrtSession createSession(ModelProto edited, int intraOpThreads, Preprocessing pre, int batch) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            // BASIC keeps every exposed tensor (ORT does not fuse away a node whose output is a graph output)
-            // while still folding constants; EXTENDED and above fuse activations into convolutions.
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            // ORT's own error lines would duplicate the message of the exception that carries them
-            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-            if (externalFolder != null) {
-                options.addConfigEntry(EXTERNAL_FOLDER_KEY, externalFolder.toString());
-            }
-            return env.createSession(edited.toByteArray(), options);
+        try (OrtSession.SessionOptions options = sessionOptions(intraOpThreads)) {
+            return OrtEnvironment.getEnvironment().createSession(edited.toByteArray(), options);
         } catch (OrtException e) {
             throw rejected(pre, batch, e);
         }
+    }
+
+    /** The options of every session of this model, whole or edited. */
+    private OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        // BASIC keeps every exposed tensor (ORT does not fuse away a node whose output is a graph output)
+        // while still folding constants; EXTENDED and above fuse activations into convolutions.
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+        options.setIntraOpNumThreads(intraOpThreads);
+        options.setInterOpNumThreads(1);
+        // ORT's own error lines would duplicate the message of the exception that carries them
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+        if (externalFolder != null) {
+            options.addConfigEntry(EXTERNAL_FOLDER_KEY, externalFolder.toString());
+        }
+        return options;
     }
 
     @Override

@@ -139,18 +139,31 @@ public final class HtmlReport {
             categories = new ArrayList<>();
             cats.forEach(c -> categories.add(c.asText()));
             BrodenDataset dataset = openDataset();
+            return writeSite(start, context -> drawUnitImages(dataset, context));
+        }
+    }
+
+    /** What fills the site's images, returning how many images it drew. */
+    @FunctionalInterface
+    private interface ImageWork {
+        int draw(Context context) throws IOException;
+    }
+
+    /** Builds the site in the temporary folder (style, images, pages), then swaps it in as OUT/report. */
+    private Result writeSite(long start, ImageWork images) {
+        try {
             deleteTree(site);
             Files.createDirectories(site);
             copyResource("report.css");
             copyResource("report.js");
             Context context = new Context();
-            int images = drawUnitImages(dataset, context);
+            int drawn = images.draw(context);
             double seconds = (System.nanoTime() - start) / 1e9;
             double dissection = dissectionSeconds();
             writeIndex(context, seconds, dissection);
             Path report = install();
             int units = layers.stream().mapToInt(l -> l.units().size()).sum();
-            return new Result(report.resolve("index.html"), layers.size(), units, images,
+            return new Result(report.resolve("index.html"), layers.size(), units, drawn,
                     (System.nanoTime() - start) / 1e9, dissection);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report in " + b.out.resolve("report") + ": "
@@ -221,55 +234,32 @@ public final class HtmlReport {
 
     private Result runGan(long start) {
         gan = true;
-        try {
-            layers = new ArrayList<>();
-            for (Path dir : ganLayerDirs(b.out)) {
-                Path file = dir.resolve("report.json");
-                JsonNode root;
-                try {
-                    root = JSON.readTree(file.toFile());
-                } catch (IOException e) {
-                    throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
-                }
-                if (!"jdissect".equals(root.path("tool").asText()) || !root.path("settings").has("generator")) {
-                    b.log.accept("report: " + dir + " left out: its report.json is not a jdissect gan-dissect report");
-                    continue;
-                }
-                if (settings == null) {
-                    settings = root.path("settings");
-                }
-                ReportLayer layer = parseLayer(file, dir.getFileName().toString(), root);
-                timings.put(layer, root.path("timings_seconds"));
-                layers.add(layer);
-            }
-            if (layers.isEmpty()) {
-                throw new JdissectException("nothing to report in " + b.out + ": no gan-dissect layer report.json");
-            }
-            categories = new ArrayList<>();
-            settings.path("categories").forEach(c -> categories.add(c.asText()));
-            deleteTree(site);
-            Files.createDirectories(site);
-            copyResource("report.css");
-            copyResource("report.js");
-            Context context = new Context();
-            int samples = copyTopStrips(context);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double dissection = dissectionSeconds();
-            writeIndex(context, seconds, dissection);
-            Path report = install();
-            int units = layers.stream().mapToInt(l -> l.units().size()).sum();
-            return new Result(report.resolve("index.html"), layers.size(), units, samples,
-                    (System.nanoTime() - start) / 1e9, dissection);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report in " + b.out.resolve("report") + ": "
-                    + e.getMessage(), e);
-        } finally {
+        layers = new ArrayList<>();
+        for (Path dir : ganLayerDirs(b.out)) {
+            Path file = dir.resolve("report.json");
+            JsonNode root;
             try {
-                deleteTree(site);
+                root = JSON.readTree(file.toFile());
             } catch (IOException e) {
-                // replaced by the next report
+                throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
             }
+            if (!"jdissect".equals(root.path("tool").asText()) || !root.path("settings").has("generator")) {
+                b.log.accept("report: " + dir + " left out: its report.json is not a jdissect gan-dissect report");
+                continue;
+            }
+            if (settings == null) {
+                settings = root.path("settings");
+            }
+            ReportLayer layer = parseLayer(file, dir.getFileName().toString(), root);
+            timings.put(layer, root.path("timings_seconds"));
+            layers.add(layer);
         }
+        if (layers.isEmpty()) {
+            throw new JdissectException("nothing to report in " + b.out + ": no gan-dissect layer report.json");
+        }
+        categories = new ArrayList<>();
+        settings.path("categories").forEach(c -> categories.add(c.asText()));
+        return writeSite(start, this::copyTopStrips);
     }
 
     private static String stripFile(ReportLayer layer, int unit) {
