@@ -8,23 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "jdissect_cuda.h"
+#include "gpu_test.h"
 #include "reference.h"
 
 namespace {
-
-int failures = 0;
-char err[512];
-
-#define CHECK_OK(call)                                                                                  \
-    do {                                                                                                \
-        jd_status s_ = (call);                                                                          \
-        if (s_ != JD_OK) {                                                                              \
-            std::fprintf(stderr, "FAIL %s:%d: %s -> %s: %s\n", __FILE__, __LINE__, #call, jd_status_name(s_), \
-                         err);                                                                          \
-            std::exit(1);                                                                               \
-        }                                                                                               \
-    } while (0)
 
 template <class T>
 struct DeviceArray {
