@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jdissect.JdissectException;
@@ -53,7 +51,7 @@ public record Explanation(String image, String layer, int predicted, String pred
     public static Explanation explain(Path modelFile, String layer, Path imageFile, Path dissection, Path classesFile,
                                       Preprocessing pre, int threads, Backend backend) {
         List<Dissected> units = readDissection(dissection, layer);
-        BufferedImage image = readImage(imageFile);
+        BufferedImage image = LabelledImages.readImage(imageFile);
         try (OnnxModel model = OnnxModel.load(modelFile)) {
             LayerInfo info = model.layer(layer, pre);
             if (info.channels() != units.size()) {
@@ -127,21 +125,6 @@ public record Explanation(String image, String layer, int predicted, String pred
             names[o] = line.substring(0, comma).strip();
         }
         return names;
-    }
-
-    private static BufferedImage readImage(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new JdissectException("image " + file + " does not exist");
-        }
-        try {
-            BufferedImage img = ImageIO.read(file.toFile());
-            if (img == null) {
-                throw new JdissectException("corrupt image " + file + ": not a readable PNG, JPEG, BMP or GIF");
-            }
-            return img;
-        } catch (IOException e) {
-            throw new JdissectException("cannot read image " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** The units of the layer's report.json, found in {@code dir} itself or one of its subfolders. */

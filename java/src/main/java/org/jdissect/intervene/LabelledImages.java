@@ -159,7 +159,11 @@ public final class LabelledImages {
         return out;
     }
 
-    private static BufferedImage readImage(Path file) {
+    /** An image file, or one message naming it: missing, corrupt or unreadable. */
+    static BufferedImage readImage(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new JdissectException("image " + file + " does not exist");
+        }
         try {
             BufferedImage img = ImageIO.read(file.toFile());
             if (img == null) {
