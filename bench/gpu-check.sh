@@ -57,6 +57,7 @@ done
 step java-cross-check 150 "$p/jre/bin/java" -Xmx6g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp-cache" \
   -cp "$p/lib/jdissect.jar:$p/lib/javacpp.jar" org.jdissect.cuda.CrossCheck
 step kernel-bench 150 "$p/native/jd_bench" --images 63000 --repeats 3
+step e2e-demo 150 bash "$root/bench/gpu-e2e.sh" "$p/jre/bin/java" "$p/lib/jdissect-all.jar" "$work/e2e" 4000
 if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
   step peer-pytorch 120 python3 "$root/bench/peer/torch_stats.py" --images 4000
 else
@@ -80,6 +81,7 @@ echo "== summary"
     fi
   fi
   grep -h 'cross-check:' "$out/java-cross-check.txt" 2>/dev/null | tail -1
+  grep -h '^e2e' "$out/e2e-demo.txt" 2>/dev/null
   echo "steps failed: $failed; $(( $(date +%s) - start )) s in all"
 } | tee "$out/summary.txt"
 [ "$failed" -eq 0 ]

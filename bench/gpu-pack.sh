@@ -24,10 +24,14 @@ pack=build/gpu-pack
 rm -rf "$pack" build/gpu-pack.tar.xz
 mkdir -p "$pack/lib" "$pack/native"
 echo "== minimal Java runtime (jlink)"
-jlink --add-modules java.base,java.logging,java.management,jdk.unsupported --strip-debug --no-header-files \
+jlink --add-modules java.base,java.desktop,java.logging,java.management,java.sql,jdk.unsupported --strip-debug --no-header-files \
   --no-man-pages --compress=2 --output "$pack/jre" 2>/dev/null
 cp "$jar" "$pack/lib/jdissect.jar"
 cp "$javacpp_jar" "$pack/lib/javacpp.jar"
+# The runnable jar for the end-to-end check, with ONNX Runtime's natives for linux-x64 only (the others are 270 MB)
+cp "java/target/jdissect-0.1.0-SNAPSHOT-all.jar" "$pack/lib/jdissect-all.jar"
+zip -q -d "$pack/lib/jdissect-all.jar" 'ai/onnxruntime/native/osx-*' 'ai/onnxruntime/native/win-*' \
+  'ai/onnxruntime/native/linux-aarch64/*' >/dev/null
 cp build/native/lib/libjdissect_cuda.so "$pack/native/"
 for t in test_bilinear_tables test_api_errors test_tally_mask test_stats jd_bench; do
   cp "build/native/$t" "$pack/native/"
