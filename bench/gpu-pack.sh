@@ -24,8 +24,21 @@ pack=build/gpu-pack
 rm -rf "$pack" build/gpu-pack.tar.xz
 mkdir -p "$pack/lib" "$pack/native"
 echo "== minimal Java runtime (jlink)"
-jlink --add-modules java.base,java.desktop,java.logging,java.management,java.sql,jdk.unsupported --strip-debug --no-header-files \
-  --no-man-pages --compress=2 --output "$pack/jre" 2>/dev/null
+# A JDK that bundles its image libraries (Temurin does; Debian's links the system's libjpeg, libpng, lcms2 and
+# freetype, which a bare GPU machine may lack): JD_JLINK, else a Temurin JDK, else the jlink on the PATH.
+jlink_bin="${JD_JLINK:-}"
+if [ -z "$jlink_bin" ]; then
+  for j in /usr/lib/jvm/temurin-*/bin/jlink /opt/java/openjdk/bin/jlink; do [ -x "$j" ] && { jlink_bin="$j"; break; }; done
+fi
+jlink_bin="${jlink_bin:-jlink}"
+major="$("$jlink_bin" --version | cut -d. -f1)"
+compress="--compress=2"; [ "$major" -ge 21 ] && compress="--compress=zip-6"
+echo "   $jlink_bin (Java $major)"
+"$jlink_bin" --add-modules java.base,java.desktop,java.logging,java.management,java.sql,jdk.unsupported \
+  --strip-debug --no-header-files --no-man-pages "$compress" --output "$pack/jre"
+missing="$(find "$pack/jre/lib" -name '*.so' ! -name 'libawt_xawt.so' ! -name 'libjsound.so' ! -name 'libsplashscreen.so' \
+  -exec ldd {} + 2>/dev/null | grep 'not found' | grep -v libjvm | sort -u || true)"
+[ -z "$missing" ] || echo "gpu-pack: warning: the runtime's libraries need what a bare machine may lack:$missing" >&2
 cp "$jar" "$pack/lib/jdissect.jar"
 cp "$javacpp_jar" "$pack/lib/javacpp.jar"
 # The runnable jar for the end-to-end check, with ONNX Runtime's natives for linux-x64 only (the others are 270 MB)

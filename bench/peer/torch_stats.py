@@ -47,10 +47,12 @@ def topk(acts, k):
 
 
 def tally(acts, thresholds, labels, levels, primary, num_labels, num_cats, batch):
+    """The tally as a careful PyTorch user writes it: upsample a batch, threshold, then count only the masked
+    pixels, with one bincount over (unit, label) keys per label layer (no dense [batch, units, labels] tensor)."""
     n, units = acts.shape[:2]
     side = labels.shape[-1]
     device = acts.device
-    inter = torch.zeros(units, num_labels, dtype=torch.long, device=device)
+    inter = torch.zeros(units * num_labels, dtype=torch.long, device=device)
     act = torch.zeros(units, num_cats, dtype=torch.long, device=device)
     lpix = torch.zeros(num_labels, dtype=torch.long, device=device)
     t = thresholds.view(1, -1, 1, 1)
@@ -59,29 +61,28 @@ def tally(acts, thresholds, labels, levels, primary, num_labels, num_cats, batch
         lab = labels[b:b + batch].long()  # [B, L, S, S]
         lev = levels[b:b + batch]
         bsz = a.shape[0]
-        mask = F.interpolate(a, size=(side, side), mode="bilinear", align_corners=False) > t  # [B, U, S, S]
-        size = mask.flatten(2).sum(2)  # [B, U]
-        flat = mask.flatten(2).long()  # [B, U, P]
-        touched = torch.zeros(bsz, units, num_cats, dtype=torch.bool, device=device)
+        mask = (F.interpolate(a, size=(side, side), mode="bilinear", align_corners=False) > t).flatten(2)
+        size = mask.sum(2)  # [B, U]
+        bi, ui, pi = mask.nonzero(as_tuple=True)  # the masked pixels
+        touched = torch.zeros(bsz * units * num_cats, dtype=torch.bool, device=device)
         for layer in range(lab.shape[1]):
             l = lab[:, layer].flatten(1)  # [B, P]
-            idx = l.unsqueeze(1).expand(-1, units, -1)  # [B, U, P]
-            per = torch.zeros(bsz, units, num_labels, dtype=torch.long, device=device)
-            per.scatter_add_(2, idx, flat)
-            per[:, :, 0] = 0
-            inter += per.sum(0)
-            hit = per > 0  # [B, U, num_labels]
-            for c in range(num_cats):
-                touched[:, :, c] |= hit[:, :, primary == c].any(dim=2)
+            lv = l[bi, pi]
+            inter += torch.bincount(ui * num_labels + lv, minlength=units * num_labels)
+            c = primary[lv]
+            keep = (lv > 0) & (c >= 0)
+            touched[((bi * units + ui) * num_cats + c)[keep]] = True
             lpix += torch.bincount(l.flatten(), minlength=num_labels)
+        touched = touched.view(bsz, units, num_cats)
         for j in range(lev.shape[1]):
             l = lev[:, j]
-            nz = size > 0
-            inter.index_add_(1, l, size.t() * 1)
+            inter.view(units, num_labels).index_add_(1, l, size.t())
             c = primary[l]
-            touched[torch.arange(bsz, device=device), :, c.clamp(min=0)] |= (c >= 0).view(-1, 1) & nz
+            touched[torch.arange(bsz, device=device), :, c.clamp(min=0)] |= (c >= 0).view(-1, 1) & (size > 0)
             lpix.index_add_(0, l, torch.full_like(l, side * side))
         act += (touched.long() * size.unsqueeze(2)).sum(0)
+    inter = inter.view(units, num_labels)
+    inter[:, 0] = 0
     lpix[0] = 0
     return inter, act, lpix
 
@@ -90,7 +91,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--images", type=int, default=4000)
     p.add_argument("--units", type=int, default=512)
-    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--batch", type=int, default=64)
     p.add_argument("--device", default="cuda")
     args = p.parse_args()
     device = args.device
