@@ -262,6 +262,10 @@ int main(int argc, char** argv) {
     std::printf("\nkernel times for %lld images (best of %d):\n", full, repeats);
     line("quantile (coarse + fine histogram)", t_coarse + t_fine, 2 * acts_gb);
     line("top-k (per-image maxima + merge)", t_max + t_topk, acts_gb);
+    line("  coarse histogram", t_coarse, acts_gb);
+    line("  fine histogram", t_fine, acts_gb);
+    line("  per-image maxima", t_max, acts_gb);
+    line("  top-k merge", t_topk, 0.0);
     line("tally (fused, with label pixels)", t_tally, acts_gb + labels_gb);
     std::printf("%-34s %8.3f s  (pass 1 through the C API, host round trips included)\n", "pass 1 wall", best_p1 * scale);
     std::printf("%-34s %8.3f s  (pass 2 through the C API, counts copied back)\n", "pass 2 wall", best_p2 * scale);

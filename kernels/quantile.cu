@@ -67,7 +67,8 @@ __global__ void __launch_bounds__(kThreads)
 }
 
 __global__ void __launch_bounds__(kThreads)
-    max_keys_kernel(const uint16_t* __restrict__ acts, long long maps, int hw, int32_t* __restrict__ max_keys) {
+    max_keys_kernel(const uint16_t* __restrict__ acts, int images, int units, int hw, int32_t* __restrict__ max_keys) {
+    const long long maps = static_cast<long long>(images) * units;
     const long long map = static_cast<long long>(blockIdx.x) * (kThreads / 32) + (threadIdx.x >> 5);
     if (map >= maps) return;  // uniform per warp
     const int lane = threadIdx.x & 31;
@@ -75,7 +76,10 @@ __global__ void __launch_bounds__(kThreads)
     unsigned int best = 0u;
     for (int j = lane; j < hw; j += 32) best = max(best, order_key(src[j]));
     best = __reduce_max_sync(0xffffffffu, best);
-    if (lane == 0) max_keys[map] = static_cast<int32_t>(best);
+    // Unit-major, so that the top-k merge (one block per unit) reads its unit's maxima contiguously.
+    const long long n = map / units;
+    const int u = static_cast<int>(map - n * units);
+    if (lane == 0) max_keys[static_cast<long long>(u) * images + n] = static_cast<int32_t>(best);
 }
 
 template <bool kFine>
@@ -116,7 +120,7 @@ cudaError_t launch_max_keys(const uint16_t* acts, int images, int units, int hw,
     const long long maps = static_cast<long long>(images) * units;
     if (maps <= 0) return cudaSuccess;
     const long long blocks = (maps + kThreads / 32 - 1) / (kThreads / 32);
-    max_keys_kernel<<<static_cast<unsigned int>(blocks), kThreads, 0, stream>>>(acts, maps, hw, max_keys);
+    max_keys_kernel<<<static_cast<unsigned int>(blocks), kThreads, 0, stream>>>(acts, images, units, hw, max_keys);
     return cudaGetLastError();
 }
 

@@ -21,7 +21,7 @@ cudaError_t launch_coarse_histogram(const uint16_t* acts, int images, int units,
 cudaError_t launch_fine_histogram(const uint16_t* acts, int images, int units, int hw, const int32_t* bin_low,
                                   const int32_t* bin_high, unsigned long long* fine, cudaStream_t stream);
 
-// max_keys[n * units + u] = the largest order key of image n's map of unit u.
+// max_keys[u * images + n] = the largest order key of image n's map of unit u (unit-major).
 cudaError_t launch_max_keys(const uint16_t* acts, int images, int units, int hw, int32_t* max_keys,
                             cudaStream_t stream);
 

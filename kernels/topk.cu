@@ -28,12 +28,13 @@ __device__ __forceinline__ unsigned long long block_max(unsigned long long v, un
 
 __global__ void __launch_bounds__(kThreads)
     topk_merge_kernel(const unsigned long long* __restrict__ top_in, const int32_t* __restrict__ max_keys,
-                      int images, int units, int first_image, int k, unsigned long long* __restrict__ top_out) {
+                      int images, int first_image, int k, unsigned long long* __restrict__ top_out) {
     __shared__ unsigned long long scratch[kThreads / 32];
     const int unit = blockIdx.x;
     const unsigned long long* previous = top_in + static_cast<long long>(unit) * k;
     unsigned long long* out = top_out + static_cast<long long>(unit) * k;
     const int candidates = k + images;
+    const int32_t* unit_keys = max_keys + static_cast<long long>(unit) * images;  // coalesced across the block
     unsigned long long last = ~0ull;  // every entry is below it: keys have 16 bits
     for (int r = 0; r < k; r++) {
         unsigned long long best = 0ull;
@@ -43,7 +44,7 @@ __global__ void __launch_bounds__(kThreads)
                 e = previous[c];
             } else {
                 const int n = c - k;
-                const unsigned int key = static_cast<unsigned int>(max_keys[static_cast<long long>(n) * units + unit]);
+                const unsigned int key = static_cast<unsigned int>(unit_keys[n]);
                 e = (static_cast<unsigned long long>(key) << 32) |
                     static_cast<unsigned long long>(0xffffffffu - static_cast<unsigned int>(first_image + n));
             }
@@ -65,7 +66,7 @@ __global__ void __launch_bounds__(kThreads)
 cudaError_t launch_topk_merge(const unsigned long long* top_in, const int32_t* max_keys, int images, int units,
                               int first_image, int k, unsigned long long* top_out, cudaStream_t stream) {
     if (units <= 0 || k <= 0) return cudaSuccess;
-    topk_merge_kernel<<<units, kThreads, 0, stream>>>(top_in, max_keys, images, units, first_image, k, top_out);
+    topk_merge_kernel<<<units, kThreads, 0, stream>>>(top_in, max_keys, images, first_image, k, top_out);
     return cudaGetLastError();
 }
 

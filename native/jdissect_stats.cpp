@@ -293,6 +293,41 @@ jd_status check_info(jd_context ctx, const int64_t* info, int images, long long 
     return JD_OK;
 }
 
+// Checks the interpolation tables every image points at: source rows and columns inside the h x w map, reader
+// ranges inside the label map. A wrong table would make the kernel read outside a map; this says so instead.
+jd_status check_grids(jd_context ctx, const int64_t* info, int images, const int32_t* grid_ints,
+                      long long grid_int_count, const char* fn, char* err, size_t err_len) {
+    std::vector<char> checked(static_cast<size_t>(std::max<long long>(grid_int_count, 1)), 0);
+    const int h = ctx->t_h, w = ctx->t_w;
+    for (int n = 0; n < images; n++) {
+        const ImageInfo i = info_of(info, n);
+        if (checked[i.grid_ints]) continue;
+        checked[i.grid_ints] = 1;
+        const int32_t* g = grid_ints + i.grid_ints;
+        const long long sh = i.sh, sw = i.sw;
+        // y0 y1 [sh], x0 x1 [sw], ylo yhi [h], xlo xhi [w]
+        struct Range { long long at, count, lo, hi; const char* what; };
+        const Range ranges[] = {{0, 2 * sh, 0, h - 1, "source rows"},
+                                {2 * sh, 2 * sw, 0, w - 1, "source columns"},
+                                {2 * sh + 2 * sw, h, 0, sh, "first reader rows"},
+                                {2 * sh + 2 * sw + h, h, -1, sh - 1, "last reader rows"},
+                                {2 * sh + 2 * sw + 2 * h, w, 0, sw, "first reader columns"},
+                                {2 * sh + 2 * sw + 2 * h + w, w, -1, sw - 1, "last reader columns"}};
+        for (const Range& r : ranges) {
+            for (long long j = 0; j < r.count; j++) {
+                const int32_t v = g[r.at + j];
+                if (v < r.lo || v > r.hi) {
+                    return fail(JD_ERR_INVALID_ARGUMENT, err, err_len,
+                                "%s: image %d: the grid table at %lld is not for a %dx%d map resized to %lldx%lld: "
+                                "%s[%lld] = %d, outside %lld..%lld",
+                                fn, n, i.grid_ints, h, w, sh, sw, r.what, j, v, r.lo, r.hi);
+                }
+            }
+        }
+    }
+    return JD_OK;
+}
+
 jd::TallyArgs tally_args(jd_context ctx) {
     jd::TallyArgs a;
     std::memset(&a, 0, sizeof(a));
@@ -688,6 +723,7 @@ JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images
         }
         JD_TRY(check_info(ctx, info, images, label_count, level_count, grid_int_count, grid_float_count, fn, err,
                           err_len));
+        JD_TRY(check_grids(ctx, info, images, grid_ints, grid_int_count, fn, err, err_len));
         const size_t map_bytes = static_cast<size_t>(ctx->t_units) * ctx->t_h * ctx->t_w * sizeof(uint16_t);
         JD_TRY(reserve(ctx->grid_ints, std::max<long long>(1, grid_int_count) * 4, fn, "grid tables", err, err_len));
         JD_TRY(reserve(ctx->grid_floats, std::max<long long>(1, grid_float_count) * 4, fn, "grid tables", err,

@@ -392,12 +392,35 @@ int main() {
     run_tally("tally split (staging ~1 image)", random_tally(rng, 6, 8, 7, 7, {{50, 50}}, 2, 30, 4, 1, false), 8 * 49 * 2 + 64 + 2 * 2500 * 2 + 8, ctx);
     run_tally("tally 1x1 maps, odd units", random_tally(rng, 3, 13, 1, 1, {{7, 9}}, 1, 5, 2, 0, false), 0, ctx);
 
+    jd_status s = JD_OK;
     check_ablate("ablate per unit", rng, 5, 7, 49, false, 0, ctx);
     check_ablate("ablate per unit and location", rng, 5, 7, 49, true, 0, ctx);
     check_ablate("ablate split (staging 1 image)", rng, 6, 4, 9, true, 4 * 9 * 4, ctx);
 
+    // Tables made for another map size (a 7x7 map to 20x20) given with a 3x3 map: refused with a message, not read.
+    {
+        const float th[2] = {0.0f, 0.0f};
+        const int32_t primary[3] = {-1, 0, 0};
+        CHECK_OK(jd_tally_begin(ctx, 2, 3, 3, th, 3, 1, primary, err, sizeof(err)));
+        const jdtest::Tables t = jdtest::tables(7, 20);
+        std::vector<int32_t> gi;
+        for (int a = 0; a < 2; a++) {
+            gi.insert(gi.end(), t.i0.begin(), t.i0.end());
+            gi.insert(gi.end(), t.i1.begin(), t.i1.end());
+        }
+        gi.resize(gi.size() + 4 * 3, 0);
+        std::vector<float> gf(40, 0.0f);
+        const std::vector<uint16_t> acts(2 * 9, 0x3c00), lab(400, 1);
+        const int64_t info[8] = {0, 20, 20, 1, 0, 0, 0, 0};
+        s = jd_tally_chunk(ctx, acts.data(), 1, info, lab.data(), 400, nullptr, 0, gi.data(),
+                           static_cast<long long>(gi.size()), gf.data(), 40, err, sizeof(err));
+        expect(s == JD_ERR_INVALID_ARGUMENT && std::strstr(err, "grid table") != nullptr,
+               std::string("tables of another map size refused (got: ") + err + ")");
+        std::printf("%-44s refused: %s\n", "grid tables of another map size", err);
+    }
+
     // Order of calls is checked, with a message.
-    jd_status s = jd_stats_locate(ctx, 0, 0, err, sizeof(err));
+    s = jd_stats_locate(ctx, 0, 0, err, sizeof(err));
     expect(s == JD_ERR_INVALID_ARGUMENT && std::strstr(err, "first") != nullptr, "jd_stats_locate out of order");
     CHECK_OK(jd_context_destroy(ctx, err, sizeof(err)));
     if (failures != 0) {

@@ -80,6 +80,7 @@ public final class CrossCheck {
         report.accept(tally("pass 2: ties at the threshold", cuda, cpu, 20, true, false));
         report.accept(tally("pass 2: thresholds = upsampled values", cuda, cpu, 21, false, true));
         report.accept(tally("pass 2: split on the device (staging 64 KiB)", cuda, cpu, 22, false, false, 64 << 10));
+        report.accept(layers("pass 2: five layers in a row, one label set", cuda, cpu, 23));
         report.accept(ablate("ablation per unit (alpha 0, infinities)", cuda, cpu, false));
         report.accept(ablate("ablation per unit and location", cuda, cpu, true));
         out.accept(String.format("  (%.1f s)", (System.nanoTime() - t0) / 1e9));
@@ -203,19 +204,61 @@ public final class CrossCheck {
                 thresholds = cpu.unitStats(acts, 0.02, 0, Progress.NONE).thresholds();
             }
             TallyCounts want = cpu.tally(acts, thresholds, labels, Progress.NONE);
-            cuda.stagingLimit(staging);
-            TallyCounts got;
-            try {
-                got = cuda.tally(acts, thresholds, labels, Progress.NONE);
-            } finally {
-                cuda.stagingLimit(0);
-            }
+            TallyCounts got = tallyWithStaging(cuda, acts, thresholds, labels, staging);
             compare(diff, "intersection", want.intersection(), got.intersection());
             compare(diff, "activation", want.activation(), got.activation());
             compare(diff, "labelPixels", want.labelPixels(), got.labelPixels());
             compare(diff, "maskPixels", want.maskPixels(), got.maskPixels());
             if (want.images() != got.images()) {
                 diff.add("images " + got.images() + ", cpu " + want.images());
+            }
+        } catch (RuntimeException e) {
+            diff.add("failed: " + e);
+        }
+        return new Result(name, diff);
+    }
+
+    /** The CUDA tally under a staging limit, restored after; a failure of the tally is the one reported. */
+    private static TallyCounts tallyWithStaging(CudaBackend cuda, ArrayActivations acts, float[] thresholds,
+                                                LabelSource labels, long staging) {
+        cuda.stagingLimit(staging);
+        RuntimeException failure = null;
+        try {
+            return cuda.tally(acts, thresholds, labels, Progress.NONE);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                cuda.stagingLimit(0);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * Several layers over one label set, as a dissection does: maps of different sizes resized to the same label
+     * sizes by one backend, one after the other (the interpolation tables depend on both sizes).
+     */
+    static Result layers(String name, CudaBackend cuda, Backend cpu, long seed) {
+        List<String> diff = new ArrayList<>();
+        try {
+            Labels labels = labels(seed, 30, 8, 8);
+            int[][] maps = {{8, 8}, {3, 5}, {6, 3}, {8, 8}, {1, 1}};
+            for (int[] hw : maps) {
+                ArrayActivations acts = random(seed + hw[0] * 10 + hw[1], 30, 11, hw[0], hw[1], false);
+                float[] thresholds = cpu.unitStats(acts, 0.05, 0, Progress.NONE).thresholds();
+                TallyCounts want = cpu.tally(acts, thresholds, labels, Progress.NONE);
+                TallyCounts got = tallyWithStaging(cuda, acts, thresholds, labels, 0);
+                String layer = hw[0] + "x" + hw[1] + " ";
+                compare(diff, layer + "intersection", want.intersection(), got.intersection());
+                compare(diff, layer + "activation", want.activation(), got.activation());
+                compare(diff, layer + "labelPixels", want.labelPixels(), got.labelPixels());
+                compare(diff, layer + "maskPixels", want.maskPixels(), got.maskPixels());
             }
         } catch (RuntimeException e) {
             diff.add("failed: " + e);

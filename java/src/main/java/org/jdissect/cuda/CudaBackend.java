@@ -40,7 +40,8 @@ public final class CudaBackend implements Backend {
     private final String name;
     private final int threads;
     private final ExecutorService pool;
-    private final Map<Long, PackedGrid> grids = new HashMap<>();
+    /** Interpolation tables by map and label size: a backend tallies several layers, each with its map size. */
+    private final Map<GridKey, PackedGrid> grids = new HashMap<>();
     private boolean closed;
 
     private CudaBackend(CudaLib.Context ctx, String name, int threads) {
@@ -172,6 +173,9 @@ public final class CudaBackend implements Backend {
      * is the first output row reading a source row >= s, yhi[s] the last reading one <= s, so the rows reading any
      * sample of [r0, r1] are ylo[r0] .. yhi[r1] (CpuBackend.Grid for the samples that are read at all).
      */
+    record GridKey(int h, int w, int sh, int sw) {
+    }
+
     record PackedGrid(int[] ints, float[] floats) {
         static PackedGrid of(int h, int w, int sh, int sw) {
             Upsampling.Axis ys = Upsampling.axis(h, sh);
@@ -258,8 +262,8 @@ public final class CudaBackend implements Backend {
             long[] labelOffset = new long[m];
             long labelCount = 0;
             int levelCount = 0;
-            Map<Long, Integer> gridIntAt = new LinkedHashMap<>();
-            Map<Long, Integer> gridFloatAt = new HashMap<>();
+            Map<GridKey, Integer> gridIntAt = new LinkedHashMap<>();
+            Map<GridKey, Integer> gridFloatAt = new HashMap<>();
             int gridInts = 0;
             int gridFloats = 0;
             for (int i = 0; i < m; i++) {
@@ -269,7 +273,7 @@ public final class CudaBackend implements Backend {
                             + " label map, smaller than the " + h + "x" + w + " activation map, unlike the first "
                             + "image: the CUDA tally needs label maps of at least the map size; use --device cpu");
                 }
-                long key = ((long) il.sh() << 32) | il.sw();
+                GridKey key = new GridKey(h, w, il.sh(), il.sw());
                 if (!gridIntAt.containsKey(key)) {
                     PackedGrid g = grids.computeIfAbsent(key, kk -> PackedGrid.of(h, w, il.sh(), il.sw()));
                     gridIntAt.put(key, gridInts);
@@ -310,7 +314,7 @@ public final class CudaBackend implements Backend {
             }
             int[] gi = new int[Math.max(1, gridInts)];
             float[] gf = new float[Math.max(1, gridFloats)];
-            for (Map.Entry<Long, Integer> e : gridIntAt.entrySet()) {
+            for (Map.Entry<GridKey, Integer> e : gridIntAt.entrySet()) {
                 PackedGrid g = grids.get(e.getKey());
                 System.arraycopy(g.ints(), 0, gi, e.getValue(), g.ints().length);
                 System.arraycopy(g.floats(), 0, gf, gridFloatAt.get(e.getKey()), g.floats().length);
