@@ -82,6 +82,50 @@ __global__ void __launch_bounds__(kThreads)
     if (lane == 0) max_keys[static_cast<long long>(u) * images + n] = static_cast<int32_t>(best);
 }
 
+// Small maps: a block takes a tile of kTileImages images x kTileUnits units. Each image's kTileUnits maps are one
+// contiguous run, copied to shared memory with coalesced loads (32-bit where aligned); then one thread reduces one
+// map, and the maxima of kTileImages consecutive images of a unit are written together (unit-major, full sectors).
+constexpr int kTileImages = 8;
+constexpr int kTileUnits = 32;
+constexpr int kMaxTileHw = (48 * 1024 / kTileImages - 4) / (kTileUnits * 2);  // 95 values per map (7x7, 9x9, ...)
+
+// Halfs between two images' runs in the tile: 16 * hw + 1 32-bit words, an odd number, so the threads of one unit
+// and consecutive images read different banks.
+__host__ __device__ __forceinline__ int tile_stride(int hw) {
+    return kTileUnits * hw + 2;
+}
+
+__global__ void __launch_bounds__(kThreads)
+    max_keys_tile_kernel(const uint16_t* __restrict__ acts, int images, int units, int hw,
+                         int32_t* __restrict__ max_keys) {
+    extern __shared__ __align__(16) uint16_t tile[];
+    const int u0 = blockIdx.x * kTileUnits;
+    const int n0 = blockIdx.y * kTileImages;
+    const int tu = min(kTileUnits, units - u0);
+    const int ti = min(kTileImages, images - n0);
+    const int run = tu * hw;  // values of one image in the tile
+    for (int i = 0; i < ti; i++) {
+        const uint16_t* src = acts + (static_cast<long long>(n0 + i) * units + u0) * hw;
+        uint16_t* dst = tile + i * tile_stride(hw);
+        if ((reinterpret_cast<uintptr_t>(src) & 3u) == 0 && (run & 1) == 0) {
+            const unsigned int* s32 = reinterpret_cast<const unsigned int*>(src);
+            unsigned int* d32 = reinterpret_cast<unsigned int*>(dst);
+            for (int j = threadIdx.x; j < run / 2; j += kThreads) d32[j] = __ldg(s32 + j);
+        } else {
+            for (int j = threadIdx.x; j < run; j += kThreads) dst[j] = __ldg(src + j);
+        }
+    }
+    __syncthreads();
+    // Thread t: unit t / kTileImages, image t % kTileImages, so consecutive threads write consecutive images.
+    const int u = threadIdx.x / kTileImages;
+    const int i = threadIdx.x - u * kTileImages;
+    if (u >= tu || i >= ti) return;
+    const uint16_t* map = tile + i * tile_stride(hw) + u * hw;
+    unsigned int best = 0u;
+    for (int j = 0; j < hw; j++) best = max(best, order_key(map[j]));
+    max_keys[static_cast<long long>(u0 + u) * images + n0 + i] = static_cast<int32_t>(best);
+}
+
 template <bool kFine>
 cudaError_t launch_histogram(const uint16_t* acts, int images, int units, int hw, const int32_t* bin_low,
                              const int32_t* bin_high, unsigned long long* hist, cudaStream_t stream) {
@@ -119,6 +163,14 @@ cudaError_t launch_max_keys(const uint16_t* acts, int images, int units, int hw,
                             cudaStream_t stream) {
     const long long maps = static_cast<long long>(images) * units;
     if (maps <= 0) return cudaSuccess;
+    static_assert(kTileImages * kTileUnits == kThreads, "one thread per map of the tile");
+    const long long image_tiles = (images + kTileImages - 1) / kTileImages;
+    if (hw <= kMaxTileHw && image_tiles <= 65535) {
+        const dim3 grid((units + kTileUnits - 1) / kTileUnits, static_cast<unsigned int>(image_tiles));
+        const size_t shared = static_cast<size_t>(kTileImages) * tile_stride(hw) * sizeof(uint16_t);
+        max_keys_tile_kernel<<<grid, kThreads, shared, stream>>>(acts, images, units, hw, max_keys);
+        return cudaGetLastError();
+    }
     const long long blocks = (maps + kThreads / 32 - 1) / (kThreads / 32);
     max_keys_kernel<<<static_cast<unsigned int>(blocks), kThreads, 0, stream>>>(acts, images, units, hw, max_keys);
     return cudaGetLastError();
