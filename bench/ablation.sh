@@ -3,6 +3,7 @@
 # against re-running the whole model per ablation (timed on a sample of units, extrapolated). Prints the speedup
 # and the masked tail's images/s.
 # Usage: bash bench/ablation.sh [--images 1000] [--threads N] [--baseline-units 8] [--model M --layer L --size S]
+#        [--device cpu|cuda|auto]   (where the ablations run; default cpu)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generator dissection and edits on the demo models: samples/s of gan-dissect (generate, segment, tally) and of
-# edits with the head cached (tail only) against re-running the whole generator. CPU backend.
-# Usage: bash bench/gan.sh [models=models-onnx] [layer=layer3] [samples=400] [edits=20] [repeats=3]
+# edits with the head cached (tail only) against re-running the whole generator; statistics and ablations on the
+# backend of the device argument (cpu, cuda or auto).
+# Usage: bash bench/gan.sh [models=models-onnx] [layer=layer3] [samples=400] [edits=20] [repeats=3] [device=cpu]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -14,7 +14,7 @@ echo "== native build (build/native)"
 if [ ! -f build/native/CMakeCache.txt ]; then cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null; fi
 cmake --build build/native --parallel "$(nproc)" >/dev/null
 echo "== jar with the JNI bridge"
-mvn -q -B -o -DskipTests package -pl java
+mvn -q -B -o -DskipTests package
 jar="java/target/jdissect-0.1.0-SNAPSHOT.jar"
 unzip -l "$jar" | grep -q 'org/jdissect/cuda/linux-x86_64/libjniCudaLib.so' || { echo "gpu-pack: $jar lacks the JNI bridge" >&2; exit 1; }
 javacpp_version="$(sed -n 's:.*<javacpp.version>\(.*\)</javacpp.version>.*:\1:p' pom.xml)"
@@ -41,6 +41,7 @@ missing="$(find "$pack/jre/lib" -name '*.so' ! -name 'libawt_xawt.so' ! -name 'l
 [ -z "$missing" ] || echo "gpu-pack: warning: the runtime's libraries need what a bare machine may lack:$missing" >&2
 cp "$jar" "$pack/lib/jdissect.jar"
 cp "$javacpp_jar" "$pack/lib/javacpp.jar"
+jar cf "$pack/lib/jdissect-bench.jar" -C bench/target/classes .
 # The runnable jar for the end-to-end check, with ONNX Runtime's natives for linux-x64 only (the others are 270 MB)
 cp "java/target/jdissect-0.1.0-SNAPSHOT-all.jar" "$pack/lib/jdissect-all.jar"
 zip -q -d "$pack/lib/jdissect-all.jar" 'ai/onnxruntime/native/osx-*' 'ai/onnxruntime/native/win-*' \

@@ -64,6 +64,40 @@ class Discriminator(nn.Module):
         return self.net(x).view(-1)
 
 
+def augment(x, gen):
+    """Differentiable augmentation for small data (as in DiffAugment: colour, translation, cutout), the same kind for
+    real and generated images before the discriminator, so it cannot learn the augmentation. Random numbers come
+    from gen (CPU) so a run is reproducible."""
+    n, dev = x.shape[0], x.device
+
+    def rand(*shape):
+        return torch.rand(*shape, generator=gen).to(dev)
+
+    x = x + (rand(n, 1, 1, 1) - 0.5) * 0.4  # brightness (images in -1..1)
+    mean = x.mean(dim=1, keepdim=True)
+    x = (x - mean) * (rand(n, 1, 1, 1) * 2) + mean  # saturation
+    mean = x.mean(dim=[1, 2, 3], keepdim=True)
+    x = (x - mean) * (rand(n, 1, 1, 1) + 0.5) + mean  # contrast
+    # translation by up to 1/8 of the size, zero padded
+    size = x.shape[-1]
+    shift = size // 8
+    t = (torch.randint(-shift, shift + 1, (n, 2), generator=gen).float() * 2 / size).to(dev)
+    theta = torch.zeros(n, 2, 3, device=dev)
+    theta[:, 0, 0] = 1
+    theta[:, 1, 1] = 1
+    theta[:, :, 2] = t
+    x = F.grid_sample(x, F.affine_grid(theta, x.shape, align_corners=False), mode="nearest", padding_mode="zeros",
+                      align_corners=False)
+    # cutout: a square of half the size, zeroed
+    half = size // 2
+    cy = torch.randint(0, size, (n, 1, 1), generator=gen).to(dev)
+    cx = torch.randint(0, size, (n, 1, 1), generator=gen).to(dev)
+    ys = torch.arange(size, device=dev).view(1, size, 1)
+    xs = torch.arange(size, device=dev).view(1, 1, size)
+    keep = ((ys - cy).abs() >= half // 2) | ((xs - cx).abs() >= half // 2)
+    return x * keep.unsqueeze(1).float()
+
+
 def init(m):
     if isinstance(m, (nn.Conv2d, nn.Linear)):
         nn.init.normal_(m.weight, 0.0, 0.02)
@@ -96,6 +130,12 @@ def main():
     ap.add_argument("--limit", type=int, default=None, help="use only the first N images (for timing)")
     ap.add_argument("--checkpoint", default=None, help="save the generator here every 250 steps")
     ap.add_argument("--export-from", default=None, help="skip training: export a saved checkpoint")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (training only; export runs on the CPU)")
+    ap.add_argument("--max-seconds", type=float, default=None, help="stop training after this long")
+    ap.add_argument("--no-export", action="store_true", help="train and save the checkpoint only")
+    ap.add_argument("--augment", action="store_true", help="DiffAugment-style augmentation before the discriminator")
+    ap.add_argument("--checkpoint-every", type=int, default=None,
+                    help="also keep CHECKPOINT.STEP every this many steps")
     args = ap.parse_args()
     common.seed_everything(args.seed)
     torch.set_num_threads(args.threads)
@@ -107,9 +147,14 @@ def main():
         d = common.load_sceneworld(args.data, 64, limit=args.limit)
         x = common.to_tensor(d["images"])
         print(f"loaded {len(x)} images in {time.time() - t0:.0f} s", flush=True)
+    dev = torch.device(args.device)
     g, dis = Generator(args.ngf), Discriminator(args.ndf)
     g.apply(init)
     dis.apply(init)
+    g.to(dev)
+    dis.to(dev)
+    if not saved:
+        x = x.to(dev)
     og = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     od = torch.optim.Adam(dis.parameters(), lr=2e-4, betas=(0.5, 0.999))
     gen = torch.Generator().manual_seed(args.seed)
@@ -118,19 +163,21 @@ def main():
     if saved:
         g.load_state_dict(saved["generator"])
         args.steps = saved["step"]
+        args.batch = saved.get("batch", args.batch)
         t1 -= saved["seconds"]
     for step in range(1, 0 if args.export_from else args.steps + 1):
         idx = torch.randint(0, len(x), (args.batch,), generator=gen)
-        real = x[idx]
-        flip = torch.rand(args.batch, generator=gen) < 0.5
+        real = x[idx.to(dev)]
+        flip = (torch.rand(args.batch, generator=gen) < 0.5).to(dev)
         real = torch.where(flip[:, None, None, None], real.flip(3), real)
-        z = torch.randn(args.batch, Z, generator=gen)
+        z = torch.randn(args.batch, Z, generator=gen).to(dev)
         fake = g(z)
-        ld = F.softplus(-dis(real)).mean() + F.softplus(dis(fake.detach())).mean()
+        aug = (lambda t: augment(t, gen)) if args.augment else (lambda t: t)
+        ld = F.softplus(-dis(aug(real))).mean() + F.softplus(dis(aug(fake.detach()))).mean()
         od.zero_grad()
         ld.backward()
         od.step()
-        lg = F.softplus(-dis(fake)).mean()
+        lg = F.softplus(-dis(aug(fake))).mean()
         og.zero_grad()
         lg.backward()
         og.step()
@@ -138,10 +185,24 @@ def main():
             el = time.time() - t1
             print(f"step {step}/{args.steps}: loss D {ld.item():.3f} G {lg.item():.3f} "
                   f"({el:.0f} s, {el / step:.2f} s/step)", flush=True)
-        if args.checkpoint and step % 250 == 0:
-            torch.save({"generator": g.state_dict(), "step": step, "seconds": time.time() - t1,
-                        "train_images": len(x)}, args.checkpoint)
+        last = args.max_seconds is not None and time.time() - t1 > args.max_seconds
+        if args.checkpoint and (step % 250 == 0 or step == args.steps or last):
+            torch.save({"generator": {k: v.cpu() for k, v in g.state_dict().items()}, "step": step,
+                        "seconds": time.time() - t1, "train_images": len(x), "batch": args.batch,
+                        "device": args.device}, args.checkpoint)
+        if args.checkpoint and args.checkpoint_every and step % args.checkpoint_every == 0:
+            torch.save({"generator": {k: v.cpu() for k, v in g.state_dict().items()}, "step": step,
+                        "seconds": time.time() - t1, "train_images": len(x), "batch": args.batch,
+                        "device": args.device}, f"{args.checkpoint}.{step}")
+        if last:
+            print(f"stopping after {step} steps: --max-seconds {args.max_seconds:.0f} reached", flush=True)
+            args.steps = step
+            break
     train_s = time.time() - t1
+    if args.no_export:
+        print(f"trained {args.steps} steps in {train_s:.0f} s; checkpoint {args.checkpoint}", flush=True)
+        return
+    g.to("cpu")
     g.eval()
     with torch.no_grad():
         samples = g(fixed)

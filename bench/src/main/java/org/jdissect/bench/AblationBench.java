@@ -20,7 +20,8 @@ import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
 import org.jdissect.model.SplitRunner;
-import org.jdissect.stats.CpuBackend;
+import org.jdissect.cuda.Devices;
+import org.jdissect.stats.Backend;
 import org.jdissect.stats.Progress;
 
 /**
@@ -46,6 +47,7 @@ public final class AblationBench {
         Path modelFile = null;
         String layer = "conv3_relu";
         int size = 64;
+        String device = "cpu";
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--images" -> images = Integer.parseInt(args[i + 1]);
@@ -55,6 +57,7 @@ public final class AblationBench {
                 case "--model" -> modelFile = Path.of(args[i + 1]);
                 case "--layer" -> layer = args[i + 1];
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
+                case "--device" -> device = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -69,12 +72,13 @@ public final class AblationBench {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = rnd.nextFloat();
         }
-        try (OnnxModel model = OnnxModel.load(modelFile); CpuBackend backend = new CpuBackend(threads)) {
+        try (OnnxModel model = OnnxModel.load(modelFile);
+             Backend backend = Devices.open(device, threads, System.out::println)) {
             LayerInfo info = model.layer(layer, pre);
             int units = info.channels();
-            System.out.printf("model %s, layer %s (%d units, %dx%d), %d images of %dx%d, %d threads, batch %d%n",
-                    modelFile.getFileName(), layer, units, info.height(), info.width(), images, size, size, threads,
-                    batch);
+            System.out.printf("model %s, layer %s (%d units, %dx%d), %d images of %dx%d, %d threads, batch %d, "
+                    + "ablations on %s%n", modelFile.getFileName(), layer, units, info.height(), info.width(), images,
+                    size, size, threads, batch, backend.name());
 
             // jdissect: head once, then the masked tail per ablation (every unit, as rank does)
             int[] all = java.util.stream.IntStream.range(0, images).toArray();

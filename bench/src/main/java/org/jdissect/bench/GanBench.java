@@ -9,7 +9,8 @@ import org.jdissect.dissect.GanDissectionResult;
 import org.jdissect.model.Generator;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
-import org.jdissect.stats.CpuBackend;
+import org.jdissect.cuda.Devices;
+import org.jdissect.stats.Backend;
 
 /**
  * Generator dissection and edits on the demo models (models-onnx/scene_gan.onnx, scene_seg.onnx): samples/s of
@@ -28,26 +29,30 @@ public final class GanBench {
         int samples = args.length > 2 ? Integer.parseInt(args[2]) : 400;
         int edits = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        String device = args.length > 5 ? args[5] : "cpu";
         int threads = Runtime.getRuntime().availableProcessors();
         Preprocessing seg = new Preprocessing(64, 64, Preprocessing.ChannelOrder.RGB, 255f,
                 new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
-        System.out.printf("generator %s at %s, segmenter %s; %d samples, %d threads%n",
-                models.resolve("scene_gan.onnx"), layer, models.resolve("scene_seg.onnx"), samples, threads);
+        System.out.printf("generator %s at %s, segmenter %s; %d samples, %d threads, --device %s%n",
+                models.resolve("scene_gan.onnx"), layer, models.resolve("scene_seg.onnx"), samples, threads, device);
         double[] dissect = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             Path out = Files.createTempDirectory("jdissect-ganbench");
             long t0 = System.nanoTime();
-            GanDissectionResult result = GanDissection.builder().generator(models.resolve("scene_gan.onnx"))
-                    .layer(layer).segmenter(models.resolve("scene_seg.onnx"))
-                    .segmenterLabels(models.resolve("scene_seg_labels.csv")).segmenterPreprocessing(seg)
-                    .samples(samples).quantile(0.02).out(out).fresh(true).threads(threads).run();
+            GanDissectionResult result;
+            try (Backend backend = Devices.open(device, threads, System.out::println)) {
+                result = GanDissection.builder().generator(models.resolve("scene_gan.onnx"))
+                        .layer(layer).segmenter(models.resolve("scene_seg.onnx"))
+                        .segmenterLabels(models.resolve("scene_seg_labels.csv")).segmenterPreprocessing(seg)
+                        .samples(samples).quantile(0.02).out(out).fresh(true).threads(threads).backend(backend).run();
+            }
             dissect[r] = samples / ((System.nanoTime() - t0) / 1e9);
             System.out.printf("gan-dissect run %d: %.0f samples/s (%d/%d units interpretable)%n", r + 1, dissect[r],
                     result.summary().interpretable(), result.summary().units());
         }
         try (OnnxModel gm = OnnxModel.load(models.resolve("scene_gan.onnx"));
              Generator gen = Generator.open(gm, layer, threads);
-             CpuBackend backend = new CpuBackend(threads)) {
+             Backend backend = Devices.open(device, threads, System.out::println)) {
             int batch = 16;
             Generator.Head head = gen.head(gen.latents(1, 0, batch), batch);
             int units = gen.layer().channels();

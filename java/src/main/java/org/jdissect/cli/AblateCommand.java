@@ -18,7 +18,7 @@ import org.jdissect.intervene.ClassifierIntervention.Replace;
 import org.jdissect.intervene.InterventionReport;
 import org.jdissect.intervene.LabelledImages;
 import org.jdissect.intervene.Rate;
-import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Backend;
 
 @Command(name = "ablate", mixinStandardHelpOptions = true,
         description = {"Switch units of a classifier's layer off and measure what the classifier loses. The model "
@@ -100,6 +100,9 @@ final class AblateCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions pre;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
         if (mode == Mode.units && units.isEmpty()) {
@@ -122,7 +125,7 @@ final class AblateCommand implements Callable<Integer> {
         }
         Replace r = replace == ReplaceWith.mean ? Replace.MEAN : Replace.ZERO;
         String replaceName = replace.name();
-        try (CpuBackend backend = new CpuBackend(nThreads);
+        try (Backend backend = device.open(nThreads);
              ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, classes,
                      pre.preprocessing(), batch, nThreads, backend, new ConsoleProgress(quiet),
                      line -> System.err.println(line))) {

@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
-import org.jdissect.cuda.Devices;
 import org.jdissect.stats.Backend;
 
 @Command(name = "dissect", mixinStandardHelpOptions = true,
@@ -62,11 +61,8 @@ final class DissectCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
-            description = "Where the statistics run (default: ${DEFAULT-VALUE}): auto uses a CUDA GPU when the "
-                    + "library, a driver and a device are there and otherwise the CPU, saying why in one line; "
-                    + "cuda without a usable GPU is an error.")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--skip-bad", description = "Skip malformed index rows and unreadable images, and report how "
             + "many, instead of stopping at the first.")
@@ -92,7 +88,7 @@ final class DissectCommand implements Callable<Integer> {
             builder.threads(threads);
         }
         int backendThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        try (Backend backend = Devices.open(device, Math.max(1, backendThreads), line -> System.err.println(line))) {
+        try (Backend backend = device.open(backendThreads)) {
             DissectionResult result = builder.backend(backend).run();
             printSummary(result);
             ReportCommand.write(out, result, threads, quiet);

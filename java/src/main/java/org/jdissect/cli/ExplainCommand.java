@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.jdissect.intervene.Explanation;
-import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Backend;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Explain one decision in concepts: the predicted class, the units of the layer that fire on "
@@ -41,11 +41,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions pre;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
         Explanation e;
-        try (CpuBackend backend = new CpuBackend(n)) {
+        try (Backend backend = device.open(n)) {
             e = Explanation.explain(model, layer, image, dissection, classes, pre.preprocessing(), n, backend);
         }
         System.out.printf(Locale.ROOT, "%s: predicted %s (p = %.3f)%n", image, e.predictedName(), e.probability());

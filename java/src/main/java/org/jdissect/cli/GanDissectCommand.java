@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.dissect.GanDissection;
 import org.jdissect.dissect.GanDissectionResult;
+import org.jdissect.stats.Backend;
 
 @Command(name = "gan-dissect", mixinStandardHelpOptions = true,
         description = {"Label every unit of a generator's layer with the object it draws: seeded samples, labelled "
@@ -20,6 +21,9 @@ import org.jdissect.dissect.GanDissectionResult;
 final class GanDissectCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
+
+    @Mixin
+    DeviceOption device;
 
     @Mixin
     SegmenterOptions seg;
@@ -56,11 +60,14 @@ final class GanDissectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         float[] range = gan.range();
-        GanDissectionResult r = GanDissection.builder().generator(gan.generator).layer(gan.layer)
-                .segmenter(seg.segmenter).segmenterLabels(seg.labels).segmenterPreprocessing(seg::preprocessing)
-                .outputRange(range[0], range[1]).samples(samples).seed(gan.seed).quantile(quantile)
-                .iouThreshold(iouThreshold).topk(topk).batch(batch).fresh(fresh).threads(gan.threads()).out(out)
-                .progress(new ConsoleProgress(quiet)).log(System.err::println).run();
+        GanDissectionResult r;
+        try (Backend backend = device.open(gan.threads())) {
+            r = GanDissection.builder().generator(gan.generator).layer(gan.layer)
+                    .segmenter(seg.segmenter).segmenterLabels(seg.labels).segmenterPreprocessing(seg::preprocessing)
+                    .outputRange(range[0], range[1]).samples(samples).seed(gan.seed).quantile(quantile)
+                    .iouThreshold(iouThreshold).topk(topk).batch(batch).fresh(fresh).threads(gan.threads()).out(out)
+                    .backend(backend).progress(new ConsoleProgress(quiet)).log(System.err::println).run();
+        }
         SummaryTable.print(List.of(r.layer()), r.context());
         System.out.printf("%d samples of seed %d; IoU >= %s counts as interpretable; results in %s%n", samples,
                 gan.seed, iouThreshold, r.layer().directory());

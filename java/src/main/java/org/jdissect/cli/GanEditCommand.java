@@ -23,7 +23,7 @@ import org.jdissect.model.Generator;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.report.AtomicFiles;
 import org.jdissect.report.GanImages;
-import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Backend;
 
 @Command(name = "gan-edit", mixinStandardHelpOptions = true,
         description = {"Switch units of a generator's layer off (ablate) or on (insert) and save the pictures before "
@@ -34,6 +34,9 @@ import org.jdissect.stats.CpuBackend;
 final class GanEditCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
+
+    @Mixin
+    DeviceOption device;
 
     static final class Which {
         @Option(names = "--units", split = ",", paramLabel = "u1,u2", description = "Units to edit (1-based).")
@@ -106,7 +109,7 @@ final class GanEditCommand implements Callable<Integer> {
         }
         float[] range = gan.range();
         try (OnnxModel m = OnnxModel.load(gan.generator); Generator g = Generator.open(m, gan.layer, gan.threads());
-             CpuBackend backend = new CpuBackend(gan.threads())) {
+             Backend backend = device.open(gan.threads())) {
             int[] units;
             if (which.units != null) {
                 units = which.units.stream().mapToInt(u -> u - 1).toArray();

@@ -24,7 +24,7 @@ import org.jdissect.model.Segmenter;
 import org.jdissect.model.SegmenterLabels;
 import org.jdissect.report.AtomicFiles;
 import org.jdissect.report.Csv;
-import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Backend;
 
 @Command(name = "gan-effect", mixinStandardHelpOptions = true,
         description = {"The average causal effect of a concept's units, measured with the segmenter over seeded "
@@ -36,6 +36,9 @@ import org.jdissect.stats.CpuBackend;
 final class GanEffectCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
+
+    @Mixin
+    DeviceOption device;
 
     @Mixin
     SegmenterOptions seg;
@@ -107,7 +110,7 @@ final class GanEffectCommand implements Callable<Integer> {
              Generator g = Generator.open(gm, gan.layer, gan.threads());
              Segmenter s = Segmenter.open(sm, labels, seg.preprocessing(
                      new int[] {g.imageShape()[1], g.imageShape()[2]}), gan.threads());
-             CpuBackend backend = new CpuBackend(gan.threads())) {
+             Backend backend = device.open(gan.threads())) {
             GanIntervention iv = new GanIntervention(g, backend, range[0], range[1]);
             int n = Math.min(top, ranking.length);
             if (!mode.equals("insert")) {
