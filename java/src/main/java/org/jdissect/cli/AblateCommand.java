@@ -101,7 +101,7 @@ final class AblateCommand implements Callable<Integer> {
     PreprocessingOptions pre;
 
     @Mixin
-    DeviceOption device;
+    DeviceOption.Ablation device;
 
     @Override
     public Integer call() {

@@ -42,7 +42,7 @@ final class ExplainCommand implements Callable<Integer> {
     PreprocessingOptions pre;
 
     @Mixin
-    DeviceOption device;
+    DeviceOption.Ablation device;
 
     @Override
     public Integer call() {

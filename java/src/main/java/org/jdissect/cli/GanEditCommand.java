@@ -36,7 +36,7 @@ final class GanEditCommand implements Callable<Integer> {
     GanOptions gan;
 
     @Mixin
-    DeviceOption device;
+    DeviceOption.Ablation device;
 
     static final class Which {
         @Option(names = "--units", split = ",", paramLabel = "u1,u2", description = "Units to edit (1-based).")

@@ -38,7 +38,7 @@ final class GanEffectCommand implements Callable<Integer> {
     GanOptions gan;
 
     @Mixin
-    DeviceOption device;
+    DeviceOption.Ablation device;
 
     @Mixin
     SegmenterOptions seg;

@@ -58,6 +58,19 @@ class InterveneCliTest {
     }
 
     @Test
+    void ablationsRunOnTheCpuByDefaultAndCudaWithoutAGpuIsOneLine() {
+        CliTest.Run r = CliTest.run(ablate(tmp.resolve("default-device"), "--mode", "units", "--units", "1"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("GPU");
+        String problem = org.jdissect.cuda.Devices.cudaProblem();
+        org.junit.jupiter.api.Assumptions.assumeTrue(problem != null, "a GPU is usable here");
+        CliTest.Run cuda = CliTest.run(ablate(tmp.resolve("cuda"), "--mode", "units", "--units", "1", "--device",
+                "cuda"));
+        assertThat(cuda.code()).isEqualTo(1);
+        assertThat(cuda.err()).contains("--device cuda: no usable GPU: " + problem).doesNotContain("\tat ");
+    }
+
+    @Test
     void curveModeWritesRankAndCurve() {
         Path out = tmp.resolve("curve");
         CliTest.Run r = CliTest.run(ablate(out, "--mode", "curve", "--class", "green", "--n", "1,2"));
