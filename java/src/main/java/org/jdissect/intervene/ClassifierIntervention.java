@@ -205,11 +205,12 @@ public final class ClassifierIntervention implements AutoCloseable {
     /**
      * @param base    scores on the training part without ablation
      * @param perUnit per unit, the scores with that unit ablated alone
-     * @param baseScore per class, the mean of its own output over its training images, without ablation
+     * @param baseScore per class, the mean over its training images of its margin (its own output minus the largest
+     *                  other output: what decides the prediction), without ablation
      * @param unitScore per unit and class, that mean with the unit ablated
      * @param order   per class, the units from largest to smallest drop of the class's balanced accuracy; ties, which
      *                are the rule in a redundant layer where one unit alone rarely flips a decision, by the larger
-     *                drop of the class's mean output, then the lower unit
+     *                drop of the class's mean margin, then the lower unit
      */
     public record RankResult(Replace replace, int images, ClassScores base, ClassScores[] perUnit, double[] baseScore,
                              double[][] unitScore, int[][] order) {
@@ -219,7 +220,7 @@ public final class ClassifierIntervention implements AutoCloseable {
                     - perUnit[u].classes().get(c).balancedAccuracy().value();
         }
 
-        /** The drop of class {@code c}'s mean output on its own images when unit {@code u} is ablated. */
+        /** The drop of class {@code c}'s mean margin on its own images when unit {@code u} is ablated. */
         public double scoreDrop(int c, int u) {
             return baseScore[c] - unitScore[u][c];
         }
@@ -259,7 +260,10 @@ public final class ClassifierIntervention implements AutoCloseable {
         return partial;
     }
 
-    /** Scores, and per class the mean of the class's own output over its images (into {@code means}). */
+    /**
+     * Scores, and per class the mean margin over its images (into {@code means}): its own output minus the largest
+     * other one. A unit that lowers every output alike moves no decision; the margin sees only what does.
+     */
     private ClassScores scoreWithMeans(int[] images, float[] alpha, float[] r, double[] means) {
         float[][] outputs = ablator.outputs(images, alpha, r);
         int[] predicted = new int[images.length];
@@ -274,7 +278,14 @@ public final class ClassifierIntervention implements AutoCloseable {
             }
             predicted[i] = best;
             int c = data.items().get(images[i]).label();
-            means[c] += o[mapping.output(c)];
+            int own = mapping.output(c);
+            float other = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < o.length; j++) {
+                if (j != own && o[j] > other) {
+                    other = o[j];
+                }
+            }
+            means[c] += o.length > 1 ? o[own] - other : o[own];
             counts[c]++;
         }
         for (int c = 0; c < means.length; c++) {

@@ -138,7 +138,7 @@ public final class InterventionReport {
                 e.put("rank", k + 1);
                 e.put("unit", u + 1);
                 e.put("drop", r.drop(c, u));
-                e.put("score_drop", r.scoreDrop(c, u));
+                e.put("margin_drop", r.scoreDrop(c, u));
                 e.put("balanced_accuracy", ba.json());
                 e.put("significant", ba.differsFrom(b.balancedAccuracy()));
                 units.add(e);
@@ -149,7 +149,7 @@ public final class InterventionReport {
         root.put("classes", classes);
         writeJson(out.resolve("rank.json"), root);
         AtomicFiles.writeText(out.resolve("rank.csv"), w -> {
-            Csv.writeRow(w, List.of("class", "rank", "unit", "drop", "score_drop", "balanced_accuracy", "ba_lo",
+            Csv.writeRow(w, List.of("class", "rank", "unit", "drop", "margin_drop", "balanced_accuracy", "ba_lo",
                     "ba_hi", "base_balanced_accuracy", "significant"));
             for (int c = 0; c < names.size(); c++) {
                 Rate base = r.base().classes().get(c).balancedAccuracy();
