@@ -375,9 +375,30 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** Where model inference runs: the CPU (default), or a CUDA GPU through ONNX Runtime's CUDA provider. */
+    public enum Inference { CPU, CUDA }
+
+    private static volatile Inference inference = Inference.CPU;
+
+    /** Sets where every session created from now on runs inference (the CLI's --inference). */
+    public static void inference(Inference where) {
+        inference = where;
+    }
+
     /** The options of every session of this model, whole or edited. */
     private OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        if (inference == Inference.CUDA) {
+            try {
+                options.addCUDA(0);
+            } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+                options.close();
+                throw new JdissectException("--inference cuda: ONNX Runtime cannot run on the GPU: " + e.getMessage()
+                        + ". The CUDA execution provider needs the onnxruntime_gpu build of ONNX Runtime (build "
+                        + "jdissect with 'mvn -Pgpu package') and the CUDA and cuDNN libraries it was built for; "
+                        + "--inference cpu runs the model on the CPU", e);
+            }
+        }
         // BASIC keeps every exposed tensor (ORT does not fuse away a node whose output is a graph output)
         // while still folding constants; EXTENDED and above fuse activations into convolutions.
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);

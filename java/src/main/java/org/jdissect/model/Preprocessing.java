@@ -5,8 +5,12 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -139,8 +143,15 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         }
     }
 
-    /** Planar R, G, B values in 0..255 read straight from the raster (one bulk read, not per pixel). */
-    private static float[] readRgb(BufferedImage img) {
+    /**
+     * Planar R, G, B values in 0..255 (R plane, then G, then B; grey repeated) read straight from the raster, one
+     * bulk read rather than a colour conversion per pixel; also the report's thumbnails read images this way.
+     */
+    public static float[] readRgb(BufferedImage img) {
+        float[] packed = readPackedRgb(img);
+        if (packed != null) {
+            return packed;
+        }
         int w = img.getWidth();
         int h = img.getHeight();
         int n = w * h;
@@ -190,6 +201,49 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
             }
         }
         return out;
+    }
+
+    /**
+     * The two layouts decoders give for 8-bit colour (JPEG and RGB PNG: 3 bytes B, G, R; drawn images: one int
+     * 0xRRGGBB), read straight from the data buffer; null for anything else (the general path then reads it).
+     */
+    private static float[] readPackedRgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = w * h;
+        Raster raster = img.getRaster();
+        if (raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+            return null; // a sub-image: the general path handles its offsets
+        }
+        float[] out = new float[3 * n];
+        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel sm && sm.getPixelStride() == 3
+                && sm.getScanlineStride() == 3 * w && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
+            byte[] d = db.getData();
+            int o = db.getOffset();
+            for (int i = 0; i < n; i++) {
+                int p = o + 3 * i;
+                out[i] = d[p + 2] & 0xff;
+                out[n + i] = d[p + 1] & 0xff;
+                out[2 * n + i] = d[p] & 0xff;
+            }
+            return out;
+        }
+        if (img.getType() == BufferedImage.TYPE_INT_RGB
+                && raster.getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm && sm.getScanlineStride() == w) {
+            int[] d = db.getData();
+            int o = db.getOffset();
+            for (int i = 0; i < n; i++) {
+                int v = d[o + i];
+                out[i] = (v >>> 16) & 0xff;
+                out[n + i] = (v >>> 8) & 0xff;
+                out[2 * n + i] = v & 0xff;
+            }
+            return out;
+        }
+        return null;
     }
 
     /** Every field, for reports. */

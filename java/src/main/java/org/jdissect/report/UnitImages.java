@@ -1,7 +1,7 @@
 package org.jdissect.report;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Iterator;
@@ -14,6 +14,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
+import org.jdissect.model.Preprocessing;
 import org.jdissect.stats.Fp16;
 import org.jdissect.stats.Upsampling;
 
@@ -94,34 +95,46 @@ final class UnitImages {
         int w = image.getWidth();
         int h = image.getHeight();
         Geometry g = geometry(h, w);
-        int[] src = image.getRGB(0, 0, w, h, null, 0, w);
-        BufferedImage thumb = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        int[] px = ((DataBufferInt) thumb.getRaster().getDataBuffer()).getData();
+        float[] src = Preprocessing.readRgb(image); // planar; a bulk raster read, not getRGB per pixel
+        int plane = w * h;
+        int[] px = new int[size * size];
         java.util.Arrays.fill(px, LETTERBOX);
         for (int ty = 0; ty < g.th(); ty++) {
             for (int tx = 0; tx < g.tw(); tx++) {
-                long r = 0;
-                long gr = 0;
-                long bl = 0;
+                double r = 0;
+                double gr = 0;
+                double bl = 0;
                 for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
                     for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
-                        int p = src[y * w + x];
-                        r += (p >>> 16) & 0xff;
-                        gr += (p >>> 8) & 0xff;
-                        bl += p & 0xff;
+                        int p = y * w + x;
+                        r += src[p];
+                        gr += src[plane + p];
+                        bl += src[2 * plane + p];
                     }
                 }
-                long n = (long) (g.y1()[ty] - g.y0()[ty]) * (g.x1()[tx] - g.x0()[tx]);
-                px[(g.oy() + ty) * size + g.ox() + tx] = (int) ((r + n / 2) / n) << 16
-                        | (int) ((gr + n / 2) / n) << 8 | (int) ((bl + n / 2) / n);
+                double n = (double) (g.y1()[ty] - g.y0()[ty]) * (g.x1()[tx] - g.x0()[tx]);
+                px[(g.oy() + ty) * size + g.ox() + tx] = channel(r / n) << 16 | channel(gr / n) << 8 | channel(bl / n);
             }
         }
         if (png(h, w)) {
             IndexedPng.writeRgb(out, size, size, px);
         } else {
-            writeJpeg(thumb, out);
+            // JPEG from 3-byte BGR: the encoder takes it without a colour conversion per pixel (about 3x faster)
+            BufferedImage bgr = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
+            byte[] d = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < px.length; i++) {
+                d[3 * i] = (byte) px[i];
+                d[3 * i + 1] = (byte) (px[i] >>> 8);
+                d[3 * i + 2] = (byte) (px[i] >>> 16);
+            }
+            writeJpeg(bgr, out);
         }
         return g;
+    }
+
+    /** A mean of 0..255 values rounded half up (as integer (sum + n / 2) / n), clamped to a byte. */
+    private static int channel(double mean) {
+        return (int) Math.min(255, Math.max(0, Math.floor(mean + 0.5)));
     }
 
     /** Per-thread work arrays, grown on demand. */
@@ -166,7 +179,16 @@ final class UnitImages {
             }
             return cov;
         }
+        boolean[] rowOn = s.rowOn;
         for (int ty = 0; ty < th; ty++) {
+            boolean any = false;
+            for (int y = b.y0()[ty]; y < b.y1()[ty] && !any; y++) {
+                any = rowOn[y];
+            }
+            if (!any) { // no mask pixel in these image rows: most rows of most masks
+                java.util.Arrays.fill(cov, ty * tw, ty * tw + tw, 0f);
+                continue;
+            }
             for (int tx = 0; tx < tw; tx++) {
                 int on = 0;
                 for (int y = b.y0()[ty]; y < b.y1()[ty]; y++) {

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code dissect --device}: the fall-back line of auto, the error of cuda without a GPU, bad values. */
+/**
+ * {@code dissect --device}: the fall-back line of auto, the error of cuda without a GPU, bad values; and
+ * {@code --inference}, where the model runs.
+ */
 class DeviceOptionTest {
     @TempDir
     static Path tmp;
@@ -61,5 +64,34 @@ class DeviceOptionTest {
         CliTest.Run r = CliTest.run(dissect("tpu", "tpu"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--device must be auto, cpu or cuda, got 'tpu'");
+    }
+
+    @Test
+    void inferenceOnCudaWithoutTheGpuBuildSaysWhatItNeeds() {
+        Assumptions.assumeFalse(ai.onnxruntime.OrtEnvironment.getAvailableProviders()
+                .contains(ai.onnxruntime.OrtProvider.CUDA), "this ONNX Runtime build has the CUDA provider (-Pgpu)");
+        try {
+            String[] args = dissect("inference-cuda", "cpu");
+            String[] with = java.util.Arrays.copyOf(args, args.length + 2);
+            with[args.length] = "--inference";
+            with[args.length + 1] = "cuda";
+            CliTest.Run r = CliTest.run(with);
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("--inference cuda: ONNX Runtime cannot run on the GPU", "mvn -Pgpu package")
+                    .doesNotContain("\tat ");
+        } finally {
+            org.jdissect.model.OnnxModel.inference(org.jdissect.model.OnnxModel.Inference.CPU);
+        }
+    }
+
+    @Test
+    void unknownInferenceIsBadUsage() {
+        String[] args = dissect("inference-tpu", "cpu");
+        String[] with = java.util.Arrays.copyOf(args, args.length + 2);
+        with[args.length] = "--inference";
+        with[args.length + 1] = "tpu";
+        CliTest.Run r = CliTest.run(with);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--inference must be cpu or cuda, got 'tpu'");
     }
 }
