@@ -192,4 +192,32 @@ class PreprocessingTest {
         assertThatThrownBy(r::run).isInstanceOf(JdissectException.class).hasMessageContaining(fragment)
                 .satisfies(e -> assertThat(((JdissectException) e).exitCode()).isEqualTo(2));
     }
+
+    /** The direct reads of 3-byte BGR and int RGB images give what the colour model says, pixel for pixel. */
+    @Test
+    void readRgbOfPackedLayoutsMatchesTheColourModel() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_RGB,
+                BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_4BYTE_ABGR}) {
+            BufferedImage img = new BufferedImage(13, 7, type);
+            for (int y = 0; y < 7; y++) {
+                for (int x = 0; x < 13; x++) {
+                    img.setRGB(x, y, 0xff000000 | rnd.nextInt(1 << 24));
+                }
+            }
+            float[] rgb = Preprocessing.readRgb(img);
+            int n = 13 * 7;
+            for (int i = 0; i < n; i++) {
+                int p = img.getRGB(i % 13, i / 13);
+                assertThat(new float[] {rgb[i], rgb[n + i], rgb[2 * n + i]}).as("type " + type + " pixel " + i)
+                        .containsExactly((p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
+            }
+            // a sub-image (translated raster) takes the general path and still reads its own pixels
+            BufferedImage sub = img.getSubimage(2, 1, 5, 4);
+            float[] s = Preprocessing.readRgb(sub);
+            int p = img.getRGB(2, 1);
+            assertThat(new float[] {s[0], s[20], s[40]}).as("sub-image of type " + type)
+                    .containsExactly((p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
+        }
+    }
 }
