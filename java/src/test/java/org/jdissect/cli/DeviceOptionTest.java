@@ -34,6 +34,13 @@ class DeviceOptionTest {
                 "--layer", "pool", "--device", device};
     }
 
+    static String[] withInference(String[] args, String where) {
+        String[] with = java.util.Arrays.copyOf(args, args.length + 2);
+        with[args.length] = "--inference";
+        with[args.length + 1] = where;
+        return with;
+    }
+
     @Test
     void cudaWithoutAGpuFailsWithOneLine() {
         String problem = Devices.cudaProblem();
@@ -71,11 +78,7 @@ class DeviceOptionTest {
         Assumptions.assumeFalse(ai.onnxruntime.OrtEnvironment.getAvailableProviders()
                 .contains(ai.onnxruntime.OrtProvider.CUDA), "this ONNX Runtime build has the CUDA provider (-Pgpu)");
         try {
-            String[] args = dissect("inference-cuda", "cpu");
-            String[] with = java.util.Arrays.copyOf(args, args.length + 2);
-            with[args.length] = "--inference";
-            with[args.length + 1] = "cuda";
-            CliTest.Run r = CliTest.run(with);
+            CliTest.Run r = CliTest.run(withInference(dissect("inference-cuda", "cpu"), "cuda"));
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).contains("--inference cuda: ONNX Runtime cannot run on the GPU", "mvn -Pgpu package")
                     .doesNotContain("\tat ");
@@ -86,11 +89,7 @@ class DeviceOptionTest {
 
     @Test
     void unknownInferenceIsBadUsage() {
-        String[] args = dissect("inference-tpu", "cpu");
-        String[] with = java.util.Arrays.copyOf(args, args.length + 2);
-        with[args.length] = "--inference";
-        with[args.length + 1] = "tpu";
-        CliTest.Run r = CliTest.run(with);
+        CliTest.Run r = CliTest.run(withInference(dissect("inference-tpu", "cpu"), "tpu"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--inference must be cpu or cuda, got 'tpu'");
     }
