@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The committed demo models: present, as MODELS.md records them (sha256), small, and found from the build. */
 class DemoModelsTest {
-    static final List<String> FILES = List.of("scene_cnn.onnx", "scene_gan.onnx", "scene_seg.onnx",
-            "scene_seg_labels.csv");
+    static final List<String> FILES = List.of("scene_cnn.onnx", "scene_cnn_classes.csv", "scene_gan.onnx",
+            "scene_seg.onnx", "scene_seg_labels.csv");
 
     @TempDir
     Path tmp;
