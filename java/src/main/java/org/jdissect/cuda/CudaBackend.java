@@ -168,14 +168,15 @@ public final class CudaBackend implements Backend {
 
     // ---------------------------------------------------------------- pass 2
 
+    /** A map size and a label size: what one set of interpolation tables is for. */
+    record GridKey(int h, int w, int sh, int sw) {
+    }
+
     /**
      * One label size's tables as jd_tally_chunk reads them: ints y0 y1 x0 x1 ylo yhi xlo xhi, floats fy fx. ylo[s]
      * is the first output row reading a source row >= s, yhi[s] the last reading one <= s, so the rows reading any
      * sample of [r0, r1] are ylo[r0] .. yhi[r1] (CpuBackend.Grid for the samples that are read at all).
      */
-    record GridKey(int h, int w, int sh, int sw) {
-    }
-
     record PackedGrid(int[] ints, float[] floats) {
         static PackedGrid of(int h, int w, int sh, int sw) {
             Upsampling.Axis ys = Upsampling.axis(h, sh);
