@@ -1,6 +1,7 @@
 package org.jdissect.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -53,18 +54,29 @@ final class ExplainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%s: predicted %s (p = %.3f)%n", image, e.predictedName(), e.probability());
         System.out.printf("%d units of %s fire:%n", e.units().size(), layer);
-        System.out.printf("  %5s  %-20s %-10s %6s  %8s  %s%n", "unit", "concept", "category", "IoU", "p after", "prediction after");
-        for (Explanation.FiringUnit f : e.units()) {
-            System.out.printf(Locale.ROOT, "  %5d  %-20s %-10s %6.3f  %8.3f  %s%n", f.unit(),
-                    f.label() + (f.interpretable() ? "" : " (weak)"), f.category(), f.iou(), f.probability(),
-                    f.predicted() == e.predicted() ? "unchanged" : f.predictedName());
-        }
+        table(e, e.units());
         System.out.printf(Locale.ROOT, "all firing units ablated: predicted %s (p of %s = %.3f)%n", e.withoutAllName(),
                 e.predictedName(), e.withoutAllProbability());
+        System.out.printf("the decision rests most on (each unit of %s ablated alone, firing or not):%n", layer);
+        if (e.decisive().isEmpty()) {
+            System.out.println("  no unit alone lowers the probability of " + e.predictedName());
+        } else {
+            table(e, e.decisive());
+        }
         if (out != null) {
             e.write(out);
             System.out.println("written to " + out);
         }
         return 0;
+    }
+
+    private static void table(Explanation e, List<Explanation.UnitEffect> units) {
+        System.out.printf("  %5s  %-20s %-10s %6s  %-5s  %8s  %s%n", "unit", "concept", "category", "IoU", "fires",
+                "p after", "prediction after");
+        for (Explanation.UnitEffect f : units) {
+            System.out.printf(Locale.ROOT, "  %5d  %-20s %-10s %6.3f  %-5s  %8.3f  %s%n", f.unit(),
+                    f.label() + (f.interpretable() ? "" : " (weak)"), f.category(), f.iou(), f.fires() ? "yes" : "no",
+                    f.probability(), f.predicted() == e.predicted() ? "unchanged" : f.predictedName());
+        }
     }
 }

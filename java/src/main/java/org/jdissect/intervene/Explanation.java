@@ -24,22 +24,31 @@ import org.jdissect.stats.Backend;
 /**
  * A concept-level account of one decision: the predicted class, the units of the layer that fire on the image
  * (the maximum of the unit's map exceeds its dissection threshold), their concept labels from the dissection's
- * {@code report.json}, and what ablating each alone (replaced by zero) does to the prediction.
+ * {@code report.json}, and what ablating each alone (replaced by zero) does to the prediction; and the units the
+ * decision rests on most, firing or not: every unit is ablated alone, and those that lower the predicted class's
+ * probability most are listed.
  *
+ * @param units       the firing units, largest drop first
+ * @param decisive    the (at most {@link #DECISIVE}) units whose ablation lowers the predicted class's probability
+ *                    most, largest drop first; only units with a drop
  * @param probability softmax of the model's first output at the predicted class
  * @param withoutAll  the prediction with every firing unit ablated at once, and its probability of the original
  *                    class
  */
 public record Explanation(String image, String layer, int predicted, String predictedName, double probability,
-                          List<FiringUnit> units, int withoutAllPredicted, String withoutAllName,
-                          double withoutAllProbability) {
+                          List<UnitEffect> units, List<UnitEffect> decisive, int withoutAllPredicted,
+                          String withoutAllName, double withoutAllProbability) {
+
+    /** How many of the units the decision rests on are listed. */
+    public static final int DECISIVE = 5;
 
     /**
      * @param unit       1-based
+     * @param fires      the unit's maximum on the image exceeds its dissection threshold
      * @param probability the original class's probability with this unit ablated
      * @param predicted  the class predicted with this unit ablated
      */
-    public record FiringUnit(int unit, String label, String category, double iou, boolean interpretable,
+    public record UnitEffect(int unit, String label, String category, double iou, boolean interpretable, boolean fires,
                              float maxActivation, double threshold, double probability, double drop, int predicted,
                              String predictedName) {
     }
@@ -68,26 +77,28 @@ public record Explanation(String image, String layer, int predicted, String pred
                 String[] names = outputNames(classesFile, base.length);
                 int predicted = argmax(base);
                 float[] maxima = cache.unitMaxima(0);
-                List<FiringUnit> firing = new ArrayList<>();
+                List<UnitEffect> all = new ArrayList<>();
                 List<Integer> firingIdx = new ArrayList<>();
                 for (int u = 0; u < info.channels(); u++) {
                     Dissected d = units.get(u);
-                    if (!(maxima[u] > d.threshold())) {
-                        continue;
+                    boolean fires = maxima[u] > d.threshold();
+                    if (fires) {
+                        firingIdx.add(u);
                     }
-                    firingIdx.add(u);
                     double[] p = softmax(ablator.outputs(one, ablator.alphaFor(u), zero)[0]);
                     int after = argmax(p);
-                    firing.add(new FiringUnit(u + 1, d.label(), d.category(), d.iou(), d.interpretable(), maxima[u],
-                            d.threshold(), p[predicted], base[predicted] - p[predicted], after, names[after]));
+                    all.add(new UnitEffect(u + 1, d.label(), d.category(), d.iou(), d.interpretable(), fires,
+                            maxima[u], d.threshold(), p[predicted], base[predicted] - p[predicted], after,
+                            names[after]));
                 }
-                firing.sort(Comparator.comparingDouble(FiringUnit::drop).reversed()
-                        .thenComparingInt(FiringUnit::unit));
+                all.sort(Comparator.comparingDouble(UnitEffect::drop).reversed().thenComparingInt(UnitEffect::unit));
+                List<UnitEffect> firing = all.stream().filter(UnitEffect::fires).toList();
+                List<UnitEffect> decisive = all.stream().filter(e -> e.drop() > 0).limit(DECISIVE).toList();
                 double[] none = firingIdx.isEmpty() ? base : softmax(ablator.outputs(one,
                         ablator.alphaFor(firingIdx.stream().mapToInt(Integer::intValue).toArray()), zero)[0]);
                 int noneArg = argmax(none);
                 return new Explanation(imageFile.toString(), layer, predicted, names[predicted], base[predicted],
-                        List.copyOf(firing), noneArg, names[noneArg], none[predicted]);
+                        firing, decisive, noneArg, names[noneArg], none[predicted]);
             }
         }
     }
@@ -216,37 +227,44 @@ public record Explanation(String image, String layer, int predicted, String pred
         root.put("image", image);
         root.put("layer", layer);
         root.put("predicted", Map.of("output", predicted, "class", predictedName, "probability", probability));
-        List<Object> list = new ArrayList<>();
-        for (FiringUnit f : units) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("unit", f.unit());
-            m.put("label", f.label());
-            m.put("category", f.category());
-            m.put("iou", f.iou());
-            m.put("interpretable", f.interpretable());
-            m.put("max_activation", f.maxActivation());
-            m.put("threshold", f.threshold());
-            m.put("probability_after_ablation", f.probability());
-            m.put("drop", f.drop());
-            m.put("predicted_after_ablation", Map.of("output", f.predicted(), "class", f.predictedName()));
-            m.put("changes_prediction", f.predicted() != predicted);
-            list.add(m);
-        }
-        root.put("firing_units", list);
+        root.put("firing_units", units.stream().map(this::json).toList());
+        root.put("decisive_units", decisive.stream().map(this::json).toList());
         root.put("all_firing_ablated", Map.of("output", withoutAllPredicted, "class", withoutAllName,
                 "probability_of_predicted", withoutAllProbability));
         return root;
     }
 
-    /** Writes explain.json and explain.csv into {@code dir}. */
+    private Map<String, Object> json(UnitEffect f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("unit", f.unit());
+        m.put("label", f.label());
+        m.put("category", f.category());
+        m.put("iou", f.iou());
+        m.put("interpretable", f.interpretable());
+        m.put("fires", f.fires());
+        m.put("max_activation", f.maxActivation());
+        m.put("threshold", f.threshold());
+        m.put("probability_after_ablation", f.probability());
+        m.put("drop", f.drop());
+        m.put("predicted_after_ablation", Map.of("output", f.predicted(), "class", f.predictedName()));
+        m.put("changes_prediction", f.predicted() != predicted);
+        return m;
+    }
+
+    /** Writes explain.json and explain.csv (the firing and the decisive units, each once) into {@code dir}. */
     public void write(Path dir) {
         InterventionReport.writeJson(dir.resolve("explain.json"), json());
         org.jdissect.report.AtomicFiles.writeText(dir.resolve("explain.csv"), w -> {
-            org.jdissect.report.Csv.writeRow(w, List.of("unit", "label", "category", "iou", "max_activation",
-                    "threshold", "probability_after_ablation", "drop", "predicted_after_ablation", "changes_prediction"));
-            for (FiringUnit f : units) {
+            org.jdissect.report.Csv.writeRow(w, List.of("unit", "label", "category", "iou", "fires", "decisive_rank",
+                    "max_activation", "threshold", "probability_after_ablation", "drop", "predicted_after_ablation",
+                    "changes_prediction"));
+            java.util.LinkedHashSet<UnitEffect> rows = new java.util.LinkedHashSet<>(units);
+            rows.addAll(decisive);
+            for (UnitEffect f : rows) {
+                int rank = decisive.indexOf(f);
                 org.jdissect.report.Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(),
-                        InterventionReport.num(f.iou()), Float.toString(f.maxActivation()),
+                        InterventionReport.num(f.iou()), Boolean.toString(f.fires()),
+                        rank < 0 ? "" : Integer.toString(rank + 1), Float.toString(f.maxActivation()),
                         Double.toString(f.threshold()), InterventionReport.num(f.probability()),
                         InterventionReport.num(f.drop()), f.predictedName(), Boolean.toString(f.predicted() != predicted)));
             }

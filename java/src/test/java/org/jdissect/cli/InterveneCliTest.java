@@ -116,6 +116,13 @@ class InterveneCliTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).contains(" 1 ", "red", "output 3"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains(" 5 ", "everything", "unchanged"));
         assertThat(Files.readString(out.resolve("explain.json"))).contains("\"changes_prediction\" : true");
+        // the units the decision rests on: the red unit first, by far (the others move p by about 0.01)
+        List<String> decisive = lines.subList(lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("the decision rests most on")).findFirst().orElseThrow()), lines.size());
+        assertThat(decisive.get(2)).contains(" 1 ", "red", "yes", "output 3");
+        assertThat(decisive.get(3)).contains("unchanged");
+        assertThat(Files.readString(out.resolve("explain.json"))).contains("\"decisive_units\"");
+        assertThat(Files.readString(out.resolve("explain.csv"))).startsWith("unit,label,category,iou,fires,decisive_rank");
     }
 
     @Test
