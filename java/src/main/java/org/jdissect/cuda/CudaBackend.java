@@ -102,7 +102,7 @@ public final class CudaBackend implements Backend {
     }
 
     private static int chunkImages(ActivationSource src) {
-        return Math.max(1, Math.min(src.images(), CHUNK_VALUES / Math.max(1, src.valuesPerImage())));
+        return src.imagesPerChunk(CHUNK_VALUES);
     }
 
     // ---------------------------------------------------------------- pass 1
@@ -256,7 +256,7 @@ public final class CudaBackend implements Backend {
         for (int first = 0; first < n; first += chunk) {
             int m = Math.min(chunk, n - first);
             int base = first;
-            parallel(m, i -> chunkLabels[i] = checked(labels.labels(base + i), numLabels));
+            parallel(m, i -> chunkLabels[i] = labels.labels(base + i).checkRange(numLabels));
             src.read(first, m, buf);
             // Descriptors and offsets, then the labels packed in parallel (each image owns its range).
             long[] info = new long[m * 8];
@@ -338,23 +338,6 @@ public final class CudaBackend implements Backend {
     /** Whether resizing this map to this image's labels shrinks an axis (see {@link Upsampling}). */
     private static boolean shrinks(ActivationSource src, ImageLabels il) {
         return il.sh() < src.height() || il.sw() < src.width();
-    }
-
-    /** The same range check as CpuBackend: every label number in 0 .. numLabels - 1. */
-    private static ImageLabels checked(ImageLabels il, int numLabels) {
-        for (int[] layer : il.layers()) {
-            for (int l : layer) {
-                if (l < 0 || l >= numLabels) {
-                    throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
-                }
-            }
-        }
-        for (int l : il.imageLevel()) {
-            if (l < 0 || l >= numLabels) {
-                throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
-            }
-        }
-        return il;
     }
 
     // ---------------------------------------------------------------- interventions

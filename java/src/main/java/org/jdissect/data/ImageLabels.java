@@ -17,4 +17,33 @@ public record ImageLabels(int sh, int sw, int[][] layers, int[] imageLevel) {
             }
         }
     }
+
+    /**
+     * This image's labels, checked to lie in {@code 0 .. numLabels - 1} (what the tally indexes its counts with):
+     * one minimum and maximum per layer, then the image-level numbers.
+     *
+     * @throws IllegalArgumentException naming the first label outside the range
+     */
+    public ImageLabels checkRange(int numLabels) {
+        for (int[] layer : layers) {
+            int min = 0;
+            int max = 0;
+            for (int l : layer) {
+                min = Math.min(min, l);
+                max = Math.max(max, l);
+            }
+            checkLabel(min, numLabels);
+            checkLabel(max, numLabels);
+        }
+        for (int l : imageLevel) {
+            checkLabel(l, numLabels);
+        }
+        return this;
+    }
+
+    private static void checkLabel(int l, int numLabels) {
+        if (l < 0 || l >= numLabels) {
+            throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
+        }
+    }
 }

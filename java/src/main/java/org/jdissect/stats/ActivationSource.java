@@ -20,4 +20,9 @@ public interface ActivationSource {
     default int valuesPerImage() {
         return units() * height() * width();
     }
+
+    /** How many images (at least 1, at most all) fit in a chunk of {@code maxValues} values. */
+    default int imagesPerChunk(int maxValues) {
+        return Math.max(1, Math.min(images(), maxValues / Math.max(1, valuesPerImage())));
+    }
 }

@@ -57,7 +57,7 @@ public final class CpuBackend implements Backend {
     }
 
     static int chunkImages(ActivationSource src) {
-        return Math.max(1, Math.min(src.images(), CHUNK_VALUES / Math.max(1, src.valuesPerImage())));
+        return src.imagesPerChunk(CHUNK_VALUES);
     }
 
     // ---------------------------------------------------------------- pass 1
@@ -348,26 +348,8 @@ public final class CpuBackend implements Backend {
         }
 
         static PixelLabels of(ImageLabels il, int numLabels) {
-            for (int[] layer : il.layers()) {
-                int min = 0;
-                int max = 0;
-                for (int l : layer) {
-                    min = Math.min(min, l);
-                    max = Math.max(max, l);
-                }
-                checkLabel(min, numLabels);
-                checkLabel(max, numLabels);
-            }
-            for (int l : il.imageLevel()) {
-                checkLabel(l, numLabels);
-            }
+            il.checkRange(numLabels);
             return new PixelLabels(il.sh(), il.sw(), il.layers(), il.imageLevel());
-        }
-
-        private static void checkLabel(int l, int numLabels) {
-            if (l < 0 || l >= numLabels) {
-                throw new IllegalArgumentException("label " + l + " outside 0.." + (numLabels - 1));
-            }
         }
 
         /** Adds each label's pixel count, run by run: labels come in regions. */
