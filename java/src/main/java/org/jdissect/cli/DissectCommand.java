@@ -37,13 +37,8 @@ final class DissectCommand implements Callable<Integer> {
             description = "Categories to count (default: all of the dataset's).")
     List<String> categories = List.of();
 
-    @Option(names = "--quantile", defaultValue = "0.005", paramLabel = "Q",
-            description = "Top quantile of each unit's activations that forms its mask (default: ${DEFAULT-VALUE}).")
-    double quantile;
-
-    @Option(names = "--iou-threshold", defaultValue = "0.04", paramLabel = "T",
-            description = "IoU at which a unit counts as interpretable (default: ${DEFAULT-VALUE}).")
-    double iouThreshold;
+    @Mixin
+    ScoringOptions scoring;
 
     @Option(names = "--topk", defaultValue = "10", paramLabel = "K",
             description = "Top images kept per unit (default: ${DEFAULT-VALUE}).")
@@ -81,7 +76,7 @@ final class DissectCommand implements Callable<Integer> {
     public Integer call() {
         Dissection.Builder builder = Dissection.builder()
                 .model(model).layers(layers).data(data).out(out).categories(categories)
-                .preprocessing(pre.preprocessing()).quantile(quantile).iouThreshold(iouThreshold).topk(topk)
+                .preprocessing(pre.preprocessing()).quantile(scoring.quantile).iouThreshold(scoring.iouThreshold).topk(topk)
                 .batch(batch).memory(Sizes.parse(memory, "--memory")).skipBad(skipBad).fresh(fresh)
                 .progress(new ConsoleProgress(quiet)).log(line -> System.err.println(line));
         if (threads != null) {

@@ -35,13 +35,8 @@ final class GanDissectCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
     Path out;
 
-    @Option(names = "--quantile", defaultValue = "0.005", paramLabel = "Q",
-            description = "Top quantile of each unit's activations that forms its mask (default: ${DEFAULT-VALUE}).")
-    double quantile;
-
-    @Option(names = "--iou-threshold", defaultValue = "0.04", paramLabel = "T",
-            description = "IoU at which a unit counts as interpretable (default: ${DEFAULT-VALUE}).")
-    double iouThreshold;
+    @Mixin
+    ScoringOptions scoring;
 
     @Option(names = "--topk", defaultValue = "10", paramLabel = "K",
             description = "Top samples kept per unit (default: ${DEFAULT-VALUE}).")
@@ -64,13 +59,13 @@ final class GanDissectCommand implements Callable<Integer> {
         try (Backend backend = device.open(gan.threads())) {
             r = GanDissection.builder().generator(gan.generator).layer(gan.layer)
                     .segmenter(seg.segmenter).segmenterLabels(seg.labels).segmenterPreprocessing(seg::preprocessing)
-                    .outputRange(range[0], range[1]).samples(samples).seed(gan.seed).quantile(quantile)
-                    .iouThreshold(iouThreshold).topk(topk).batch(batch).fresh(fresh).threads(gan.threads()).out(out)
+                    .outputRange(range[0], range[1]).samples(samples).seed(gan.seed).quantile(scoring.quantile)
+                    .iouThreshold(scoring.iouThreshold).topk(topk).batch(batch).fresh(fresh).threads(gan.threads()).out(out)
                     .backend(backend).progress(new ConsoleProgress(quiet)).log(System.err::println).run();
         }
         SummaryTable.print(List.of(r.layer()), r.context());
         System.out.printf("%d samples of seed %d; IoU >= %s counts as interpretable; results in %s%n", samples,
-                gan.seed, iouThreshold, r.layer().directory());
+                gan.seed, scoring.iouThreshold, r.layer().directory());
         ReportCommand.refresh(out, gan.threads, quiet);
         return 0;
     }
