@@ -215,13 +215,13 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         if (raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
             return null; // a sub-image: the general path handles its offsets
         }
-        float[] out = new float[3 * n];
         if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
                 && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
                 && raster.getSampleModel() instanceof ComponentSampleModel sm && sm.getPixelStride() == 3
                 && sm.getScanlineStride() == 3 * w && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
             byte[] d = db.getData();
             int o = db.getOffset();
+            float[] out = new float[3 * n];
             for (int i = 0; i < n; i++) {
                 int p = o + 3 * i;
                 out[i] = d[p + 2] & 0xff;
@@ -235,6 +235,7 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
                 && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm && sm.getScanlineStride() == w) {
             int[] d = db.getData();
             int o = db.getOffset();
+            float[] out = new float[3 * n];
             for (int i = 0; i < n; i++) {
                 int v = d[o + i];
                 out[i] = (v >>> 16) & 0xff;
