@@ -186,14 +186,16 @@ def main():
             print(f"step {step}/{args.steps}: loss D {ld.item():.3f} G {lg.item():.3f} "
                   f"({el:.0f} s, {el / step:.2f} s/step)", flush=True)
         last = args.max_seconds is not None and time.time() - t1 > args.max_seconds
+        paths = []
         if args.checkpoint and (step % 250 == 0 or step == args.steps or last):
-            torch.save({"generator": {k: v.cpu() for k, v in g.state_dict().items()}, "step": step,
-                        "seconds": time.time() - t1, "train_images": len(x), "batch": args.batch,
-                        "device": args.device}, args.checkpoint)
+            paths.append(args.checkpoint)
         if args.checkpoint and args.checkpoint_every and step % args.checkpoint_every == 0:
-            torch.save({"generator": {k: v.cpu() for k, v in g.state_dict().items()}, "step": step,
-                        "seconds": time.time() - t1, "train_images": len(x), "batch": args.batch,
-                        "device": args.device}, f"{args.checkpoint}.{step}")
+            paths.append(f"{args.checkpoint}.{step}")
+        if paths:
+            state = {"generator": {k: v.cpu() for k, v in g.state_dict().items()}, "step": step,
+                     "seconds": time.time() - t1, "train_images": len(x), "batch": args.batch, "device": args.device}
+            for path in paths:
+                torch.save(state, path)
         if last:
             print(f"stopping after {step} steps: --max-seconds {args.max_seconds:.0f} reached", flush=True)
             args.steps = step
