@@ -2,10 +2,7 @@ package org.jdissect.data;
 
 import org.jdissect.JdissectException;
 
-import javax.imageio.ImageIO;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -197,12 +194,22 @@ public final class BrodenDataset {
      *                           index.csv line
      */
     public BufferedImage readImage(int i) {
+        return readImage(i, null);
+    }
+
+    /**
+     * Reads row {@code i}'s image with {@code decoder} (one per thread; the image is then valid until its next
+     * call), or with {@code ImageIO.read} where it is null.
+     *
+     * @throws JdissectException when the image is missing or corrupt, naming the file and the index.csv line
+     */
+    public BufferedImage readImage(int i, ImageDecoder decoder) {
         IndexRow row = rows[i];
         Path file = paths.resolve(row.image(), where(row));
         byte[] bytes = readBytes(file, row);
         BufferedImage image;
         try {
-            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
+            image = decoder != null ? decoder.decode(bytes) : ImageDecoder.decodeOnce(bytes);
         } catch (IOException | RuntimeException e) {
             throw new JdissectException("corrupt image " + file + " (" + where(row) + "): " + e.getMessage(), e);
         }

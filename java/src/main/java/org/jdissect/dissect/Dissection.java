@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
+import org.jdissect.data.ImageDecoder;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.LayerRunner;
 import org.jdissect.model.OnnxModel;
@@ -38,6 +39,8 @@ import org.jdissect.stats.UnitStats;
  */
 public final class Dissection {
     private final Builder b;
+    /** One decoder per decoding thread: each image is preprocessed before its thread decodes the next. */
+    private final ThreadLocal<ImageDecoder> decoder = ThreadLocal.withInitial(ImageDecoder::new);
 
     private Dissection(Builder b) {
         this.b = b;
@@ -274,7 +277,7 @@ public final class Dissection {
             int row = candidates.get(i);
             futures.add(pool.submit(() -> {
                 try {
-                    BufferedImage image = dataset.readImage(row);
+                    BufferedImage image = dataset.readImage(row, decoder.get());
                     float[] pixels = new float[per];
                     b.preprocessing.apply(image, pixels, 0);
                     dataset.readLabels(row); // a corrupt label map fails here, not after the whole inference

@@ -208,19 +208,11 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
      * 0xRRGGBB), read straight from the data buffer; null for anything else (the general path then reads it).
      */
     private static float[] readPackedRgb(BufferedImage img) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int n = w * h;
-        Raster raster = img.getRaster();
-        if (raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
-            return null; // a sub-image: the general path handles its offsets
-        }
-        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
-                && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
-                && raster.getSampleModel() instanceof ComponentSampleModel sm && sm.getPixelStride() == 3
-                && sm.getScanlineStride() == 3 * w && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
-            byte[] d = db.getData();
-            int o = db.getOffset();
+        int n = img.getWidth() * img.getHeight();
+        DataBufferByte bgr = bgrBytes(img);
+        if (bgr != null) {
+            byte[] d = bgr.getData();
+            int o = bgr.getOffset();
             float[] out = new float[3 * n];
             for (int i = 0; i < n; i++) {
                 int p = o + 3 * i;
@@ -230,11 +222,10 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
             }
             return out;
         }
-        if (img.getType() == BufferedImage.TYPE_INT_RGB
-                && raster.getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1
-                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm && sm.getScanlineStride() == w) {
-            int[] d = db.getData();
-            int o = db.getOffset();
+        DataBufferInt rgb = rgbInts(img);
+        if (rgb != null) {
+            int[] d = rgb.getData();
+            int o = rgb.getOffset();
             float[] out = new float[3 * n];
             for (int i = 0; i < n; i++) {
                 int v = d[o + i];
@@ -245,6 +236,72 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
             return out;
         }
         return null;
+    }
+
+    /**
+     * The image as one 0xRRGGBB int per pixel, row-major, in {@code reuse} when it is large enough (the report's
+     * thumbnails, which need 8 bits a channel and no planar floats). The two packed layouts are read straight from
+     * the data buffer; anything else through {@link #readRgb} (a deeper image rounded to 8 bits).
+     */
+    public static int[] readPackedRgb(BufferedImage img, int[] reuse) {
+        int n = img.getWidth() * img.getHeight();
+        int[] out = reuse != null && reuse.length >= n ? reuse : new int[n];
+        DataBufferByte bgr = bgrBytes(img);
+        DataBufferInt rgb = bgr == null ? rgbInts(img) : null;
+        if (bgr != null) {
+            byte[] d = bgr.getData();
+            int o = bgr.getOffset();
+            for (int i = 0; i < n; i++) {
+                int p = o + 3 * i;
+                out[i] = (d[p + 2] & 0xff) << 16 | (d[p + 1] & 0xff) << 8 | (d[p] & 0xff);
+            }
+        } else if (rgb != null) {
+            int[] d = rgb.getData();
+            int o = rgb.getOffset();
+            for (int i = 0; i < n; i++) {
+                out[i] = d[o + i] & 0xffffff;
+            }
+        } else {
+            float[] planes = readRgb(img);
+            for (int i = 0; i < n; i++) {
+                out[i] = byteOf(planes[i]) << 16 | byteOf(planes[n + i]) << 8 | byteOf(planes[2 * n + i]);
+            }
+        }
+        return out;
+    }
+
+    private static int byteOf(float v) {
+        return Math.min(255, Math.max(0, Math.round(v)));
+    }
+
+    /** The buffer of an image laid out as 3 bytes B, G, R per pixel, rows back to back; null for any other layout. */
+    private static DataBufferByte bgrBytes(BufferedImage img) {
+        Raster raster = img.getRaster();
+        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && unshifted(raster)
+                && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
+                && raster.getSampleModel() instanceof ComponentSampleModel sm && sm.getPixelStride() == 3
+                && sm.getScanlineStride() == 3 * img.getWidth()
+                && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
+            return db;
+        }
+        return null;
+    }
+
+    /** The buffer of an image laid out as one int 0xRRGGBB per pixel, rows back to back; null for any other layout. */
+    private static DataBufferInt rgbInts(BufferedImage img) {
+        Raster raster = img.getRaster();
+        if (img.getType() == BufferedImage.TYPE_INT_RGB && unshifted(raster)
+                && raster.getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                && sm.getScanlineStride() == img.getWidth()) {
+            return db;
+        }
+        return null;
+    }
+
+    /** False for a sub-image, whose offsets the general path handles. */
+    private static boolean unshifted(Raster raster) {
+        return raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0;
     }
 
     /** Every field, for reports. */

@@ -570,13 +570,14 @@ public final class HtmlReport {
                 List<Future<?>> futures = new ArrayList<>();
                 for (int row : needed) {
                     futures.add(pool.submit(() -> {
-                        BufferedImage image = dataset.readImage(row);
+                        UnitImages.Scratch s = scratch.get();
+                        BufferedImage image = dataset.readImage(row, s.decoder);
                         if (images.png(image.getHeight(), image.getWidth())) {
                             pngThumbnails.add(row);
                         }
                         try (OutputStream out = new java.io.BufferedOutputStream(
                                 Files.newOutputStream(site.resolve(thumbnailFile(row))), 1 << 14)) {
-                            geometry.put(row, images.writeThumbnail(image, out));
+                            geometry.put(row, images.writeThumbnail(image, out, s));
                         }
                         bar.advance(1);
                         return null;
@@ -614,7 +615,7 @@ public final class HtmlReport {
                             UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry,
                             ProgressListener.Tracker bar) throws IOException {
         int[] size = spriteSize(l, block);
-        byte[] overlay = new byte[size[0] * size[1]];
+        byte[] overlay = s.sprite(size[0] * size[1]);
         short[] map = s.map(l.height() * l.width());
         int first = block * SPRITE_UNITS;
         int last = Math.min(l.units().size(), first + SPRITE_UNITS);

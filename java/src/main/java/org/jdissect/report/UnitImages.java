@@ -90,51 +90,68 @@ final class UnitImages {
         return Math.max(height, width) < size;
     }
 
-    /** Writes the square thumbnail of {@code image}, PNG or JPEG as {@link #png} says, and returns its geometry. */
-    Geometry writeThumbnail(BufferedImage image, OutputStream out) throws IOException {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        Geometry g = geometry(h, w);
-        float[] src = Preprocessing.readRgb(image); // planar; a bulk raster read, not getRGB per pixel
-        int plane = w * h;
-        int[] px = new int[size * size];
-        java.util.Arrays.fill(px, LETTERBOX);
-        for (int ty = 0; ty < g.th(); ty++) {
-            for (int tx = 0; tx < g.tw(); tx++) {
-                double r = 0;
-                double gr = 0;
-                double bl = 0;
-                for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
-                    for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
-                        int p = y * w + x;
-                        r += src[p];
-                        gr += src[plane + p];
-                        bl += src[2 * plane + p];
-                    }
-                }
-                double n = (double) (g.y1()[ty] - g.y0()[ty]) * (g.x1()[tx] - g.x0()[tx]);
-                px[(g.oy() + ty) * size + g.ox() + tx] = channel(r / n) << 16 | channel(gr / n) << 8 | channel(bl / n);
-            }
-        }
-        if (png(h, w)) {
+    /**
+     * Writes the square thumbnail of {@code image}, PNG or JPEG as {@link #png} says, and returns its geometry: each
+     * thumbnail pixel is the mean of the image pixels it shows, rounded half up. The work arrays are {@code s}'s.
+     */
+    Geometry writeThumbnail(BufferedImage image, OutputStream out, Scratch s) throws IOException {
+        Geometry g = geometry(image.getHeight(), image.getWidth());
+        int[] px = thumbnail(image, g, s);
+        if (png(g.height(), g.width())) {
             IndexedPng.writeRgb(out, size, size, px);
         } else {
             // JPEG from 3-byte BGR: the encoder takes it without a colour conversion per pixel (about 3x faster)
-            BufferedImage bgr = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
-            byte[] d = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+            if (s.bgr == null || s.bgr.getWidth() != size) {
+                s.bgr = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
+            }
+            byte[] d = ((DataBufferByte) s.bgr.getRaster().getDataBuffer()).getData();
             for (int i = 0; i < px.length; i++) {
                 d[3 * i] = (byte) px[i];
                 d[3 * i + 1] = (byte) (px[i] >>> 8);
                 d[3 * i + 2] = (byte) (px[i] >>> 16);
             }
-            writeJpeg(bgr, out);
+            writeJpeg(s.bgr, out);
         }
         return g;
     }
 
-    /** A mean of 0..255 values rounded half up (as integer (sum + n / 2) / n), clamped to a byte. */
-    private static int channel(double mean) {
-        return (int) Math.min(255, Math.max(0, Math.floor(mean + 0.5)));
+    /** The thumbnail's {@code size x size} pixels, 0xRRGGBB, letterboxed: in {@code s.px}. */
+    int[] thumbnail(BufferedImage image, Geometry g, Scratch s) {
+        int w = image.getWidth();
+        int[] src = s.rgb = Preprocessing.readPackedRgb(image, s.rgb); // a bulk raster read, not getRGB per pixel
+        if (s.px.length != size * size) {
+            s.px = new int[size * size];
+        }
+        int[] px = s.px;
+        java.util.Arrays.fill(px, LETTERBOX);
+        int[] x0 = g.x0();
+        int[] x1 = g.x1();
+        for (int ty = 0; ty < g.th(); ty++) {
+            int ya = g.y0()[ty];
+            int yb = g.y1()[ty];
+            int row = (g.oy() + ty) * size + g.ox();
+            for (int tx = 0; tx < g.tw(); tx++) {
+                int r = 0;
+                int gr = 0;
+                int bl = 0;
+                for (int y = ya; y < yb; y++) {
+                    for (int p = y * w + x0[tx], end = y * w + x1[tx]; p < end; p++) {
+                        int v = src[p];
+                        r += v >>> 16;
+                        gr += (v >>> 8) & 0xff;
+                        bl += v & 0xff;
+                    }
+                }
+                int n = (yb - ya) * (x1[tx] - x0[tx]);
+                px[row + tx] = mean(r, n) << 16 | mean(gr, n) << 8 | mean(bl, n);
+            }
+        }
+        return px;
+    }
+
+    /** The mean of n values summing to {@code sum}, rounded half up: floor(sum / n + 1/2) in integers. */
+    private static int mean(int sum, int n) {
+        return (2 * sum + n) / (2 * n);
     }
 
     /** Per-thread work arrays, grown on demand. */
@@ -146,6 +163,22 @@ final class UnitImages {
         boolean[] hot = new boolean[0];
         boolean[] need = new boolean[0];
         boolean[] rowOn = new boolean[0];
+        final org.jdissect.data.ImageDecoder decoder = new org.jdissect.data.ImageDecoder();
+        int[] rgb;
+        int[] px = new int[0];
+        BufferedImage bgr;
+
+        byte[] sprite = new byte[0];
+
+        /** A clear sprite of n pixels: reused, since a fresh one costs page faults that clearing does not. */
+        byte[] sprite(int n) {
+            if (sprite.length < n) {
+                sprite = new byte[n];
+            } else {
+                java.util.Arrays.fill(sprite, 0, n, (byte) 0);
+            }
+            return sprite;
+        }
 
         short[] map(int n) {
             if (map.length < n) {

@@ -206,18 +206,38 @@ class PreprocessingTest {
                 }
             }
             float[] rgb = Preprocessing.readRgb(img);
+            int[] reuse = new int[200];
+            int[] packed = Preprocessing.readPackedRgb(img, reuse);
+            assertThat(packed).as("a large enough array is reused").isSameAs(reuse);
             int n = 13 * 7;
             for (int i = 0; i < n; i++) {
                 int p = img.getRGB(i % 13, i / 13);
                 assertThat(new float[] {rgb[i], rgb[n + i], rgb[2 * n + i]}).as("type " + type + " pixel " + i)
                         .containsExactly((p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
+                assertThat(packed[i]).as("packed, type " + type + " pixel " + i).isEqualTo(p & 0xffffff);
             }
+            assertThat(Preprocessing.readPackedRgb(img, new int[n - 1])).as("a short array is not").hasSize(n);
             // a sub-image (translated raster) takes the general path and still reads its own pixels
             BufferedImage sub = img.getSubimage(2, 1, 5, 4);
             float[] s = Preprocessing.readRgb(sub);
             int p = img.getRGB(2, 1);
             assertThat(new float[] {s[0], s[20], s[40]}).as("sub-image of type " + type)
                     .containsExactly((p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
+            int[] subPacked = Preprocessing.readPackedRgb(sub, null);
+            for (int i = 0; i < 20; i++) {
+                assertThat(subPacked[i]).as("packed sub-image of type " + type + " pixel " + i)
+                        .isEqualTo(img.getRGB(2 + i % 5, 1 + i / 5) & 0xffffff);
+            }
         }
+    }
+
+    /** A deeper image reaches the packed read through the general path, rounded to 8 bits. */
+    @Test
+    void readPackedRgbRoundsSixteenBitGrey() {
+        BufferedImage img = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
+        img.getRaster().setSample(0, 0, 0, 65535);
+        img.getRaster().setSample(1, 0, 0, 32768); // 127.5019 of 255
+        img.getRaster().setSample(2, 0, 0, 128); // 0.498 of 255
+        assertThat(Preprocessing.readPackedRgb(img, null)).containsExactly(0xffffff, 0x808080, 0x000000);
     }
 }

@@ -96,6 +96,61 @@ class UnitImagesTest {
         }
     }
 
+    /** Each thumbnail pixel is the rounded mean of the image pixels its box shows; the letterbox is flat. */
+    @Test
+    void thumbnailPixelsAreTheRoundedBoxMeansOfTheImage() {
+        Random rnd = new Random(17);
+        UnitImages images = new UnitImages(24, 0.9f);
+        UnitImages.Scratch s = new UnitImages.Scratch();
+        int[][] shapes = {{50, 37, BufferedImage.TYPE_3BYTE_BGR}, {24, 24, BufferedImage.TYPE_INT_RGB},
+            {10, 17, BufferedImage.TYPE_3BYTE_BGR}, {61, 200, BufferedImage.TYPE_INT_ARGB},
+            {50, 37, BufferedImage.TYPE_BYTE_GRAY}};
+        for (int[] shape : shapes) {
+            BufferedImage img = new BufferedImage(shape[1], shape[0], shape[2]);
+            for (int y = 0; y < shape[0]; y++) {
+                for (int x = 0; x < shape[1]; x++) {
+                    img.setRGB(x, y, 0xff000000 | rnd.nextInt(1 << 24));
+                }
+            }
+            UnitImages.Geometry g = images.geometry(shape[0], shape[1]);
+            int[] px = images.thumbnail(img, g, s);
+            String what = shape[0] + "x" + shape[1] + " type " + shape[2];
+            int inside = 0;
+            for (int ty = 0; ty < 24; ty++) {
+                for (int tx = 0; tx < 24; tx++) {
+                    int y = ty - g.oy();
+                    int x = tx - g.ox();
+                    if (y < 0 || y >= g.th() || x < 0 || x >= g.tw()) {
+                        assertThat(px[ty * 24 + tx]).as(what + " letterbox").isEqualTo(0xeceff3);
+                        continue;
+                    }
+                    inside++;
+                    long[] sum = new long[3];
+                    int n = 0;
+                    for (int iy = g.y0()[y]; iy < g.y1()[y]; iy++) {
+                        for (int ix = g.x0()[x]; ix < g.x1()[x]; ix++) {
+                            // grey as stored, repeated (as PIL and the preprocessing read it; getRGB would
+                            // convert Java's linear grey space to sRGB)
+                            int p = shape[2] == BufferedImage.TYPE_BYTE_GRAY
+                                    ? img.getRaster().getSample(ix, iy, 0) * 0x010101 : img.getRGB(ix, iy);
+                            sum[0] += (p >>> 16) & 0xff;
+                            sum[1] += (p >>> 8) & 0xff;
+                            sum[2] += p & 0xff;
+                            n++;
+                        }
+                    }
+                    int expected = 0;
+                    for (int c = 0; c < 3; c++) {
+                        expected = expected << 8 | (int) Math.floor(sum[c] / (double) n + 0.5);
+                    }
+                    assertThat(px[ty * 24 + tx]).as(what + " pixel " + tx + "," + ty).isEqualTo(expected);
+                }
+            }
+            assertThat(inside).as(what + ": the image fills the square along its longer side")
+                    .isEqualTo(g.th() * g.tw()).isGreaterThanOrEqualTo(24 * Math.min(g.th(), g.tw()));
+        }
+    }
+
     @Test
     void escapesMarkupAndQuotes() {
         assertThat(Html.esc("<script>alert('x') & \"y\"</script>"))
