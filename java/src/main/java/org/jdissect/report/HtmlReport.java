@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -19,17 +18,13 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jdissect.stats.Futures;
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
 import org.jdissect.dissect.ActivationCache;
 import org.jdissect.dissect.DissectionResult;
-import org.jdissect.dissect.LayerResult;
-import org.jdissect.dissect.LayerNames;
 import org.jdissect.dissect.ProgressListener;
 
 /**
@@ -50,16 +45,16 @@ public final class HtmlReport {
 
     static final String[] PALETTE = {"#d1495b", "#2e86ab", "#3f9c4a", "#8e5ea2", "#e08e0b", "#1b998b", "#a0522d",
         "#c2549d", "#5c6b7a", "#9aa21b"};
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final Builder b;
     private final Path site;
     private ActivationCache.Snapshot cache;
+    /** What OUT holds, and the parts of it the pages read most. */
+    private ReportInput input;
     private JsonNode settings;
     private List<String> categories;
     private List<ReportLayer> layers;
-    private final Map<ReportLayer, JsonNode> timings = new HashMap<>();
+    private Map<ReportLayer, JsonNode> timings;
     private final Map<String, Integer> cacheIndex = new HashMap<>();
     private final java.util.Set<Integer> pngThumbnails = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** A gan-dissect output: top-sample strips instead of dataset images and masks. */
@@ -134,13 +129,20 @@ public final class HtmlReport {
         }
         try (ActivationCache.Snapshot snapshot = ActivationCache.openComplete(b.out.resolve("cache"))) {
             cache = snapshot;
-            layers = readLayers();
-            JsonNode cats = settings.path("categories");
-            categories = new ArrayList<>();
-            cats.forEach(c -> categories.add(c.asText()));
-            BrodenDataset dataset = openDataset();
+            ReportInput in = ReportInput.readDissection(b.out, b.dissection, snapshot, b.log);
+            adopt(in);
+            BrodenDataset dataset = in.openDataset(b.data, b.dissection);
             return writeSite(start, context -> drawUnitImages(dataset, context));
         }
+    }
+
+    private void adopt(ReportInput in) {
+        input = in;
+        settings = in.settings();
+        categories = in.categories();
+        layers = in.layers();
+        timings = in.timings();
+        gan = in.gan();
     }
 
     /** What fills the site's images, returning how many images it drew. */
@@ -159,7 +161,7 @@ public final class HtmlReport {
             Context context = new Context();
             int drawn = images.draw(context);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double dissection = dissectionSeconds();
+            double dissection = input.dissectionSeconds();
             writeIndex(context, seconds, dissection);
             Path report = install();
             int units = layers.stream().mapToInt(l -> l.units().size()).sum();
@@ -194,19 +196,7 @@ public final class HtmlReport {
 
     /** A folder that holds a gan-dissect layer: {@code <layer>/report.json} beside {@code <layer>/iou.csv}. */
     public static boolean isGanOutput(Path out) {
-        return !ganLayerDirs(out).isEmpty();
-    }
-
-    private static List<Path> ganLayerDirs(Path out) {
-        if (!Files.isDirectory(out)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(out)) {
-            return list.filter(d -> Files.isRegularFile(d.resolve("report.json")) && Files.isRegularFile(d.resolve("iou.csv")))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + out + ": " + e.getMessage(), e);
-        }
+        return !ReportInput.ganLayerDirs(out).isEmpty();
     }
 
     /**
@@ -233,32 +223,7 @@ public final class HtmlReport {
     }
 
     private Result runGan(long start) {
-        gan = true;
-        layers = new ArrayList<>();
-        for (Path dir : ganLayerDirs(b.out)) {
-            Path file = dir.resolve("report.json");
-            JsonNode root;
-            try {
-                root = JSON.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            if (!"jdissect".equals(root.path("tool").asText()) || !root.path("settings").has("generator")) {
-                b.log.accept("report: " + dir + " left out: its report.json is not a jdissect gan-dissect report");
-                continue;
-            }
-            if (settings == null) {
-                settings = root.path("settings");
-            }
-            ReportLayer layer = parseLayer(file, dir.getFileName().toString(), root);
-            timings.put(layer, root.path("timings_seconds"));
-            layers.add(layer);
-        }
-        if (layers.isEmpty()) {
-            throw new JdissectException("nothing to report in " + b.out + ": no gan-dissect layer report.json");
-        }
-        categories = new ArrayList<>();
-        settings.path("categories").forEach(c -> categories.add(c.asText()));
+        adopt(ReportInput.readGan(b.out, b.log));
         return writeSite(start, this::copyTopStrips);
     }
 
@@ -320,176 +285,6 @@ public final class HtmlReport {
         }
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(head);
         return new int[] {bb.getInt(16), bb.getInt(20)};
-    }
-
-    // ---- reading OUT ---------------------------------------------------------------------------------------
-
-    private List<ReportLayer> readLayers() {
-        List<String> names = cache.layers();
-        List<String> dirs = LayerNames.fileSafe(names);
-        List<ReportLayer> out = new ArrayList<>();
-        Map<String, LayerResult> inMemory = new HashMap<>();
-        if (b.dissection != null) {
-            for (LayerResult lr : b.dissection.layers()) {
-                inMemory.put(lr.layer().name(), lr);
-            }
-        }
-        for (int i = 0; i < names.size(); i++) {
-            Path file = b.out.resolve(dirs.get(i)).resolve("report.json");
-            LayerResult lr = inMemory.get(names.get(i));
-            JsonNode root;
-            if (lr != null) { // the same values report.json holds, without a round trip through a JSON tree
-                ReportContext ctx = b.dissection.info().reportContext();
-                JsonNode s = JSON.valueToTree(ctx.settings());
-                if (!s.path("model_sha256").asText().equals(String.valueOf(cache.key().get("model")))
-                        || !s.path("dataset_fingerprint").asText().equals(String.valueOf(cache.key().get("dataset")))) {
-                    b.log.accept("report: layer " + names.get(i) + " left out: the dissection in memory is not the "
-                            + "run of the activation cache");
-                    continue;
-                }
-                if (settings == null) {
-                    settings = s;
-                }
-                ReportLayer layer = fromResult(file, dirs.get(i), lr, ctx);
-                timings.put(layer, JSON.valueToTree(lr.timings()));
-                out.add(layer);
-                continue;
-            } else if (!Files.isRegularFile(file)) {
-                b.log.accept("report: layer " + names.get(i) + " left out: " + file + " is missing");
-                continue;
-            } else {
-                try {
-                    root = JSON.readTree(file.toFile());
-                } catch (IOException e) {
-                    throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
-                }
-            }
-            if (!"jdissect".equals(root.path("tool").asText())) {
-                throw new JdissectException(file + " is not a jdissect report.json (no \"tool\": \"jdissect\")");
-            }
-            JsonNode s = root.path("settings");
-            if (!s.path("model_sha256").asText().equals(String.valueOf(cache.key().get("model")))
-                    || !s.path("dataset_fingerprint").asText().equals(String.valueOf(cache.key().get("dataset")))) {
-                b.log.accept("report: layer " + names.get(i) + " left out: " + file
-                        + " is from another run than the activation cache (model or dataset differ)");
-                continue;
-            }
-            if (settings == null) {
-                settings = s;
-            }
-            ReportLayer layer = parseLayer(file, dirs.get(i), root);
-            timings.put(layer, root.path("timings_seconds"));
-            out.add(layer);
-        }
-        if (out.isEmpty()) {
-            throw new JdissectException("nothing to report in " + b.out + ": no layer of the activation cache ("
-                    + String.join(", ", names) + ") has a report.json from the same run");
-        }
-        return out;
-    }
-
-    /** A layer as {@link #parseLayer} reads it from report.json, taken from the dissection's results instead. */
-    private static ReportLayer fromResult(Path file, String dir, LayerResult lr, ReportContext ctx) {
-        List<String> cats = ctx.categories();
-        org.jdissect.dissect.Summary sum = org.jdissect.dissect.Summary.of(lr.scores(), cats, ctx.iouThreshold());
-        org.jdissect.stats.UnitStats st = lr.stats();
-        List<ReportLayer.Unit> units = new ArrayList<>(lr.scores().size());
-        for (org.jdissect.dissect.Scoring.UnitScore s : lr.scores()) {
-            int u = s.unit();
-            int[] topImages = st.topImages()[u];
-            List<ReportLayer.TopImage> top = new ArrayList<>(topImages.length);
-            for (int r = 0; r < topImages.length; r++) {
-                top.add(new ReportLayer.TopImage(ctx.imageName().apply(topImages[r]), st.topValues()[u][r]));
-            }
-            units.add(new ReportLayer.Unit(u + 1, ctx.labelName().apply(s.label()), cats.get(s.category()), s.iou(),
-                    s.iou() >= ctx.iouThreshold(), st.thresholds()[u], lr.counts().maskPixels()[u], List.copyOf(top)));
-        }
-        units.sort(Comparator.comparingInt(ReportLayer.Unit::unit));
-        var l = lr.layer();
-        return new ReportLayer(file, dir, l.name(), l.op(), l.channels(), l.height(), l.width(),
-                sum.headline(ctx.iouThreshold()), sum.interpretable(), sum.uniqueConcepts(),
-                new LinkedHashMap<>(sum.unitsPerCategory()), List.copyOf(units));
-    }
-
-    private static ReportLayer parseLayer(Path file, String dir, JsonNode root) {
-        JsonNode layer = root.path("layer");
-        JsonNode sum = root.path("summary");
-        Map<String, Integer> perCategory = new LinkedHashMap<>();
-        sum.path("units_per_category").fields().forEachRemaining(e -> perCategory.put(e.getKey(), e.getValue().asInt()));
-        List<ReportLayer.Unit> units = new ArrayList<>();
-        for (JsonNode u : root.path("units")) {
-            List<ReportLayer.TopImage> top = new ArrayList<>();
-            for (JsonNode t : u.path("top_images")) {
-                top.add(new ReportLayer.TopImage(t.path("image").asText(), exactFloat(t.path("max_activation"))));
-            }
-            units.add(new ReportLayer.Unit(u.path("unit").asInt(), u.path("label").asText(),
-                    u.path("category").asText(), u.path("iou").asDouble(), u.path("interpretable").asBoolean(),
-                    exactFloat(u.path("threshold")), u.path("mask_pixels").asLong(), List.copyOf(top)));
-        }
-        units.sort(Comparator.comparingInt(ReportLayer.Unit::unit)); // sprites and links count on unit order
-        ReportLayer result = new ReportLayer(file, dir, layer.path("name").asText(), layer.path("op").asText(),
-                layer.path("units").asInt(), layer.path("height").asInt(), layer.path("width").asInt(),
-                sum.path("headline").asText(), sum.path("interpretable").asInt(), sum.path("unique_concepts").asInt(),
-                perCategory, List.copyOf(units));
-        if (result.units().size() != result.channels() || result.height() < 1 || result.width() < 1) {
-            throw new JdissectException(file + " is inconsistent: " + result.units().size() + " unit entries for "
-                    + result.channels() + " units of " + result.height() + " x " + result.width());
-        }
-        return result;
-    }
-
-    /** The float report.json was written from: parsed from its decimal text, not rounded twice through a double. */
-    private static float exactFloat(JsonNode n) {
-        return n.isNumber() ? Float.parseFloat(n.decimalValue().toString()) : Float.parseFloat(n.asText("NaN"));
-    }
-
-    private BrodenDataset openDataset() {
-        if (b.dissection != null && b.data == null) {
-            return b.dissection.info().dataset();
-        }
-        String recorded = settings.path("dataset").asText();
-        Path dir = b.data != null ? b.data : Path.of(recorded);
-        Path where = layers.get(0).reportJson();
-        if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve("index.csv"))) {
-            if (b.data != null) {
-                throw new JdissectException("no Broden dataset in " + dir + " (index.csv is missing)");
-            }
-            throw new JdissectException("the dataset " + recorded + " that " + where + " names is not there (moved "
-                    + "or deleted?); to draw the unit images, say where it is now: jdissect report " + b.out
-                    + " --data DIR");
-        }
-        boolean skipBad = Boolean.TRUE.equals(cache.key().get("skipBad"));
-        BrodenDataset ds = BrodenDataset.open(dir, categories, skipBad);
-        String expected = settings.path("dataset_fingerprint").asText();
-        if (!ds.fingerprint().equals(expected)) {
-            throw new JdissectException("the dataset in " + dir + " is not the one dissected: its index.csv, "
-                    + "label.csv or category.csv differ (fingerprint " + ds.fingerprint() + ", " + where
-                    + " records " + expected + ")" + (b.data == null ? "; give the right one with --data DIR" : ""));
-        }
-        return ds;
-    }
-
-    private double dissectionSeconds() {
-        double total = 0;
-        boolean inference = false;
-        for (ReportLayer l : layers) {
-            JsonNode t = timings.get(l);
-            for (Map.Entry<String, JsonNode> e : iterable(t)) {
-                if (e.getKey().startsWith("inference")) {
-                    if (!inference) {
-                        total += e.getValue().asDouble();
-                        inference = true;
-                    }
-                } else {
-                    total += e.getValue().asDouble();
-                }
-            }
-        }
-        return total;
-    }
-
-    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode n) {
-        return n::fields;
     }
 
     // ---- unit images ---------------------------------------------------------------------------------------
@@ -814,7 +609,7 @@ public final class HtmlReport {
                         + "best first (gan-dissect's top/unit_NNNN.png).</p>");
             }
             h.raw("<section id=\"timings\"><h2>Timings</h2><dl class=\"settings\">");
-            for (Map.Entry<String, JsonNode> e : iterable(timings.get(l))) {
+            for (Map.Entry<String, JsonNode> e : ReportInput.iterable(timings.get(l))) {
                 setting(h, e.getKey(), Html.fixed(e.getValue().asDouble(), 2) + " s");
             }
             h.raw("</dl></section>\n");
