@@ -28,8 +28,10 @@ class ImageDecoderTest {
             encode(image(BufferedImage.TYPE_3BYTE_BGR, 9, 30), "jpeg"), // another size
             encode(image(BufferedImage.TYPE_INT_RGB, 20, 12), "png"),
             encode(image(BufferedImage.TYPE_INT_ARGB, 20, 12), "png"), // alpha at the same size
+            encode(image(BufferedImage.TYPE_INT_ARGB, 20, 12), "png"),
             encode(image(BufferedImage.TYPE_BYTE_INDEXED, 20, 12), "png"), // a palette
             encode(image(BufferedImage.TYPE_USHORT_GRAY, 20, 12), "png"), // 16-bit grey
+            encode(image(BufferedImage.TYPE_USHORT_GRAY, 20, 12), "png"),
             encode(image(BufferedImage.TYPE_INT_RGB, 20, 12), "bmp"), // any other format: ImageIO's choice
             encode(image(BufferedImage.TYPE_INT_RGB, 20, 12), "png"),
         };
