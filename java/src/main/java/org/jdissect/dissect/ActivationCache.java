@@ -45,6 +45,9 @@ public final class ActivationCache implements AutoCloseable {
     private int consumed;
     private boolean complete;
     private long overflowed;
+    /** Work buffers of {@link #append}, grown to the largest batch of a layer. */
+    private short[] halves = new short[0];
+    private ByteBuffer bytes = ByteBuffer.allocate(0);
 
     private ActivationCache(Path dir, Map<String, Object> key, List<LayerInfo> layers, List<Integer> rows,
                             int consumed, boolean complete) throws IOException {
@@ -172,15 +175,21 @@ public final class ActivationCache implements AutoCloseable {
                     throw new IllegalArgumentException("layer " + layers.get(l).name() + ": " + v.length
                             + " values for " + datasetRows.length + " images, expected " + expected);
                 }
-                ByteBuffer bb = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-                for (float f : v) {
-                    short h = Fp16.fromFloat(f);
-                    if ((h & 0x7c00) == 0x7c00 && !Float.isInfinite(f) && !Float.isNaN(f)) {
+                if (halves.length < v.length) {
+                    halves = new short[v.length];
+                    bytes = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                }
+                short[] hs = halves;
+                for (int i = 0; i < v.length; i++) {
+                    short h = Fp16.fromFloat(v[i]);
+                    if ((h & 0x7c00) == 0x7c00 && !Float.isInfinite(v[i]) && !Float.isNaN(v[i])) {
                         overflowed++;
                     }
-                    bb.putShort(h);
+                    hs[i] = h;
                 }
-                bb.flip();
+                ByteBuffer bb = bytes.clear();
+                bb.asShortBuffer().put(hs, 0, v.length); // one bulk copy, not a bounds-checked put per value
+                bb.limit(v.length * 2);
                 while (bb.hasRemaining()) {
                     channels[l].write(bb);
                 }

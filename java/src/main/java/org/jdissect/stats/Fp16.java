@@ -38,6 +38,21 @@ public final class Fp16 {
     /** Round to nearest even; values beyond the half range become infinities, NaN stays NaN. */
     public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
+        int abs = bits & 0x7fffffff;
+        // Most activations: zero (after a ReLU) or a normal half. Normal: drop 13 mantissa bits rounding half to even
+        // (add 0xfff plus the kept lowest bit; a carry into the exponent is the right result), rebias the exponent.
+        if (abs >= 0x38800000 && abs < 0x477ff000) {
+            return (short) ((bits >>> 16) & 0x8000 | (((abs + 0xfff + ((abs >>> 13) & 1)) >>> 13) - (112 << 10)));
+        }
+        if (abs == 0) {
+            return (short) ((bits >>> 16) & 0x8000);
+        }
+        return fromFloatExact(f);
+    }
+
+    /** {@link #fromFloat} case by case: the rare ranges (subnormal, overflow, infinities, NaN), and a reference. */
+    static short fromFloatExact(float f) {
+        int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int abs = bits & 0x7fffffff;
         if (abs >= 0x7f800000) {

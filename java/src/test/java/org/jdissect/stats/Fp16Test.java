@@ -80,4 +80,25 @@ class Fp16Test {
             }
         }
     }
+
+    /** The fast path of fromFloat equals the case-by-case conversion: every 61st float bit pattern and every edge. */
+    @Test
+    void fastConversionEqualsTheCaseByCaseOne() {
+        int[] edges = {0, 0x80000000, 0x38800000, 0x387fffff, 0x477ff000, 0x477fefff, 0x477fe000, 0x7f800000,
+            0x7f800001, 0x7fc00000, 0x33000000, 0x33000001, 0x3f800fff, 0x3f801000, 0x3f803000, 0x3f802fff};
+        for (int e : edges) {
+            for (int sign : new int[] {0, 0x80000000}) {
+                float f = Float.intBitsToFloat(e | sign);
+                assertThat(Fp16.fromFloat(f)).as("bits %08x", e | sign).isEqualTo(Fp16.fromFloatExact(f));
+            }
+        }
+        for (long b = 0; b <= 0xffffffffL; b += 61) {
+            float f = Float.intBitsToFloat((int) b);
+            short fast = Fp16.fromFloat(f);
+            short exact = Fp16.fromFloatExact(f);
+            if (fast != exact) {
+                assertThat(fast).as("bits %08x", b).isEqualTo(exact);
+            }
+        }
+    }
 }
