@@ -217,6 +217,14 @@ public final class Dissection {
             t.setDaemon(true);
             return t;
         });
+        // The cache is written on a thread of its own, batch k while batch k + 1 is inferred; one batch at a time
+        // waits to be written, which bounds the memory held.
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "jdissect-cache");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> writing = null;
         long lastCommit = System.nanoTime();
         try (ProgressListener.Tracker bar = b.progress.begin("inference", total - first)) {
             List<Future<Prepared>> next = submit(decoders, dataset, candidates, first, per);
@@ -248,25 +256,50 @@ public final class Dissection {
                         outputs.add(new float[0]);
                     }
                 }
-                cache.append(rows, outputs, end);
-                if (System.nanoTime() - lastCommit > 5_000_000_000L || end == total) {
-                    cache.commit();
+                boolean commit = System.nanoTime() - lastCommit > 5_000_000_000L || end == total;
+                if (commit) {
                     lastCommit = System.nanoTime();
                 }
+                if (writing != null) {
+                    Futures.await(writing);
+                }
+                List<float[]> written = outputs;
+                int consumed = end;
+                writing = writer.submit(() -> {
+                    cache.append(rows, written, consumed);
+                    if (commit) {
+                        cache.commit();
+                    }
+                });
                 bar.advance(end - pos);
                 pos = end;
+            }
+            if (writing != null) {
+                Futures.await(writing);
             }
             for (Future<Prepared> f : next) {
                 f.cancel(true);
             }
         } finally {
             decoders.shutdownNow();
+            // not interrupted: an interrupt would close the cache's file channels under a write
+            writer.shutdown();
+            awaitQuietly(writer);
         }
         if (cache.overflowed() > 0) {
             b.log.accept("warning: " + cache.overflowed() + " activation values exceed the half-precision range "
                     + "(65504) and were cached as infinities");
         }
         cache.markComplete();
+    }
+
+    /** Waits for the cache writer to finish a batch in flight after a failure elsewhere (its own error is not news). */
+    private static void awaitQuietly(ExecutorService writer) {
+        try {
+            writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<Future<Prepared>> submit(ExecutorService pool, BrodenDataset dataset, List<Integer> candidates,

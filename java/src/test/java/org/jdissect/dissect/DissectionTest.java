@@ -162,6 +162,29 @@ class DissectionTest {
         assertThat(log).anyMatch(l -> l.contains("all 60 images are in the activation cache"));
     }
 
+    /**
+     * A run that fails part way (a corrupt image, while the cache writer may hold a batch) leaves a cache the next
+     * run resumes from, with the results of an uninterrupted run.
+     */
+    @Test
+    void aRunThatFailsPartWayLeavesACacheTheNextRunCompletes() throws Exception {
+        Path world = ColourWorld.writeDataset(tmp.resolve("world-fails"), 60, 42);
+        Path image = org.jdissect.data.BrodenDataset.open(world, null, false).imagePath(45);
+        byte[] good = Files.readAllBytes(image);
+        Path out = tmp.resolve("out-fails");
+        Files.write(image, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        assertThatThrownBy(() -> builder(out).data(world).run()).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("corrupt image").hasMessageContaining(image.getFileName().toString());
+        Files.write(image, good);
+        builder(out).data(world).run();
+        Path reference = tmp.resolve("out-reference");
+        builder(reference).data(world).run();
+        for (String layer : List.of("pool", "detect_relu")) {
+            assertThat(Files.readString(out.resolve(layer + "/tally.csv")))
+                    .isEqualTo(Files.readString(reference.resolve(layer + "/tally.csv")));
+        }
+    }
+
     @Test
     void aChangedSettingInvalidatesTheCache() {
         Path out = tmp.resolve("out4");
