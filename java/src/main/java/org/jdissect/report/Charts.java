@@ -10,6 +10,13 @@ import java.util.function.Function;
 final class Charts {
     private static final String FONT = "font-family=\"system-ui, sans-serif\"";
 
+    /** Opens a chart's SVG element, {@code width x height} pixels at scale 1, with its accessible title. */
+    private static void openSvg(Html h, String cls, int width, int height, int fontSize, String title) {
+        h.raw("<svg class=\"" + cls + "\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
+                + "\" height=\"" + height + "\" " + FONT + " font-size=\"" + fontSize + "\"><title>").text(title)
+                .raw("</title>");
+    }
+
     private Charts() {
     }
 
@@ -63,9 +70,7 @@ final class Charts {
         int labelH = (int) Math.ceil(labelW * Math.sin(Math.toRadians(55))) + 16;
         int width = left + bars.size() * pitch + (groups.size() - 1) * groupGap + 10;
         int height = topPad + plotH + labelH;
-        h.raw("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
-                + "\" height=\"" + height + "\" " + FONT + " font-size=\"11\">");
-        h.raw("<title>").text("Interpretable units per concept, " + layer.name()).raw("</title>");
+        openSvg(h, "chart", width, height, 11, "Interpretable units per concept, " + layer.name());
         for (int v = 0; v <= top; v += step) {
             double y = topPad + plotH - plotH * (double) v / top;
             h.raw("<line x1=\"" + left + "\" x2=\"" + (width - 6) + "\" y1=\"" + f(y) + "\" y2=\"" + f(y)
@@ -123,9 +128,7 @@ final class Charts {
         int axisH = 34;
         int width = labelW + plotW + 60;
         int height = topPad + layers.size() * rowH + axisH;
-        h.raw("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
-                + "\" height=\"" + height + "\" " + FONT + " font-size=\"12\">");
-        h.raw("<title>Interpretable units per category by layer</title>");
+        openSvg(h, "chart", width, height, 12, "Interpretable units per category by layer");
         int ticks = 4;
         for (int t = 0; t <= ticks; t++) {
             double share = axisMax * t / ticks;
@@ -209,8 +212,7 @@ final class Charts {
                 : left + 8 + (plotW - 16) * (Math.log(x) / Math.log(2) - lx0) / span;
         java.util.function.DoubleUnaryOperator py = y -> top + plotH - plotH * (Math.max(yMin, Math.min(yMax, y)) - yMin)
                 / (yMax - yMin);
-        h.raw("<svg class=\"chart curve\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
-                + "\" height=\"" + height + "\" " + FONT + " font-size=\"11\"><title>").text(title).raw("</title>");
+        openSvg(h, "chart curve", width, height, 11, title);
         for (int t = 0; t <= 4; t++) {
             double v = yMin + (yMax - yMin) * t / 4;
             double y = py.applyAsDouble(v);
@@ -308,8 +310,7 @@ final class Charts {
         int axisH = 36;
         int width = labelW + plotW + 150;
         int height = top + bars.size() * rowH + axisH;
-        h.raw("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
-                + "\" height=\"" + height + "\" " + FONT + " font-size=\"12\"><title>").text(title).raw("</title>");
+        openSvg(h, "chart", width, height, 12, title);
         for (int t = 0; t <= 4; t++) {
             double x = labelW + plotW * t / 4.0;
             h.raw("<line x1=\"" + f(x) + "\" x2=\"" + f(x) + "\" y1=\"" + top + "\" y2=\"" + (top + bars.size() * rowH)

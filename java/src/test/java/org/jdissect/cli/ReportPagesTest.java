@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdissect.intervene.ColourGan;
 import org.jdissect.intervene.KnownUnitsFixture;
 import org.jdissect.report.Chromium;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,10 +191,7 @@ class ReportPagesTest {
 
     @Test
     void chromiumLoadsEveryExperimentPageWithNoBrokenImage() throws Exception {
-        Optional<Chromium> browser = Chromium.find(tmp.resolve("chromium-profile"));
-        Assumptions.assumeTrue(browser.isPresent(),
-                "chromium is not installed (CI installs it: apt-get install chromium); the browser check is skipped");
-        Chromium chromium = browser.get();
+        Chromium chromium = Chromium.findOrSkip(tmp.resolve("chromium-profile"));
         Path cnnSite = cnn.resolve("report");
         String dom = chromium.dumpDom(cnnSite.resolve("ablation-interventions_curve.html").toUri() + "#selftest");
         Chromium.assertSelftest(dom, 0, 0);

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
+
 /** Headless Chromium for the report's browser tests: Debian's {@code chromium}, or $JDISSECT_CHROMIUM. */
 public final class Chromium {
     private final Path binary;
@@ -43,6 +45,14 @@ public final class Chromium {
             }
         }
         return Optional.empty();
+    }
+
+    /** The browser, or the calling test skipped (assumption failed) with the reason, where none is installed. */
+    public static Chromium findOrSkip(Path scratch) {
+        Optional<Chromium> browser = find(scratch);
+        Assumptions.assumeTrue(browser.isPresent(),
+                "chromium is not installed (CI installs it: apt-get install chromium); the browser check is skipped");
+        return browser.get();
     }
 
     /** The DOM after the page's scripts ran (and the images it loads loaded), as Chromium serializes it. */

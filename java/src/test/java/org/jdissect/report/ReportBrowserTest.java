@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +23,6 @@ import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.Preprocessing;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,10 +124,7 @@ class ReportBrowserTest {
 
     @Test
     void chromiumShowsEveryCardAndImageAndTheHeadlineOfReportJson() throws Exception {
-        Optional<Chromium> browser = Chromium.find(tmp.resolve("chromium-profile"));
-        Assumptions.assumeTrue(browser.isPresent(),
-                "chromium is not installed (CI installs it: apt-get install chromium); the browser check is skipped");
-        Chromium chromium = browser.get();
+        Chromium chromium = Chromium.findOrSkip(tmp.resolve("chromium-profile"));
         Path site = out.resolve("report");
         ObjectMapper json = new ObjectMapper();
         String index = Files.readString(site.resolve("index.html"));
