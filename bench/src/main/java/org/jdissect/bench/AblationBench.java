@@ -22,7 +22,7 @@ import org.jdissect.model.Preprocessing;
 import org.jdissect.model.SplitRunner;
 import org.jdissect.cuda.Devices;
 import org.jdissect.stats.Backend;
-import org.jdissect.stats.Progress;
+import org.jdissect.io.Progress;
 
 /**
  * Ranking every unit of a classifier's top layer (each unit ablated alone, over every image) two ways: with the

@@ -4,7 +4,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 
 /**
  * Progress on stderr: on a terminal a bar with count, images/s and ETA; elsewhere (logs, CI) one line per task

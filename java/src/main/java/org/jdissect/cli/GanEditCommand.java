@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.IouTable;
-import org.jdissect.dissect.LayerNames;
+import org.jdissect.io.FileNames;
 import org.jdissect.intervene.GanIntervention;
 import org.jdissect.model.Generator;
 import org.jdissect.model.OnnxModel;
-import org.jdissect.report.AtomicFiles;
+import org.jdissect.io.AtomicFiles;
 import org.jdissect.report.GanImages;
 import org.jdissect.stats.Backend;
 
@@ -105,7 +105,7 @@ final class GanEditCommand implements Callable<Integer> {
             String name = mode + "-" + (which.concept != null ? which.concept + "-top" + top
                     : "units-" + which.units.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-")))
                     + (reg == null ? "" : "-region-" + reg[0] + "-" + reg[1] + "-" + reg[2] + "-" + reg[3]);
-            out = dissection.resolve("edits").resolve(LayerNames.fileSafe(name));
+            out = dissection.resolve("edits").resolve(FileNames.fileSafe(name));
         }
         float[] range = gan.range();
         try (OnnxModel m = OnnxModel.load(gan.generator); Generator g = Generator.open(m, gan.layer, gan.threads());
@@ -114,7 +114,7 @@ final class GanEditCommand implements Callable<Integer> {
             if (which.units != null) {
                 units = which.units.stream().mapToInt(u -> u - 1).toArray();
             } else {
-                IouTable table = IouTable.read(dissection.resolve(LayerNames.fileSafe(gan.layer)).resolve("iou.csv"));
+                IouTable table = IouTable.read(dissection.resolve(FileNames.fileSafe(gan.layer)).resolve("iou.csv"));
                 units = java.util.Arrays.copyOf(table.ranking(which.concept), Math.min(top, g.layer().channels()));
             }
             GanIntervention iv = new GanIntervention(g, backend, range[0], range[1]);

@@ -16,14 +16,14 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.IouTable;
-import org.jdissect.dissect.LayerNames;
+import org.jdissect.io.FileNames;
 import org.jdissect.intervene.GanIntervention;
 import org.jdissect.model.Generator;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Segmenter;
 import org.jdissect.model.SegmenterLabels;
-import org.jdissect.report.AtomicFiles;
-import org.jdissect.report.Csv;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Csv;
 import org.jdissect.stats.Backend;
 
 @Command(name = "gan-effect", mixinStandardHelpOptions = true,
@@ -93,11 +93,11 @@ final class GanEffectCommand implements Callable<Integer> {
         }
         float[] range = gan.range();
         if (out == null) {
-            out = dissection.resolve("effects").resolve(LayerNames.fileSafe(concept + "-top" + top));
+            out = dissection.resolve("effects").resolve(FileNames.fileSafe(concept + "-top" + top));
         }
         SegmenterLabels labels = SegmenterLabels.read(seg.labels);
         int label = labels.labelOf(labels.classNamed(concept));
-        IouTable table = IouTable.read(dissection.resolve(LayerNames.fileSafe(gan.layer)).resolve("iou.csv"));
+        IouTable table = IouTable.read(dissection.resolve(FileNames.fileSafe(gan.layer)).resolve("iou.csv"));
         int[] ranking = table.ranking(concept);
         ConsoleProgress progress = new ConsoleProgress(quiet);
         Map<String, Object> json = new LinkedHashMap<>();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.SceneWorld;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {"Write a SceneWorld dataset in Broden format: seeded procedural scenes (11 scene classes) "

@@ -11,7 +11,7 @@ import org.jdissect.stats.ArrayActivations;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
 import org.jdissect.stats.LabelSource;
-import org.jdissect.stats.Progress;
+import org.jdissect.io.Progress;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 import org.jdissect.stats.Upsampling;

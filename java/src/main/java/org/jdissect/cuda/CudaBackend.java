@@ -6,9 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.ImageLabels;
@@ -17,9 +16,9 @@ import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
 import org.jdissect.stats.Fp16;
-import org.jdissect.stats.Futures;
+import org.jdissect.io.Threads;
 import org.jdissect.stats.LabelSource;
-import org.jdissect.stats.Progress;
+import org.jdissect.io.Progress;
 import org.jdissect.stats.Quantiles;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
@@ -48,12 +47,7 @@ public final class CudaBackend implements Backend {
         this.ctx = ctx;
         this.name = name;
         this.threads = threads;
-        AtomicInteger counter = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "jdissect-cuda-io-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Threads.pool("cuda-io", threads);
     }
 
     /**
@@ -370,6 +364,6 @@ public final class CudaBackend implements Backend {
                 }
             }));
         }
-        Futures.awaitAll(futures);
+        Threads.awaitAll(futures);
     }
 }

@@ -1,6 +1,7 @@
 package org.jdissect.data;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.Csv;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

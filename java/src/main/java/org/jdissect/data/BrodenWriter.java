@@ -1,6 +1,7 @@
 package org.jdissect.data;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.Csv;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+
 import java.util.concurrent.Future;
 
+import org.jdissect.io.Threads;
 import org.jdissect.JdissectException;
-import org.jdissect.stats.Progress;
+import org.jdissect.io.Progress;
 
 /**
  * SceneWorld: a seeded, procedural world of scenes with exact pixel annotations, written in Broden layout.
@@ -147,11 +148,7 @@ public final class SceneWorld {
         if (size < 16 || size % 2 != 0) {
             throw JdissectException.usage("--size must be even and at least 16, got " + size);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "sceneworld");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Threads.pool("sceneworld", Math.max(1, threads));
         try (BrodenWriter w = BrodenWriter.create(dir, CATEGORIES, BrodenWriter.ImageFormat.JPEG)) {
             w.replaceExisting(replaceExisting);
             for (Concept k : Concept.values()) {

@@ -10,7 +10,7 @@ import org.jdissect.JdissectException;
 import org.jdissect.data.SceneWorld;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.model.Preprocessing;
 
 /**

@@ -18,8 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.FileNames;
 import org.jdissect.model.LayerInfo;
-import org.jdissect.report.AtomicFiles;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.ArrayActivations;
 import org.jdissect.stats.Fp16;
@@ -59,7 +60,7 @@ public final class ActivationCache implements AutoCloseable {
         this.complete = complete;
         this.files = new ArrayList<>();
         this.channels = new FileChannel[layers.size()];
-        List<String> names = LayerNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
+        List<String> names = FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
         for (int i = 0; i < layers.size(); i++) {
             String file = names.get(i) + ".f16";
             files.add(file);
@@ -102,7 +103,7 @@ public final class ActivationCache implements AutoCloseable {
                 }
             }
             Files.deleteIfExists(manifest);
-            for (String name : LayerNames.fileSafe(layers.stream().map(LayerInfo::name).toList())) {
+            for (String name : FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList())) {
                 Files.deleteIfExists(dir.resolve(name + ".f16"));
             }
             ActivationCache cache = new ActivationCache(dir, key, layers, List.of(), 0, false);

@@ -7,13 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
 import org.jdissect.data.ImageDecoder;
+import org.jdissect.io.FileNames;
+import org.jdissect.io.ProgressListener;
+import org.jdissect.io.Threads;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.LayerRunner;
 import org.jdissect.model.OnnxModel;
@@ -22,7 +25,6 @@ import org.jdissect.report.LayerReport;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
-import org.jdissect.stats.Futures;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 
@@ -168,7 +170,7 @@ public final class Dissection {
                         dataset.fingerprint(), dataset.categories(), dataset, rows, b.preprocessing, b.quantile,
                         b.iouThreshold, b.topk, backend.name(), skipped + dataset.skipped());
                 List<LayerResult> results = new ArrayList<>();
-                List<String> dirs = LayerNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
+                List<String> dirs = FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
                 for (int l = 0; l < layers.size(); l++) {
                     results.add(dissectLayer(l, layers.get(l), b.out.resolve(dirs.get(l)), cache, dataset, rows,
                             backend, info, inferenceSeconds));
@@ -212,18 +214,10 @@ public final class Dissection {
         int per = b.preprocessing.valuesPerImage();
         int total = candidates.size();
         int first = cache.consumed();
-        ExecutorService decoders = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "jdissect-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService decoders = Threads.pool("decode", b.threads);
         // The cache is written on a thread of its own, batch k while batch k + 1 is inferred; one batch at a time
         // waits to be written, which bounds the memory held.
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "jdissect-cache");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService writer = Threads.pool("cache", 1);
         Future<?> writing = null;
         long lastCommit = System.nanoTime();
         try (ProgressListener.Tracker bar = b.progress.begin("inference", total - first)) {
@@ -234,7 +228,7 @@ public final class Dissection {
                 next = end < total ? submit(decoders, dataset, candidates, end, per) : List.of();
                 List<Prepared> ok = new ArrayList<>();
                 for (Future<Prepared> f : current) {
-                    Prepared p = Futures.await(f);
+                    Prepared p = Threads.await(f);
                     if (p.error() != null) {
                         b.log.accept("skipped: " + p.error());
                     } else {
@@ -261,7 +255,7 @@ public final class Dissection {
                     lastCommit = System.nanoTime();
                 }
                 if (writing != null) {
-                    Futures.await(writing);
+                    Threads.await(writing);
                 }
                 List<float[]> written = outputs;
                 int consumed = end;
@@ -275,7 +269,7 @@ public final class Dissection {
                 pos = end;
             }
             if (writing != null) {
-                Futures.await(writing);
+                Threads.await(writing);
             }
             for (Future<Prepared> f : next) {
                 f.cancel(true);
@@ -283,23 +277,13 @@ public final class Dissection {
         } finally {
             decoders.shutdownNow();
             // not interrupted: an interrupt would close the cache's file channels under a write
-            writer.shutdown();
-            awaitQuietly(writer);
+            Threads.finishQuietly(writer);
         }
         if (cache.overflowed() > 0) {
             b.log.accept("warning: " + cache.overflowed() + " activation values exceed the half-precision range "
                     + "(65504) and were cached as infinities");
         }
         cache.markComplete();
-    }
-
-    /** Waits for the cache writer to finish a batch in flight after a failure elsewhere (its own error is not news). */
-    private static void awaitQuietly(ExecutorService writer) {
-        try {
-            writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private List<Future<Prepared>> submit(ExecutorService pool, BrodenDataset dataset, List<Integer> candidates,

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.ImageLabels;
+import org.jdissect.io.FileNames;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.model.GeneratedImages;
 import org.jdissect.model.Generator;
 import org.jdissect.model.LayerInfo;
@@ -211,7 +213,7 @@ public final class GanDissection {
         timings.put("thresholds", (t1 - t0) / 1e9);
         timings.put("tally", (t2 - t1) / 1e9);
         List<Scoring.UnitScore> scores = Scoring.score(counts, labels.primaryCategory());
-        Path dir = b.out.resolve(LayerNames.fileSafe(layer.name()));
+        Path dir = b.out.resolve(FileNames.fileSafe(layer.name()));
         LayerResult result = new LayerResult(layer, dir, stats, counts, scores, timings);
 
         Map<String, Object> settings = new LinkedHashMap<>();

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 import org.jdissect.JdissectException;
-import org.jdissect.report.AtomicFiles;
-import org.jdissect.report.Csv;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Csv;
 import org.jdissect.stats.TallyCounts;
 
 /**

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import org.jdissect.JdissectException;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Csv;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
@@ -254,15 +256,15 @@ public record Explanation(String image, String layer, int predicted, String pred
     /** Writes explain.json and explain.csv (the firing and the decisive units, each once) into {@code dir}. */
     public void write(Path dir) {
         InterventionReport.writeJson(dir.resolve("explain.json"), json());
-        org.jdissect.report.AtomicFiles.writeText(dir.resolve("explain.csv"), w -> {
-            org.jdissect.report.Csv.writeRow(w, List.of("unit", "label", "category", "iou", "fires", "decisive_rank",
+        org.jdissect.io.AtomicFiles.writeText(dir.resolve("explain.csv"), w -> {
+            org.jdissect.io.Csv.writeRow(w, List.of("unit", "label", "category", "iou", "fires", "decisive_rank",
                     "max_activation", "threshold", "probability_after_ablation", "drop", "predicted_after_ablation",
                     "changes_prediction"));
             java.util.LinkedHashSet<UnitEffect> rows = new java.util.LinkedHashSet<>(units);
             rows.addAll(decisive);
             for (UnitEffect f : rows) {
                 int rank = decisive.indexOf(f);
-                org.jdissect.report.Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(),
+                org.jdissect.io.Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(),
                         InterventionReport.num(f.iou()), Boolean.toString(f.fires()),
                         rank < 0 ? "" : Integer.toString(rank + 1), Float.toString(f.maxActivation()),
                         Double.toString(f.threshold()), InterventionReport.num(f.probability()),

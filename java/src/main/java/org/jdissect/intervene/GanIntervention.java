@@ -9,7 +9,8 @@ import java.util.Map;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.ActivationCache;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.Progress;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.model.GeneratedImages;
 import org.jdissect.model.Generator;
 import org.jdissect.model.LayerInfo;
@@ -98,7 +99,7 @@ public final class GanIntervention {
     public static float[] insertionValues(Path dissection, LayerInfo layer, double q, Backend backend) {
         try (ActivationCache cache = ActivationCache.openExisting(dissection.resolve("cache"), List.of(layer))) {
             UnitStats stats = backend.unitStats(cache.source(0, 1L << 30), 1.0 - q, 0,
-                    org.jdissect.stats.Progress.NONE);
+                    org.jdissect.io.Progress.NONE);
             return stats.thresholds();
         }
     }

@@ -11,7 +11,7 @@ import org.jdissect.model.LayerInfo;
 import org.jdissect.model.SplitRunner;
 import org.jdissect.model.TensorData;
 import org.jdissect.stats.Fp16;
-import org.jdissect.stats.Progress;
+import org.jdissect.io.Progress;
 
 /**
  * The head's outputs for every image, computed once: the layer and every other per-image tensor crossing the split,

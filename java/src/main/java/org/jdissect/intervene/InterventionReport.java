@@ -17,8 +17,8 @@ import org.jdissect.intervene.ClassifierIntervention.CurveResult;
 import org.jdissect.intervene.ClassifierIntervention.Point;
 import org.jdissect.intervene.ClassifierIntervention.RankResult;
 import org.jdissect.intervene.ClassifierIntervention.UnitsResult;
-import org.jdissect.report.AtomicFiles;
-import org.jdissect.report.Csv;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Csv;
 
 /**
  * The files of {@code jdissect ablate}: {@code units.csv/json}, {@code rank.csv/json}, {@code curve.csv/json}.

@@ -11,7 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.jdissect.dissect.LayerNames;
+import org.jdissect.io.FileNames;
 
 /**
  * The pages of {@code gan-edit} and {@code gan-effect}: every folder under OUT with an {@code edit.json} gets a page
@@ -48,7 +48,7 @@ final class GanExperimentPages implements ReportExtension {
                     c.log("report: " + f + " left out: " + e.getMessage());
                 }
             }
-            List<String> stems = LayerNames.fileSafe(dirs.stream().map(d -> InterventionPages.stem(c.out(), d)).toList());
+            List<String> stems = FileNames.fileSafe(dirs.stream().map(d -> InterventionPages.stem(c.out(), d)).toList());
             List<Experiment> out = new ArrayList<>();
             for (int i = 0; i < dirs.size(); i++) {
                 out.add(new Experiment(dirs.get(i), prefix + stems.get(i) + ".html", roots.get(i)));

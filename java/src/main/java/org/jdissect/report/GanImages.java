@@ -9,6 +9,7 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
+import org.jdissect.io.AtomicFiles;
 import org.jdissect.model.GeneratedImages;
 import org.jdissect.model.Generator;
 import org.jdissect.stats.UnitStats;

@@ -13,19 +13,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.jdissect.stats.Futures;
+import org.jdissect.io.Threads;
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
 import org.jdissect.dissect.ActivationCache;
 import org.jdissect.dissect.DissectionResult;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 
 /**
  * The HTML report of a dissection: {@code OUT/report/index.html} and one page per layer, a static site that works
@@ -120,7 +120,6 @@ public final class HtmlReport {
             return new HtmlReport(this, out.resolve(".report.tmp")).run();
         }
     }
-
 
     private Result run() {
         long start = System.nanoTime();
@@ -233,11 +232,7 @@ public final class HtmlReport {
 
     /** Copies each unit's strip of top samples into the report, then writes the layer pages; returns the samples. */
     private int copyTopStrips(Context context) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "jdissect-report");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Threads.pool("report", b.threads);
         int total = 0;
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -260,7 +255,7 @@ public final class HtmlReport {
                     }));
                 }
             }
-            awaitAll(futures);
+            Threads.awaitAll(futures);
             futures.clear();
             for (ReportLayer l : layers) {
                 futures.add(pool.submit(() -> {
@@ -268,7 +263,7 @@ public final class HtmlReport {
                     return null;
                 }));
             }
-            awaitAll(futures);
+            Threads.awaitAll(futures);
         } finally {
             pool.shutdownNow();
         }
@@ -355,11 +350,7 @@ public final class HtmlReport {
         Files.createDirectories(site.resolve("img/base"));
         Map<Integer, UnitImages.Geometry> geometry = new java.util.concurrent.ConcurrentHashMap<>();
         ThreadLocal<UnitImages.Scratch> scratch = ThreadLocal.withInitial(UnitImages.Scratch::new);
-        ExecutorService pool = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "jdissect-report");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Threads.pool("report", b.threads);
         try {
             try (ProgressListener.Tracker bar = b.progress.begin("report: thumbnails", needed.size())) {
                 List<Future<?>> futures = new ArrayList<>();
@@ -378,7 +369,7 @@ public final class HtmlReport {
                         return null;
                     }));
                 }
-                awaitAll(futures);
+                Threads.awaitAll(futures);
             }
             try (ProgressListener.Tracker bar = b.progress.begin("report: unit masks", strips)) {
                 List<Future<?>> futures = new ArrayList<>();
@@ -398,7 +389,7 @@ public final class HtmlReport {
                         }));
                     }
                 }
-                awaitAll(futures);
+                Threads.awaitAll(futures);
             }
         } finally {
             pool.shutdownNow();
@@ -433,18 +424,6 @@ public final class HtmlReport {
             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1 << 16);
             images.writeOverlay(overlay, size[0], size[1], buf);
             Files.write(site.resolve(spriteFile(l, block)), buf.toByteArray());
-        }
-    }
-
-    private static void awaitAll(List<Future<?>> futures) {
-        try {
-            for (Future<?> f : futures) {
-                Futures.await(f);
-            }
-        } finally {
-            for (Future<?> f : futures) {
-                f.cancel(true);
-            }
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.jdissect.dissect.LayerNames;
+import org.jdissect.io.FileNames;
 
 /**
  * The pages of {@code jdissect ablate}: every folder under OUT that holds a {@code curve.json} or {@code rank.json}
@@ -54,7 +54,7 @@ final class InterventionPages implements ReportExtension {
             }
             List<Path> dirs = new ArrayList<>(byDir.keySet());
             dirs.sort(null);
-            List<String> stems = LayerNames.fileSafe(dirs.stream().map(d -> stem(c.out(), d)).toList());
+            List<String> stems = FileNames.fileSafe(dirs.stream().map(d -> stem(c.out(), d)).toList());
             List<Ablation> out = new ArrayList<>();
             for (int i = 0; i < dirs.size(); i++) {
                 JsonNode[] j = byDir.get(dirs.get(i));

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.jdissect.dissect.LayerResult;
 import org.jdissect.dissect.Scoring;
 import org.jdissect.dissect.Summary;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Csv;
 import org.jdissect.stats.UnitStats;
 
 /**

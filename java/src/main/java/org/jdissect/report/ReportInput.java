@@ -21,7 +21,7 @@ import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
 import org.jdissect.dissect.ActivationCache;
 import org.jdissect.dissect.DissectionResult;
-import org.jdissect.dissect.LayerNames;
+import org.jdissect.io.FileNames;
 import org.jdissect.dissect.LayerResult;
 
 /**
@@ -128,7 +128,7 @@ final class ReportInput {
         JsonNode settings = null;
         Map<ReportLayer, JsonNode> timings = new HashMap<>();
         List<String> names = cache.layers();
-        List<String> dirs = LayerNames.fileSafe(names);
+        List<String> dirs = FileNames.fileSafe(names);
         List<ReportLayer> layers = new ArrayList<>();
         Map<String, LayerResult> inMemory = new HashMap<>();
         if (dissection != null) {

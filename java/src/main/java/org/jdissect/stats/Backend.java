@@ -1,5 +1,7 @@
 package org.jdissect.stats;
 
+import org.jdissect.io.Progress;
+
 /**
  * The seam between orchestration and computation: every heavy statistic of a dissection goes through here.
  * {@link CpuBackend} is the specification; other backends must produce identical results.

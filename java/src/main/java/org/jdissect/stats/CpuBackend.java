@@ -5,11 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
+import org.jdissect.io.Threads;
+import org.jdissect.io.Progress;
 import org.jdissect.data.ImageLabels;
 
 /**
@@ -38,12 +40,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("threads must be >= 1");
         }
         this.threads = threads;
-        AtomicInteger counter = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "jdissect-cpu-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Threads.pool("cpu", threads);
     }
 
     @Override
@@ -285,7 +282,7 @@ public final class CpuBackend implements Backend {
                 }));
             }
             src.read(first, m, buf);
-            Futures.awaitAll(loads);
+            Threads.awaitAll(loads);
             Grid[] imageGrids = new Grid[m];
             for (int i = 0; i < m; i++) {
                 PixelLabels pl = chunkLabels[i];
@@ -639,6 +636,6 @@ public final class CpuBackend implements Backend {
                 }
             }));
         }
-        Futures.awaitAll(futures);
+        Threads.awaitAll(futures);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.jdissect.data.SceneWorld.Concept;
-import org.jdissect.stats.Progress;
+import org.jdissect.io.Progress;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

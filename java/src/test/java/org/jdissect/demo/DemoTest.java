@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.LayerResult;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.dissect.Summary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -10,7 +10,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdissect.JdissectException;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.intervene.ClassifierIntervention.Part;
 import org.jdissect.intervene.ClassifierIntervention.Replace;
 import org.jdissect.stats.CpuBackend;

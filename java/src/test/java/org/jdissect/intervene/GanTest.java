@@ -10,7 +10,7 @@ import java.util.List;
 import org.jdissect.dissect.GanDissection;
 import org.jdissect.dissect.GanDissectionResult;
 import org.jdissect.dissect.IouTable;
-import org.jdissect.dissect.ProgressListener;
+import org.jdissect.io.ProgressListener;
 import org.jdissect.dissect.Scoring;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Generator;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.jdissect.io.Progress;
 import org.jdissect.data.ImageLabels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

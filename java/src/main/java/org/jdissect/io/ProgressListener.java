@@ -1,6 +1,5 @@
-package org.jdissect.dissect;
+package org.jdissect.io;
 
-import org.jdissect.stats.Progress;
 
 /** Where long work reports progress; the CLI draws a bar with images/s and ETA, the library default is silent. */
 public interface ProgressListener {

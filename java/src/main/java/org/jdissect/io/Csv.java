@@ -1,30 +1,34 @@
-package org.jdissect.data;
-
-import org.jdissect.JdissectException;
+package org.jdissect.io;
 
 import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jdissect.JdissectException;
+
 /**
- * The CSV dialect of Broden's files: comma-separated, double quotes around fields that need them (a doubled quote
- * inside is one quote), LF or CRLF line ends. Records remember the line they start on, so that every error about
- * a row can name its line as an editor shows it.
+ * The one CSV dialect jdissect reads and writes (Broden's files, NetDissect-Lite's tally.csv, every result table):
+ * comma-separated, double quotes around fields that need them (a doubled quote inside is one quote), LF or CRLF
+ * line ends on reading, LF on writing. Read records remember the line they start on, so that every error about a row
+ * can name its line as an editor shows it; written fields are quoted only where needed, as Python's csv module does,
+ * so files compare with NetDissect-Lite's byte for byte.
  */
-final class Csv {
+public final class Csv {
     private Csv() {
     }
 
     /** One record and the 1-based line of the file it starts on. */
-    record Row(int line, List<String> fields) {
+    public record Row(int line, List<String> fields) {
     }
 
     /** The bytes of a file, or an error naming it (missing files are the commonest user mistake). */
-    static byte[] readFile(Path file, String what) {
+    public static byte[] readFile(Path file, String what) {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -38,7 +42,7 @@ final class Csv {
      * Parses a whole file. Blank lines are skipped (a trailing newline is not a row). A quote left open at the end
      * of the file is an error naming the line where the field began.
      */
-    static List<Row> parse(byte[] bytes, Path file) {
+    public static List<Row> parse(byte[] bytes, Path file) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         int start = text.startsWith("\uFEFF") ? 1 : 0;
         List<Row> rows = new ArrayList<>();
@@ -109,20 +113,45 @@ final class Csv {
         return rows;
     }
 
-    /** One CSV line (with its newline), quoting only the fields that need it, as Python's csv module does. */
-    static String format(List<String> fields) {
+    /** A field as written: quoted only when it holds a comma, a quote or a line break. */
+    public static String quote(String field) {
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+            return field;
+        }
+        return '"' + field.replace("\"", "\"\"") + '"';
+    }
+
+    /** One CSV line, with its newline. */
+    public static String format(List<String> fields) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
                 sb.append(',');
             }
-            String f = fields.get(i);
-            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
-                sb.append('"').append(f.replace("\"", "\"\"")).append('"');
-            } else {
-                sb.append(f);
-            }
+            sb.append(quote(fields.get(i)));
         }
         return sb.append('\n').toString();
+    }
+
+    /** Writes one CSV line. */
+    public static void writeRow(Writer w, List<String> fields) throws IOException {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            w.write(quote(fields.get(i)));
+        }
+        w.write('\n');
+    }
+
+    /** A score as Python's repr would print it, so files compare with NetDissect-Lite's. */
+    public static String number(double v) {
+        String s = Double.toString(v);
+        double abs = Math.abs(v);
+        if (abs == 0.0 || (abs >= 1e-4 && abs < 1e16)) {
+            s = new BigDecimal(s).toPlainString();
+            return s.indexOf('.') < 0 ? s + ".0" : s;
+        }
+        return s;
     }
 }

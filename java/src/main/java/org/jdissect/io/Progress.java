@@ -1,4 +1,4 @@
-package org.jdissect.stats;
+package org.jdissect.io;
 
 /** Receives progress of long work in units of images. Implementations must be thread-safe. */
 @FunctionalInterface

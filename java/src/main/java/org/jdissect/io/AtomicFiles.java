@@ -1,4 +1,4 @@
-package org.jdissect.report;
+package org.jdissect.io;
 
 import java.io.IOException;
 import java.io.OutputStream;

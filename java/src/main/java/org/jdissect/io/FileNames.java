@@ -1,4 +1,4 @@
-package org.jdissect.dissect;
+package org.jdissect.io;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /** File-safe, distinct directory and file names for layer (tensor) names such as {@code /features/conv1/Relu}. */
-public final class LayerNames {
-    private LayerNames() {
+public final class FileNames {
+    private FileNames() {
     }
 
     public static String fileSafe(String layer) {

@@ -1,4 +1,4 @@
-package org.jdissect.data;
+package org.jdissect.io;
 
 import org.jdissect.JdissectException;
 import org.junit.jupiter.api.Test;
