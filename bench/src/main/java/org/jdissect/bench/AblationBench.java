@@ -73,7 +73,7 @@ public final class AblationBench {
             pixels[i] = rnd.nextFloat();
         }
         try (OnnxModel model = OnnxModel.load(modelFile);
-             Backend backend = Devices.open(device, threads, System.out::println)) {
+             Backend backend = Devices.open(device, threads)) {
             LayerInfo info = model.layer(layer, pre);
             int units = info.channels();
             System.out.printf("model %s, layer %s (%d units, %dx%d), %d images of %dx%d, %d threads, batch %d, "

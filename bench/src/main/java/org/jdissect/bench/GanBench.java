@@ -4,8 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import org.jdissect.dissect.GanDissection;
-import org.jdissect.dissect.GanDissectionResult;
+import org.jdissect.dissect.Dissection;
+import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.Probe;
+import org.jdissect.dissect.Segmentation;
+import org.jdissect.dissect.Summary;
 import org.jdissect.model.Generator;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
@@ -39,20 +42,21 @@ public final class GanBench {
         for (int r = 0; r < repeats; r++) {
             Path out = Files.createTempDirectory("jdissect-ganbench");
             long t0 = System.nanoTime();
-            GanDissectionResult result;
-            try (Backend backend = Devices.open(device, threads, System.out::println)) {
-                result = GanDissection.builder().generator(models.resolve("scene_gan.onnx"))
-                        .layer(layer).segmenter(models.resolve("scene_seg.onnx"))
-                        .segmenterLabels(models.resolve("scene_seg_labels.csv")).segmenterPreprocessing(seg)
-                        .samples(samples).quantile(0.02).out(out).fresh(true).threads(threads).backend(backend).run();
+            DissectionResult result;
+            try (Backend backend = Devices.open(device, threads)) {
+                result = Dissection.builder().probe(new Probe.Generated(models.resolve("scene_gan.onnx"), layer, -1f,
+                                1f, samples, 1, Segmentation.of(models.resolve("scene_seg.onnx"),
+                                models.resolve("scene_seg_labels.csv"), seg)))
+                        .quantile(0.02).out(out).fresh(true).threads(threads).backend(backend).run();
             }
             dissect[r] = samples / ((System.nanoTime() - t0) / 1e9);
+            Summary summary = result.layers().get(0).record().summary();
             System.out.printf("gan-dissect run %d: %.0f samples/s (%d/%d units interpretable)%n", r + 1, dissect[r],
-                    result.summary().interpretable(), result.summary().units());
+                    summary.interpretable(), summary.units());
         }
         try (OnnxModel gm = OnnxModel.load(models.resolve("scene_gan.onnx"));
              Generator gen = Generator.open(gm, layer, threads);
-             Backend backend = Devices.open(device, threads, System.out::println)) {
+             Backend backend = Devices.open(device, threads)) {
             int batch = 16;
             Generator.Head head = gen.head(gen.latents(1, 0, batch), batch);
             int units = gen.layer().channels();

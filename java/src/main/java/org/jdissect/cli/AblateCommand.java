@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
 import org.jdissect.intervene.ClassScores;
@@ -88,14 +89,20 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Images per inference (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--skip-bad", description = "Skip malformed index rows of a Broden dataset.")
     boolean skipBad;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    InferenceOption inference;
+
+    @ParentCommand
+    JdissectCommand root;
 
     @Mixin
     PreprocessingOptions pre;
@@ -114,10 +121,7 @@ final class AblateCommand implements Callable<Integer> {
         if (className != null && mode != Mode.curve) {
             throw JdissectException.usage("--class is for --mode curve");
         }
-        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) {
-            throw JdissectException.usage("--threads must be >= 1, got " + nThreads);
-        }
+        int nThreads = threads.threads();
         LabelledImages images = LabelledImages.open(data, category, skipBad);
         if (className != null && !images.classes().contains(className)) {
             throw JdissectException.usage("unknown class '" + className + "'; valid classes: "
@@ -127,8 +131,8 @@ final class AblateCommand implements Callable<Integer> {
         String replaceName = replace.name();
         try (Backend backend = device.open(nThreads);
              ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, classes,
-                     pre.preprocessing(), batch, nThreads, backend, new ConsoleProgress(quiet),
-                     line -> System.err.println(line))) {
+                     pre.preprocessing(), batch, nThreads, backend, inference.inference(), output.progress())) {
+            var provenance = ci.provenance(root.invocation());
             int cls = className == null ? -1 : ci.mapping().classNamed(className);
             switch (mode) {
                 case units -> {
@@ -139,27 +143,31 @@ final class AblateCommand implements Callable<Integer> {
                         case val -> Part.HELD_OUT;
                     };
                     var result = ci.units(u, part, r);
-                    InterventionReport.writeUnits(out, result, ci, InterventionReport.settings(ci, "units", replaceName));
+                    InterventionReport.writeUnits(out, result, ci, InterventionReport.settings(ci, "units", replaceName),
+                            provenance);
                     printUnits(ci, result.base(), result.ablated());
                 }
                 case rank -> {
                     var rank = ci.rank(r);
-                    InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName));
+                    InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
+                            provenance);
                     printRank(ci, rank);
                 }
                 case curve -> {
                     var rank = ci.rank(r);
-                    InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName));
+                    InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
+                            provenance);
                     List<Integer> list = ns.isEmpty() ? ClassifierIntervention.defaultNs(ci.layer().channels()) : ns;
                     var curves = ci.curve(rank, list, cls, r);
-                    InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", replaceName));
+                    InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", replaceName),
+                            provenance);
                     printCurves(ci, curves);
                 }
                 default -> throw new IllegalStateException();
             }
             System.out.println("results in " + out);
         }
-        ReportCommand.refresh(out, threads, quiet);
+        ReportCommand.refresh(out, nThreads, output.quiet);
         return 0;
     }
 

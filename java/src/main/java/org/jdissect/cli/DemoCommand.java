@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.demo.Demo;
 import org.jdissect.demo.DemoModels;
@@ -27,18 +29,20 @@ final class DemoCommand implements Callable<Integer> {
                     + "directory, or -D" + DemoModels.PROPERTY + ", or $" + DemoModels.ENV + ").")
     Path models;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    @ParentCommand
+    JdissectCommand root;
+
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        ConsoleProgress progress = new ConsoleProgress(quiet);
         DissectionResult result = models == null
-                ? Demo.run(out, progress, line -> System.err.println(line))
-                : Demo.run(out, models, progress, line -> System.err.println(line));
-        DissectCommand.printSummary(result);
-        ReportCommand.write(out.resolve("dissection"), result, null, quiet);
+                ? Demo.run(out, output.progress(), root.invocation())
+                : Demo.run(out, models, output.progress(), root.invocation());
+        SummaryTable.print(result);
+        ReportCommand.write(out.resolve("dissection"), result, result.options().threads(), output.quiet);
         System.out.printf("demo took %.0f s%n", (System.nanoTime() - start) / 1e9);
         return 0;
     }

@@ -10,7 +10,7 @@ final class DeviceOption {
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
             description = "Where the statistics run (default: ${DEFAULT-VALUE}): auto uses a CUDA GPU when the "
                     + "library, a driver and a device are there and otherwise the CPU, saying why in one line; "
-                    + "cuda without a usable GPU is an error. Model inference runs on the CPU either way.")
+                    + "cuda without a usable GPU is an error. Where the models run is --inference.")
     String device;
 
     Backend open(int threads) {
@@ -19,7 +19,7 @@ final class DeviceOption {
 
     /** The backend, with {@code threads} host threads; a fall-back to the CPU is said on stderr. */
     static Backend open(String device, int threads) {
-        return Devices.open(device, Math.max(1, threads), line -> System.err.println(line));
+        return Devices.open(device, Math.max(1, threads));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.intervene.Explanation;
 import org.jdissect.stats.Backend;
@@ -36,8 +37,17 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Also write explain.json and explain.csv here.")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
+
+    @Mixin
+    InferenceOption inference;
+
+    @Mixin
+    OutputOptions output;
+
+    @ParentCommand
+    JdissectCommand root;
 
     @Mixin
     PreprocessingOptions pre;
@@ -47,10 +57,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        int n = threads.threads();
         Explanation e;
         try (Backend backend = device.open(n)) {
-            e = Explanation.explain(model, layer, image, dissection, classes, pre.preprocessing(), n, backend);
+            e = Explanation.explain(model, layer, image, dissection, classes, pre.preprocessing(), n, backend,
+                    inference.inference(), root.invocation());
         }
         System.out.printf(Locale.ROOT, "%s: predicted %s (p = %.3f)%n", image, e.predictedName(), e.probability());
         System.out.printf("%d units of %s fire:%n", e.units().size(), layer);

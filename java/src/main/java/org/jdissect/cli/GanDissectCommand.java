@@ -1,15 +1,17 @@
 package org.jdissect.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
-import org.jdissect.dissect.GanDissection;
-import org.jdissect.dissect.GanDissectionResult;
+import org.jdissect.dissect.Dissection;
+import org.jdissect.dissect.DissectionOptions;
+import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.Probe;
 import org.jdissect.stats.Backend;
 
 @Command(name = "gan-dissect", mixinStandardHelpOptions = true,
@@ -19,11 +21,11 @@ import org.jdissect.stats.Backend;
                         + "topk.csv and top/unit_NNNN.png (each unit's top samples), and the HTML report "
                         + "OUT/report/index.html. Resumes from OUT/cache."})
 final class GanDissectCommand implements Callable<Integer> {
-    @Mixin
-    GanOptions gan;
+    @ParentCommand
+    JdissectCommand root;
 
     @Mixin
-    DeviceOption device;
+    GanOptions gan;
 
     @Mixin
     SegmenterOptions seg;
@@ -38,35 +40,34 @@ final class GanDissectCommand implements Callable<Integer> {
     @Mixin
     ScoringOptions scoring;
 
-    @Option(names = "--topk", defaultValue = "10", paramLabel = "K",
-            description = "Top samples kept per unit (default: ${DEFAULT-VALUE}).")
-    int topk;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--batch", defaultValue = "16", paramLabel = "N",
-            description = "Samples per batch (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    DeviceOption device;
 
-    @Option(names = "--fresh", description = "Ignore an existing cache in OUT instead of resuming.")
-    boolean fresh;
+    @Mixin
+    InferenceOption inference;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    @Mixin
+    ThreadsOption threads;
+
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         float[] range = gan.range();
-        GanDissectionResult r;
-        try (Backend backend = device.open(gan.threads())) {
-            r = GanDissection.builder().generator(gan.generator).layer(gan.layer)
-                    .segmenter(seg.segmenter).segmenterLabels(seg.labels).segmenterPreprocessing(seg::preprocessing)
-                    .outputRange(range[0], range[1]).samples(samples).seed(gan.seed).quantile(scoring.quantile)
-                    .iouThreshold(scoring.iouThreshold).topk(topk).batch(batch).fresh(fresh).threads(gan.threads()).out(out)
-                    .backend(backend).progress(new ConsoleProgress(quiet)).log(System.err::println).run();
+        Probe probe = new Probe.Generated(gan.generator, gan.layer, range[0], range[1], samples, gan.seed,
+                seg.segmentation("gan-dissect"));
+        DissectionOptions options = run.options(scoring, threads.threads(), false);
+        try (Backend backend = device.open(options.threads())) {
+            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
+                    .inference(inference.inference()).backend(backend).progress(output.progress())
+                    .invocation(root.invocation()).run();
+            SummaryTable.print(result);
+            ReportCommand.write(out, result, options.threads(), output.quiet);
         }
-        SummaryTable.print(List.of(r.layer()), r.context());
-        System.out.printf("%d samples of seed %d; IoU >= %s counts as interpretable; results in %s%n", samples,
-                gan.seed, scoring.iouThreshold, r.layer().directory());
-        ReportCommand.refresh(out, gan.threads, quiet);
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
+import org.jdissect.dissect.Segmentation;
 import org.jdissect.model.Preprocessing;
 
 /** The options every GAN command shares: the generator and its layer, the sampling, the output range. */
@@ -24,9 +25,6 @@ final class GanOptions {
             description = "The generator's output range, mapped to 0..255 (default: ${DEFAULT-VALUE}, a tanh).")
     String range;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    Integer threads;
-
     float[] range() {
         String[] p = range.split(",");
         try {
@@ -42,25 +40,21 @@ final class GanOptions {
         }
         throw JdissectException.usage("--range: '" + range + "' is not 'lo,hi' with hi > lo");
     }
-
-    int threads() {
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    }
 }
 
-/** The segmenter and how generated images are prepared for it. */
+/** The segmenter and how images are prepared for it. */
 final class SegmenterOptions {
-    @Option(names = "--segmenter", required = true, paramLabel = "S.onnx",
+    @Option(names = "--segmenter", paramLabel = "S.onnx",
             description = "Segmentation model: image N x 3 x H x W to class scores N x K x H' x W'.")
     Path segmenter;
 
-    @Option(names = "--seg-labels", required = true, paramLabel = "FILE",
+    @Option(names = "--seg-labels", paramLabel = "FILE",
             description = "The segmenter's classes, one line per output channel: 'name' or 'name,category'; "
                     + "a class named '-' is unlabelled.")
     Path labels;
 
     @Option(names = "--seg-size", paramLabel = "H[,W]", description = "Segmenter input size (default: the "
-            + "generator's image size).")
+            + "generated image's size, or the model's input size for --images).")
     String size;
 
     @Option(names = "--seg-channels", defaultValue = "rgb", paramLabel = "rgb|bgr",
@@ -79,9 +73,18 @@ final class SegmenterOptions {
             description = "Standard deviation divided after the mean (default: ${DEFAULT-VALUE}).")
     String std;
 
-    /** The segmenter's preprocessing; {@code imageSize} (the generator's H, W) when no size was given. */
+    /** The segmenter's preprocessing; {@code imageSize} (H, W) when no size was given. */
     Preprocessing preprocessing(int[] imageSize) {
         String s = size != null ? size : imageSize[0] + "," + imageSize[1];
         return Preprocessing.parse(s, channels, scale, mean, std);
+    }
+
+    /** The segmentation these options name; both --segmenter and --seg-labels are needed by {@code forWhat}. */
+    Segmentation segmentation(String forWhat) {
+        if (segmenter == null || labels == null) {
+            throw JdissectException.usage(forWhat + " needs --segmenter S.onnx and --seg-labels FILE");
+        }
+        preprocessing(new int[] {1, 1}); // the options' own errors now, before any model is read
+        return new Segmentation(segmenter, labels, this::preprocessing);
     }
 }

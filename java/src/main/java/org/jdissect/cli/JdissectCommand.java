@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import org.jdissect.JdissectException;
-import org.jdissect.model.OnnxModel;
+import org.jdissect.io.Invocation;
 
 @Command(name = "jdissect", mixinStandardHelpOptions = true, version = "jdissect 0.1.0",
         description = {"Network dissection of any ONNX model: which concept each unit detects.", ""},
@@ -19,21 +19,25 @@ public final class JdissectCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Option(names = "--inference", paramLabel = "cpu|cuda", scope = CommandLine.ScopeType.INHERIT,
-            description = "Where the models run (default: cpu): cuda uses ONNX Runtime's CUDA execution provider, "
-                    + "which needs a jar built with 'mvn -Pgpu package' (the onnxruntime_gpu artifact) and its CUDA "
-                    + "libraries; without them it stops with the reason.")
-    void inference(String where) {
-        switch (where.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "cpu" -> OnnxModel.inference(OnnxModel.Inference.CPU);
-            case "cuda" -> OnnxModel.inference(OnnxModel.Inference.CUDA);
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--inference must be cpu or cuda, got '" + where + "'");
-        }
+    /** Who runs: recorded in the provenance of every output. */
+    private Invocation invocation = Invocation.cli();
+
+    Invocation invocation() {
+        return invocation;
     }
 
     static int execute(String... args) {
-        return commandLine().execute(args);
+        return execute(System.out, System.err, args);
+    }
+
+    /** Runs a command line with its output, its errors and the library's log lines on the given streams. */
+    static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
+        CliLogging.install(err);
+        CommandLine cl = commandLine();
+        ((JdissectCommand) cl.getCommand()).invocation = Invocation.cli(args);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
     }
 
     static CommandLine commandLine() {

@@ -21,9 +21,15 @@ final class LayersCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions pre;
 
+    @Mixin
+    InferenceOption inference;
+
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
-        try (OnnxModel m = OnnxModel.load(model)) {
+        try (OnnxModel m = OnnxModel.load(model, inference.inference())) {
             List<LayerInfo> layers = m.layers(pre.preprocessing());
             int width = Math.max(5, layers.stream().mapToInt(l -> l.name().length()).max().orElse(5));
             System.out.printf("%-" + width + "s  %-20s  %s%n", "layer", "op", "C x H x W");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
@@ -31,14 +32,14 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Rendering threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--force", description = "Replace an existing non-empty output directory.")
     boolean force;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
@@ -53,10 +54,9 @@ final class SynthCommand implements Callable<Integer> {
             throw JdissectException.usage("output " + out + " exists and is not a directory");
         }
         long start = System.nanoTime();
-        ProgressListener progress = new ConsoleProgress(quiet);
+        ProgressListener progress = output.progress();
         try (ProgressListener.Tracker t = progress.begin("synth", images)) {
-            SceneWorld.write(out, images, size, seed, threads == null ? Runtime.getRuntime().availableProcessors()
-                    : Math.max(1, threads), force, t);
+            SceneWorld.write(out, images, size, seed, threads.threads(), force, t);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("wrote %d SceneWorld images (%dx%d, labels %dx%d, seed %d) to %s in %.1f s (%.0f images/s)%n",

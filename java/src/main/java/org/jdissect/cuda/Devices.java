@@ -1,7 +1,5 @@
 package org.jdissect.cuda;
 
-import java.util.function.Consumer;
-
 import org.jdissect.JdissectException;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
@@ -12,6 +10,7 @@ import org.jdissect.stats.CpuBackend;
  * usable GPU is an error that says why; {@code cpu} is the CPU backend.
  */
 public final class Devices {
+    private static final System.Logger LOG = System.getLogger(Devices.class.getName());
     /** The accepted values of --device. */
     public static final String CHOICES = "auto, cpu or cuda";
 
@@ -19,10 +18,10 @@ public final class Devices {
     }
 
     /**
-     * Opens the backend for {@code device} with {@code threads} host threads; {@code log} receives the one line
-     * that explains a fall-back to the CPU.
+     * Opens the backend for {@code device} with {@code threads} host threads; a fall-back to the CPU is said in one
+     * short line (INFO), the reason in detail at DEBUG.
      */
-    public static Backend open(String device, int threads, Consumer<String> log) {
+    public static Backend open(String device, int threads) {
         String d = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
         switch (d) {
             case "cpu":
@@ -38,8 +37,9 @@ public final class Devices {
                 try {
                     return CudaBackend.open(0, threads);
                 } catch (JdissectException e) {
-                    log.accept("jdissect: statistics on the CPU (" + threads + " threads): no usable GPU: "
-                            + e.getMessage());
+                    LOG.log(System.Logger.Level.INFO, "statistics on the CPU (" + threads + " threads): no usable GPU"
+                            + " (-v says why)");
+                    LOG.log(System.Logger.Level.DEBUG, "no usable GPU: " + e.getMessage());
                     return new CpuBackend(threads);
                 }
             default:

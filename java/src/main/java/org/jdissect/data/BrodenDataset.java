@@ -2,19 +2,17 @@ package org.jdissect.data;
 
 import org.jdissect.JdissectException;
 import org.jdissect.io.Csv;
+import org.jdissect.io.Hashing;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -466,17 +464,7 @@ public final class BrodenDataset {
     }
 
     private static String fingerprint(byte[]... files) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (byte[] f : files) {
-                // length prefix: moving bytes from one file to the next must change the hash
-                sha.update((f.length + ":").getBytes(StandardCharsets.US_ASCII));
-                sha.update(f);
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Hashing.sha256Of(files).substring(0, 16);
     }
 
     /** Reads index.csv: one pass, validating every row, collecting rows and image-level labels. */

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
+import java.lang.System.Logger.Level;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.SceneWorld;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
+import org.jdissect.io.Invocation;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.model.Preprocessing;
 
@@ -19,6 +20,7 @@ import org.jdissect.model.Preprocessing;
  * middle and a high layer.
  */
 public final class Demo {
+    private static final System.Logger LOG = System.getLogger(Demo.class.getName());
     public static final String MODEL = "scene_cnn.onnx";
     /** The demo world: a seed the classifier never saw (it was trained on seed 2026). */
     public static final int IMAGES = 1500;
@@ -34,30 +36,30 @@ public final class Demo {
     }
 
     /** Runs the demo with the models found by {@link DemoModels#locate}. */
-    public static DissectionResult run(Path out, ProgressListener progress, Consumer<String> log) {
-        return run(out, DemoModels.locate(MODEL), progress, log);
+    public static DissectionResult run(Path out, ProgressListener progress, Invocation invocation) {
+        return run(out, DemoModels.locate(MODEL), progress, invocation);
     }
 
-    public static DissectionResult run(Path out, Path modelsDir, ProgressListener progress, Consumer<String> log) {
+    public static DissectionResult run(Path out, Path modelsDir, ProgressListener progress, Invocation invocation) {
         Path model = modelsDir.resolve(MODEL);
         if (!Files.isRegularFile(model)) {
             throw new JdissectException("demo model " + model + " not found (models-onnx/train/ rebuilds it)");
         }
         Path world = out.resolve("world");
         if (isCached(world)) {
-            log.accept("using the SceneWorld in " + world);
+            LOG.log(Level.INFO, "using the SceneWorld in " + world);
         } else {
-            log.accept("building SceneWorld: " + IMAGES + " images of " + SIZE + "x" + SIZE + " (seed " + SEED + ") in "
+            LOG.log(Level.INFO, "building SceneWorld: " + IMAGES + " images of " + SIZE + "x" + SIZE + " (seed " + SEED + ") in "
                     + world);
             long start = System.nanoTime();
             try (ProgressListener.Tracker t = progress.begin("world", IMAGES)) {
                 SceneWorld.write(world, IMAGES, SIZE, SEED, Runtime.getRuntime().availableProcessors(), true, t);
             }
-            log.accept(String.format("built SceneWorld in %.1f s", (System.nanoTime() - start) / 1e9));
+            LOG.log(Level.INFO, String.format("built SceneWorld in %.1f s", (System.nanoTime() - start) / 1e9));
         }
-        log.accept("dissecting " + model + " at " + String.join(", ", LAYERS));
+        LOG.log(Level.INFO, "dissecting " + model + " at " + String.join(", ", LAYERS));
         return Dissection.builder().model(model).data(world).out(out.resolve("dissection")).layers(LAYERS)
-                .preprocessing(PREPROCESSING).quantile(QUANTILE).progress(progress).log(log).run();
+                .preprocessing(PREPROCESSING).quantile(QUANTILE).progress(progress).invocation(invocation).run();
     }
 
     /** A world from an earlier run is reused when it is complete and of the demo's size. */

@@ -14,11 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.jdissect.JdissectException;
 import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Json;
 import org.jdissect.io.FileNames;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.stats.ActivationSource;
@@ -34,8 +33,8 @@ import org.jdissect.stats.Fp16;
  * manifest never claims more than the files hold. A cache whose key differs from the run's is discarded.
  */
 public final class ActivationCache implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    static final String MANIFEST = "manifest.json";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
+    public static final String MANIFEST = "manifest.json";
 
     private final Path dir;
     private final Map<String, Object> key;
@@ -216,6 +215,7 @@ public final class ActivationCache implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("key", key);
         m.put("complete", complete);
+        m.put("layers", layers.stream().map(LayerInfo::name).toList());
         m.put("files", files);
         m.put("consumed", consumed);
         m.put("rows", rows);
@@ -283,7 +283,7 @@ public final class ActivationCache implements AutoCloseable {
             @SuppressWarnings("unchecked")
             Map<String, Object> key = (Map<String, Object>) m.get("key");
             @SuppressWarnings("unchecked")
-            List<String> layers = (List<String>) key.get("layers");
+            List<String> layers = (List<String>) (m.containsKey("layers") ? m.get("layers") : key.get("layers"));
             @SuppressWarnings("unchecked")
             List<String> files = (List<String>) m.get("files");
             @SuppressWarnings("unchecked")
@@ -353,6 +353,15 @@ public final class ActivationCache implements AutoCloseable {
             } catch (IOException e) {
                 throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * The activations of {@code layer} (name and shape) as a source read from the file chunk by chunk; the file's
+         * size must match the shape.
+         */
+        public ActivationSource source(LayerInfo layer) {
+            LayerMaps maps = maps(layer.name(), layer.channels(), layer.height(), layer.width());
+            return new FileSource(maps.channel(), rows.size(), layer);
         }
 
         @Override

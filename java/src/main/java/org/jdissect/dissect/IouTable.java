@@ -9,46 +9,23 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 import org.jdissect.JdissectException;
-import org.jdissect.io.AtomicFiles;
-import org.jdissect.io.Csv;
-import org.jdissect.stats.TallyCounts;
 
 /**
  * Every unit's IoU with every concept ({@code iou.csv}: a row per unit, a column per concept), so that units can
  * be ranked for any concept, not only the one they are best at.
  */
 public final class IouTable {
+    /** The file in a layer's folder. */
+    public static final String FILE = LayerFiles.IOU;
+
     private final List<String> concepts;
     private final double[][] iou; // [concept][unit]
 
     private IouTable(List<String> concepts, double[][] iou) {
         this.concepts = concepts;
         this.iou = iou;
-    }
-
-    public static void write(Path file, TallyCounts counts, int[] primary, IntFunction<String> labelName) {
-        List<Integer> labels = new ArrayList<>();
-        for (int l = 1; l < counts.numLabels(); l++) {
-            if (primary[l] >= 0) {
-                labels.add(l);
-            }
-        }
-        AtomicFiles.writeText(file, w -> {
-            List<String> header = new ArrayList<>(List.of("unit"));
-            labels.forEach(l -> header.add(labelName.apply(l)));
-            Csv.writeRow(w, header);
-            for (int u = 0; u < counts.units(); u++) {
-                List<String> row = new ArrayList<>(List.of(Integer.toString(u + 1)));
-                for (int l : labels) {
-                    row.add(Csv.number(Scoring.iou(counts.intersection(u, l), counts.activation(u, primary[l]),
-                            counts.labelPixels()[l])));
-                }
-                Csv.writeRow(w, row);
-            }
-        });
     }
 
     public static IouTable read(Path file) {
@@ -72,7 +49,7 @@ public final class IouTable {
             }
             return new IouTable(concepts, iou);
         } catch (IOException e) {
-            throw new JdissectException("cannot read " + file + " (run gan-dissect first): " + e.getMessage(), e);
+            throw new JdissectException("cannot read " + file + " (written by every dissection since format 2; run it again): " + e.getMessage(), e);
         } catch (NumberFormatException e) {
             throw new JdissectException(file + ": " + e.getMessage(), e);
         }

@@ -6,11 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 /**
  * The figures NetDissect users read first: interpretable units (IoU at or above the cut-off), unique concepts
  * among them, and units per category.
+ *
+ * @param headline "N/M units covering K concepts with IoU >= t"
  */
-public record Summary(int units, int interpretable, int uniqueConcepts, Map<String, Integer> unitsPerCategory) {
+@JsonPropertyOrder({"headline", "units", "interpretable", "unique_concepts", "units_per_category"})
+public record Summary(String headline, int units, int interpretable, int uniqueConcepts,
+                      Map<String, Integer> unitsPerCategory) {
     public static Summary of(List<Scoring.UnitScore> scores, List<String> categories, double iouThreshold) {
         int interpretable = 0;
         Set<Integer> concepts = new LinkedHashSet<>();
@@ -25,12 +31,8 @@ public record Summary(int units, int interpretable, int uniqueConcepts, Map<Stri
                 perCategory.merge(categories.get(s.category()), 1, Integer::sum);
             }
         }
-        return new Summary(scores.size(), interpretable, concepts.size(), perCategory);
-    }
-
-    /** "N/M units covering K concepts with IoU >= t". */
-    public String headline(double iouThreshold) {
-        return interpretable + "/" + units + " units covering " + uniqueConcepts + " concepts with IoU >= "
-                + iouThreshold;
+        String headline = interpretable + "/" + scores.size() + " units covering " + concepts.size()
+                + " concepts with IoU >= " + iouThreshold;
+        return new Summary(headline, scores.size(), interpretable, concepts.size(), perCategory);
     }
 }

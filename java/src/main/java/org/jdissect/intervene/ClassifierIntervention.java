@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.Invocation;
+import org.jdissect.io.Provenance;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
@@ -23,19 +24,23 @@ import org.jdissect.stats.Backend;
  *
  * <pre>{@code
  * try (ClassifierIntervention ci = ClassifierIntervention.open(model, layer, data, null, pre, 32, 2, backend,
- *         ProgressListener.NONE, s -> { })) {
+ *         OnnxModel.Inference.CPU, ProgressListener.NONE)) {
  *     RankResult rank = ci.rank(Replace.ZERO);
  *     CurveResult curves = ci.curve(rank, List.of(1, 2, 4, 8), -1, Replace.ZERO);
  * }
  * }</pre>
  */
 public final class ClassifierIntervention implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClassifierIntervention.class.getName());
+
     public enum Replace { ZERO, MEAN }
 
     /** Which images an experiment is scored on. */
     public enum Part { ALL, TRAIN, HELD_OUT }
 
     private final OnnxModel model;
+    private final Preprocessing preprocessing;
+    private final Backend backend;
     private final SplitRunner runner;
     private final LabelledImages data;
     private final ClassMapping mapping;
@@ -45,10 +50,12 @@ public final class ClassifierIntervention implements AutoCloseable {
     private final ProgressListener progress;
     private final double headSeconds;
 
-    private ClassifierIntervention(OnnxModel model, SplitRunner runner, LabelledImages data, ClassMapping mapping,
-                                   HeadCache cache, Ablator ablator, double confidence, ProgressListener progress,
-                                   double headSeconds) {
+    private ClassifierIntervention(OnnxModel model, Preprocessing preprocessing, Backend backend, SplitRunner runner,
+                                   LabelledImages data, ClassMapping mapping, HeadCache cache, Ablator ablator,
+                                   double confidence, ProgressListener progress, double headSeconds) {
         this.model = model;
+        this.preprocessing = preprocessing;
+        this.backend = backend;
         this.runner = runner;
         this.data = data;
         this.mapping = mapping;
@@ -65,11 +72,11 @@ public final class ClassifierIntervention implements AutoCloseable {
      */
     public static ClassifierIntervention open(Path modelFile, String layer, LabelledImages data, Path classesFile,
                                               Preprocessing pre, int batch, int threads, Backend backend,
-                                              ProgressListener progress, Consumer<String> log) {
+                                              OnnxModel.Inference inference, ProgressListener progress) {
         if (batch < 1) {
             throw JdissectException.usage("--batch must be >= 1, got " + batch);
         }
-        OnnxModel model = OnnxModel.load(modelFile);
+        OnnxModel model = OnnxModel.load(modelFile, inference);
         SplitRunner runner = null;
         try {
             LayerInfo info = model.layer(layer, pre);
@@ -90,11 +97,11 @@ public final class ClassifierIntervention implements AutoCloseable {
             int outputs = ablator.outputs(new int[] {0}, null, null)[0].length;
             ClassMapping mapping = classesFile == null ? ClassMapping.byNameOrder(data.classes(), outputs)
                     : ClassMapping.read(classesFile, data.classes(), outputs);
-            log.accept(String.format("%s: %d images (%d train, %d held out), %d classes; head cached in %.1f s",
+            LOG.log(System.Logger.Level.INFO, String.format("%s: %d images (%d train, %d held out), %d classes; head cached in %.1f s",
                     data.description(), data.items().size(), data.part(true).length, data.part(false).length,
                     mapping.classes().size(), headSeconds));
-            return new ClassifierIntervention(model, runner, data, mapping, cache, ablator, 0.95, progress,
-                    headSeconds);
+            return new ClassifierIntervention(model, pre, backend, runner, data, mapping, cache, ablator, 0.95,
+                    progress, headSeconds);
         } catch (RuntimeException e) {
             if (runner != null) {
                 runner.close();
@@ -116,6 +123,13 @@ public final class ClassifierIntervention implements AutoCloseable {
 
     public OnnxModel model() {
         return model;
+    }
+
+    /** The provenance of an output of this intervention, written now by {@code invocation}. */
+    public Provenance provenance(Invocation invocation) {
+        return invocation.provenance(List.of(model.provenance("model", preprocessing)), data.dataset(), null,
+                backend.name(), model.inference().name().toLowerCase(java.util.Locale.ROOT),
+                OnnxModel.runtimeVersion(), backend.cuda());
     }
 
     public LabelledImages data() {

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.jdissect.JdissectException;
+import org.jdissect.dissect.LayerRecord;
+import org.jdissect.io.Invocation;
+import org.jdissect.io.Provenance;
 import org.jdissect.io.AtomicFiles;
 import org.jdissect.io.Csv;
 import org.jdissect.model.LayerInfo;
@@ -36,10 +37,11 @@ import org.jdissect.stats.Backend;
  * @param probability softmax of the model's first output at the predicted class
  * @param withoutAll  the prediction with every firing unit ablated at once, and its probability of the original
  *                    class
+ * @param provenance  what made it, as explain.json records it
  */
 public record Explanation(String image, String layer, int predicted, String predictedName, double probability,
                           List<UnitEffect> units, List<UnitEffect> decisive, int withoutAllPredicted,
-                          String withoutAllName, double withoutAllProbability) {
+                          String withoutAllName, double withoutAllProbability, Provenance provenance) {
 
     /** How many of the units the decision rests on are listed. */
     public static final int DECISIVE = 5;
@@ -60,10 +62,11 @@ public record Explanation(String image, String layer, int predicted, String pred
     }
 
     public static Explanation explain(Path modelFile, String layer, Path imageFile, Path dissection, Path classesFile,
-                                      Preprocessing pre, int threads, Backend backend) {
+                                      Preprocessing pre, int threads, Backend backend, OnnxModel.Inference inference,
+                                      Invocation invocation) {
         List<Dissected> units = readDissection(dissection, layer);
         BufferedImage image = LabelledImages.readImage(imageFile);
-        try (OnnxModel model = OnnxModel.load(modelFile)) {
+        try (OnnxModel model = OnnxModel.load(modelFile, inference)) {
             LayerInfo info = model.layer(layer, pre);
             if (info.channels() != units.size()) {
                 throw new JdissectException("the dissection of '" + layer + "' in " + dissection + " has "
@@ -99,8 +102,11 @@ public record Explanation(String image, String layer, int predicted, String pred
                 double[] none = firingIdx.isEmpty() ? base : softmax(ablator.outputs(one,
                         ablator.alphaFor(firingIdx.stream().mapToInt(Integer::intValue).toArray()), zero)[0]);
                 int noneArg = argmax(none);
+                Provenance provenance = invocation.provenance(List.of(model.provenance("model", pre)), null, null,
+                        backend.name(), inference.name().toLowerCase(java.util.Locale.ROOT),
+                        OnnxModel.runtimeVersion(), backend.cuda());
                 return new Explanation(imageFile.toString(), layer, predicted, names[predicted], base[predicted],
-                        firing, decisive, noneArg, names[noneArg], none[predicted]);
+                        firing, decisive, noneArg, names[noneArg], none[predicted], provenance);
             }
         }
     }
@@ -145,49 +151,27 @@ public record Explanation(String image, String layer, int predicted, String pred
         if (dir == null || !Files.isDirectory(dir)) {
             throw new JdissectException("dissection directory " + dir + " does not exist (give the --out of jdissect dissect)");
         }
-        List<Path> reports = new ArrayList<>();
-        if (Files.isRegularFile(dir.resolve("report.json"))) {
-            reports.add(dir.resolve("report.json"));
+        List<Path> folders = new ArrayList<>();
+        if (LayerRecord.isIn(dir)) {
+            folders.add(dir);
         }
         try (Stream<Path> sub = Files.list(dir)) {
-            sub.filter(Files::isDirectory).sorted().map(d -> d.resolve("report.json")).filter(Files::isRegularFile)
-                    .forEach(reports::add);
+            sub.filter(Files::isDirectory).sorted().filter(LayerRecord::isIn).forEach(folders::add);
         } catch (IOException e) {
             throw new JdissectException("cannot list " + dir + ": " + e.getMessage(), e);
         }
-        if (reports.isEmpty()) {
+        if (folders.isEmpty()) {
             throw new JdissectException(dir + " holds no dissection (no report.json in it or its folders); run "
                     + "jdissect dissect --layer " + layer + " --out " + dir + " first");
         }
         List<String> found = new ArrayList<>();
-        for (Path r : reports) {
-            JsonNode root;
-            try {
-                root = InterventionReport.JSON.readTree(r.toFile());
-            } catch (IOException e) {
-                throw new JdissectException("cannot read dissection report " + r + ": " + e.getMessage(), e);
+        for (Path f : folders) {
+            LayerRecord r = LayerRecord.read(f);
+            found.add(r.layer().name());
+            if (r.layer().name().equals(layer)) {
+                return r.units().stream().map(u -> new Dissected(u.label(), u.category(), u.iou(), u.interpretable(),
+                        u.threshold())).toList();
             }
-            String name = root.path("layer").path("name").asText("");
-            found.add(name);
-            if (!name.equals(layer)) {
-                continue;
-            }
-            int count = root.path("layer").path("units").asInt(0);
-            Dissected[] units = new Dissected[count];
-            for (JsonNode u : root.path("units")) {
-                int k = u.path("unit").asInt(0) - 1;
-                if (k < 0 || k >= count) {
-                    throw new JdissectException(r + ": unit " + (k + 1) + " outside 1.." + count);
-                }
-                units[k] = new Dissected(u.path("label").asText(), u.path("category").asText(),
-                        u.path("iou").asDouble(), u.path("interpretable").asBoolean(), u.path("threshold").asDouble());
-            }
-            for (int k = 0; k < count; k++) {
-                if (units[k] == null) {
-                    throw new JdissectException(r + ": unit " + (k + 1) + " is missing");
-                }
-            }
-            return List.of(units);
         }
         throw new JdissectException(dir + " has no dissection of layer '" + layer + "'; it has: "
                 + String.join(", ", found));
@@ -226,6 +210,7 @@ public record Explanation(String image, String layer, int predicted, String pred
         root.put("tool", "jdissect");
         root.put("kind", "explain");
         root.put("format", 1);
+        root.put("provenance", provenance);
         root.put("image", image);
         root.put("layer", layer);
         root.put("predicted", Map.of("output", predicted, "class", predictedName, "probability", probability));

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.io.Progress;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.model.GeneratedImages;
@@ -94,14 +95,36 @@ public final class GanIntervention {
 
     /**
      * The units' top quantile {@code q} (0.995 by default: the value a unit reaches when it fires strongly),
-     * from a finished GAN dissection's activation cache in {@code dissection/cache}.
+     * from a finished GAN dissection's activation cache in {@code dissection/cache}, read without writing to it.
      */
     public static float[] insertionValues(Path dissection, LayerInfo layer, double q, Backend backend) {
-        try (ActivationCache cache = ActivationCache.openExisting(dissection.resolve("cache"), List.of(layer))) {
-            UnitStats stats = backend.unitStats(cache.source(0, 1L << 30), 1.0 - q, 0,
-                    org.jdissect.io.Progress.NONE);
+        try (ActivationCache.Snapshot cache = ActivationCache.openComplete(dissection.resolve(DissectionOutput.CACHE))) {
+            UnitStats stats = backend.unitStats(cache.source(layer), 1.0 - q, 0, Progress.NONE);
             return stats.thresholds();
         }
+    }
+
+    /** A grid: row 2k shows the images before, row 2k + 1 after, with an optional region outlined. */
+    public static BufferedImage beforeAfter(List<BufferedImage> before, List<BufferedImage> after, int[] region) {
+        int w = before.get(0).getWidth();
+        int h = before.get(0).getHeight();
+        int gap = 2;
+        BufferedImage grid = new BufferedImage(before.size() * (w + gap), 2 * (h + gap), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = grid.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        for (int i = 0; i < before.size(); i++) {
+            g.drawImage(before.get(i), i * (w + gap), 0, null);
+            g.drawImage(after.get(i), i * (w + gap), h + gap, null);
+            if (region != null) {
+                g.setColor(java.awt.Color.YELLOW);
+                g.setStroke(new java.awt.BasicStroke(1f));
+                g.drawRect(i * (w + gap) + region[0], h + gap + region[1], region[2] - region[0] - 1,
+                        region[3] - region[1] - 1);
+            }
+        }
+        g.dispose();
+        return grid;
     }
 
     // ------------------------------------------------------------ causal effects

@@ -9,15 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import org.jdissect.intervene.ClassifierIntervention.Curve;
 import org.jdissect.intervene.ClassifierIntervention.CurveResult;
 import org.jdissect.intervene.ClassifierIntervention.Point;
 import org.jdissect.intervene.ClassifierIntervention.RankResult;
 import org.jdissect.intervene.ClassifierIntervention.UnitsResult;
 import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.Json;
+import org.jdissect.io.Provenance;
 import org.jdissect.io.Csv;
 
 /**
@@ -26,8 +25,6 @@ import org.jdissect.io.Csv;
  * presentational: every rate as {@code {value, lo, hi, k, n}}.
  */
 public final class InterventionReport {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private InterventionReport() {
     }
 
@@ -49,11 +46,12 @@ public final class InterventionReport {
         return s;
     }
 
-    private static Map<String, Object> root(String kind, Map<String, Object> settings) {
+    private static Map<String, Object> root(String kind, Map<String, Object> settings, Provenance provenance) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tool", "jdissect");
         r.put("kind", kind);
         r.put("format", 1);
+        r.put("provenance", provenance);
         r.put("settings", settings);
         return r;
     }
@@ -69,11 +67,12 @@ public final class InterventionReport {
 
     // ---------------------------------------------------------------- units
 
-    public static void writeUnits(Path out, UnitsResult r, ClassifierIntervention ci, Map<String, Object> settings) {
+    public static void writeUnits(Path out, UnitsResult r, ClassifierIntervention ci, Map<String, Object> settings,
+                                  Provenance provenance) {
         settings.put("ablated_units", oneBased(r.units()));
         settings.put("part", r.part().name().toLowerCase(Locale.ROOT));
         settings.put("images", r.base().accuracy().n());
-        Map<String, Object> root = root("ablate-units", settings);
+        Map<String, Object> root = root("ablate-units", settings, provenance);
         Map<String, Object> overall = new LinkedHashMap<>();
         overall.put("accuracy", change(r.base().accuracy(), r.ablated().accuracy()));
         overall.put("balanced_accuracy", change(r.base().balancedAccuracy(), r.ablated().balancedAccuracy()));
@@ -117,10 +116,11 @@ public final class InterventionReport {
 
     // ---------------------------------------------------------------- rank
 
-    public static void writeRank(Path out, RankResult r, ClassifierIntervention ci, Map<String, Object> settings) {
+    public static void writeRank(Path out, RankResult r, ClassifierIntervention ci, Map<String, Object> settings,
+                                 Provenance provenance) {
         settings.put("part", "train");
         settings.put("images", r.images());
-        Map<String, Object> root = root("ablate-rank", settings);
+        Map<String, Object> root = root("ablate-rank", settings, provenance);
         List<String> names = ci.mapping().classes();
         List<Object> classes = new ArrayList<>();
         for (int c = 0; c < names.size(); c++) {
@@ -166,11 +166,12 @@ public final class InterventionReport {
 
     // ---------------------------------------------------------------- curve
 
-    public static void writeCurve(Path out, CurveResult r, ClassifierIntervention ci, Map<String, Object> settings) {
+    public static void writeCurve(Path out, CurveResult r, ClassifierIntervention ci, Map<String, Object> settings,
+                                  Provenance provenance) {
         settings.put("part", "held_out");
         settings.put("images", r.images());
         settings.put("n", r.ns());
-        Map<String, Object> root = root("ablate-curve", settings);
+        Map<String, Object> root = root("ablate-curve", settings, provenance);
         List<String> names = ci.mapping().classes();
         List<Object> curves = new ArrayList<>();
         for (Curve c : r.curves()) {
@@ -237,6 +238,6 @@ public final class InterventionReport {
     }
 
     static void writeJson(Path file, Object value) {
-        AtomicFiles.write(file, o -> JSON.writeValue(o, value));
+        Json.write(file, value);
     }
 }

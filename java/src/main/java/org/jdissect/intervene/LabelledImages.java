@@ -18,6 +18,8 @@ import javax.imageio.ImageIO;
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
 import org.jdissect.data.IndexRow;
+import org.jdissect.io.Hashing;
+import org.jdissect.io.Provenance;
 
 /**
  * Images with one class each, split into a training part (where units are ranked) and a held-out part (where
@@ -42,14 +44,16 @@ public final class LabelledImages {
         BufferedImage read(int item);
     }
 
+    private final Provenance.Dataset dataset;
     private final String description;
     private final List<String> classes;
     private final List<Item> items;
     private final Reader reader;
     private final String fingerprint;
 
-    private LabelledImages(String description, List<String> classes, List<Item> items, Reader reader,
-                           String fingerprint) {
+    private LabelledImages(Provenance.Dataset dataset, String description, List<String> classes, List<Item> items,
+                           Reader reader, String fingerprint) {
+        this.dataset = dataset;
         this.description = description;
         this.classes = classes;
         this.items = items;
@@ -98,7 +102,8 @@ public final class LabelledImages {
             items.add(new Item(row.image(), classes.indexOf(classOf.get(k)),
                     row.split().trim().equalsIgnoreCase("train")));
         }
-        return new LabelledImages("Broden dataset " + dir + ", category " + category, classes, List.copyOf(items),
+        return new LabelledImages(new Provenance.Dataset("broden", dir.toString(), ds.fingerprint()),
+                "Broden dataset " + dir + ", category " + category, classes, List.copyOf(items),
                 i -> ds.readImage(rows.get(i)), ds.fingerprint());
     }
 
@@ -133,8 +138,10 @@ public final class LabelledImages {
         for (Item it : items) {
             listing.append(it.id()).append('\n');
         }
-        return new LabelledImages("image folder " + dir, classes, List.copyOf(items), i -> readImage(files.get(i)),
-                Integer.toHexString(listing.toString().hashCode()));
+        String fingerprint = Hashing.sha256(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .substring(0, 16);
+        return new LabelledImages(new Provenance.Dataset("class-folders", dir.toString(), fingerprint),
+                "image folder " + dir, classes, List.copyOf(items), i -> readImage(files.get(i)), fingerprint);
     }
 
     private static final Set<String> IMAGE_SUFFIXES = Set.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
@@ -173,6 +180,11 @@ public final class LabelledImages {
         } catch (IOException e) {
             throw new JdissectException("cannot read image " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The dataset, for the provenance of outputs. */
+    public Provenance.Dataset dataset() {
+        return dataset;
     }
 
     public String description() {

@@ -58,4 +58,13 @@ public final class AtomicFiles {
     public static void writeString(Path target, String text) {
         writeText(target, w -> w.write(text));
     }
+
+    /** A PNG of {@code image}. */
+    public static void writePng(Path target, java.awt.image.BufferedImage image) {
+        write(target, out -> {
+            if (!javax.imageio.ImageIO.write(image, "png", out)) {
+                throw new IOException("this Java has no PNG encoder");
+            }
+        });
+    }
 }

@@ -8,18 +8,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.jdissect.JdissectException;
 
 /**
  * The one JSON configuration of jdissect's files: written indented, two spaces, fields in declaration order (records
- * are serialised in their component order); read leniently about fields a newer version added, strictly about the
- * ones a record needs. Every file is written atomically ({@link AtomicFiles}).
+ * are serialised in their component order), names in snake_case ({@code maxActivation} is {@code max_activation});
+ * read leniently about fields a newer version added. Every file is written atomically ({@link AtomicFiles}).
  */
 public final class Json {
     /** Thread-safe once configured, as Jackson's mappers are; shared by every reader and writer. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -8,7 +8,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -43,6 +46,18 @@ final class ExternalData {
             return t;
         });
         return total[0];
+    }
+
+    /** The distinct external files the model reads, in the order its tensors name them, locations checked. */
+    static List<Path> files(ModelProto model, Path modelFile) {
+        Set<Path> files = new LinkedHashSet<>();
+        mapTensors(model.getGraph(), t -> {
+            if (isExternal(t)) {
+                files.add(reference(t, modelFile).file);
+            }
+            return t;
+        });
+        return List.copyOf(files);
     }
 
     /** The model with every external tensor read into raw_data, locations checked. */

@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +30,8 @@ import ai.onnxruntime.OrtSession;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.Hashing;
+import org.jdissect.io.Provenance;
 
 /**
  * An ONNX model read from a file: its image input, its candidate layers, and sessions that expose chosen
@@ -57,20 +56,36 @@ public final class OnnxModel implements AutoCloseable {
     /** Folder ORT reads external data from, or null when all data is inside {@link #model}. */
     private final Path externalFolder;
     private final Map<List<Integer>, Probe> probes = new HashMap<>();
+    /** The external weight files, for the provenance; hashed when first asked for. */
+    private final List<Path> externalFiles;
+    private List<Provenance.DataFile> externalHashes;
+    private final Inference inference;
 
-    private OnnxModel(Path file, String fingerprint, ModelProto model, Path externalFolder) {
+    private OnnxModel(Path file, String fingerprint, ModelProto model, Path externalFolder, List<Path> externalFiles,
+                      Inference inference) {
         this.file = file;
         this.fingerprint = fingerprint;
         this.model = model;
         this.externalFolder = externalFolder;
+        this.externalFiles = externalFiles;
+        this.inference = inference;
     }
 
-    /** Reads and checks an ONNX file. Errors name the file and what is wrong with it. */
+    /** Reads and checks an ONNX file, to run on the CPU. Errors name the file and what is wrong with it. */
     public static OnnxModel load(Path file) {
-        return load(file, DEFAULT_INLINE_LIMIT);
+        return load(file, Inference.CPU);
+    }
+
+    /** Reads and checks an ONNX file; its sessions run where {@code inference} says. */
+    public static OnnxModel load(Path file, Inference inference) {
+        return load(file, DEFAULT_INLINE_LIMIT, inference);
     }
 
     static OnnxModel load(Path file, long inlineLimit) {
+        return load(file, inlineLimit, Inference.CPU);
+    }
+
+    static OnnxModel load(Path file, long inlineLimit, Inference inference) {
         if (!Files.exists(file)) {
             throw new JdissectException("model file " + file + " does not exist");
         }
@@ -95,9 +110,10 @@ public final class OnnxModel implements AutoCloseable {
             throw new JdissectException(file + " is not an ONNX model (no graph of nodes"
                     + (model.getIrVersion() <= 0 ? ", no IR version" : "") + ")");
         }
-        String fingerprint = sha256(bytes);
+        String fingerprint = Hashing.sha256(bytes);
         bytes = null;
         long external = ExternalData.externalBytes(model, file);
+        List<Path> externalFiles = external > 0 ? ExternalData.files(model, file) : List.of();
         Path externalFolder = null;
         if (external > 0) {
             if (external + model.getSerializedSize() <= inlineLimit) {
@@ -106,15 +122,7 @@ public final class OnnxModel implements AutoCloseable {
                 externalFolder = file.toAbsolutePath().normalize().getParent();
             }
         }
-        return new OnnxModel(file, fingerprint, model, externalFolder);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return new OnnxModel(file, fingerprint, model, externalFolder, externalFiles, inference);
     }
 
     public Path file() {
@@ -124,6 +132,41 @@ public final class OnnxModel implements AutoCloseable {
     /** sha256 (hex) of the model file's bytes. */
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /** Where this model's sessions run. */
+    public Inference inference() {
+        return inference;
+    }
+
+    /**
+     * The model as the provenance of an output records it: path, sha256, each external weight file with its sha256
+     * (read once, when first asked for), and how images are prepared for it ({@code pre}, null for a generator).
+     */
+    public synchronized Provenance.Model provenance(String role, Preprocessing pre) {
+        if (externalHashes == null) {
+            List<Provenance.DataFile> files = new ArrayList<>();
+            for (Path f : externalFiles) {
+                files.add(new Provenance.DataFile(file.toAbsolutePath().normalize().getParent().relativize(f)
+                        .toString(), Hashing.sha256(f), sizeOf(f)));
+            }
+            externalHashes = List.copyOf(files);
+        }
+        return new Provenance.Model(role, file.toString(), fingerprint, externalHashes,
+                pre == null ? null : pre.describe());
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            throw new JdissectException("cannot read external data file " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The ONNX Runtime version that runs the models, e.g. 1.23.2. */
+    public static String runtimeVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
     }
 
     /** The ModelProto as loaded (external data inlined unless the model is too large for that). */
@@ -377,13 +420,6 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Where model inference runs: the CPU (default), or a CUDA GPU through ONNX Runtime's CUDA provider. */
     public enum Inference { CPU, CUDA }
-
-    private static volatile Inference inference = Inference.CPU;
-
-    /** Sets where every session created from now on runs inference (the CLI's --inference). */
-    public static void inference(Inference where) {
-        inference = where;
-    }
 
     /** The options of every session of this model, whole or edited. */
     private OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {

@@ -59,6 +59,16 @@ public final class Segmenter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             pre.apply(images.get(i), batch, i * per);
         }
+        return segmentPrepared(batch, n);
+    }
+
+    /** The images' preprocessing (each image's values, one after another, are what {@link #segmentPrepared} takes). */
+    public Preprocessing preprocessing() {
+        return pre;
+    }
+
+    /** Label numbers, {@code n x height() x width()}, of {@code n} images already prepared with {@link #preprocessing}. */
+    public int[] segmentPrepared(float[] batch, int n) {
         float[] scores = runner.run(batch, n).get(0);
         int k = output.channels();
         int hw = output.height() * output.width();

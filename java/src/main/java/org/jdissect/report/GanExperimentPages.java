@@ -38,8 +38,9 @@ final class GanExperimentPages implements ReportExtension {
             for (Path f : c.find(file)) {
                 try {
                     JsonNode root = JSON.readTree(f.toFile());
-                    if (!root.has("generator") || !root.has("layer")) {
-                        c.log("report: " + f + " left out: not a jdissect " + file + " (no generator or layer)");
+                    if (!"jdissect".equals(root.path("tool").asText()) || !root.has("layer")
+                            || !root.path("provenance").path("models").isArray()) {
+                        c.log("report: " + f + " left out: not a jdissect " + file + " (no tool, layer or provenance)");
                         continue;
                     }
                     dirs.add(f.getParent());
@@ -159,7 +160,7 @@ final class GanExperimentPages implements ReportExtension {
 
     private static void intro(Html h, String title, JsonNode j, String sub) {
         h.raw("<section class=\"intro\"><h1>").text(title).raw("</h1><p class=\"sub\">")
-                .text(InterventionPages.fileName(j.path("generator").asText()) + " \u00b7 layer " + j.path("layer").asText()
+                .text(InterventionPages.fileName(j.path("provenance").path("models").path(0).path("path").asText()) + " \u00b7 layer " + j.path("layer").asText()
                         + " \u00b7 seed " + j.path("seed").asText() + " \u00b7 " + sub).raw("</p></section>\n");
     }
 
@@ -193,7 +194,7 @@ final class GanExperimentPages implements ReportExtension {
         unitLinks(h, c, e.layer(), j.path("units"));
         h.raw("</dd>");
         for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>) j::fields) {
-            if (!f.getKey().equals("units") && !f.getValue().isNull()) {
+            if (!List.of("units", "tool", "kind", "format", "provenance").contains(f.getKey()) && !f.getValue().isNull()) {
                 JsonNode v = f.getValue();
                 h.element("dt", f.getKey().replace('_', ' ')).element("dd", v.isValueNode() ? v.asText() : v.toString());
             }
@@ -220,12 +221,12 @@ final class GanExperimentPages implements ReportExtension {
             for (int i = 0; i < n; i++) {
                 JsonNode r = removal.get(i);
                 x[i] = r.path("units").asDouble();
-                y[i] = r.path("removedShare").asDouble();
+                y[i] = r.path("removed_share").asDouble();
                 none[i] = Double.NaN;
                 filled[i] = true;
                 tips[i] = r.path("units").asInt() + " units ablated: " + Html.fixed(100 * y[i], 1) + "% of the "
-                        + concept + " pixels removed (" + r.path("pixelsBefore").asLong() + " \u2192 "
-                        + r.path("pixelsAfter").asLong() + "); replaced by " + replacedBy(r.path("replacedBy"), 3);
+                        + concept + " pixels removed (" + r.path("pixels_before").asLong() + " \u2192 "
+                        + r.path("pixels_after").asLong() + "); replaced by " + replacedBy(r.path("replaced_by"), 3);
             }
             h.raw("<div class=\"chartwrap\">");
             Charts.logCurve(h, "Share of the " + concept + " pixels removed against units ablated",
@@ -236,11 +237,11 @@ final class GanExperimentPages implements ReportExtension {
                     + "<th>replaced by</th></tr></thead><tbody>");
             for (JsonNode r : removal) {
                 h.raw("<tr" + Html.attr("data-units", r.path("units").asText())
-                        + Html.attr("data-removed", r.path("removedShare").asText()) + "><td class=\"num\">"
-                        + r.path("units").asInt() + "</td><td class=\"num\">" + r.path("pixelsBefore").asLong()
-                        + "</td><td class=\"num\">" + r.path("pixelsAfter").asLong() + "</td><td class=\"num\">"
-                        + Html.fixed(100 * r.path("removedShare").asDouble(), 1) + "%</td><td>")
-                        .text(replacedBy(r.path("replacedBy"), 5)).raw("</td></tr>");
+                        + Html.attr("data-removed", r.path("removed_share").asText()) + "><td class=\"num\">"
+                        + r.path("units").asInt() + "</td><td class=\"num\">" + r.path("pixels_before").asLong()
+                        + "</td><td class=\"num\">" + r.path("pixels_after").asLong() + "</td><td class=\"num\">"
+                        + Html.fixed(100 * r.path("removed_share").asDouble(), 1) + "%</td><td>")
+                        .text(replacedBy(r.path("replaced_by"), 5)).raw("</td></tr>");
             }
             h.raw("</tbody></table></div></section>\n");
         }
@@ -265,7 +266,8 @@ final class GanExperimentPages implements ReportExtension {
             h.raw("</div></section>\n");
         }
         h.raw("<section id=\"settings\"><h2>Settings</h2><dl class=\"settings\">");
-        for (String k : List.of("generator", "layer", "concept", "seed", "samples")) {
+        h.element("dt", "generator").element("dd", j.path("provenance").path("models").path(0).path("path").asText());
+        for (String k : List.of("layer", "concept", "seed", "samples")) {
             h.element("dt", k).element("dd", j.path(k).asText());
         }
         h.element("dt", "folder").element("dd", e.dir().toString());

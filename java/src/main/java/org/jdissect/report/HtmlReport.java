@@ -18,13 +18,16 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.jdissect.io.Threads;
 import org.jdissect.JdissectException;
-import org.jdissect.data.BrodenDataset;
 import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.ImageStore;
+import org.jdissect.dissect.LayerRecord;
+import org.jdissect.io.Json;
+import org.jdissect.io.Provenance;
 import org.jdissect.io.ProgressListener;
 
 /**
@@ -40,6 +43,7 @@ import org.jdissect.io.ProgressListener;
  * <p>The site is written to a temporary folder and swapped in when complete.
  */
 public final class HtmlReport {
+    private static final System.Logger LOG = System.getLogger(HtmlReport.class.getName());
     /** Extensions every report includes; an experiment adds its own here. */
     public static final List<ReportExtension> EXTENSIONS = List.of(new InterventionPages(), new GanExperimentPages());
 
@@ -51,10 +55,10 @@ public final class HtmlReport {
     private ActivationCache.Snapshot cache;
     /** What OUT holds, and the parts of it the pages read most. */
     private ReportInput input;
-    private JsonNode settings;
+    private LayerRecord first;
     private List<String> categories;
     private List<ReportLayer> layers;
-    private Map<ReportLayer, JsonNode> timings;
+    private Map<ReportLayer, Map<String, Double>> timings;
     private final Map<String, Integer> cacheIndex = new HashMap<>();
     private final java.util.Set<Integer> pngThumbnails = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** A gan-dissect output: top-sample strips instead of dataset images and masks. */
@@ -84,7 +88,6 @@ public final class HtmlReport {
         private int threads = Runtime.getRuntime().availableProcessors();
         private int thumbnail = 96;
         private ProgressListener progress = ProgressListener.NONE;
-        private Consumer<String> log = line -> { };
         private final List<ReportExtension> extensions = new ArrayList<>(EXTENSIONS);
         private DissectionResult dissection;
 
@@ -98,7 +101,6 @@ public final class HtmlReport {
         /** A thumbnail's longest side in pixels (default 96). */
         public Builder thumbnail(int v) { thumbnail = v; return this; }
         public Builder progress(ProgressListener v) { progress = v; return this; }
-        public Builder log(Consumer<String> v) { log = v; return this; }
         public Builder extension(ReportExtension v) { extensions.add(v); return this; }
         /**
          * The dissection that just wrote OUT, still in memory: its results and open dataset are used instead of
@@ -123,25 +125,22 @@ public final class HtmlReport {
 
     private Result run() {
         long start = System.nanoTime();
-        if (b.dissection == null && isGanOutput(b.out)) {
-            return runGan(start);
+        try (DissectionOutput output = b.dissection != null ? DissectionOutput.of(b.dissection)
+                : DissectionOutput.open(b.out)) {
+            cache = output.cache();
+            ReportInput in = ReportInput.of(output);
+            input = in;
+            first = in.first();
+            categories = in.categories();
+            layers = in.layers();
+            timings = in.timings();
+            gan = in.gan();
+            if (gan) {
+                return writeSite(start, this::copyTopStrips);
+            }
+            ImageStore images = output.images(b.data);
+            return writeSite(start, context -> drawUnitImages(images, context));
         }
-        try (ActivationCache.Snapshot snapshot = ActivationCache.openComplete(b.out.resolve("cache"))) {
-            cache = snapshot;
-            ReportInput in = ReportInput.readDissection(b.out, b.dissection, snapshot, b.log);
-            adopt(in);
-            BrodenDataset dataset = in.openDataset(b.data, b.dissection);
-            return writeSite(start, context -> drawUnitImages(dataset, context));
-        }
-    }
-
-    private void adopt(ReportInput in) {
-        input = in;
-        settings = in.settings();
-        categories = in.categories();
-        layers = in.layers();
-        timings = in.timings();
-        gan = in.gan();
     }
 
     /** What fills the site's images, returning how many images it drew. */
@@ -191,39 +190,14 @@ public final class HtmlReport {
         return report;
     }
 
-    // ---- a gan-dissect output ------------------------------------------------------------------------------
-
-    /** A folder that holds a gan-dissect layer: {@code <layer>/report.json} beside {@code <layer>/iou.csv}. */
-    public static boolean isGanOutput(Path out) {
-        return !ReportInput.ganLayerDirs(out).isEmpty();
-    }
+    // ---- a generator's output ------------------------------------------------------------------------------
 
     /**
-     * The dissection output that {@code dir} is, or lies in (up to three folders up): a folder with an activation
-     * cache and a layer's report.json, or a gan-dissect output. Commands whose results land there rewrite its report.
+     * The dissection output that {@code dir} is, or lies in (up to three folders up). Commands whose results land
+     * there rewrite its report.
      */
     public static java.util.Optional<Path> dissectionAt(Path dir) {
-        Path d = dir.toAbsolutePath().normalize();
-        for (int up = 0; up <= 3 && d != null; up++, d = d.getParent()) {
-            if (isGanOutput(d)) {
-                return java.util.Optional.of(d);
-            }
-            if (Files.isRegularFile(d.resolve("cache/manifest.json"))) {
-                try (Stream<Path> list = Files.list(d)) {
-                    if (list.anyMatch(l -> Files.isRegularFile(l.resolve("report.json")))) {
-                        return java.util.Optional.of(d);
-                    }
-                } catch (IOException e) {
-                    return java.util.Optional.empty();
-                }
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    private Result runGan(long start) {
-        adopt(ReportInput.readGan(b.out, b.log));
-        return writeSite(start, this::copyTopStrips);
+        return DissectionOutput.find(dir);
     }
 
     private static String stripFile(ReportLayer layer, int unit) {
@@ -323,15 +297,15 @@ public final class HtmlReport {
      * Draws the thumbnails (once per image, however many units share it), then every unit's mask overlay and the
      * layer pages, in parallel; returns how many top images the overlays cover.
      */
-    private int drawUnitImages(BrodenDataset dataset, Context context) throws IOException {
+    private int drawUnitImages(ImageStore dataset, Context context) throws IOException {
         List<Integer> rows = cache.rows();
         for (int i = 0; i < rows.size(); i++) {
             int row = rows.get(i);
             if (row < 0 || row >= dataset.size()) {
-                throw new JdissectException("the activation cache names dataset row " + row + ", but " + dataset.directory()
-                        + " has " + dataset.size() + " rows; run the dissection again");
+                throw new JdissectException("the activation cache names image " + row + ", but " + dataset.where()
+                        + " has " + dataset.size() + "; run the dissection again");
             }
-            cacheIndex.putIfAbsent(dataset.row(row).image(), i);
+            cacheIndex.putIfAbsent(dataset.name(row), i);
         }
         UnitImages images = new UnitImages(b.thumbnail, 0.88f);
         java.util.Set<Integer> needed = new java.util.TreeSet<>();
@@ -357,7 +331,7 @@ public final class HtmlReport {
                 for (int row : needed) {
                     futures.add(pool.submit(() -> {
                         UnitImages.Scratch s = scratch.get();
-                        BufferedImage image = dataset.readImage(row, s.decoder);
+                        BufferedImage image = dataset.read(row, s.decoder);
                         if (images.png(image.getHeight(), image.getWidth())) {
                             pngThumbnails.add(row);
                         }
@@ -460,19 +434,21 @@ public final class HtmlReport {
 
     private void writeIndex(Context context, double seconds, double dissection) {
         String html = page("Network dissection", "index.html", h -> {
-            if (gan) {
+            List<Provenance.Model> models = first.provenance().models();
+            String layerCount = layers.size() + (layers.size() == 1 ? " layer" : " layers");
+            if (first.source() instanceof LayerRecord.Source.Generated g) {
                 h.raw("<section class=\"intro\"><h1>GAN dissection</h1><p class=\"sub\">")
-                        .text(fileName(settings.path("generator").asText())).raw(", labelled by ")
-                        .text(fileName(settings.path("segmenter").asText())).raw(" \u00b7 ")
-                        .text(settings.path("samples").asInt() + " samples of seed " + settings.path("seed").asText()
-                                + " \u00b7 " + layers.size() + (layers.size() == 1 ? " layer" : " layers"))
+                        .text(fileName(models.get(0).path())).raw(", labelled by ")
+                        .text(fileName(models.get(1).path())).raw(" \u00b7 ")
+                        .text(g.images() + " samples of seed " + g.seed() + " \u00b7 " + layerCount)
                         .raw("</p></section>\n");
             } else {
+                String data = first.source() instanceof LayerRecord.Source.Broden br ? br.dataset()
+                        : ((LayerRecord.Source.SegmentedImages) first.source()).folder();
                 h.raw("<section class=\"intro\"><h1>Network dissection</h1><p class=\"sub\">")
-                        .text(fileName(settings.path("model").asText())).raw(" on ")
-                        .text(fileName(settings.path("dataset").asText())).raw(" \u00b7 ")
-                        .text(settings.path("images").asInt() + " images \u00b7 " + layers.size()
-                                + (layers.size() == 1 ? " layer" : " layers")).raw("</p></section>\n");
+                        .text(fileName(models.get(0).path())).raw(" on ")
+                        .text(fileName(data)).raw(" \u00b7 ")
+                        .text(first.source().images() + " images \u00b7 " + layerCount).raw("</p></section>\n");
             }
 
             h.raw("<section id=\"layers\"><h2>Layers</h2><div class=\"tablewrap\"><table class=\"layers\"><thead><tr>"
@@ -495,7 +471,7 @@ public final class HtmlReport {
             h.raw("</tbody></table></div></section>\n");
 
             h.raw("<section id=\"by-layer\"><h2>Units per category by layer</h2><p class=\"note\">Interpretable "
-                    + "units (IoU \u2265 ").text(settings.path("iou_threshold").asText()).raw(") of each category, "
+                    + "units (IoU \u2265 ").text(Double.toString(first.settings().iouThreshold())).raw(") of each category, "
                     + "as a share of the layer's units. Hover a bar for its numbers.</p>");
             Charts.legend(h, categories, this::colour);
             h.raw("<div class=\"chartwrap\">");
@@ -509,32 +485,36 @@ public final class HtmlReport {
             }
 
             h.raw("<section id=\"settings\"><h2>Settings</h2><dl class=\"settings\">");
-            if (gan) {
-                for (String k : List.of("generator", "generator_sha256", "segmenter", "segmenter_sha256",
-                        "segmenter_labels", "segmenter_preprocessing", "output_range", "samples", "seed", "quantile",
-                        "iou_threshold", "topk", "backend")) {
-                    JsonNode v = settings.path(k);
-                    setting(h, k.replace('_', ' '), v.isValueNode() ? v.asText() : v.toString());
+            for (Provenance.Model m : models) {
+                setting(h, m.role(), m.path());
+                setting(h, m.role() + " sha256", m.sha256());
+                if (m.preprocessing() != null) {
+                    setting(h, m.role() + " preprocessing", Json.text(m.preprocessing()).replaceAll("\\s+", " "));
                 }
-                setting(h, "time", "dissection " + Html.fixed(dissection, 1) + " s; this report "
-                        + Html.fixed(seconds, 1) + " s");
-                h.raw("</dl></section>\n");
-                return;
             }
-            setting(h, "model", settings.path("model").asText());
-            setting(h, "model sha256", settings.path("model_sha256").asText());
-            setting(h, "dataset", settings.path("dataset").asText());
-            setting(h, "dataset fingerprint", settings.path("dataset_fingerprint").asText());
+            LayerRecord.Settings st = first.settings();
+            if (first.source() instanceof LayerRecord.Source.Generated g) {
+                setting(h, "segmenter labels", g.segmenterLabels());
+                setting(h, "output range", g.outputRange().toString());
+                setting(h, "samples", Integer.toString(g.images()));
+                setting(h, "seed", Long.toString(g.seed()));
+            } else if (first.source() instanceof LayerRecord.Source.Broden br) {
+                setting(h, "dataset", br.dataset());
+                setting(h, "dataset fingerprint", br.fingerprint());
+                setting(h, "images", br.images() + " (" + br.skippedImages() + " skipped)");
+            } else if (first.source() instanceof LayerRecord.Source.SegmentedImages si) {
+                setting(h, "image folder", si.folder());
+                setting(h, "folder fingerprint", si.fingerprint());
+                setting(h, "segmenter labels", si.segmenterLabels());
+                setting(h, "images", si.images() + " (" + si.skippedImages() + " skipped)");
+            }
             setting(h, "categories", String.join(", ", categories));
-            setting(h, "images", settings.path("images").asText() + " (" + settings.path("skipped_images").asText()
-                    + " skipped)");
-            setting(h, "quantile", settings.path("quantile").asText() + " (" + settings.path("threshold_method").asText()
-                    + ")");
-            setting(h, "IoU cut-off", settings.path("iou_threshold").asText());
-            setting(h, "top images per unit", settings.path("topk").asText());
-            setting(h, "upsampling", settings.path("upsampling").asText());
-            setting(h, "preprocessing", settings.path("preprocessing").toString());
-            setting(h, "backend", settings.path("backend").asText());
+            setting(h, "quantile", st.quantile() + " (" + st.thresholdMethod() + ")");
+            setting(h, "IoU cut-off", Double.toString(st.iouThreshold()));
+            setting(h, "top images per unit", Integer.toString(st.topk()));
+            setting(h, "upsampling", st.upsampling());
+            setting(h, "backend", st.backend());
+            setting(h, "jdissect", first.provenance().version() + " (" + first.provenance().commit() + ")");
             setting(h, "time", "dissection " + Html.fixed(dissection, 1) + " s; this report " + Html.fixed(seconds, 1)
                     + " s");
             h.raw("</dl></section>\n");
@@ -588,8 +568,8 @@ public final class HtmlReport {
                         + "best first (gan-dissect's top/unit_NNNN.png).</p>");
             }
             h.raw("<section id=\"timings\"><h2>Timings</h2><dl class=\"settings\">");
-            for (Map.Entry<String, JsonNode> e : ReportInput.iterable(timings.get(l))) {
-                setting(h, e.getKey(), Html.fixed(e.getValue().asDouble(), 2) + " s");
+            for (Map.Entry<String, Double> e : timings.get(l).entrySet()) {
+                setting(h, e.getKey(), Html.fixed(e.getValue(), 2) + " s");
             }
             h.raw("</dl></section>\n");
         });
@@ -802,7 +782,7 @@ public final class HtmlReport {
 
         @Override
         public void log(String line) {
-            b.log.accept(line);
+            LOG.log(System.Logger.Level.WARNING, line);
         }
 
         @Override

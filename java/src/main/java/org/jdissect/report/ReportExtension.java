@@ -55,7 +55,7 @@ public interface ReportExtension {
         /** Copies a picture into the report as {@code img/<name>} and returns its link ({@code name}: file-safe). */
         String copyImage(Path source, String name);
 
-        /** A line for the user (a result that cannot be shown, and why). */
+        /** A warning for the user (a result that cannot be shown, and why). */
         void log(String line);
 
         /** A value computed once per report and shared by the calls of every extension. */

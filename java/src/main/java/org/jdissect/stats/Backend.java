@@ -32,6 +32,11 @@ public interface Backend extends AutoCloseable {
      */
     void ablate(float[] activations, int images, int units, int hw, float[] alpha, float[] replacement);
 
+    /** The CUDA runtime and device the statistics run on, for the provenance of outputs; null on the CPU. */
+    default String cuda() {
+        return null;
+    }
+
     @Override
     default void close() {
     }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jdissect.dissect.LayerRecord;
+import org.jdissect.dissect.Summary;
 import org.jdissect.intervene.KnownUnitsFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,15 +30,18 @@ class InterveneCliTest {
         classes = KnownUnitsFixture.mapping(tmp.resolve("classes.csv"));
         dissection = tmp.resolve("dissection");
         Path layerDir = Files.createDirectories(dissection.resolve("units"));
-        StringBuilder units = new StringBuilder();
         String[] labels = {"red", "green", "blue", "bright", "everything", "reddish"};
+        List<LayerRecord.Unit> units = new ArrayList<>();
         for (int u = 0; u < 6; u++) {
-            units.append(u == 0 ? "" : ",").append(String.format(
-                    "{\"unit\":%d,\"label\":\"%s\",\"category\":\"color\",\"iou\":0.%d,\"interpretable\":%s,"
-                            + "\"threshold\":0.2}", u + 1, labels[u], 5 - u % 5, u < 3));
+            units.add(new LayerRecord.Unit(u + 1, labels[u], "color", (5 - u % 5) / 10.0, u < 3, 0.2f, 0,
+                    java.util.Map.of(), List.of()));
         }
-        Files.writeString(layerDir.resolve("report.json"), "{\"tool\":\"jdissect\",\"layer\":{\"name\":\"units\","
-                + "\"units\":6},\"units\":[" + units + "]}");
+        new LayerRecord("jdissect", LayerRecord.KIND, LayerRecord.FORMAT, null,
+                new LayerRecord.Layer("units", "Relu", 6, 1, 1),
+                new LayerRecord.Source.Broden(data.toString(), "0", 0, 0, false),
+                Summary.of(List.of(), List.of("color"), 0.04),
+                new LayerRecord.Settings(List.of("color"), 0.005, "", "", 0.04, 0, "cpu"), java.util.Map.of(), units)
+                .write(layerDir);
     }
 
     static String[] ablate(Path out, String... more) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URL;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.LogCapture;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
 import org.junit.jupiter.api.Assumptions;
@@ -24,25 +24,26 @@ class DevicesTest {
 
     @Test
     void cpuIsTheCpuBackend() {
-        List<String> log = new ArrayList<>();
-        try (Backend b = Devices.open("cpu", 2, log::add)) {
+        try (LogCapture log = LogCapture.start(); Backend b = Devices.open("cpu", 2)) {
             assertThat(b).isInstanceOf(CpuBackend.class);
             assertThat(b.name()).isEqualTo("cpu (2 threads)");
+            assertThat(log.lines()).isEmpty();
         }
-        assertThat(log).isEmpty();
     }
 
     @Test
     void autoFallsBackToTheCpuWithOneLineSayingWhy() {
         String problem = Devices.cudaProblem();
         Assumptions.assumeTrue(problem != null, "a GPU is usable here: the fall-back is not taken");
-        List<String> log = new ArrayList<>();
-        try (Backend b = Devices.open("auto", 2, log::add)) {
+        List<String> lines;
+        try (LogCapture log = LogCapture.start(); Backend b = Devices.open("auto", 2)) {
             assertThat(b).isInstanceOf(CpuBackend.class);
+            lines = log.lines();
         }
-        assertThat(log).hasSize(1);
-        assertThat(log.get(0)).startsWith("jdissect: statistics on the CPU (2 threads): no usable GPU: ")
-                .contains(problem).doesNotContain("\n");
+        // one short line; the reason only in the details (-v)
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("INFO statistics on the CPU (2 threads): no usable GPU (-v says why)");
+        assertThat(lines.get(1)).startsWith("FINE no usable GPU: ").contains(problem).doesNotContain("\n");
         if (libraryBuilt()) {
             // The library is in this build, so the reason is the machine's: no driver (or no device).
             assertThat(problem).containsAnyOf("no CUDA driver (libcuda.so.1 not found", "no CUDA device");
@@ -55,7 +56,7 @@ class DevicesTest {
     void cudaWithoutAGpuIsAClearError() {
         String problem = Devices.cudaProblem();
         Assumptions.assumeTrue(problem != null, "a GPU is usable here");
-        assertThatThrownBy(() -> Devices.open("cuda", 2, line -> { }))
+        assertThatThrownBy(() -> Devices.open("cuda", 2))
                 .isInstanceOf(JdissectException.class)
                 .hasMessageStartingWith("--device cuda: no usable GPU: " + problem)
                 .hasMessageContaining("use --device auto or cpu");
@@ -63,7 +64,7 @@ class DevicesTest {
 
     @Test
     void unknownDeviceIsBadUsage() {
-        assertThatThrownBy(() -> Devices.open("tpu", 2, line -> { }))
+        assertThatThrownBy(() -> Devices.open("tpu", 2))
                 .isInstanceOfSatisfying(JdissectException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
                 .hasMessage("--device must be auto, cpu or cuda, got 'tpu'");
     }

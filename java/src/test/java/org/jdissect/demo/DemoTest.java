@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.LayerResult;
+import org.jdissect.io.Invocation;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.dissect.Summary;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class DemoTest {
 
     @Test
     void theDemoShowsTheLayerPhenomena() {
-        DissectionResult result = Demo.run(tmp, ProgressListener.NONE, line -> { });
+        DissectionResult result = Demo.run(tmp, ProgressListener.NONE, Invocation.current());
         assertThat(result.layers()).extracting(l -> l.layer().name()).containsExactlyElementsOf(Demo.LAYERS);
         Summary low = summary(result, "conv1");
         Summary high = summary(result, "conv5");
@@ -38,7 +39,7 @@ class DemoTest {
     private static Summary summary(DissectionResult result, String layer) {
         for (LayerResult l : result.layers()) {
             if (l.layer().name().equals(layer)) {
-                return result.summary(l);
+                return l.record().summary();
             }
         }
         throw new AssertionError("no layer " + layer);

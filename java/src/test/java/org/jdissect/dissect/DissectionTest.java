@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jdissect.JdissectException;
 import org.jdissect.demo.ColourWorld;
+import org.jdissect.io.LogCapture;
 import org.jdissect.model.Preprocessing;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,14 @@ class DissectionTest {
             List<Scoring.UnitScore> s = layer.scores();
             List<String> labels = new ArrayList<>();
             for (int u = 0; u < 3; u++) {
-                labels.add(result.info().dataset().labelName(s.get(u).label()));
+                labels.add(layer.record().units().get(u).label());
                 assertThat(s.get(u).iou()).as("%s unit %d", layer.layer().name(), u).isGreaterThan(0.2);
-                assertThat(result.info().categories().get(s.get(u).category())).isEqualTo("color");
+                assertThat(result.categories().get(s.get(u).category())).isEqualTo("color");
             }
             assertThat(labels).as(layer.layer().name()).containsExactly("red", "green", "blue");
             assertThat(s.get(3).iou()).as("brightness unit").isLessThan(0.04);
             assertThat(s.get(4).iou()).as("dead unit").isEqualTo(0.0);
-            assertThat(result.summary(layer).interpretable()).isEqualTo(3);
+            assertThat(layer.record().summary().interpretable()).isEqualTo(3);
         }
     }
 
@@ -61,11 +62,11 @@ class DissectionTest {
     void pipelineCountsEqualBruteForceOverTheDatasetsOwnLabels() {
         Path out = tmp.resolve("brute");
         DissectionResult result = builder(out).run();
-        org.jdissect.data.BrodenDataset ds = result.info().dataset();
+        org.jdissect.data.BrodenDataset ds = org.jdissect.data.BrodenDataset.open(data, List.of(), false);
         for (int l = 0; l < 2; l++) {
             LayerResult layer = result.layers().get(l);
             org.jdissect.stats.ActivationSource acts = cacheOf(out, result, l);
-            DatasetLabels labels = new DatasetLabels(ds, result.info().rows());
+            DatasetLabels labels = new DatasetLabels(ds, result.rows());
             for (int u = 0; u < layer.layer().channels(); u++) {
                 assertThat(layer.stats().thresholds()[u])
                         .isEqualTo(org.jdissect.stats.BruteForceTally.threshold(acts, u, 0.02));
@@ -117,9 +118,10 @@ class DissectionTest {
         JsonNode report = new ObjectMapper().readTree(out.resolve("pool/report.json").toFile());
         assertThat(report.at("/layer/units").asInt()).isEqualTo(5);
         assertThat(report.at("/summary/interpretable").asInt()).isEqualTo(3);
-        assertThat(report.at("/settings/images").asInt()).isEqualTo(60);
-        assertThat(report.at("/settings/preprocessing/height").asInt()).isEqualTo(32);
-        assertThat(report.at("/settings/model_sha256").asText()).hasSize(64);
+        assertThat(report.at("/source/kind").asText()).isEqualTo("broden");
+        assertThat(report.at("/source/images").asInt()).isEqualTo(60);
+        assertThat(report.at("/provenance/models/0/preprocessing/height").asInt()).isEqualTo(32);
+        assertThat(report.at("/provenance/models/0/sha256").asText()).hasSize(64);
         assertThat(report.at("/units").size()).isEqualTo(5);
         assertThat(report.at("/units/0/label").asText()).isEqualTo("red");
         assertThat(report.at("/units/0/top_images").size()).isEqualTo(10);
@@ -150,16 +152,19 @@ class DissectionTest {
         json.writeValue(manifest.toFile(), m);
         Files.delete(out.resolve("pool/tally.csv"));
 
-        List<String> log = new ArrayList<>();
-        DissectionResult resumed = builder(out).log(log::add).run();
-        assertThat(log).anyMatch(l -> l.contains("resuming after 21 of 60"));
+        DissectionResult resumed;
+        try (LogCapture log = LogCapture.start()) {
+            resumed = builder(out).run();
+            assertThat(log.messages()).anyMatch(l -> l.contains("resuming after 21 of 60"));
+        }
         assertThat(Files.readString(out.resolve("pool/tally.csv"))).isEqualTo(tally);
         assertThat(resumed.layers().get(0).counts().intersection())
                 .isEqualTo(full.layers().get(0).counts().intersection());
 
-        log.clear();
-        builder(out).log(log::add).run();
-        assertThat(log).anyMatch(l -> l.contains("all 60 images are in the activation cache"));
+        try (LogCapture log = LogCapture.start()) {
+            builder(out).run();
+            assertThat(log.messages()).anyMatch(l -> l.contains("all 60 images are in the activation cache"));
+        }
     }
 
     /**
@@ -189,9 +194,10 @@ class DissectionTest {
     void aChangedSettingInvalidatesTheCache() {
         Path out = tmp.resolve("out4");
         builder(out).run();
-        List<String> log = new ArrayList<>();
-        builder(out).categories(List.of("color")).log(log::add).run();
-        assertThat(log).noneMatch(l -> l.contains("resuming"));
+        try (LogCapture log = LogCapture.start()) {
+            builder(out).categories(List.of("color")).run();
+            assertThat(log.messages()).isNotEmpty().noneMatch(l -> l.contains("resuming"));
+        }
     }
 
     @Test

@@ -64,6 +64,6 @@ class ScoringTest {
         assertThat(sum.interpretable()).isEqualTo(1);
         assertThat(sum.uniqueConcepts()).isEqualTo(1);
         assertThat(sum.unitsPerCategory()).containsEntry("colour", 1).containsEntry("object", 0);
-        assertThat(sum.headline(0.04)).isEqualTo("1/2 units covering 1 concepts with IoU >= 0.04");
+        assertThat(sum.headline()).isEqualTo("1/2 units covering 1 concepts with IoU >= 0.04");
     }
 }

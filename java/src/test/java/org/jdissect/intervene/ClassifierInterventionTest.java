@@ -10,7 +10,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jdissect.JdissectException;
+import org.jdissect.io.Invocation;
 import org.jdissect.io.ProgressListener;
+import org.jdissect.model.OnnxModel;
 import org.jdissect.intervene.ClassifierIntervention.Part;
 import org.jdissect.intervene.ClassifierIntervention.Replace;
 import org.jdissect.stats.CpuBackend;
@@ -32,7 +34,7 @@ class ClassifierInterventionTest {
         Path model = KnownUnits.model(tmp.resolve("known.onnx"));
         LabelledImages data = LabelledImages.open(KnownUnits.folder(tmp.resolve("folder"), 60, 1), "scene", false);
         ci = ClassifierIntervention.open(model, KnownUnits.LAYER, data, KnownUnits.mapping(tmp.resolve("classes.csv")),
-                KnownUnits.PRE, 7, 1, backend, ProgressListener.NONE, s -> { });
+                KnownUnits.PRE, 7, 1, backend, OnnxModel.Inference.CPU, ProgressListener.NONE);
     }
 
     @AfterAll
@@ -120,11 +122,13 @@ class ClassifierInterventionTest {
     void reportsAreWrittenAndClean() throws Exception {
         Path out = tmp.resolve("out");
         var rank = ci.rank(Replace.ZERO);
-        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", "zero"));
+        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", "zero"),
+                ci.provenance(Invocation.current()));
         var curves = ci.curve(rank, List.of(1, 6), cls("red"), Replace.ZERO);
-        InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", "zero"));
+        InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", "zero"),
+                ci.provenance(Invocation.current()));
         InterventionReport.writeUnits(out, ci.units(new int[] {0}, Part.HELD_OUT, Replace.ZERO), ci,
-                InterventionReport.settings(ci, "units", "zero"));
+                InterventionReport.settings(ci, "units", "zero"), ci.provenance(Invocation.current()));
         JsonNode curve = new ObjectMapper().readTree(out.resolve("curve.json").toFile());
         assertThat(curve.path("curves")).hasSize(1);
         assertThat(curve.path("curves").get(0).path("class").asText()).isEqualTo("red");
@@ -142,10 +146,10 @@ class ClassifierInterventionTest {
         Path model = tmp.resolve("known.onnx");
         // name order cannot map 3 classes onto this model's 4 outputs
         assertThatThrownBy(() -> ClassifierIntervention.open(model, KnownUnits.LAYER, data, null, KnownUnits.PRE, 4,
-                1, backend, ProgressListener.NONE, s -> { })).isInstanceOf(JdissectException.class)
+                1, backend, OnnxModel.Inference.CPU, ProgressListener.NONE)).isInstanceOf(JdissectException.class)
                 .hasMessageContaining("3 classes").hasMessageContaining("4 outputs").hasMessageContaining("--classes");
         try (var broden = ClassifierIntervention.open(model, KnownUnits.LAYER, data, tmp.resolve("classes.csv"),
-                KnownUnits.PRE, 4, 1, backend, ProgressListener.NONE, s -> { })) {
+                KnownUnits.PRE, 4, 1, backend, OnnxModel.Inference.CPU, ProgressListener.NONE)) {
             assertThat(broden.score(broden.images(Part.ALL), null, new float[6]).accuracy().value()).isEqualTo(1.0);
             assertThat(broden.units(new int[] {2}, Part.HELD_OUT, Replace.ZERO).ablated().classes()
                     .get(broden.mapping().classNamed("blue")).accuracy().value()).isZero();

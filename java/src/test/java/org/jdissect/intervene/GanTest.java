@@ -7,8 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.jdissect.dissect.GanDissection;
-import org.jdissect.dissect.GanDissectionResult;
+import org.jdissect.dissect.Dissection;
+import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.LayerResult;
+import org.jdissect.dissect.Probe;
+import org.jdissect.dissect.Segmentation;
+import org.jdissect.io.LogCapture;
 import org.jdissect.dissect.IouTable;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.dissect.Scoring;
@@ -33,17 +37,21 @@ class GanTest {
     static Path seg;
     static Path labels;
     static Path out;
-    static GanDissectionResult dissection;
+    static DissectionResult dissection;
     static CpuBackend backend = new CpuBackend(2);
 
     @BeforeAll
-    static void dissect() throws Exception {
+    static void setUp() throws Exception {
         gen = ColourGan.generator(tmp.resolve("gen.onnx"));
         seg = ColourGan.segmenter(tmp.resolve("seg.onnx"));
         labels = ColourGan.labels(tmp.resolve("seg_labels.txt"));
         out = tmp.resolve("gan");
-        dissection = GanDissection.builder().generator(gen).layer("feat").segmenter(seg).segmenterLabels(labels)
-                .segmenterPreprocessing(SEG).samples(120).seed(5).batch(16).quantile(0.3).out(out).backend(backend).run();
+        dissection = dissect();
+    }
+
+    private static DissectionResult dissect() {
+        return Dissection.builder().probe(new Probe.Generated(gen, "feat", -1f, 1f, 120, 5,
+                        Segmentation.of(seg, labels, SEG))).batch(16).quantile(0.3).out(out).backend(backend).run();
     }
 
     @AfterAll
@@ -53,10 +61,11 @@ class GanTest {
 
     @Test
     void unitsAreLabelledWithTheColoursTheyDraw() {
-        List<Scoring.UnitScore> s = dissection.layer().scores();
+        LayerResult layer = dissection.layers().get(0);
+        List<Scoring.UnitScore> s = layer.scores();
         String[] expected = {"red", "green", "blue"};
         for (int u = 0; u < 3; u++) {
-            assertThat(dissection.labels().labelName(s.get(u).label())).as("unit %d", u).isEqualTo(expected[u]);
+            assertThat(layer.record().units().get(u).label()).as("unit %d", u).isEqualTo(expected[u]);
             assertThat(s.get(u).iou()).as("unit %d", u).isGreaterThan(0.5);
         }
         // unit 3 fires as often but draws nothing: its mask meets the colours by chance only (about 0.2 here)
@@ -69,10 +78,13 @@ class GanTest {
 
     @Test
     void resumingFromTheCacheGivesTheSameCounts() {
-        GanDissectionResult again = GanDissection.builder().generator(gen).layer("feat").segmenter(seg)
-                .segmenterLabels(labels).segmenterPreprocessing(SEG).samples(120).seed(5).batch(16).quantile(0.3).out(out)
-                .backend(backend).run();
-        assertThat(again.layer().counts().intersection()).isEqualTo(dissection.layer().counts().intersection());
+        DissectionResult again;
+        try (LogCapture log = LogCapture.start()) {
+            again = dissect();
+            assertThat(log.messages()).contains("resuming: all 120 samples are in the activation cache");
+        }
+        assertThat(again.layers().get(0).counts().intersection())
+                .isEqualTo(dissection.layers().get(0).counts().intersection());
     }
 
     @Test

@@ -1,0 +1,25 @@
+package org.jdissect.cli;
+
+import picocli.CommandLine.Option;
+
+import org.jdissect.dissect.DissectionOptions;
+
+/** How a dissection runs: batches, memory, resuming. Shared by dissect and gan-dissect. */
+final class RunOptions {
+    @Option(names = "--batch", defaultValue = DissectionOptions.BATCH, paramLabel = "N",
+            description = "Images per inference batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--memory", defaultValue = DissectionOptions.MEMORY, paramLabel = "SIZE",
+            description = "A layer's cached activations up to this size are held in memory, larger ones are read "
+                    + "from the cache file; e.g. 512m, 4g (default: ${DEFAULT-VALUE}).")
+    String memory;
+
+    @Option(names = "--fresh", description = "Ignore an existing activation cache in OUT instead of resuming.")
+    boolean fresh;
+
+    DissectionOptions options(ScoringOptions scoring, int threads, boolean skipBad) {
+        return new DissectionOptions(scoring.quantile, scoring.iouThreshold, scoring.topk, batch,
+                Sizes.parse(memory, "--memory"), threads, fresh, skipBad).validate();
+    }
+}

@@ -1,0 +1,180 @@
+package org.jdissect.dissect;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jdissect.JdissectException;
+import org.jdissect.data.BrodenDataset;
+import org.jdissect.io.Provenance;
+import org.jdissect.model.LayerInfo;
+import org.jdissect.model.LayerRunner;
+import org.jdissect.model.OnnxModel;
+import org.jdissect.model.Preprocessing;
+import org.jdissect.stats.LabelSource;
+
+/**
+ * A network on a Broden dataset: every index row with a label in the chosen categories is a candidate; its image
+ * goes through the model, its labels are read from the dataset again during the tally (label maps are not cached:
+ * they are small and compress well on disk).
+ */
+final class BrodenSource implements Source {
+    private final Probe.Broden probe;
+    private final DissectionOptions options;
+    private final BrodenDataset dataset;
+    private final List<Integer> candidates;
+    private final OnnxModel model;
+    private LayerRunner runner;
+    private final List<LayerInfo> layers;
+
+    private BrodenSource(Probe.Broden probe, DissectionOptions options, BrodenDataset dataset,
+                         List<Integer> candidates, OnnxModel model, LayerRunner runner) {
+        this.probe = probe;
+        this.options = options;
+        this.dataset = dataset;
+        this.candidates = candidates;
+        this.model = model;
+        this.runner = runner;
+        this.layers = runner.layers();
+    }
+
+    static BrodenSource open(Probe.Broden probe, DissectionOptions options, OnnxModel.Inference inference) {
+        BrodenDataset dataset = BrodenDataset.open(probe.data(), probe.categories(), options.skipBad());
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < dataset.size(); i++) {
+            if (dataset.hasLabels(i)) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.isEmpty()) {
+            throw new JdissectException("no image in " + probe.data().resolve("index.csv") + " has labels in the "
+                    + "categories " + dataset.categories());
+        }
+        OnnxModel model = OnnxModel.load(probe.model(), inference);
+        try {
+            LayerRunner runner = model.runner(probe.layers(), probe.preprocessing(), options.threads());
+            return new BrodenSource(probe, options, dataset, List.copyOf(candidates), model, runner);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    BrodenDataset brodenDataset() {
+        return dataset;
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        return layers;
+    }
+
+    @Override
+    public List<LayerInfo> cachedLayers() {
+        return layers;
+    }
+
+    @Override
+    public Map<String, Object> cacheKey() {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("model", model.fingerprint());
+        key.put("dataset", dataset.fingerprint());
+        key.put("categories", dataset.categories());
+        key.put("layers", probe.layers());
+        key.put("preprocessing", probe.preprocessing().describe());
+        key.put("skipBad", options.skipBad());
+        key.put("format", "fp16 [image][unit][y][x] little-endian, v1");
+        return key;
+    }
+
+    @Override
+    public int candidates() {
+        return candidates.size();
+    }
+
+    @Override
+    public String noun() {
+        return "images";
+    }
+
+    @Override
+    public Producer producer(int first) {
+        Preprocessing pre = probe.preprocessing();
+        int per = pre.valuesPerImage();
+        return new DecodingProducer(candidates.size(), options.threads(), options.skipBad(), (candidate, decoder) -> {
+            int row = candidates.get(candidate);
+            BufferedImage image = dataset.readImage(row, decoder);
+            float[] pixels = new float[per];
+            pre.apply(image, pixels, 0);
+            dataset.readLabels(row); // a corrupt label map fails here, not after the whole inference
+            return new DecodingProducer.Prepared(row, pixels, null, null);
+        }, batch -> runner.run(DecodingProducer.concat(batch, false), batch.size()));
+    }
+
+    @Override
+    public void release() {
+        if (runner != null) {
+            runner.close();
+            runner = null;
+        }
+    }
+
+    @Override
+    public LabelSource labels(ActivationCache cache, long memory) {
+        return new DatasetLabels(dataset, cache.rows());
+    }
+
+    @Override
+    public List<String> categories() {
+        return dataset.categories();
+    }
+
+    @Override
+    public String labelName(int label) {
+        return dataset.labelName(label);
+    }
+
+    @Override
+    public int[] primaryCategory() {
+        return dataset.primaryCategory();
+    }
+
+    @Override
+    public String imageName(int row) {
+        return dataset.row(row).image();
+    }
+
+    @Override
+    public int imageLine(int row) {
+        return dataset.row(row).line();
+    }
+
+    @Override
+    public int skippedBefore() {
+        return dataset.skipped();
+    }
+
+    @Override
+    public LayerRecord.Source record(int images, int skipped) {
+        return new LayerRecord.Source.Broden(probe.data().toString(), dataset.fingerprint(), images, skipped,
+                options.skipBad());
+    }
+
+    @Override
+    public List<Provenance.Model> models() {
+        return List.of(model.provenance("model", probe.preprocessing()));
+    }
+
+    @Override
+    public Provenance.Dataset dataset() {
+        return new Provenance.Dataset("broden", probe.data().toString(), dataset.fingerprint());
+    }
+
+    @Override
+    public void close() {
+        release();
+        model.close();
+    }
+}
