@@ -12,7 +12,6 @@ import java.util.function.IntConsumer;
 
 import org.jdissect.io.Threads;
 import org.jdissect.io.Progress;
-import org.jdissect.data.ImageLabels;
 
 /**
  * The multi-threaded Java backend, and the specification the other backends are tested against.
@@ -266,8 +265,8 @@ public final class CpuBackend implements Backend {
         TallyCounts counts = TallyCounts.zero(units, numLabels, numCats);
         int chunk = chunkImages(src);
         short[] buf = new short[chunk * src.valuesPerImage()];
-        PixelLabels[] chunkLabels = new PixelLabels[chunk];
-        Map<Long, Grid> grids = new HashMap<>();
+        CpuTally.PixelLabels[] chunkLabels = new CpuTally.PixelLabels[chunk];
+        Map<Long, CpuTally.Grid> grids = new HashMap<>();
 
         for (int first = 0; first < n; first += chunk) {
             int m = Math.min(chunk, n - first);
@@ -277,20 +276,20 @@ public final class CpuBackend implements Backend {
                 int start = t;
                 loads.add(pool.submit(() -> {
                     for (int i = start; i < m; i += threads) {
-                        chunkLabels[i] = PixelLabels.of(labels.labels(base + i), numLabels);
+                        chunkLabels[i] = CpuTally.PixelLabels.of(labels.labels(base + i), numLabels);
                     }
                 }));
             }
             src.read(first, m, buf);
             Threads.awaitAll(loads);
-            Grid[] imageGrids = new Grid[m];
+            CpuTally.Grid[] imageGrids = new CpuTally.Grid[m];
             for (int i = 0; i < m; i++) {
-                PixelLabels pl = chunkLabels[i];
+                CpuTally.PixelLabels pl = chunkLabels[i];
                 pl.addLabelPixels(counts.labelPixels());
                 long key = ((long) pl.sh << 32) | pl.sw;
-                imageGrids[i] = grids.computeIfAbsent(key, kk -> new Grid(h, w, pl.sh, pl.sw));
+                imageGrids[i] = grids.computeIfAbsent(key, kk -> new CpuTally.Grid(h, w, pl.sh, pl.sw));
             }
-            forUnitBlocks(units, new TallyTask(buf, m, units, h, w, thresholds, chunkLabels, imageGrids,
+            forUnitBlocks(units, new CpuTally.TallyTask(buf, m, units, h, w, thresholds, chunkLabels, imageGrids,
                     primary, numLabels, numCats, counts));
             progress.advance(m);
         }
@@ -299,285 +298,6 @@ public final class CpuBackend implements Backend {
     }
 
     /** The interpolation tables for one map size to one label size, with the target range reading each sample. */
-    static final class Grid {
-        final Upsampling.Axis ys;
-        final Upsampling.Axis xs;
-        final int[] yFirst;
-        final int[] yLast;
-        final int[] xFirst;
-        final int[] xLast;
-
-        Grid(int h, int w, int sh, int sw) {
-            ys = Upsampling.axis(h, sh);
-            xs = Upsampling.axis(w, sw);
-            yFirst = new int[h];
-            yLast = new int[h];
-            xFirst = new int[w];
-            xLast = new int[w];
-            readers(ys, yFirst, yLast);
-            readers(xs, xFirst, xLast);
-        }
-
-        private static void readers(Upsampling.Axis axis, int[] first, int[] last) {
-            java.util.Arrays.fill(first, Integer.MAX_VALUE);
-            java.util.Arrays.fill(last, -1);
-            for (int i = 0; i < axis.out(); i++) {
-                for (int s = axis.lo(i); s <= axis.hi(i); s++) {
-                    first[s] = Math.min(first[s], i);
-                    last[s] = Math.max(last[s], i);
-                }
-            }
-        }
-    }
-
-    /** One image's labels, checked to lie in 0 .. numLabels - 1 so the counting loops need no checks. */
-    static final class PixelLabels {
-        final int sh;
-        final int sw;
-        final int[][] layers;
-        final int[] imageLevel;
-
-        private PixelLabels(int sh, int sw, int[][] layers, int[] imageLevel) {
-            this.sh = sh;
-            this.sw = sw;
-            this.layers = layers;
-            this.imageLevel = imageLevel;
-        }
-
-        static PixelLabels of(ImageLabels il, int numLabels) {
-            il.checkRange(numLabels);
-            return new PixelLabels(il.sh(), il.sw(), il.layers(), il.imageLevel());
-        }
-
-        /** Adds each label's pixel count, run by run: labels come in regions. */
-        void addLabelPixels(long[] labelPixels) {
-            for (int[] layer : layers) {
-                int current = 0;
-                long run = 0;
-                for (int l : layer) {
-                    if (l == current) {
-                        run++;
-                    } else {
-                        labelPixels[current] += run;
-                        current = l;
-                        run = 1;
-                    }
-                }
-                labelPixels[current] += run;
-            }
-            labelPixels[0] = 0;
-            for (int l : imageLevel) {
-                if (l != 0) {
-                    labelPixels[l] += (long) sh * sw;
-                }
-            }
-        }
-    }
-
-    /**
-     * Counts a chunk of images for a block of units. Images are the outer loop so that one image's labels stay in
-     * cache while every unit of the block is counted against them; the block owns its units' rows of the counts.
-     */
-    private static final class TallyTask implements UnitRange {
-        private final short[] buf;
-        private final int images;
-        private final int units;
-        private final int h;
-        private final int w;
-        private final float[] thresholds;
-        private final PixelLabels[] labels;
-        private final Grid[] grids;
-        private final int[] primary;
-        private final int numLabels;
-        private final int numCats;
-        private final TallyCounts counts;
-        private final int rowWidth;
-
-        TallyTask(short[] buf, int images, int units, int h, int w, float[] thresholds, PixelLabels[] labels,
-                  Grid[] grids, int[] primary, int numLabels, int numCats, TallyCounts counts) {
-            this.buf = buf;
-            this.images = images;
-            this.units = units;
-            this.h = h;
-            this.w = w;
-            this.thresholds = thresholds;
-            this.labels = labels;
-            this.grids = grids;
-            this.primary = primary;
-            this.numLabels = numLabels;
-            this.numCats = numCats;
-            this.counts = counts;
-            int maxSw = 0;
-            for (int i = 0; i < images; i++) {
-                maxSw = Math.max(maxSw, labels[i].sw);
-            }
-            this.rowWidth = maxSw;
-        }
-
-        @Override
-        public void run(int lo, int hi) {
-            int hw = h * w;
-            int[] keyAbove = new int[units];
-            for (int u = lo; u < hi; u++) {
-                keyAbove[u] = Fp16.firstKeyAbove(thresholds[u]);
-            }
-            float[] map = new float[h * w];
-            float[] rows = new float[h * rowWidth];
-            int[] hits = new int[rowWidth];
-            int[] catStamp = new int[numCats];
-            int stamp = 0;
-            long[] inter = counts.intersection();
-            long[] act = counts.activation();
-            long[] maskPixels = counts.maskPixels();
-            for (int i = 0; i < images; i++) {
-                Grid g = grids[i];
-                PixelLabels pl = labels[i];
-                int sw = pl.sw;
-                int[][] layers = pl.layers;
-                Upsampling.Axis ys = g.ys;
-                Upsampling.Axis xs = g.xs;
-                int[] y0 = ys.i0();
-                int[] y1 = ys.i1();
-                float[] fys = ys.f();
-                int[] x0 = xs.i0();
-                int[] x1 = xs.i1();
-                float[] fx = xs.f();
-                for (int u = lo; u < hi; u++) {
-                    int p = (i * units + u) * hw;
-                    // Find the samples above T by their order keys: integer work only, most maps have none.
-                    int above = keyAbove[u];
-                    int rMin = h;
-                    int rMax = -1;
-                    int cMin = w;
-                    int cMax = -1;
-                    for (int j = 0; j < hw; j++) {
-                        int v = buf[p + j] & 0xffff;
-                        int key = v ^ (0x8000 | ((v >>> 15) * 0x7fff));
-                        if (key >= above && key <= Fp16.POSITIVE_INFINITY_KEY) {
-                            int y = j / w;
-                            int x = j - y * w;
-                            rMin = Math.min(rMin, y);
-                            rMax = Math.max(rMax, y);
-                            cMin = Math.min(cMin, x);
-                            cMax = Math.max(cMax, x);
-                        }
-                    }
-                    if (rMax < 0) {
-                        continue; // the map's maximum is <= T: empty mask
-                    }
-                    float t = thresholds[u];
-                    for (int j = 0; j < hw; j++) {
-                        map[j] = Fp16.toFloat(buf[p + j]);
-                    }
-                    // Only pixels reading a sample above T can exceed T: a resized value is a convex mix of what it reads.
-                    // (A sample no target reads, possible when an axis shrinks, bounds nothing.)
-                    int yLo = Integer.MAX_VALUE;
-                    int yHi = -1;
-                    for (int r = rMin; r <= rMax; r++) {
-                        yLo = Math.min(yLo, g.yFirst[r]);
-                        yHi = Math.max(yHi, g.yLast[r]);
-                    }
-                    int xLo = Integer.MAX_VALUE;
-                    int xHi = -1;
-                    for (int c = cMin; c <= cMax; c++) {
-                        xLo = Math.min(xLo, g.xFirst[c]);
-                        xHi = Math.max(xHi, g.xLast[c]);
-                    }
-                    if (yLo > yHi || xLo > xHi) {
-                        continue;
-                    }
-                    for (int r = ys.lo(yLo); r <= ys.hi(yHi); r++) {
-                        int mr = r * w;
-                        int or = r * sw;
-                        if (x0 != null) {
-                            for (int x = xLo; x <= xHi; x++) {
-                                rows[or + x] = Upsampling.lerp(map[mr + x0[x]], map[mr + x1[x]], fx[x]);
-                            }
-                        } else {
-                            for (int x = xLo; x <= xHi; x++) {
-                                rows[or + x] = xs.sample(map, mr, 1, x);
-                            }
-                        }
-                    }
-                    stamp++;
-                    int rowBase = u * numLabels;
-                    long size = 0;
-                    for (int y = yLo; y <= yHi; y++) {
-                        int n = 0;
-                        if (y0 != null) {
-                            int a = y0[y] * sw;
-                            int b = y1[y] * sw;
-                            float fy = fys[y];
-                            for (int x = xLo; x <= xHi; x++) {
-                                if (Upsampling.lerp(rows[a + x], rows[b + x], fy) > t) {
-                                    hits[n++] = x;
-                                }
-                            }
-                        } else {
-                            for (int x = xLo; x <= xHi; x++) {
-                                if (ys.sample(rows, x, sw, y) > t) {
-                                    hits[n++] = x;
-                                }
-                            }
-                        }
-                        if (n == 0) {
-                            continue;
-                        }
-                        size += n;
-                        // Labels come in regions: count runs of one label along the row, not pixel by pixel.
-                        int pixRow = y * sw;
-                        for (int[] layer : layers) {
-                            int run = 0;
-                            int current = 0;
-                            for (int j = 0; j < n; j++) {
-                                int l = layer[pixRow + hits[j]];
-                                if (l == current) {
-                                    run++;
-                                } else {
-                                    if (current != 0) {
-                                        inter[rowBase + current] += run;
-                                        int c = primary[current];
-                                        if (c >= 0) {
-                                            catStamp[c] = stamp;
-                                        }
-                                    }
-                                    current = l;
-                                    run = 1;
-                                }
-                            }
-                            if (current != 0) {
-                                inter[rowBase + current] += run;
-                                int c = primary[current];
-                                if (c >= 0) {
-                                    catStamp[c] = stamp;
-                                }
-                            }
-                        }
-                    }
-                    if (size == 0) {
-                        continue;
-                    }
-                    for (int l : pl.imageLevel) {
-                        if (l != 0) {
-                            inter[rowBase + l] += size;
-                            int c = primary[l];
-                            if (c >= 0) {
-                                catStamp[c] = stamp;
-                            }
-                        }
-                    }
-                    int catBase = u * numCats;
-                    for (int c = 0; c < numCats; c++) {
-                        if (catStamp[c] == stamp) {
-                            act[catBase + c] += size;
-                        }
-                    }
-                    maskPixels[u] += size;
-                }
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- interventions
 
     @Override
@@ -610,7 +330,7 @@ public final class CpuBackend implements Backend {
 
     /** A contiguous range of units, {@code lo} inclusive to {@code hi} exclusive. */
     @FunctionalInterface
-    private interface UnitRange {
+    interface UnitRange {
         void run(int lo, int hi);
     }
 
