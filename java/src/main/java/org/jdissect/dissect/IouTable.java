@@ -1,15 +1,14 @@
 package org.jdissect.dissect;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.Csv;
 
 /**
  * Every unit's IoU with every concept ({@code iou.csv}: a row per unit, a column per concept), so that units can
@@ -27,31 +26,35 @@ public final class IouTable {
         this.iou = iou;
     }
 
+    /** Reads an iou.csv; a missing or malformed file is an error naming it (and the line). */
     public static IouTable read(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            if (lines.isEmpty()) {
-                throw new JdissectException(file + " is empty");
-            }
-            List<String> header = Arrays.asList(lines.get(0).split(",", -1));
-            List<String> concepts = List.copyOf(header.subList(1, header.size()));
-            double[][] iou = new double[concepts.size()][lines.size() - 1];
-            for (int r = 1; r < lines.size(); r++) {
-                String[] f = lines.get(r).split(",", -1);
-                if (f.length != header.size()) {
-                    throw new JdissectException(file + " line " + (r + 1) + ": " + f.length + " fields, expected "
-                            + header.size());
-                }
-                for (int c = 0; c < concepts.size(); c++) {
-                    iou[c][r - 1] = Double.parseDouble(f[c + 1]);
-                }
-            }
-            return new IouTable(concepts, iou);
-        } catch (IOException e) {
-            throw new JdissectException("cannot read " + file + " (written by every dissection since format 2; run it again): " + e.getMessage(), e);
-        } catch (NumberFormatException e) {
-            throw new JdissectException(file + ": " + e.getMessage(), e);
+        if (!Files.isRegularFile(file)) {
+            throw new JdissectException("missing " + file + " (every dissection writes it; is this a dissection's "
+                    + "layer folder?)");
         }
+        List<Csv.Row> rows = Csv.parse(Csv.readFile(file, "iou.csv"), file);
+        if (rows.isEmpty()) {
+            throw new JdissectException(file + " is empty");
+        }
+        List<String> header = rows.get(0).fields();
+        List<String> concepts = List.copyOf(header.subList(1, header.size()));
+        double[][] iou = new double[concepts.size()][rows.size() - 1];
+        for (int r = 1; r < rows.size(); r++) {
+            Csv.Row row = rows.get(r);
+            if (row.fields().size() != header.size()) {
+                throw new JdissectException(file + " line " + row.line() + ": " + row.fields().size()
+                        + " fields, expected " + header.size());
+            }
+            for (int c = 0; c < concepts.size(); c++) {
+                try {
+                    iou[c][r - 1] = Double.parseDouble(row.fields().get(c + 1));
+                } catch (NumberFormatException e) {
+                    throw new JdissectException(file + " line " + row.line() + ": '" + row.fields().get(c + 1)
+                            + "' is not a number");
+                }
+            }
+        }
+        return new IouTable(concepts, iou);
     }
 
     public List<String> concepts() {
