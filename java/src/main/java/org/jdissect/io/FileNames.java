@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** File-safe, distinct directory and file names for layer (tensor) names such as {@code /features/conv1/Relu}. */
+/**
+ * File-safe, distinct directory and file names for layer (tensor) names such as {@code /features/conv1/Relu}: letters,
+ * digits, {@code . _ -}, never starting with {@code .} (hidden), {@code _} or {@code -} (taken for an option by tools).
+ */
 public final class FileNames {
     private FileNames() {
     }
 
     public static String fileSafe(String layer) {
-        String s = layer.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[_.]+", "").replaceAll("_+$", "");
+        String s = layer.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[_.-]+", "").replaceAll("_+$", "");
         return s.isEmpty() ? "layer" : s;
     }
 
