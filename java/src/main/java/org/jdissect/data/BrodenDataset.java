@@ -35,11 +35,12 @@ public final class BrodenDataset {
     private final int skipped;
     private final String fingerprint;
 
-    private BrodenDataset(Path dir, List<String> categories, List<Label> labels, int[] primary, List<IndexRow> rows,
+    private BrodenDataset(Path dir, DatasetPaths paths, List<String> categories, List<Label> labels, int[] primary,
+                          List<IndexRow> rows,
                           List<int[]> imageLevel, int skipped, String fingerprint) {
         this.dir = dir;
         this.indexFile = dir.resolve("index.csv");
-        this.paths = new DatasetPaths(dir);
+        this.paths = paths;
         this.categories = List.copyOf(categories);
         this.labels = List.copyOf(labels);
         this.primary = primary;
@@ -76,9 +77,10 @@ public final class BrodenDataset {
         Path categoryFile = dir.resolve("category.csv");
         Path labelFile = dir.resolve("label.csv");
         Path indexFile = dir.resolve("index.csv");
-        byte[] categoryBytes = Csv.readFile(categoryFile, "category.csv of the dataset");
-        byte[] labelBytes = Csv.readFile(labelFile, "label.csv of the dataset");
-        byte[] indexBytes = Csv.readFile(indexFile, "index.csv of the dataset");
+        DatasetPaths paths = new DatasetPaths(dir);
+        byte[] categoryBytes = paths.read("category.csv", "category.csv of the dataset");
+        byte[] labelBytes = paths.read("label.csv", "label.csv of the dataset");
+        byte[] indexBytes = paths.read("index.csv", "index.csv of the dataset");
 
         List<String> allCategories = BrodenFiles.readCategoryNames(categoryFile, categoryBytes);
         List<String> chosen = BrodenFiles.choose(dir, allCategories, categories);
@@ -92,11 +94,11 @@ public final class BrodenDataset {
         for (Label l : labels) {
             known[l.number()] = true;
         }
-        int[] primary = BrodenFiles.primaryCategories(dir, chosen, numLabels);
+        int[] primary = BrodenFiles.primaryCategories(dir, paths, chosen, numLabels);
 
         BrodenFiles.IndexReader reader = new BrodenFiles.IndexReader(indexFile, chosen, known, skipBad);
         reader.read(indexBytes);
-        return new BrodenDataset(dir, chosen, labels, primary, reader.rows, reader.imageLevel, reader.skipped,
+        return new BrodenDataset(dir, paths, chosen, labels, primary, reader.rows, reader.imageLevel, reader.skipped,
                 BrodenFiles.fingerprint(indexBytes, labelBytes, categoryBytes));
     }
 
@@ -197,7 +199,7 @@ public final class BrodenDataset {
         byte[] bytes = readBytes(file, row);
         BufferedImage image;
         try {
-            image = decoder != null ? decoder.decode(bytes) : ImageDecoder.decodeOnce(bytes);
+            image = (decoder != null ? decoder : new ImageDecoder()).decode(bytes, maxPixels(row));
         } catch (IOException | RuntimeException e) {
             throw new JdissectException("corrupt image " + file + " (" + where(row) + "): " + e.getMessage(), e);
         }
@@ -226,13 +228,15 @@ public final class BrodenDataset {
                 byte[] bytes = readBytes(file, row);
                 LabelPng.Decoded map;
                 try {
+                    int[] size = LabelPng.size(bytes);
+                    if (size[0] != row.sw() || size[1] != row.sh()) {
+                        throw new JdissectException("label map " + file + " is " + size[1] + "x" + size[0]
+                                + " (height x width), but " + where(row) + " says sh x sw = " + row.sh() + "x"
+                                + row.sw());
+                    }
                     map = LabelPng.decode(bytes);
                 } catch (IOException e) {
                     throw new JdissectException("corrupt label map " + file + " (" + where(row) + "): " + e.getMessage(), e);
-                }
-                if (map.width() != row.sw() || map.height() != row.sh()) {
-                    throw new JdissectException("label map " + file + " is " + map.height() + "x" + map.width()
-                            + " (height x width), but " + where(row) + " says sh x sw = " + row.sh() + "x" + row.sw());
                 }
                 checkLabels(map, file, row);
                 layers.add(map.labels());
@@ -252,6 +256,14 @@ public final class BrodenDataset {
                         + (v >= n ? "does not reach (numbers go up to " + (n - 1) + ")" : "does not define"));
             }
         }
+    }
+
+    /**
+     * The most pixels an image may have: 16 times what its row declares (ih x iw; a file a little off its declared
+     * size still reads), at least a megapixel, and never more than {@link ImageDecoder#MAX_PIXELS}.
+     */
+    private static long maxPixels(IndexRow row) {
+        return Math.min(ImageDecoder.MAX_PIXELS, Math.max(1L << 20, 16L * row.ih() * row.iw()));
     }
 
     private String where(IndexRow row) {

@@ -134,15 +134,15 @@ final class BrodenFiles {
         return labels;
     }
 
-    static int[] primaryCategories(Path dir, List<String> chosen, int numLabels) {
+    static int[] primaryCategories(Path dir, DatasetPaths paths, List<String> chosen, int numLabels) {
         int[] primary = new int[numLabels];
         double[] best = new double[numLabels];
         Arrays.fill(primary, -1);
         for (int ci = 0; ci < chosen.size(); ci++) {
             String cat = chosen.get(ci);
             Path file = dir.resolve("c_" + cat + ".csv");
-            byte[] bytes = Csv.readFile(file, "c_" + cat + ".csv of the dataset (per-category label codes and "
-                    + "coverage, needed to find each label's primary category)");
+            byte[] bytes = paths.read("c_" + cat + ".csv", "c_" + cat + ".csv of the dataset (per-category label "
+                    + "codes and coverage, needed to find each label's primary category)");
             List<Csv.Row> rows = Csv.parse(bytes, file);
             if (rows.isEmpty()) {
                 throw new JdissectException(file + " is empty (expected header code,number,name,frequency,coverage)");

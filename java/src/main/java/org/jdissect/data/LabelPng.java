@@ -32,8 +32,11 @@ final class LabelPng {
     record Decoded(int width, int height, int[] labels) {
     }
 
-    /** Decodes a label map; IOException with a reason when the bytes are not a readable PNG. */
-    static Decoded decode(byte[] png) throws IOException {
+    /**
+     * Width and height from the PNG's header, read before anything is decoded (a label map of the wrong size is refused
+     * without decoding it); IOException when the bytes are not a PNG.
+     */
+    static int[] size(byte[] png) throws IOException {
         if (png.length < 8 + 25) {
             throw new IOException("not a PNG file (too short)");
         }
@@ -45,8 +48,14 @@ final class LabelPng {
         if (readInt(png, 8) != 13 || readInt(png, 12) != chunkType("IHDR")) {
             throw new IOException("corrupt PNG: IHDR chunk missing");
         }
-        int width = readInt(png, 16);
-        int height = readInt(png, 20);
+        return new int[] {readInt(png, 16), readInt(png, 20)};
+    }
+
+    /** Decodes a label map; IOException with a reason when the bytes are not a readable PNG. */
+    static Decoded decode(byte[] png) throws IOException {
+        int[] size = size(png);
+        int width = size[0];
+        int height = size[1];
         int bitDepth = png[24] & 0xff;
         int colorType = png[25] & 0xff;
         int interlace = png[28] & 0xff;

@@ -13,10 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
-
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
+import org.jdissect.data.ImageDecoder;
 import org.jdissect.data.IndexRow;
 import org.jdissect.io.Hashing;
 import org.jdissect.io.Provenance;
@@ -166,19 +165,28 @@ public final class LabelledImages {
         return out;
     }
 
-    /** An image file, or one message naming it: missing, corrupt or unreadable. */
+    /**
+     * An image file, or one message naming it: missing, a folder or other non-file, too large (more than
+     * {@link ImageDecoder#MAX_PIXELS}, checked from its header before decoding), truncated, corrupt or unreadable.
+     */
     static BufferedImage readImage(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            throw new JdissectException("image " + file + " is a folder, not an image file");
+        }
+        if (!Files.exists(file)) {
             throw new JdissectException("image " + file + " does not exist");
         }
+        if (!Files.isRegularFile(file)) {
+            throw new JdissectException("image " + file + " is not a regular file (a pipe, socket or device)");
+        }
         try {
-            BufferedImage img = ImageIO.read(file.toFile());
+            BufferedImage img = ImageDecoder.decodeOnce(Files.readAllBytes(file));
             if (img == null) {
                 throw new JdissectException("corrupt image " + file + ": not a readable PNG, JPEG, BMP or GIF");
             }
             return img;
         } catch (IOException e) {
-            throw new JdissectException("cannot read image " + file + ": " + e.getMessage(), e);
+            throw new JdissectException("corrupt image " + file + ": " + e.getMessage(), e);
         }
     }
 

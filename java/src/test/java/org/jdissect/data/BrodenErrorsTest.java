@@ -206,19 +206,68 @@ class BrodenErrorsTest {
     }
 
     @Test
-    void symlinksInsideTheDatasetAndASymlinkedImagesFolderAreFine() throws Exception {
+    void symlinksInsideTheDatasetAndALinkedDatasetFolderAreFine() throws Exception {
         Path map = dir.resolve("images/opensurfaces/1_material.png");
         Path moved = dir.resolve("images/elsewhere.png");
         Files.move(map, moved);
         Files.createSymbolicLink(map, moved);
         assertThat(BrodenDataset.open(dir, null, false).readLabels(3).layers()[0]).containsOnly(819);
 
+        // a dataset on another disk is linked as a whole
+        Path linked = tmp.resolve("linked-broden");
+        Files.createSymbolicLink(linked, dir);
+        BrodenDataset data = BrodenDataset.open(linked, null, false);
+        assertThat(data.readLabels(3).layers()[0]).containsOnly(819);
+        assertThat(data.readImage(3).getWidth()).isEqualTo(8);
+    }
+
+    /** A linked images folder could lead anywhere (to /, making rows like etc/passwd readable): refused. */
+    @Test
+    void aLinkedImagesFolderOrCsvFileIsRefused() throws Exception {
         Path disk = tmp.resolve("otherdisk");
         Files.move(dir.resolve("images"), disk);
         Files.createSymbolicLink(dir.resolve("images"), disk);
         BrodenDataset data = BrodenDataset.open(dir, null, false);
-        assertThat(data.readLabels(3).layers()[0]).containsOnly(819);
-        assertThat(data.readImage(3).getWidth()).isEqualTo(8);
+        assertThatThrownBy(() -> data.readImage(3)).isInstanceOf(JdissectException.class)
+                .hasMessageContaining(index + " line 5").hasMessageContaining("'opensurfaces/1.jpg'")
+                .hasMessageContaining("outside the dataset");
+        Files.delete(dir.resolve("images"));
+        Files.move(disk, dir.resolve("images"));
+
+        Path label = dir.resolve("label.csv");
+        Path outside = tmp.resolve("label-outside.csv");
+        Files.move(label, outside);
+        Files.createSymbolicLink(label, outside);
+        assertThatThrownBy(() -> BrodenDataset.open(dir, null, false)).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("label.csv").hasMessageContaining("outside the dataset");
+    }
+
+    /**
+     * Decompression bombs: an image whose header declares far more pixels than its row (here 12,000 x 12,000 for an
+     * 8 x 8 row), and a label map of the wrong size, are refused from their headers, before any decoding.
+     */
+    @Test
+    void bombsAreRefusedBeforeDecoding() throws Exception {
+        Files.write(dir.resolve("images/opensurfaces/1.jpg"), ImageDecoderTest.pngHeaderOnly(12000, 12000));
+        Files.write(dir.resolve("images/opensurfaces/1_material.png"), ImageDecoderTest.pngHeaderOnly(20000, 20000));
+        BrodenDataset data = BrodenDataset.open(dir, null, false);
+        assertThatThrownBy(() -> data.readImage(3)).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("corrupt image").hasMessageContaining(index + " line 5")
+                .hasMessageContaining("declares 12000 x 12000 pixels");
+        assertThatThrownBy(() -> data.readLabels(3)).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("is 20000x20000").hasMessageContaining(index + " line 5");
+    }
+
+    /** A named pipe would block a read forever: only regular files are read. */
+    @Test
+    void aPipeInPlaceOfAnImageOrALabelMapIsRefusedAtOnce() throws Exception {
+        Path map = dir.resolve("images/opensurfaces/1_material.png");
+        Files.delete(map);
+        Process mkfifo = new ProcessBuilder("mkfifo", map.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+        BrodenDataset data = BrodenDataset.open(dir, null, false);
+        assertThatThrownBy(() -> data.readLabels(3)).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("not a regular file").hasMessageContaining(index + " line 5");
     }
 
     @Test

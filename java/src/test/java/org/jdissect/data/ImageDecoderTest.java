@@ -89,4 +89,43 @@ class ImageDecoderTest {
     private static int[] pixels(BufferedImage img) {
         return img.getRaster().getPixels(0, 0, img.getWidth(), img.getHeight(), (int[]) null);
     }
+
+    /**
+     * A PNG whose header declares 12,000 x 12,000 pixels (a decompression bomb: its rows would compress to nearly
+     * nothing) is refused from its header, before a pixel is allocated; so is anything over the caller's limit.
+     */
+    @Test
+    void aBombIsRefusedFromItsHeader() throws IOException {
+        byte[] bomb = pngHeaderOnly(12000, 12000);
+        assertThatThrownBy(() -> new ImageDecoder().decode(bomb)).isInstanceOf(IOException.class)
+                .hasMessageContaining("declares 12000 x 12000 pixels").hasMessageContaining("refused before decoding");
+        byte[] ok = encode(image(BufferedImage.TYPE_INT_RGB, 40, 30), "png");
+        assertThat(new ImageDecoder().decode(ok, 1200).getWidth()).isEqualTo(40);
+        assertThatThrownBy(() -> new ImageDecoder().decode(ok, 1199)).isInstanceOf(IOException.class)
+                .hasMessageContaining("40 x 30");
+    }
+
+    /** A JPEG that ends early decodes in ImageIO with the rest grey and a warning; PIL refuses it, and so does this. */
+    @Test
+    void aTruncatedJpegIsAnError() throws IOException {
+        byte[] full = encode(image(BufferedImage.TYPE_3BYTE_BGR, 64, 64), "jpeg");
+        byte[] truncated = Arrays.copyOf(full, full.length * 2 / 3);
+        assertThat(ImageIO.read(new ByteArrayInputStream(truncated))).as("ImageIO alone accepts it").isNotNull();
+        ImageDecoder decoder = new ImageDecoder();
+        assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(IOException.class)
+                .hasMessageContaining("premature end of data segment");
+        assertThat(decoder.decode(full).getWidth()).as("the next file decodes").isEqualTo(64);
+    }
+
+    /** The signature, an IHDR chunk declaring the size, and nothing else. */
+    static byte[] pngHeaderOnly(int width, int height) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        b.putInt(13).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), 12, 17);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
 }
