@@ -3,6 +3,7 @@ package org.jdissect.cli;
 import picocli.CommandLine.Option;
 
 import org.jdissect.dissect.DissectionOptions;
+import org.jdissect.io.Sizes;
 
 /** How a dissection runs: batches, memory, resuming. Shared by dissect and gan-dissect. */
 final class RunOptions {

@@ -101,6 +101,11 @@ public final class ImageFolder {
         return names.get(i);
     }
 
+    /** Image {@code i}'s file, its real location. */
+    public Path file(int i) {
+        return files.get(i);
+    }
+
     /** A short hash of the listing: every relative path and its size. */
     public String fingerprint() {
         return fingerprint;

@@ -80,6 +80,7 @@ final class BrodenSource implements Source {
     public Map<String, Object> cacheKey() {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("model", model.fingerprint());
+        key.put("model_external", model.provenance("model", null).externalData());
         key.put("dataset", dataset.fingerprint());
         key.put("categories", dataset.categories());
         key.put("layers", probe.layers());
@@ -92,6 +93,22 @@ final class BrodenSource implements Source {
     @Override
     public int candidates() {
         return candidates.size();
+    }
+
+    @Override
+    public int rowCount() {
+        return dataset.size();
+    }
+
+    @Override
+    public java.util.function.IntFunction<long[]> stamper() {
+        return row -> {
+            try {
+                return Source.stamp(dataset.imagePath(row));
+            } catch (RuntimeException e) {
+                return new long[] {-1, -1}; // gone or moved out: a changed image
+            }
+        };
     }
 
     @Override

@@ -143,8 +143,8 @@ public final class Dissection {
         long start = System.nanoTime();
         Backend backend = b.backend != null ? b.backend : new CpuBackend(o.threads());
         try (Source source = open();
-             ActivationCache cache = ActivationCache.open(b.out.resolve("cache"), source.cacheKey(),
-                     source.cachedLayers(), o.fresh())) {
+             ActivationCache cache = ActivationCache.open(b.out.resolve(DissectionOutput.CACHE), source.cacheKey(),
+                     source.cachedLayers(), o.fresh(), source.candidates(), source.rowCount(), source.stamper())) {
             if (cache.complete()) {
                 LOG.log(Level.INFO, "resuming: all " + cache.rows().size() + " " + source.noun()
                         + " are in the activation cache");

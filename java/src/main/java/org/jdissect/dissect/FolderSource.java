@@ -77,6 +77,7 @@ final class FolderSource implements Source {
     public Map<String, Object> cacheKey() {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("model", model.fingerprint());
+        key.put("model_external", model.provenance("model", null).externalData());
         key.put("dataset", folder.fingerprint());
         key.put("layers", probe.layers());
         key.put("preprocessing", probe.preprocessing().describe());
@@ -89,6 +90,11 @@ final class FolderSource implements Source {
     @Override
     public int candidates() {
         return folder.size();
+    }
+
+    @Override
+    public java.util.function.IntFunction<long[]> stamper() {
+        return row -> Source.stamp(folder.file(row));
     }
 
     @Override

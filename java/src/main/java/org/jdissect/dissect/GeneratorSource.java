@@ -64,6 +64,7 @@ final class GeneratorSource implements Source {
     public Map<String, Object> cacheKey() {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("generator", model.fingerprint());
+        key.put("model_external", model.provenance("generator", null).externalData());
         key.put("layer", probe.layer());
         segmenting.key(key);
         key.put("range", List.of(probe.rangeLow(), probe.rangeHigh()));

@@ -26,6 +26,29 @@ interface Source extends AutoCloseable {
     /** How many candidate images there are. */
     int candidates();
 
+    /** How many source rows there are: a cached row is below this (a Broden dataset's rows, not all candidates). */
+    default int rowCount() {
+        return candidates();
+    }
+
+    /**
+     * The size and modification time (ns) of a source row's image file, so that a cache notices an image replaced
+     * since; null where images are generated.
+     */
+    default java.util.function.IntFunction<long[]> stamper() {
+        return null;
+    }
+
+    /** {@code [size, modification time in ns]} of a file; an unreadable file stamps as {@code [-1, -1]}. */
+    static long[] stamp(Path file) {
+        try {
+            var a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return new long[] {a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[] {-1, -1};
+        }
+    }
+
     /** "images" or "samples", for messages. */
     String noun();
 

@@ -62,6 +62,15 @@ public final class Json {
         }
     }
 
+    /** {@code text} as a JSON tree. */
+    public static JsonNode tree(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** Reads {@code file} as a JSON tree, with the same errors as {@link #read}. */
     public static JsonNode tree(Path file) {
         return read(file, JsonNode.class);
