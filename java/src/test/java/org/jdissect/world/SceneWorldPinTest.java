@@ -1,4 +1,4 @@
-package org.jdissect.data;
+package org.jdissect.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

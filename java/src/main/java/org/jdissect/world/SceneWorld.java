@@ -1,4 +1,4 @@
-package org.jdissect.data;
+package org.jdissect.world;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 
 import java.util.concurrent.Future;
 
+import org.jdissect.data.BrodenWriter;
 import org.jdissect.io.Threads;
 import org.jdissect.JdissectException;
 import org.jdissect.io.Progress;
