@@ -9,8 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
-import org.jdissect.data.SceneWorld;
 import org.jdissect.io.ProgressListener;
+import org.jdissect.world.SceneWorld;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {"Write a SceneWorld dataset in Broden format: seeded procedural scenes (11 scene classes) "

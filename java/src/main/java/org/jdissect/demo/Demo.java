@@ -7,12 +7,12 @@ import java.util.List;
 import java.lang.System.Logger.Level;
 
 import org.jdissect.JdissectException;
-import org.jdissect.data.SceneWorld;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.io.Invocation;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.model.Preprocessing;
+import org.jdissect.world.SceneWorld;
 
 /**
  * The embedded default: builds a SceneWorld under {@code OUT/world} (once; later runs reuse it) and dissects the demo

@@ -1,4 +1,4 @@
-package org.jdissect.data;
+package org.jdissect.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.jdissect.data.SceneWorld.Concept;
+import org.jdissect.data.BrodenDataset;
+import org.jdissect.data.ImageLabels;
 import org.jdissect.io.Progress;
+import org.jdissect.world.SceneWorld.Concept;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
