@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import org.jdissect.JdissectException;
+import org.jdissect.data.BrodenWriter;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.world.SceneWorld;
 
@@ -35,7 +36,8 @@ final class SynthCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--force", description = "Replace an existing non-empty output directory.")
+    @Option(names = "--force", description = "Replace an existing dataset that jdissect wrote (never any other "
+            + "folder).")
     boolean force;
 
     @Mixin
@@ -43,14 +45,21 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!force && Files.isDirectory(out)) {
+        if (Files.isDirectory(out)) {
             try (var entries = Files.list(out)) {
                 if (entries.findAny().isPresent()) {
-                    throw JdissectException.usage("output directory " + out + " exists and is not empty; "
-                            + "choose another or add --force");
+                    if (!force) {
+                        throw JdissectException.usage("output directory " + out + " exists and is not empty; "
+                                + "choose another or add --force to replace a dataset jdissect wrote");
+                    }
+                    if (!BrodenWriter.wroteIt(out)) {
+                        throw JdissectException.usage("refusing to replace " + out + ": it is not a dataset written "
+                                + "by jdissect (it has no " + BrodenWriter.MARKER + " file); choose another folder, "
+                                + "or remove it yourself");
+                    }
                 }
             }
-        } else if (Files.exists(out) && !Files.isDirectory(out)) {
+        } else if (Files.exists(out)) {
             throw JdissectException.usage("output " + out + " exists and is not a directory");
         }
         long start = System.nanoTime();

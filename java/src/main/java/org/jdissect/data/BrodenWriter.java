@@ -329,10 +329,23 @@ public final class BrodenWriter implements Closeable {
         return imageName;
     }
 
+    /**
+     * The file every dataset written here holds: only a folder with it is ever replaced, so that replacing cannot
+     * delete a folder of the user's (a wrong --out with --force).
+     */
+    public static final String MARKER = ".jdissect-dataset";
+
+    /** Whether {@code dir} is a dataset this writer wrote (it holds the {@link #MARKER}). */
+    public static boolean wroteIt(Path dir) {
+        return Files.isRegularFile(dir.resolve(MARKER), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Writes the CSV files and renames the finished dataset to its place. */
     public synchronized void finish() {
         checkOpen();
         writeCsvs();
+        writeText(temp.resolve(MARKER), "a Broden-format dataset written by jdissect; jdissect replaces only "
+                + "folders that hold this file\n");
         placeDirectory();
         done = true;
     }
@@ -398,10 +411,15 @@ public final class BrodenWriter implements Closeable {
         Path old = null;
         try {
             if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                boolean empty = Files.isDirectory(dir) && isEmpty(dir);
+                boolean empty = Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && isEmpty(dir);
                 if (!empty && !replaceExisting) {
                     throw new JdissectException("cannot write dataset to " + dir
                             + ": it exists and is not empty (choose another folder or allow replacing it)");
+                }
+                if (!empty && !wroteIt(dir)) {
+                    throw new JdissectException("refusing to replace " + dir + ": it is not a dataset written by "
+                            + "jdissect (it has no " + MARKER + " file), and replacing it would delete what it holds; "
+                            + "choose another folder, or remove it yourself");
                 }
                 old = dir.resolveSibling("." + dir.getFileName() + ".old-" + UUID.randomUUID());
                 move(dir, old);

@@ -33,6 +33,22 @@ class SynthCommandTest {
         assertThat(Files.readAllLines(out.resolve("index.csv"))).hasSize(6);
     }
 
+    /** --force replaces a dataset jdissect wrote, and nothing else: a wrong --out loses nothing. */
+    @Test
+    void forceNeverDeletesAFolderItDidNotWrite() throws Exception {
+        Path mine = Files.createDirectories(tmp.resolve("thesis"));
+        Files.writeString(mine.resolve("chapter1.tex"), "precious");
+        CliTest.Run r = CliTest.run("synth", "--out", mine.toString(), "--images", "3", "--size", "32", "--force",
+                "-q");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("refusing to replace", "not a dataset written by jdissect")
+                .doesNotContain("Exception");
+        assertThat(mine.resolve("chapter1.tex")).hasContent("precious");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("thesis");
+        }
+    }
+
     @Test
     void anOddOrTinySizeIsAUsageError() {
         for (String size : List.of("31", "8")) {

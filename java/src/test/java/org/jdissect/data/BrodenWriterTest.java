@@ -56,7 +56,7 @@ class BrodenWriterTest {
         assertThat(entries()).containsExactly("out");
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("c_scene.csv", "category.csv", "images", "index.csv", "label.csv");
+                    .containsExactly(".jdissect-dataset", "c_scene.csv", "category.csv", "images", "index.csv", "label.csv");
         }
         assertThat(Files.readString(dir.resolve("index.csv")))
                 .isEqualTo("image,split,ih,iw,sh,sw,scene\na.png,train,2,2,1,1,1\n");
