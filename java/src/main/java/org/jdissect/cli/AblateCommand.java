@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.OutputLock;
 import org.jdissect.intervene.ClassScores;
 import org.jdissect.intervene.ClassifierIntervention;
 import org.jdissect.intervene.ClassifierIntervention.Curve;
@@ -127,48 +128,67 @@ final class AblateCommand implements Callable<Integer> {
             throw JdissectException.usage("unknown class '" + className + "'; valid classes: "
                     + String.join(", ", images.classes()));
         }
-        Replace r = replace == ReplaceWith.mean ? Replace.MEAN : Replace.ZERO;
-        String replaceName = replace.name();
-        try (Backend backend = device.open(nThreads);
-             ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, classes,
-                     pre.preprocessing(), batch, nThreads, backend, inference.inference(), output.progress())) {
-            var provenance = ci.provenance(root.invocation());
-            int cls = className == null ? -1 : ci.mapping().classNamed(className);
-            switch (mode) {
-                case units -> {
-                    int[] u = units.stream().mapToInt(i -> i - 1).toArray();
-                    Part part = switch (split) {
-                        case all -> Part.ALL;
-                        case train -> Part.TRAIN;
-                        case val -> Part.HELD_OUT;
-                    };
-                    var result = ci.units(u, part, r);
-                    InterventionReport.writeUnits(out, result, ci, InterventionReport.settings(ci, "units", replaceName),
-                            provenance);
-                    printUnits(ci, result.base(), result.ablated());
+        try (OutputLock lock = Locks.within(out, root)) {
+            Replace r = replace == ReplaceWith.mean ? Replace.MEAN : Replace.ZERO;
+            String replaceName = replace.name();
+            try (Backend backend = device.open(nThreads);
+                 ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, classes,
+                         pre.preprocessing(), batch, nThreads, backend, inference.inference(), output.progress(),
+                         this::check)) {
+                var provenance = ci.provenance(root.invocation());
+                int cls = className == null ? -1 : ci.mapping().classNamed(className);
+                switch (mode) {
+                    case units -> {
+                        int[] u = Units.zeroBased(units, "--units");
+                        Part part = switch (split) {
+                            case all -> Part.ALL;
+                            case train -> Part.TRAIN;
+                            case val -> Part.HELD_OUT;
+                        };
+                        var result = ci.units(u, part, r);
+                        InterventionReport.writeUnits(out, result, ci, InterventionReport.settings(ci, "units", replaceName),
+                                provenance);
+                        printUnits(ci, result.base(), result.ablated());
+                    }
+                    case rank -> {
+                        var rank = ci.rank(r);
+                        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
+                                provenance);
+                        printRank(ci, rank);
+                    }
+                    case curve -> {
+                        var rank = ci.rank(r);
+                        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
+                                provenance);
+                        List<Integer> list = ns.isEmpty() ? ClassifierIntervention.defaultNs(ci.layer().channels()) : ns;
+                        var curves = ci.curve(rank, list, cls, r);
+                        InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", replaceName),
+                                provenance);
+                        printCurves(ci, curves);
+                    }
+                    default -> throw new IllegalStateException();
                 }
-                case rank -> {
-                    var rank = ci.rank(r);
-                    InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
-                            provenance);
-                    printRank(ci, rank);
-                }
-                case curve -> {
-                    var rank = ci.rank(r);
-                    InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
-                            provenance);
-                    List<Integer> list = ns.isEmpty() ? ClassifierIntervention.defaultNs(ci.layer().channels()) : ns;
-                    var curves = ci.curve(rank, list, cls, r);
-                    InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", replaceName),
-                            provenance);
-                    printCurves(ci, curves);
-                }
-                default -> throw new IllegalStateException();
+                System.out.println("results in " + out);
             }
-            System.out.println("results in " + out);
+            ReportCommand.refresh(out, nThreads, output.quiet);
         }
-        ReportCommand.refresh(out, nThreads, output.quiet);
         return 0;
+    }
+
+    /** Units and N within the layer, checked before any image is read. */
+    private void check(org.jdissect.model.LayerInfo layer) {
+        for (int u : units) {
+            if (u < 1 || u > layer.channels()) {
+                throw JdissectException.usage("--units: unit " + u + " is not a unit of layer '" + layer.name()
+                        + "' (units 1.." + layer.channels() + ")");
+            }
+        }
+        for (int n : ns) {
+            if (n < 0 || n > layer.channels()) {
+                throw JdissectException.usage("--n: " + n + " is outside 0.." + layer.channels() + " (the units of "
+                        + "layer '" + layer.name() + "')");
+            }
+        }
     }
 
     private static String rate(Rate r) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import org.jdissect.io.OutputLock;
 import org.jdissect.demo.Demo;
 import org.jdissect.demo.DemoModels;
 import org.jdissect.dissect.DissectionResult;
@@ -38,11 +39,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        DissectionResult result = models == null
-                ? Demo.run(out, output.progress(), root.invocation())
-                : Demo.run(out, models, output.progress(), root.invocation());
-        SummaryTable.print(result);
-        ReportCommand.write(out.resolve("dissection"), result, result.options().threads(), output.quiet);
+        try (OutputLock lock = Locks.output(out, root)) {
+            DissectionResult result = models == null
+                    ? Demo.run(out, output.progress(), root.invocation())
+                    : Demo.run(out, models, output.progress(), root.invocation());
+            SummaryTable.print(result);
+            ReportCommand.write(out.resolve("dissection"), result, result.options().threads(), output.quiet);
+        }
         System.out.printf("demo took %.0f s%n", (System.nanoTime() - start) / 1e9);
         return 0;
     }

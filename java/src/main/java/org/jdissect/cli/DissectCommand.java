@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.OutputLock;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
@@ -98,13 +99,15 @@ final class DissectCommand implements Callable<Integer> {
             }
             probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(), images, seg.segmentation("--images"));
         }
-        DissectionOptions options = run.options(scoring, threads.threads(), skipBad);
-        try (Backend backend = device.open(options.threads())) {
-            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
-                    .inference(inference.inference()).backend(backend).progress(output.progress())
-                    .invocation(root.invocation()).run();
-            SummaryTable.print(result);
-            ReportCommand.write(out, result, options.threads(), output.quiet);
+        try (OutputLock lock = Locks.output(out, root)) {
+            DissectionOptions options = run.options(scoring, threads.threads(), skipBad);
+            try (Backend backend = device.open(options.threads())) {
+                DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
+                        .inference(inference.inference()).backend(backend).progress(output.progress())
+                        .invocation(root.invocation()).run();
+                SummaryTable.print(result);
+                ReportCommand.write(out, result, options.threads(), output.quiet);
+            }
         }
         return 0;
     }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import org.jdissect.io.OutputLock;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
@@ -60,13 +61,15 @@ final class GanDissectCommand implements Callable<Integer> {
         float[] range = gan.range();
         Probe probe = new Probe.Generated(gan.generator, gan.layer, range[0], range[1], samples, gan.seed,
                 seg.segmentation("gan-dissect"));
-        DissectionOptions options = run.options(scoring, threads.threads(), false);
-        try (Backend backend = device.open(options.threads())) {
-            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
-                    .inference(inference.inference()).backend(backend).progress(output.progress())
-                    .invocation(root.invocation()).run();
-            SummaryTable.print(result);
-            ReportCommand.write(out, result, options.threads(), output.quiet);
+        try (OutputLock lock = Locks.output(out, root)) {
+            DissectionOptions options = run.options(scoring, threads.threads(), false);
+            try (Backend backend = device.open(options.threads())) {
+                DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
+                        .inference(inference.inference()).backend(backend).progress(output.progress())
+                        .invocation(root.invocation()).run();
+                SummaryTable.print(result);
+                ReportCommand.write(out, result, options.threads(), output.quiet);
+            }
         }
         return 0;
     }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.OutputLock;
 import org.jdissect.intervene.GanEdit;
 import org.jdissect.stats.Backend;
 
@@ -102,13 +103,15 @@ final class GanEditCommand implements Callable<Integer> {
             }
             out = spec.defaultOut();
         }
-        GanEdit.Record r;
-        try (Backend backend = device.open(threads.threads())) {
-            r = GanEdit.run(spec, out, backend, root.invocation());
+        try (OutputLock lock = Locks.within(out, root)) {
+            GanEdit.Record r;
+            try (Backend backend = device.open(threads.threads())) {
+                r = GanEdit.run(spec, out, backend, root.invocation());
+            }
+            System.out.printf("%s %d unit%s %s on %d samples; pictures in %s%n", insert ? "inserted" : "ablated",
+                    r.units().size(), r.units().size() == 1 ? "" : "s", r.units(), samples, out);
+            ReportCommand.refresh(out, threads.threads(), output.quiet);
         }
-        System.out.printf("%s %d unit%s %s on %d samples; pictures in %s%n", insert ? "inserted" : "ablated",
-                r.units().size(), r.units().size() == 1 ? "" : "s", r.units(), samples, out);
-        ReportCommand.refresh(out, threads.threads(), output.quiet);
         return 0;
     }
 }

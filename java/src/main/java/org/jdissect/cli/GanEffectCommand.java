@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
+import org.jdissect.io.OutputLock;
 import org.jdissect.intervene.GanEffect;
 import org.jdissect.intervene.GanIntervention;
 import org.jdissect.stats.Backend;
@@ -92,28 +93,30 @@ final class GanEffectCommand implements Callable<Integer> {
         if (out == null) {
             out = spec.defaultOut();
         }
-        GanEffect.Record r;
-        try (Backend backend = device.open(threads.threads())) {
-            r = GanEffect.run(spec, out, backend, output.progress(), root.invocation());
-        }
-        if (r.removal() != null) {
-            System.out.printf("ablating the top units for '%s' (%d samples):%n", concept, samples);
-            for (GanIntervention.Removal rm : r.removal()) {
-                System.out.printf("  %3d units: %5.1f%% of its pixels removed; replaced by %s%n", rm.units(),
-                        100 * rm.removedShare(), GanEffect.describe(rm.replacedBy()));
+        try (OutputLock lock = Locks.within(out, root)) {
+            GanEffect.Record r;
+            try (Backend backend = device.open(threads.threads())) {
+                r = GanEffect.run(spec, out, backend, output.progress(), root.invocation());
             }
-        }
-        if (r.insertion() != null) {
-            System.out.printf("inserting the top %d units for '%s' at every location, by what was there:%n",
-                    r.insertion().units().size(), concept);
-            for (Map.Entry<String, long[]> e : r.insertion().byContext().entrySet()) {
-                long[] v = e.getValue();
-                System.out.printf("  %-20s %6d trial%s  %5.1f%% succeed%n", e.getKey(), v[0], v[0] == 1 ? " " : "s",
-                        v[0] == 0 ? 0.0 : 100.0 * v[1] / v[0]);
+            if (r.removal() != null) {
+                System.out.printf("ablating the top units for '%s' (%d samples):%n", concept, samples);
+                for (GanIntervention.Removal rm : r.removal()) {
+                    System.out.printf("  %3d units: %5.1f%% of its pixels removed; replaced by %s%n", rm.units(),
+                            100 * rm.removedShare(), GanEffect.describe(rm.replacedBy()));
+                }
             }
+            if (r.insertion() != null) {
+                System.out.printf("inserting the top %d units for '%s' at every location, by what was there:%n",
+                        r.insertion().units().size(), concept);
+                for (Map.Entry<String, long[]> e : r.insertion().byContext().entrySet()) {
+                    long[] v = e.getValue();
+                    System.out.printf("  %-20s %6d trial%s  %5.1f%% succeed%n", e.getKey(), v[0], v[0] == 1 ? " " : "s",
+                            v[0] == 0 ? 0.0 : 100.0 * v[1] / v[0]);
+                }
+            }
+            System.out.println("results in " + out);
+            ReportCommand.refresh(out, threads.threads(), output.quiet);
         }
-        System.out.println("results in " + out);
-        ReportCommand.refresh(out, threads.threads(), output.quiet);
         return 0;
     }
 }

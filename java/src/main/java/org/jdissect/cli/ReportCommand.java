@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
+import org.jdissect.io.OutputLock;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.report.HtmlReport;
 
@@ -35,6 +37,9 @@ final class ReportCommand implements Callable<Integer> {
             description = "Longest side of a thumbnail in pixels (default: ${DEFAULT-VALUE}).")
     int thumbnail;
 
+    @ParentCommand
+    JdissectCommand root;
+
     @Mixin
     ThreadsOption threads;
 
@@ -43,7 +48,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        write(HtmlReport.builder(out).data(data).thumbnail(thumbnail).threads(threads.threads()), output.quiet);
+        try (OutputLock lock = Locks.output(out, root)) {
+            write(HtmlReport.builder(out).data(data).thumbnail(thumbnail).threads(threads.threads()), output.quiet);
+        }
         return 0;
     }
 

@@ -73,6 +73,18 @@ public final class ClassifierIntervention implements AutoCloseable {
     public static ClassifierIntervention open(Path modelFile, String layer, LabelledImages data, Path classesFile,
                                               Preprocessing pre, int batch, int threads, Backend backend,
                                               OnnxModel.Inference inference, ProgressListener progress) {
+        return open(modelFile, layer, data, classesFile, pre, batch, threads, backend, inference, progress, l -> { });
+    }
+
+    /**
+     * As {@link #open(Path, String, LabelledImages, Path, Preprocessing, int, int, Backend, OnnxModel.Inference,
+     * ProgressListener)}, with {@code check} given the layer before any image is read, so that requests beyond it
+     * (a unit it does not have) fail at once, not after the head has run over every image.
+     */
+    public static ClassifierIntervention open(Path modelFile, String layer, LabelledImages data, Path classesFile,
+                                              Preprocessing pre, int batch, int threads, Backend backend,
+                                              OnnxModel.Inference inference, ProgressListener progress,
+                                              java.util.function.Consumer<LayerInfo> check) {
         if (batch < 1) {
             throw JdissectException.usage("--batch must be >= 1, got " + batch);
         }
@@ -80,6 +92,7 @@ public final class ClassifierIntervention implements AutoCloseable {
         SplitRunner runner = null;
         try {
             LayerInfo info = model.layer(layer, pre);
+            check.accept(info);
             runner = SplitRunner.open(model, layer, threads);
             String input = model.inputName();
             long[] imageShape = {3, pre.height(), pre.width()};

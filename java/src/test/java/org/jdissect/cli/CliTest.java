@@ -152,4 +152,23 @@ class CliTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    /** A second run on an output folder in use stops at once with one line, and writes nothing there. */
+    @Test
+    void aSecondRunOnAFolderInUseStopsAtOnce() throws Exception {
+        Path out = tmp.resolve("busy");
+        try (org.jdissect.io.OutputLock held = org.jdissect.io.OutputLock.acquire(out, "jdissect dissect (first)")) {
+            Run r = run(dissect(out, "--layer", "pool"));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err().strip().lines()).singleElement().asString()
+                    .contains(out + " is in use by another jdissect run", "jdissect dissect (first)");
+            r = run("report", out.toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("is in use");
+        }
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(".jdissect.lock");
+        }
+        assertThat(run(dissect(out, "--layer", "pool")).code()).isZero();
+    }
 }
