@@ -16,7 +16,10 @@ import org.jdissect.stats.Backend;
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Explain one decision in concepts: the predicted class, the units of the layer that fire on "
                 + "the image (their map's maximum exceeds their dissection threshold), their concept labels from a "
-                + "dissection's report.json, and what ablating each (to zero) does to the prediction."})
+                + "dissection's report.json, and what ablating each (to zero) does to the prediction.",
+                "The image is prepared as the dissection recorded (the units' thresholds were found so); --size, "
+                        + "--channels, --scale, --mean and --std override that field by field. A dissection of another "
+                        + "model (its recorded sha256 differs) is refused."})
 final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The classifier (ONNX).")
     Path model;
@@ -60,7 +63,7 @@ final class ExplainCommand implements Callable<Integer> {
         int n = threads.threads();
         Explanation e;
         try (Backend backend = device.open(n)) {
-            e = Explanation.explain(model, layer, image, dissection, classes, pre.preprocessing(), n, backend,
+            e = Explanation.explain(model, layer, image, dissection, classes, pre::over, n, backend,
                     inference.inference(), root.invocation());
         }
         System.out.printf(Locale.ROOT, "%s: predicted %s (p = %.3f)%n", image, e.predictedName(), e.probability());

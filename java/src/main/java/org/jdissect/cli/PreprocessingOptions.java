@@ -4,30 +4,59 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.model.Preprocessing;
 
-/** The image preprocessing options shared by every command that runs a model. */
+/**
+ * The image preprocessing options shared by every command that runs a model. Each may be left out: a command then
+ * takes it from where it knows better (explain from the dissection it explains), or from the ImageNet defaults.
+ */
 final class PreprocessingOptions {
-    @Option(names = "--size", paramLabel = "H[,W]", defaultValue = "224",
-            description = "Model input size (default: ${DEFAULT-VALUE}).")
+    static final String SIZE = "224";
+    static final String CHANNELS = "rgb";
+    static final float SCALE = 255f;
+    static final String MEAN = "0.485,0.456,0.406";
+    static final String STD = "0.229,0.224,0.225";
+
+    @Option(names = "--size", paramLabel = "H[,W]", description = "Model input size (default: " + SIZE + ").")
     String size;
 
-    @Option(names = "--channels", paramLabel = "rgb|bgr", defaultValue = "rgb",
-            description = "Channel order the model expects (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--channels", paramLabel = "rgb|bgr",
+            description = "Channel order the model expects (default: " + CHANNELS + ").")
     String channels;
 
-    @Option(names = "--scale", paramLabel = "S", defaultValue = "255",
-            description = "Pixel values (0-255) are divided by S (default: ${DEFAULT-VALUE}).")
-    float scale;
+    @Option(names = "--scale", paramLabel = "S", description = "Pixel values (0-255) are divided by S (default: 255).")
+    Float scale;
 
-    @Option(names = "--mean", paramLabel = "a,b,c", defaultValue = "0.485,0.456,0.406",
-            description = "Per-channel mean subtracted after scaling, in the model's channel order "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mean", paramLabel = "a,b,c",
+            description = "Per-channel mean subtracted after scaling, in the model's channel order (default: " + MEAN
+                    + ").")
     String mean;
 
-    @Option(names = "--std", paramLabel = "a,b,c", defaultValue = "0.229,0.224,0.225",
-            description = "Per-channel standard deviation divided after the mean (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--std", paramLabel = "a,b,c",
+            description = "Per-channel standard deviation divided after the mean (default: " + STD + ").")
     String std;
 
+    /** The options over the ImageNet defaults. */
     Preprocessing preprocessing() {
-        return Preprocessing.parse(size, channels, scale, mean, std);
+        return Preprocessing.parse(size != null ? size : SIZE, channels != null ? channels : CHANNELS,
+                scale != null ? scale : SCALE, mean != null ? mean : MEAN, std != null ? std : STD);
+    }
+
+    /** Whether any of the options was given. */
+    boolean given() {
+        return size != null || channels != null || scale != null || mean != null || std != null;
+    }
+
+    /** The options given, over {@code base}: what is not given is {@code base}'s. */
+    Preprocessing over(Preprocessing base) {
+        if (!given()) {
+            return base;
+        }
+        String baseSize = base.height() + "," + base.width();
+        return Preprocessing.parse(size != null ? size : baseSize, channels != null ? channels : base.channels().name(),
+                scale != null ? scale : base.scale(), mean != null ? mean : join(base.mean()),
+                std != null ? std : join(base.std()));
+    }
+
+    private static String join(float[] v) {
+        return v[0] + "," + v[1] + "," + v[2];
     }
 }

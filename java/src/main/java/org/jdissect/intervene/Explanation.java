@@ -43,6 +43,8 @@ public record Explanation(String image, String layer, int predicted, String pred
                           List<UnitEffect> units, List<UnitEffect> decisive, int withoutAllPredicted,
                           String withoutAllName, double withoutAllProbability, Provenance provenance) {
 
+    private static final System.Logger LOG = System.getLogger(Explanation.class.getName());
+
     /** How many of the units the decision rests on are listed. */
     public static final int DECISIVE = 5;
 
@@ -61,12 +63,38 @@ public record Explanation(String image, String layer, int predicted, String pred
     record Dissected(String label, String category, double iou, boolean interpretable, double threshold) {
     }
 
+    /**
+     * Explains the model's decision on one image in the concepts of a dissection of the same model.
+     *
+     * @param preprocessing how to prepare the image, given the preprocessing the dissection recorded (identity: the
+     *                      recorded one, which is what the dissection's thresholds were found with)
+     * @throws JdissectException when the dissection is of another model (its recorded sha256 differs), naming both
+     */
     public static Explanation explain(Path modelFile, String layer, Path imageFile, Path dissection, Path classesFile,
-                                      Preprocessing pre, int threads, Backend backend, OnnxModel.Inference inference,
-                                      Invocation invocation) {
-        List<Dissected> units = readDissection(dissection, layer);
+                                      java.util.function.UnaryOperator<Preprocessing> preprocessing, int threads,
+                                      Backend backend, OnnxModel.Inference inference, Invocation invocation) {
+        LayerRecord record = readDissection(dissection, layer);
+        List<Dissected> units = record.units().stream().map(u -> new Dissected(u.label(), u.category(), u.iou(),
+                u.interpretable(), u.threshold())).toList();
+        Provenance.Model dissected = record.provenance() == null || record.provenance().models().isEmpty() ? null
+                : record.provenance().models().get(0);
+        Preprocessing recorded = dissected == null ? Preprocessing.IMAGENET
+                : Preprocessing.fromDescription(dissected.preprocessing());
+        Preprocessing pre = preprocessing.apply(recorded != null ? recorded : Preprocessing.IMAGENET);
+        if (pre.equals(recorded)) {
+            LOG.log(System.Logger.Level.INFO, "preprocessing as the dissection recorded it: " + pre);
+        } else if (recorded != null) {
+            LOG.log(System.Logger.Level.WARNING, "the image is prepared as " + pre + ", not as the dissection "
+                    + "recorded (" + recorded + "): the units' thresholds may not apply");
+        }
         BufferedImage image = LabelledImages.readImage(imageFile);
         try (OnnxModel model = OnnxModel.load(modelFile, inference)) {
+            if (dissected != null && !dissected.sha256().equals(model.fingerprint())) {
+                throw new JdissectException("the dissection in " + dissection + " is of another model ("
+                        + dissected.path() + ", sha256 " + dissected.sha256().substring(0, 12) + "...), not of "
+                        + modelFile + " (sha256 " + model.fingerprint().substring(0, 12) + "...): its concepts would "
+                        + "be another model's; dissect this model first");
+            }
             LayerInfo info = model.layer(layer, pre);
             if (info.channels() != units.size()) {
                 throw new JdissectException("the dissection of '" + layer + "' in " + dissection + " has "
@@ -146,8 +174,8 @@ public record Explanation(String image, String layer, int predicted, String pred
         return names;
     }
 
-    /** The units of the layer's report.json, found in {@code dir} itself or one of its subfolders. */
-    static List<Dissected> readDissection(Path dir, String layer) {
+    /** The layer's record, found in {@code dir} itself or one of its subfolders. */
+    static LayerRecord readDissection(Path dir, String layer) {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new JdissectException("dissection directory " + dir + " does not exist (give the --out of jdissect dissect)");
         }
@@ -169,8 +197,7 @@ public record Explanation(String image, String layer, int predicted, String pred
             LayerRecord r = LayerRecord.read(f);
             found.add(r.layer().name());
             if (r.layer().name().equals(layer)) {
-                return r.units().stream().map(u -> new Dissected(u.label(), u.category(), u.iou(), u.interpretable(),
-                        u.threshold())).toList();
+                return r;
             }
         }
         throw new JdissectException(dir + " has no dissection of layer '" + layer + "'; it has: "

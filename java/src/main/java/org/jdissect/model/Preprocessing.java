@@ -317,6 +317,32 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         return d;
     }
 
+    /**
+     * The preprocessing {@link #describe} wrote (a provenance records it), read back; null when {@code d} is null,
+     * a usage error naming what is missing when it is not a description.
+     */
+    public static Preprocessing fromDescription(Map<String, Object> d) {
+        if (d == null) {
+            return null;
+        }
+        try {
+            return new Preprocessing(((Number) d.get("height")).intValue(), ((Number) d.get("width")).intValue(),
+                    ChannelOrder.valueOf(String.valueOf(d.get("channels"))), ((Number) d.get("scale")).floatValue(),
+                    floats(d.get("mean")), floats(d.get("std")));
+        } catch (RuntimeException e) {
+            throw new JdissectException("a recorded preprocessing is incomplete (" + d + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(Object list) {
+        List<?> l = (List<?>) list;
+        float[] v = new float[l.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ((Number) l.get(i)).floatValue();
+        }
+        return v;
+    }
+
     private static List<Float> toList(float[] values) {
         List<Float> list = new ArrayList<>(values.length);
         for (float v : values) {

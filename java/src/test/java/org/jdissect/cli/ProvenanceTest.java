@@ -156,5 +156,25 @@ class ProvenanceTest {
                 data.resolve("red/00.png").toString(), "--dissection", dissection.toString(), "--size", "8",
                 "--mean", "0", "--std", "1", "--out", out.toString());
         check(out.resolve("explain.json"), command, List.of("model"), List.of(model));
+
+        // without preprocessing options, the dissection's recorded ones: the same explanation as with them given
+        CliTest.Run given = CliTest.run("explain", "--model", model.toString(), "--layer", "units", "--image",
+                data.resolve("red/00.png").toString(), "--dissection", dissection.toString(), "--size", "8", "--mean",
+                "0", "--std", "1");
+        CliTest.Run r = CliTest.run("explain", "--model", model.toString(), "--layer", "units", "--image",
+                data.resolve("red/00.png").toString(), "--dissection", dissection.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("preprocessing as the dissection recorded it: Preprocessing[8x8");
+        assertThat(r.out()).isEqualTo(given.out());
+        CliTest.Run imagenet = CliTest.run("explain", "--model", model.toString(), "--layer", "units", "--image",
+                data.resolve("red/00.png").toString(), "--dissection", dissection.toString(), "--size", "8",
+                "--mean", "0.485,0.456,0.406", "--std", "0.229,0.224,0.225");
+        assertThat(imagenet.err()).contains("not as the dissection recorded");
+        Path other = KnownUnitsFixture.model(tmp.resolve("other/known.onnx"));
+        java.nio.file.Files.write(other, java.nio.file.Files.readAllBytes(other), java.nio.file.StandardOpenOption.APPEND);
+        r = CliTest.run("explain", "--model", other.toString(), "--layer", "units", "--image",
+                data.resolve("red/00.png").toString(), "--dissection", dissection.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("is of another model").doesNotContain("\tat ");
     }
 }
