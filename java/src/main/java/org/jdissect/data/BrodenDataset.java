@@ -33,11 +33,12 @@ public final class BrodenDataset {
     private final IndexRow[] rows;
     private final int[][] imageLevel;
     private final int skipped;
+    private final List<String> skippedReasons;
     private final String fingerprint;
 
     private BrodenDataset(Path dir, DatasetPaths paths, List<String> categories, List<Label> labels, int[] primary,
                           List<IndexRow> rows,
-                          List<int[]> imageLevel, int skipped, String fingerprint) {
+                          List<int[]> imageLevel, int skipped, List<String> skippedReasons, String fingerprint) {
         this.dir = dir;
         this.indexFile = dir.resolve("index.csv");
         this.paths = paths;
@@ -56,6 +57,7 @@ public final class BrodenDataset {
         this.rows = rows.toArray(IndexRow[]::new);
         this.imageLevel = imageLevel.toArray(int[][]::new);
         this.skipped = skipped;
+        this.skippedReasons = List.copyOf(skippedReasons);
         this.fingerprint = fingerprint;
     }
 
@@ -99,6 +101,7 @@ public final class BrodenDataset {
         BrodenFiles.IndexReader reader = new BrodenFiles.IndexReader(indexFile, chosen, known, skipBad);
         reader.read(indexBytes);
         return new BrodenDataset(dir, paths, chosen, labels, primary, reader.rows, reader.imageLevel, reader.skipped,
+                reader.skippedReasons,
                 BrodenFiles.fingerprint(indexBytes, labelBytes, categoryBytes));
     }
 
@@ -165,6 +168,11 @@ public final class BrodenDataset {
     /** Rows of index.csv skipped as malformed because {@code skipBad} was set. */
     public int skipped() {
         return skipped;
+    }
+
+    /** Why each skipped row was skipped: "index.csv line N: the problem". */
+    public List<String> skippedReasons() {
+        return skippedReasons;
     }
 
     /** A short, stable hash of index.csv, label.csv and category.csv, so a report can say which data it saw. */

@@ -211,6 +211,9 @@ final class BrodenFiles {
         final List<IndexRow> rows = new ArrayList<>();
         final List<int[]> imageLevel = new ArrayList<>();
         int skipped;
+        /** Why each skipped row was skipped: its file and line, and the problem. */
+        final List<String> skippedReasons = new ArrayList<>();
+        private final Map<String, Integer> imageLines = new HashMap<>();
 
         IndexReader(Path file, List<String> chosen, boolean[] known, boolean skipBad) {
             this.file = file;
@@ -252,9 +255,10 @@ final class BrodenFiles {
                 } catch (BadRow e) {
                     if (!skipBad) {
                         throw new JdissectException(file + " line " + row.line() + ": " + e.getMessage()
-                                + " (option to skip malformed rows: skipBad)");
+                                + " (--skip-bad skips malformed rows and says which)");
                     }
                     skipped++;
+                    skippedReasons.add(file + " line " + row.line() + ": " + e.getMessage());
                 }
             }
         }
@@ -268,6 +272,11 @@ final class BrodenFiles {
             String problem = DatasetPaths.lexicalProblem(image);
             if (problem != null) {
                 throw new BadRow("image: " + problem + ": '" + image + "'");
+            }
+            Integer earlier = imageLines.get(image);
+            if (earlier != null) {
+                // counted twice, an image would weigh twice in every unit's threshold and tally
+                throw new BadRow("image '" + image + "' is listed again (first on line " + earlier + ")");
             }
             int[] sizes = new int[4];
             for (int k = 0; k < 4; k++) {
@@ -318,6 +327,7 @@ final class BrodenFiles {
                 }
                 cells.add(values);
             }
+            imageLines.put(image, row.line());
             rows.add(new IndexRow(row.line(), image, f.get(1).trim(), sizes[0], sizes[1], sizes[2], sizes[3], cells));
             imageLevel.add(levels.stream().mapToInt(Integer::intValue).toArray());
         }

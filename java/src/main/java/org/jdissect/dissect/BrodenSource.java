@@ -21,6 +21,7 @@ import org.jdissect.stats.LabelSource;
  * they are small and compress well on disk).
  */
 final class BrodenSource implements Source {
+    private static final System.Logger LOG = System.getLogger(BrodenSource.class.getName());
     private final Probe.Broden probe;
     private final DissectionOptions options;
     private final BrodenDataset dataset;
@@ -42,6 +43,9 @@ final class BrodenSource implements Source {
 
     static BrodenSource open(Probe.Broden probe, DissectionOptions options, OnnxModel.Inference inference) {
         BrodenDataset dataset = BrodenDataset.open(probe.data(), probe.categories(), options.skipBad());
+        for (String why : dataset.skippedReasons()) {
+            LOG.log(System.Logger.Level.WARNING, "skipped: " + why);
+        }
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < dataset.size(); i++) {
             if (dataset.hasLabels(i)) {

@@ -86,7 +86,8 @@ class BrodenErrorsTest {
 
     @Test
     void imageLevelCellThatIsNotANumber() throws Exception {
-        appendRows(RealStyleBroden.ROW_OS, "x.jpg,train,1,1,1,1,,,,,kitchen,\n");
+        appendRows(RealStyleBroden.ROW_OS.replace("opensurfaces/1.jpg", "opensurfaces/1b.jpg"),
+                "x.jpg,train,1,1,1,1,,,,,kitchen,\n");
         assertThat(openFails()).hasMessageContaining(index + " line 7").hasMessageContaining("scene")
                 .hasMessageContaining("'kitchen'");
     }
@@ -274,7 +275,8 @@ class BrodenErrorsTest {
     void skipBadSkipsAndCountsMalformedRows() throws Exception {
         appendRows("x.jpg,train,1,1,1,1,,\n",                       // line 6: columns
                 "x.jpg,train,one,1,1,1,,,,,,\n",                   // line 7: size
-                RealStyleBroden.ROW_PASCAL.replace("val", "test"), // line 8: fine
+                RealStyleBroden.ROW_PASCAL.replace("val", "test").replace("2008_000001.jpg", "2008_000002.jpg"),
+                                                                   // line 8: fine
                 "/abs.jpg,train,1,1,1,1,,,,,,\n",                  // line 9: escape
                 "x.jpg,train,1,1,1,1,,,,,99999,\n");               // line 10: label
         BrodenDataset data = BrodenDataset.open(dir, null, true);
@@ -284,6 +286,19 @@ class BrodenErrorsTest {
         assertThat(data.row(4).split()).isEqualTo("test");
         assertThat(data.readLabels(4).layers()[0][0]).isEqualTo(13);
         assertThat(BrodenDataset.open(dir, List.of("color"), true).skipped()).isEqualTo(3); // 99999 is in scene
-        assertThat(openFails()).hasMessageContaining(index + " line 6");
+        assertThat(data.skippedReasons()).hasSize(4).allSatisfy(r -> assertThat(r).startsWith(index + " line "))
+                .anySatisfy(r -> assertThat(r).contains("line 9", "absolute path"));
+        assertThat(openFails()).hasMessageContaining(index + " line 6").hasMessageContaining("--skip-bad");
+    }
+
+    /** An image listed twice would weigh twice in every threshold and tally: the second row is malformed. */
+    @Test
+    void aRowListingAnImageAgainIsMalformed() throws Exception {
+        String first = Files.readAllLines(index).get(1);
+        appendRows(first + "\n");
+        assertThat(openFails()).hasMessageContaining("is listed again (first on line 2)");
+        BrodenDataset data = BrodenDataset.open(dir, null, true);
+        assertThat(data.skipped()).isEqualTo(1);
+        assertThat(data.skippedReasons().get(0)).contains("is listed again");
     }
 }
