@@ -76,7 +76,7 @@ final class SegmenterOptions {
     /** The segmenter's preprocessing; {@code imageSize} (H, W) when no size was given. */
     Preprocessing preprocessing(int[] imageSize) {
         String s = size != null ? size : imageSize[0] + "," + imageSize[1];
-        return Preprocessing.parse(s, channels, scale, mean, std);
+        return Preprocessing.parse("--seg-", s, channels, scale, mean, std);
     }
 
     /** The segmentation these options name; both --segmenter and --seg-labels are needed by {@code forWhat}. */

@@ -36,7 +36,7 @@ final class PreprocessingOptions {
 
     /** The options over the ImageNet defaults. */
     Preprocessing preprocessing() {
-        return Preprocessing.parse(size != null ? size : SIZE, channels != null ? channels : CHANNELS,
+        return Preprocessing.parse("--", size != null ? size : SIZE, channels != null ? channels : CHANNELS,
                 scale != null ? scale : SCALE, mean != null ? mean : MEAN, std != null ? std : STD);
     }
 
@@ -51,7 +51,7 @@ final class PreprocessingOptions {
             return base;
         }
         String baseSize = base.height() + "," + base.width();
-        return Preprocessing.parse(size != null ? size : baseSize, channels != null ? channels : base.channels().name(),
+        return Preprocessing.parse("--", size != null ? size : baseSize, channels != null ? channels : base.channels().name(),
                 scale != null ? scale : base.scale(), mean != null ? mean : join(base.mean()),
                 std != null ? std : join(base.std()));
     }

@@ -172,12 +172,13 @@ public final class Dissection {
                     "PIL bilinear: half-pixel centres, fp32 fma (growing), double sums (shrinking)",
                     o.iouThreshold(), o.topk(), backend.name());
             LayerRecord.Source record = source.record(rows.size(), skipped);
+            long memory = memoryBudget(o.memory());
             List<LayerInfo> layers = source.layers();
             List<String> dirs = FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
             List<LayerResult> results = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
                 LayerResult r = dissectLayer(l, layers.get(l), b.out.resolve(dirs.get(l)), cache, source, backend,
-                        source.task() + (layers.size() > 1 ? " (all layers)" : ""), inferenceSeconds);
+                        source.task() + (layers.size() > 1 ? " (all layers)" : ""), inferenceSeconds, memory);
                 r = new LayerResult(r.layer(), r.directory(), r.stats(), r.counts(), r.scores(), r.timings(),
                         LayerFiles.record(r, naming, provenance, record, settings));
                 LayerFiles.write(r, source.primaryCategory(), naming);
@@ -261,11 +262,29 @@ public final class Dissection {
         cache.markComplete();
     }
 
+    /**
+     * The memory budget for a layer's activations: {@code asked}, but at most half of what this Java heap may grow
+     * to (the rest is for the statistics' buffers and the labels), saying so when that is less than asked: a budget
+     * the heap cannot hold ends in an OutOfMemoryError instead of reading the layer from its file.
+     */
+    private static long memoryBudget(long asked) {
+        long room = Runtime.getRuntime().maxMemory() / 2;
+        if (asked > room) {
+            // the default budget meeting a small heap is no news; a budget asked for is
+            LOG.log(asked == DissectionOptions.MEMORY_BYTES ? Level.DEBUG : Level.INFO, "--memory " + org.jdissect.io.Sizes.format(asked) + " is more than half of this Java "
+                    + "heap (" + org.jdissect.io.Sizes.format(Runtime.getRuntime().maxMemory()) + "): layers over "
+                    + org.jdissect.io.Sizes.format(room) + " are read from the cache file (a larger heap: "
+                    + "JDISSECT_JAVA_OPTS=-Xmx...)");
+            return room;
+        }
+        return asked;
+    }
+
     private LayerResult dissectLayer(int index, LayerInfo layer, Path dir, ActivationCache cache, Source source,
-                                     Backend backend, String inferenceTask, double inferenceSeconds) {
+                                     Backend backend, String inferenceTask, double inferenceSeconds, long memory) {
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put(inferenceTask, inferenceSeconds);
-        ActivationSource acts = cache.source(index, o.memory());
+        ActivationSource acts = cache.source(index, memory);
         int n = acts.images();
         long t0 = System.nanoTime();
         UnitStats stats;
@@ -275,7 +294,7 @@ public final class Dissection {
         long t1 = System.nanoTime();
         TallyCounts counts;
         try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": tally", n)) {
-            counts = backend.tally(acts, stats.thresholds(), source.labels(cache, o.memory()), bar);
+            counts = backend.tally(acts, stats.thresholds(), source.labels(cache, memory), bar);
         }
         long t2 = System.nanoTime();
         timings.put("thresholds", (t1 - t0) / 1e9);

@@ -93,24 +93,49 @@ public final class GanEdit {
         }
     }
 
-    /** Edits, writes {@code out/before_N.png}, {@code after_N.png}, {@code edit.png} and {@code edit.json}. */
+    /** Samples in the before/after grid of edit.png at most; before_N.png and after_N.png exist for every sample. */
+    public static final int GRID_SAMPLES = 32;
+    /** Samples edited at a time: the memory held is flat in the number of samples. */
+    private static final int BATCH = 16;
+
+    /**
+     * Edits, writes {@code out/before_N.png} and {@code after_N.png} for every sample, {@code edit.png} (the first
+     * {@link #GRID_SAMPLES} samples, before above after) and {@code edit.json}; samples are edited a batch at a time,
+     * so any number of them fits in memory.
+     */
     public static Record run(Spec spec, Path out, Backend backend, Invocation invocation) {
         try (OnnxModel m = OnnxModel.load(spec.generator(), spec.inference());
              Generator g = Generator.open(m, spec.layer(), spec.threads())) {
+            int[] image = g.imageShape();
+            int[] region = spec.region();
+            if (region != null && (region[2] > image[2] || region[3] > image[1])) {
+                throw JdissectException.usage("--region " + region[0] + "," + region[1] + "," + region[2] + ","
+                        + region[3] + " reaches beyond the generated image, " + image[2] + " x " + image[1]
+                        + " (width x height); x1 <= " + image[2] + ", y1 <= " + image[1]);
+            }
             int[] units = spec.units() != null ? spec.units().clone() : topUnits(spec, g);
             GanIntervention iv = new GanIntervention(g, backend, spec.rangeLow(), spec.rangeHigh());
             float[] values = spec.insert()
                     ? GanIntervention.insertionValues(spec.dissection(), g.layer(), spec.insertQuantile(), backend)
                     : null;
-            GanIntervention.Edit edit = iv.edit(spec.seed(), spec.first(), spec.samples(),
-                    iv.alpha(units, spec.region()), iv.replacement(values));
-            for (int i = 0; i < spec.samples(); i++) {
-                int sample = spec.first() + i;
-                AtomicFiles.writePng(out.resolve("before_" + sample + ".png"), edit.before().get(i));
-                AtomicFiles.writePng(out.resolve("after_" + sample + ".png"), edit.after().get(i));
+            float[] alpha = iv.alpha(units, region);
+            float[] replacement = iv.replacement(values);
+            List<BufferedImage> gridBefore = new ArrayList<>();
+            List<BufferedImage> gridAfter = new ArrayList<>();
+            for (int done = 0; done < spec.samples(); done += BATCH) {
+                int n = Math.min(BATCH, spec.samples() - done);
+                GanIntervention.Edit edit = iv.edit(spec.seed(), spec.first() + done, n, alpha, replacement);
+                for (int i = 0; i < n; i++) {
+                    int sample = spec.first() + done + i;
+                    AtomicFiles.writePng(out.resolve("before_" + sample + ".png"), edit.before().get(i));
+                    AtomicFiles.writePng(out.resolve("after_" + sample + ".png"), edit.after().get(i));
+                    if (gridBefore.size() < GRID_SAMPLES) {
+                        gridBefore.add(edit.before().get(i));
+                        gridAfter.add(edit.after().get(i));
+                    }
+                }
             }
-            BufferedImage grid = GanIntervention.beforeAfter(edit.before(), edit.after(), spec.region());
-            AtomicFiles.writePng(out.resolve("edit.png"), grid);
+            AtomicFiles.writePng(out.resolve("edit.png"), GanIntervention.beforeAfter(gridBefore, gridAfter, region));
             List<Integer> oneBased = new ArrayList<>();
             List<Float> inserted = values == null ? null : new ArrayList<>();
             for (int u : units) {
@@ -124,7 +149,7 @@ public final class GanEdit {
                     spec.inference().name().toLowerCase(java.util.Locale.ROOT), OnnxModel.runtimeVersion(),
                     backend.cuda());
             Record r = new Record("jdissect", Record.KIND, 1, provenance, spec.layer(),
-                    spec.insert() ? "insert" : "ablate", oneBased, spec.concept(), spec.region(), spec.seed(),
+                    spec.insert() ? "insert" : "ablate", oneBased, spec.concept(), region, spec.seed(),
                     List.of(spec.first(), spec.first() + spec.samples() - 1),
                     spec.insert() ? spec.insertQuantile() : null, inserted);
             Json.write(out.resolve(FILE), r);

@@ -356,44 +356,54 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
      * (a single value is used for all three channels).
      */
     public static Preprocessing parse(String size, String channels, float scale, String mean, String std) {
+        return parse("", size, channels, scale, mean, std);
+    }
+
+    /** As {@link #parse(String, String, float, String, String)}, errors naming the options with {@code prefix}. */
+    public static Preprocessing parse(String prefix, String size, String channels, float scale, String mean,
+                                      String std) {
         if (size == null || size.isBlank()) {
-            throw JdissectException.usage("size missing: expected H or H,W (positive integers), e.g. 224 or 224,224");
+            throw JdissectException.usage(prefix + "size missing: expected H or H,W (positive integers), e.g. 224 or 224,224");
         }
         String[] parts = size.split(",", -1);
         if (parts.length > 2) {
-            throw JdissectException.usage("size '" + size + "' is not valid: expected H or H,W (positive integers)");
+            throw JdissectException.usage(prefix + "size '" + size + "' is not valid: expected H or H,W (positive integers)");
         }
-        int h = parsePositiveInt(parts[0], size);
-        int w = parts.length == 2 ? parsePositiveInt(parts[1], size) : h;
+        int h = parsePositiveInt(parts[0], prefix + "size '" + size + "'");
+        int w = parts.length == 2 ? parsePositiveInt(parts[1], prefix + "size '" + size + "'") : h;
         ChannelOrder order;
         try {
             order = ChannelOrder.valueOf(channels == null ? "" : channels.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw JdissectException.usage("channel order '" + channels + "' is not valid; valid: RGB, BGR");
+            throw JdissectException.usage(prefix + "channels '" + channels + "' is not valid; valid: RGB, BGR");
         }
         if (!(scale > 0) || !Float.isFinite(scale)) {
-            throw JdissectException.usage("scale " + scale + " is not valid: expected a positive number (255 maps 0..255 to 0..1, 1 keeps 0..255)");
+            throw JdissectException.usage(prefix + "scale " + scale + " is not valid: expected a positive number (255 maps 0..255 to 0..1, 1 keeps 0..255)");
         }
-        float[] m = parseTriple("mean", mean);
-        float[] s = parseTriple("std", std);
+        float[] m = parseTriple(prefix + "mean", mean);
+        float[] s = parseTriple(prefix + "std", std);
         for (float v : s) {
             if (!(v > 0)) {
-                throw JdissectException.usage("std '" + std + "' is not valid: every value must be positive");
+                throw JdissectException.usage(prefix + "std '" + std + "' is not valid: every value must be positive");
             }
         }
         return new Preprocessing(h, w, order, scale, m, s);
     }
 
-    private static int parsePositiveInt(String text, String whole) {
+    /**
+     * A side of a model input: at most 4096 (192 MB of floats per image at 4096 x 4096); anything larger is a typo,
+     * and would fail deep inside ONNX Runtime or the Java heap instead of here.
+     */
+    private static int parsePositiveInt(String text, String what) {
         try {
             int v = Integer.parseInt(text.trim());
-            if (v > 0 && v <= 65536) {
+            if (v > 0 && v <= 4096) {
                 return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw JdissectException.usage("size '" + whole + "' is not valid: expected H or H,W (positive integers up to 65536)");
+        throw JdissectException.usage(what + " is not valid: expected H or H,W (positive integers up to 4096)");
     }
 
     private static float[] parseTriple(String what, String text) {

@@ -171,4 +171,19 @@ class CliTest {
         }
         assertThat(run(dissect(out, "--layer", "pool")).code()).isZero();
     }
+
+    /** Sizes and thread counts a typo makes: one line each, no stack trace, and threads capped at the cores. */
+    @Test
+    void hugeSizesAreUsageErrorsAndThreadsAreCapped() {
+        Run r = run("layers", "--model", model.toString(), "--size", "30000");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--size", "30000").doesNotContain("\tat ");
+        r = run("layers", "--model", model.toString(), "--size", "32,5000");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--size '32,5000' is not valid", "up to 4096").doesNotContain("\tat ");
+        r = run(dissect(tmp.resolve("threads"), "--layer", "pool", "--threads", "500"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("--threads 500: this machine gives Java " + Runtime.getRuntime()
+                .availableProcessors() + " cores");
+    }
 }

@@ -82,4 +82,37 @@ class GanCliTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("\tat ");
     }
+
+    /** A region beyond the image is refused (it would edit nothing); units named twice or beyond the layer too. */
+    @Test
+    void editsThatWouldChangeNothingAreRefused() {
+        CliTest.Run r = CliTest.run("gan-edit", "--generator", gen, "--layer", "feat", "--units", "1", "--region",
+                "100,100,200,200", "--out", tmp.resolve("far").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--region 100,100,200,200 reaches beyond the generated image, 16 x 16");
+        r = CliTest.run("gan-edit", "--generator", gen, "--layer", "feat", "--units", "3,3", "--out",
+                tmp.resolve("twice").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unit 3 is named twice");
+        r = CliTest.run("gan-edit", "--generator", gen, "--layer", "feat", "--units", "9", "--out",
+                tmp.resolve("beyond").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unit 9 outside 1..4");
+        r = CliTest.run("gan-edit", "--generator", gen, "--layer", "feat", "--concept", "red", "--top", "1000",
+                "--dissection", dissection.toString(), "--out", tmp.resolve("top").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--top 1000: layer feat has 4 units");
+    }
+
+    /** Samples are edited a batch at a time; the grid shows the first 32, every sample has its pictures. */
+    @Test
+    void manySamplesAreEditedInBatches() throws Exception {
+        Path out = tmp.resolve("many");
+        CliTest.Run r = CliTest.run("gan-edit", "--generator", gen, "--layer", "feat", "--units", "1", "--samples",
+                "40", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(out.resolve("after_39.png")).exists();
+        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(out.resolve("edit.png").toFile());
+        assertThat(grid.getWidth()).isEqualTo(32 * (16 + 2));
+    }
 }
