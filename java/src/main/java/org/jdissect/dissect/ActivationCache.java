@@ -35,6 +35,13 @@ import org.jdissect.stats.Fp16;
  * modification time, one {@code stat} per image: 0.1 s per 10,000 images here) and unchanged cache files (CRC-32C of
  * every segment, read once on opening: about 0.2 s for the demo's 368 MB). Otherwise it starts afresh and says why in
  * one line, and the layer files of earlier runs go with it.
+ *
+ * <p>Half precision covers 6e-5 to 65504 at three significant digits. A unit whose values lie far outside that (a
+ * layer of 1e-8s loses its order to underflow, one of 1e7s overflows) is cached with a power-of-two scale chosen from
+ * its first batch, {@code x * 2^e} with its largest value near 4096: powers of two change no rounding, so thresholds,
+ * masks and the tally are those of the unscaled values, and {@link #exponents} undoes the scale where values are
+ * reported. Non-finite values (NaN, infinities) are stored as the lowest half, -65504, and counted per unit: they sort
+ * below every value and are left out of the quantile ({@link ActivationSource#nonFinite}).
  */
 public final class ActivationCache implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ActivationCache.class.getName());
@@ -52,6 +59,10 @@ public final class ActivationCache implements AutoCloseable {
     private final IntFunction<long[]> stamper;
     private final List<Long> stamps = new ArrayList<>();
     private final List<List<Long>> checksums = new ArrayList<>();
+    /** Per layer, each unit's power-of-two scale (the cache holds x * 2^e); null until the first batch. */
+    private final int[][] exponents;
+    /** Per layer, each unit's count of non-finite values, stored as -65504. */
+    private final long[][] nonFinite;
     private int consumed;
     private boolean complete;
     private long overflowed;
@@ -70,6 +81,14 @@ public final class ActivationCache implements AutoCloseable {
         this.complete = resumed != null && resumed.complete();
         this.files = fileNames(layers);
         this.channels = new FileChannel[layers.size()];
+        this.exponents = new int[layers.size()][];
+        this.nonFinite = new long[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            boolean has = resumed != null && resumed.exponents() != null && resumed.exponents().get(i) != null;
+            exponents[i] = has ? resumed.exponents().get(i).clone() : null;
+            nonFinite[i] = has && resumed.nonFinite() != null && resumed.nonFinite().get(i) != null
+                    ? resumed.nonFinite().get(i).clone() : new long[layers.get(i).channels()];
+        }
         for (int i = 0; i < layers.size(); i++) {
             checksums.add(new ArrayList<>());
             if (resumed != null) {
@@ -281,25 +300,22 @@ public final class ActivationCache implements AutoCloseable {
         try {
             for (int l = 0; l < layers.size(); l++) {
                 float[] v = outputs.get(l);
-                int expected = sourceRows.length * layers.get(l).valuesPerImage();
+                LayerInfo layer = layers.get(l);
+                int expected = sourceRows.length * layer.valuesPerImage();
                 if (v.length != expected) {
-                    throw new IllegalArgumentException("layer " + layers.get(l).name() + ": " + v.length
+                    throw new IllegalArgumentException("layer " + layer.name() + ": " + v.length
                             + " values for " + sourceRows.length + " images, expected " + expected);
                 }
                 if (halves.length < v.length) {
                     halves = new short[v.length];
                     bytes = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
                 }
-                short[] hs = halves;
-                for (int i = 0; i < v.length; i++) {
-                    short h = Fp16.fromFloat(v[i]);
-                    if ((h & 0x7c00) == 0x7c00 && !Float.isInfinite(v[i]) && !Float.isNaN(v[i])) {
-                        overflowed++;
-                    }
-                    hs[i] = h;
+                if (exponents[l] == null && sourceRows.length > 0) {
+                    exponents[l] = chooseExponents(v, sourceRows.length, layer);
                 }
+                toHalves(v, sourceRows.length, layer, exponents[l], nonFinite[l], halves);
                 ByteBuffer bb = bytes.clear();
-                bb.asShortBuffer().put(hs, 0, v.length); // one bulk copy, not a bounds-checked put per value
+                bb.asShortBuffer().put(halves, 0, v.length); // one bulk copy, not a bounds-checked put per value
                 bb.limit(v.length * 2);
                 CRC32C crc = new CRC32C();
                 crc.update(bb.duplicate());
@@ -323,6 +339,78 @@ public final class ActivationCache implements AutoCloseable {
         }
     }
 
+    /**
+     * What a non-finite value is stored as: the lowest finite half, -65504. It sorts below the unit's values (which
+     * the scale keeps near 4096 at most), and a map pixel that interpolates it with any weight is pulled far below
+     * every threshold, while one that gives it no weight keeps its neighbour's exact value (-infinity would turn
+     * that pixel into 0 x infinity = NaN).
+     */
+    private static final short NON_FINITE = (short) 0xfbff;
+
+    /** Values whose largest magnitude lies in [2^-8, 2^13] keep their scale (no change for the common layers). */
+    private static final int LOW = -8;
+    private static final int HIGH = 13;
+    /** A scaled unit's largest value lands near 2^12: 16 times room above for later batches. */
+    private static final int TARGET = 12;
+
+    /** Per unit, the power of two that brings its largest finite magnitude in the batch into half's range. */
+    static int[] chooseExponents(float[] v, int images, LayerInfo layer) {
+        int units = layer.channels();
+        int hw = layer.height() * layer.width();
+        int[] e = new int[units];
+        for (int u = 0; u < units; u++) {
+            float max = 0;
+            for (int i = 0; i < images; i++) {
+                int base = (i * units + u) * hw;
+                for (int j = 0; j < hw; j++) {
+                    float a = Math.abs(v[base + j]);
+                    if (a > max && a != Float.POSITIVE_INFINITY) {
+                        max = a;
+                    }
+                }
+            }
+            int exp = max == 0 ? 0 : Math.getExponent(max);
+            e[u] = max == 0 || (exp >= LOW && exp <= HIGH) ? 0 : Math.max(-100, Math.min(100, TARGET - exp));
+        }
+        return e;
+    }
+
+    /** Converts a batch to halves: scaled per unit, non-finite values to -65504 (counted), overflow counted. */
+    private void toHalves(float[] v, int images, LayerInfo layer, int[] e, long[] nonFiniteCounts, short[] out) {
+        int units = layer.channels();
+        int hw = layer.height() * layer.width();
+        for (int i = 0; i < images; i++) {
+            for (int u = 0; u < units; u++) {
+                int base = (i * units + u) * hw;
+                int eu = e[u];
+                for (int j = base; j < base + hw; j++) {
+                    float x = v[j];
+                    short h;
+                    if (Float.isFinite(x)) {
+                        h = Fp16.fromFloat(eu == 0 ? x : Math.scalb(x, eu));
+                        if ((h & 0x7c00) == 0x7c00) {
+                            overflowed++;
+                        }
+                    } else {
+                        h = NON_FINITE;
+                        nonFiniteCounts[u]++;
+                    }
+                    out[j] = h;
+                }
+            }
+        }
+    }
+
+    /** Per unit of layer {@code index}, the power of two the cache holds its values at (zeros before any batch). */
+    public int[] exponents(int index) {
+        return exponents[index] == null ? new int[layers.get(index).channels()] : exponents[index].clone();
+    }
+
+    /** Per unit of layer {@code index}, how many of its values were non-finite. */
+    public long[] nonFinite(int index) {
+        return nonFinite[index].clone();
+    }
+
     /** Flushes the layer files, then records what they hold. */
     public void commit() {
         try {
@@ -333,9 +421,13 @@ public final class ActivationCache implements AutoCloseable {
             throw new UncheckedIOException("cannot flush the activation cache in " + dir, e);
         }
         List<long[]> sums = checksums.stream().map(c -> c.stream().mapToLong(Long::longValue).toArray()).toList();
+        List<int[]> scales = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            scales.add(exponents(i));
+        }
         new CacheManifest(key, complete, layers.stream().map(LayerInfo::name).toList(), files, consumed,
                 List.copyOf(rows), stamper == null ? null : stamps.stream().mapToLong(Long::longValue).toArray(),
-                sums).write(dir);
+                sums, scales, List.of(nonFinite)).write(dir);
     }
 
     public void markComplete() {
@@ -351,12 +443,54 @@ public final class ActivationCache implements AutoCloseable {
         LayerInfo info = layers.get(index);
         int n = rows.size();
         long size = (long) n * bytesPerImage(info);
+        ActivationSource source;
         if (size <= memoryBudget && size / 2 < Integer.MAX_VALUE - 16) {
             short[] all = new short[(int) (size / 2)];
             new FileSource(channels[index], n, info).read(0, n, all);
-            return new ArrayActivations(all, n, info.channels(), info.height(), info.width());
+            source = new ArrayActivations(all, n, info.channels(), info.height(), info.width());
+        } else {
+            source = new FileSource(channels[index], n, info);
         }
-        return new FileSource(channels[index], n, info);
+        return withNonFinite(source, nonFinite[index]);
+    }
+
+    /** {@code source}, saying which of its values are non-finite ones (none: itself). */
+    static ActivationSource withNonFinite(ActivationSource source, long[] counts) {
+        if (counts == null || java.util.Arrays.stream(counts).allMatch(c -> c == 0)) {
+            return source;
+        }
+        long[] copy = counts.clone();
+        return new ActivationSource() {
+            @Override
+            public int images() {
+                return source.images();
+            }
+
+            @Override
+            public int units() {
+                return source.units();
+            }
+
+            @Override
+            public int height() {
+                return source.height();
+            }
+
+            @Override
+            public int width() {
+                return source.width();
+            }
+
+            @Override
+            public void read(int first, int count, short[] dst) {
+                source.read(first, count, dst);
+            }
+
+            @Override
+            public long[] nonFinite() {
+                return copy.clone();
+            }
+        };
     }
 
     @Override
@@ -397,7 +531,7 @@ public final class ActivationCache implements AutoCloseable {
                     + "dissection again with --fresh");
         }
         return new Snapshot(dir, Map.copyOf(m.key()), List.copyOf(layers), List.copyOf(m.files()),
-                List.copyOf(m.rows()));
+                List.copyOf(m.rows()), m.exponents(), m.nonFinite());
     }
 
     /** A complete cache opened read-only: which rows it holds and each layer's activations. */
@@ -407,15 +541,32 @@ public final class ActivationCache implements AutoCloseable {
         private final List<String> layers;
         private final List<String> files;
         private final List<Integer> rows;
+        private final List<int[]> exponents;
+        private final List<long[]> nonFinite;
         private final List<FileChannel> open = new ArrayList<>();
 
         private Snapshot(Path dir, Map<String, Object> key, List<String> layers, List<String> files,
-                         List<Integer> rows) {
+                         List<Integer> rows, List<int[]> exponents, List<long[]> nonFinite) {
             this.dir = dir;
             this.key = key;
             this.layers = layers;
             this.files = files;
             this.rows = rows;
+            this.exponents = exponents;
+            this.nonFinite = nonFinite;
+        }
+
+        /**
+         * Per unit of {@code layer}, the power of two its cached values are scaled by (see {@link ActivationCache}):
+         * a threshold {@code t} of the unscaled values is {@code Math.scalb(t, e)} for the cached ones. Zeros for a
+         * cache written before scales existed.
+         */
+        public int[] exponents(String layer, int units) {
+            int index = layers.indexOf(layer);
+            if (index < 0 || exponents == null || exponents.size() <= index || exponents.get(index) == null) {
+                return new int[units];
+            }
+            return exponents.get(index).clone();
         }
 
         /** What the cache was computed from: model and dataset fingerprints, layers, preprocessing, ... */
@@ -464,7 +615,9 @@ public final class ActivationCache implements AutoCloseable {
          */
         public ActivationSource source(LayerInfo layer) {
             LayerMaps maps = maps(layer.name(), layer.channels(), layer.height(), layer.width());
-            return new FileSource(maps.channel(), rows.size(), layer);
+            int index = layers.indexOf(layer.name());
+            return withNonFinite(new FileSource(maps.channel(), rows.size(), layer),
+                    nonFinite == null || nonFinite.size() <= index ? null : nonFinite.get(index));
         }
 
         @Override

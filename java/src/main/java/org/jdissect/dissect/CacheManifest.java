@@ -20,9 +20,13 @@ import org.jdissect.io.Json;
  * @param stamps    per cached row, the size and the modification time (ns) of its image file, flattened; empty for
  *                  generated images
  * @param checksums per layer, the byte length and the CRC-32C of each appended segment, flattened
+ * @param exponents per layer, each unit's power-of-two scale: the cache holds {@code x * 2^e} (see
+ *                  {@link ActivationCache}); null before the first batch
+ * @param nonFinite per layer, each unit's count of non-finite values (stored as -65504)
  */
 record CacheManifest(Map<String, Object> key, boolean complete, List<String> layers, List<String> files, int consumed,
-                     List<Integer> rows, long[] stamps, List<long[]> checksums) {
+                     List<Integer> rows, long[] stamps, List<long[]> checksums, List<int[]> exponents,
+                     List<long[]> nonFinite) {
     static final String FILE = "manifest.json";
 
     /** Reads the manifest in {@code dir}; a file that cannot be read or parsed is an error saying so. */
@@ -68,6 +72,10 @@ record CacheManifest(Map<String, Object> key, boolean complete, List<String> lay
         }
         if (checksums == null || checksums.size() != files.size()) {
             return "it has no checksums for every layer file";
+        }
+        if (!rows.isEmpty() && (exponents == null || exponents.size() != files.size()
+                || nonFinite == null || nonFinite.size() != files.size())) {
+            return "it has no scale for every layer";
         }
         for (int l = 0; l < files.size(); l++) {
             long[] c = checksums.get(l);

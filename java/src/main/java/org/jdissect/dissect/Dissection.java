@@ -180,7 +180,7 @@ public final class Dissection {
                 LayerResult r = dissectLayer(l, layers.get(l), b.out.resolve(dirs.get(l)), cache, source, backend,
                         source.task() + (layers.size() > 1 ? " (all layers)" : ""), inferenceSeconds, memory);
                 r = new LayerResult(r.layer(), r.directory(), r.stats(), r.counts(), r.scores(), r.timings(),
-                        LayerFiles.record(r, naming, provenance, record, settings));
+                        LayerFiles.record(r, naming, provenance, record, settings, cache.nonFinite(l)));
                 LayerFiles.write(r, source.primaryCategory(), naming);
                 source.writeExtras(r, rows, r.directory());
                 LOG.log(Level.INFO, r.layer().name() + ": " + r.record().summary().headline());
@@ -285,6 +285,7 @@ public final class Dissection {
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put(inferenceTask, inferenceSeconds);
         ActivationSource acts = cache.source(index, memory);
+        sayHowCached(layer, cache.exponents(index), cache.nonFinite(index));
         int n = acts.images();
         long t0 = System.nanoTime();
         UnitStats stats;
@@ -300,6 +301,51 @@ public final class Dissection {
         timings.put("thresholds", (t1 - t0) / 1e9);
         timings.put("tally", (t2 - t1) / 1e9);
         List<Scoring.UnitScore> scores = Scoring.score(counts, source.primaryCategory());
-        return new LayerResult(layer, dir, stats, counts, scores, timings, null);
+        return new LayerResult(layer, dir, unscaled(stats, cache.exponents(index)), counts, scores, timings, null);
+    }
+
+    /** Thresholds and maxima in the model's own units: the cache's per-unit powers of two undone, exactly. */
+    private static UnitStats unscaled(UnitStats stats, int[] exponents) {
+        if (java.util.Arrays.stream(exponents).allMatch(e -> e == 0)) {
+            return stats;
+        }
+        float[] t = stats.thresholds().clone();
+        float[][] top = new float[t.length][];
+        for (int u = 0; u < t.length; u++) {
+            t[u] = t[u] == Float.MAX_VALUE ? t[u] : Math.scalb(t[u], -exponents[u]);
+            top[u] = stats.topValues()[u].clone();
+            for (int k = 0; k < top[u].length; k++) {
+                top[u][k] = Math.scalb(top[u][k], -exponents[u]);
+            }
+        }
+        return new UnitStats(t, stats.topImages(), top);
+    }
+
+    /** The lines a layer's cache is worth: units cached with a scale, units with non-finite values. */
+    private static void sayHowCached(LayerInfo layer, int[] exponents, long[] nonFinite) {
+        List<String> scaled = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (int u = 0; u < exponents.length; u++) {
+            if (exponents[u] != 0 && scaled.size() < 8) {
+                scaled.add(Integer.toString(u + 1));
+            }
+            if (nonFinite[u] != 0 && bad.size() < 8) {
+                bad.add((u + 1) + " (" + nonFinite[u] + ")");
+            }
+        }
+        long scaledUnits = java.util.Arrays.stream(exponents).filter(e -> e != 0).count();
+        long badUnits = java.util.Arrays.stream(nonFinite).filter(c -> c != 0).count();
+        if (scaledUnits > 0) {
+            LOG.log(Level.INFO, layer.name() + ": " + scaledUnits + " unit" + (scaledUnits == 1 ? "" : "s")
+                    + " with values outside half precision's range (units " + String.join(", ", scaled)
+                    + (scaledUnits > scaled.size() ? ", ..." : "") + ") cached at a power-of-two scale: results as "
+                    + "for the unscaled values");
+        }
+        if (badUnits > 0) {
+            LOG.log(Level.WARNING, layer.name() + ": " + badUnits + " unit" + (badUnits == 1 ? "" : "s")
+                    + " with non-finite activations (NaN or infinite; unit (values): " + String.join(", ", bad)
+                    + (badUnits > bad.size() ? ", ..." : "") + "): left out of thresholds and top images, and no "
+                    + "mask pixel that interpolates one; report.json counts them per unit");
+        }
     }
 }

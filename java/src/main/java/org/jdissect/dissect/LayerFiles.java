@@ -28,7 +28,7 @@ final class LayerFiles {
 
     /** The record of a computed layer. */
     static LayerRecord record(LayerResult r, Naming naming, Provenance provenance, LayerRecord.Source source,
-                              LayerRecord.Settings settings) {
+                              LayerRecord.Settings settings, long[] nonFinite) {
         List<String> cats = naming.categories();
         UnitStats st = r.stats();
         List<LayerRecord.Unit> units = new ArrayList<>(r.scores().size());
@@ -47,7 +47,7 @@ final class LayerFiles {
             }
             units.add(new LayerRecord.Unit(u + 1, naming.labelName().apply(s.label()), cats.get(s.category()),
                     s.iou(), s.iou() >= settings.iouThreshold(), st.thresholds()[u], r.counts().maskPixels()[u],
-                    per, top));
+                    nonFinite[u], per, top));
         }
         var l = r.layer();
         return new LayerRecord("jdissect", LayerRecord.KIND, LayerRecord.FORMAT, provenance,

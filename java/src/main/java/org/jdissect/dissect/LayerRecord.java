@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -103,11 +104,14 @@ public record LayerRecord(String tool, String kind, int format, Provenance prove
      * @param label      the best label of its best category
      * @param categories per category (in the tally's order), its best label there and the counts behind the IoU
      * @param topImages  best first
+     * @param nonFinite  how many of its activations were NaN or infinite (left out of the statistics); written only
+     *                   when there were any
      */
     @JsonPropertyOrder({"unit", "label", "category", "iou", "interpretable", "threshold", "mask_pixels",
-        "categories", "top_images"})
+        "non_finite", "categories", "top_images"})
     public record Unit(int unit, String label, String category, double iou, boolean interpretable, float threshold,
-                       long maskPixels, Map<String, CategoryBest> categories, List<TopImage> topImages) {
+                       long maskPixels, @JsonInclude(JsonInclude.Include.NON_DEFAULT) long nonFinite,
+                       Map<String, CategoryBest> categories, List<TopImage> topImages) {
     }
 
     /** A category's best label for a unit: IoU = intersect / (activation + truth - intersect). */

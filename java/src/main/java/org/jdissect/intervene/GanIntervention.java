@@ -100,7 +100,12 @@ public final class GanIntervention {
     public static float[] insertionValues(Path dissection, LayerInfo layer, double q, Backend backend) {
         try (ActivationCache.Snapshot cache = ActivationCache.openComplete(dissection.resolve(DissectionOutput.CACHE))) {
             UnitStats stats = backend.unitStats(cache.source(layer), 1.0 - q, 0, Progress.NONE);
-            return stats.thresholds();
+            float[] values = stats.thresholds();
+            int[] exponents = cache.exponents(layer.name(), layer.channels());
+            for (int u = 0; u < values.length; u++) {
+                values[u] = Math.scalb(values[u], -exponents[u]); // the cache holds x * 2^e
+            }
+            return values;
         }
     }
 

@@ -21,6 +21,16 @@ public interface ActivationSource {
         return units() * height() * width();
     }
 
+    /**
+     * Per unit, how many of its values are non-finite (NaN or infinite in the model's output), stored as the lowest
+     * half value, -65504, so that they sort below every other value and no map pixel that interpolates one (with a
+     * weight above zero) exceeds a threshold; pass 1 leaves them out of the quantile (ranks are counted from above
+     * them). Null: none.
+     */
+    default long[] nonFinite() {
+        return null;
+    }
+
     /** How many images (at least 1, at most all) fit in a chunk of {@code maxValues} values. */
     default int imagesPerChunk(int maxValues) {
         return Math.max(1, Math.min(images(), maxValues / Math.max(1, valuesPerImage())));

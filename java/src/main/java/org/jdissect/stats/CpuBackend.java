@@ -97,13 +97,17 @@ public final class CpuBackend implements Backend {
             progress.advance(m);
         }
 
-        long lowRank = Quantiles.lowerRank(count, quantile);
-        long highRank = Math.min(lowRank + 1, count - 1);
+        long[] excluded = src.nonFinite();
         int[] binLow = new int[units];
         int[] binHigh = new int[units];
         long[] restLow = new long[units];
         long[] restHigh = new long[units];
         for (int u = 0; u < units; u++) {
+            // non-finite values sort lowest: the quantile of the finite ones starts above them
+            long skip = excluded == null ? 0 : excluded[u];
+            long finite = Math.max(1, count - skip);
+            long lowRank = Math.min(count - 1, skip + Quantiles.lowerRank(finite, quantile));
+            long highRank = Math.min(skip + Math.min(Quantiles.lowerRank(finite, quantile) + 1, finite - 1), count - 1);
             long[] found = locate(coarse, u * 256, lowRank);
             binLow[u] = (int) found[0];
             restLow[u] = found[1];
@@ -144,8 +148,10 @@ public final class CpuBackend implements Backend {
             int highKey = binHigh[u] == binLow[u]
                     ? (binLow[u] << 8) | (int) locate(fine, u * 512, restHigh[u])[0]
                     : (binHigh[u] << 8) | (int) locate(fine, u * 512 + 256, restHigh[u])[0];
-            thresholds[u] = Quantiles.interpolate(count, quantile,
-                    Fp16.toFloat(Fp16.fromSortKey(lowKey)), Fp16.toFloat(Fp16.fromSortKey(highKey)));
+            long finite = count - (excluded == null ? 0 : excluded[u]);
+            thresholds[u] = finite <= 0 ? Float.MAX_VALUE // no finite value: nothing exceeds it
+                    : Quantiles.interpolate(finite, quantile, Fp16.toFloat(Fp16.fromSortKey(lowKey)),
+                    Fp16.toFloat(Fp16.fromSortKey(highKey)));
             topImages[u] = tops[u].images();
             topValues[u] = tops[u].values();
         }

@@ -33,7 +33,7 @@ class InterveneCliTest {
         String[] labels = {"red", "green", "blue", "bright", "everything", "reddish"};
         List<LayerRecord.Unit> units = new ArrayList<>();
         for (int u = 0; u < 6; u++) {
-            units.add(new LayerRecord.Unit(u + 1, labels[u], "color", (5 - u % 5) / 10.0, u < 3, 0.2f, 0,
+            units.add(new LayerRecord.Unit(u + 1, labels[u], "color", (5 - u % 5) / 10.0, u < 3, 0.2f, 0, 0,
                     java.util.Map.of(), List.of()));
         }
         new LayerRecord("jdissect", LayerRecord.KIND, LayerRecord.FORMAT, null,
