@@ -133,7 +133,7 @@ final class AblateCommand implements Callable<Integer> {
             String replaceName = replace.name();
             try (Backend backend = device.open(nThreads);
                  ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, classes,
-                         pre.preprocessing(), batch, nThreads, backend, inference.inference(), output.progress(),
+                         pre.preprocessing(model), batch, nThreads, backend, inference.inference(), output.progress(),
                          this::check)) {
                 var provenance = ci.provenance(root.invocation());
                 int cls = className == null ? -1 : ci.mapping().classNamed(className);

@@ -91,13 +91,14 @@ final class DissectCommand implements Callable<Integer> {
             if (seg.segmenter != null) {
                 throw JdissectException.usage("--segmenter labels --images; a Broden dataset (--data) has its own labels");
             }
-            probe = new Probe.Broden(model, layers, pre.preprocessing(), data, categories);
+            probe = new Probe.Broden(model, layers, pre.preprocessing(model), data, categories);
         } else {
             if (!categories.isEmpty()) {
                 throw JdissectException.usage("--categories is for --data; with --images the categories are the "
                         + "segmenter's (its --seg-labels file)");
             }
-            probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(), images, seg.segmentation("--images"));
+            probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(model), images,
+                    seg.segmentation("--images"));
         }
         try (OutputLock lock = Locks.output(out, root)) {
             DissectionOptions options = run.options(scoring, threads.threads(), skipBad);

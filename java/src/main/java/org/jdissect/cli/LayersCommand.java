@@ -30,7 +30,7 @@ final class LayersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (OnnxModel m = OnnxModel.load(model, inference.inference())) {
-            List<LayerInfo> layers = m.layers(pre.preprocessing());
+            List<LayerInfo> layers = m.layers(pre.preprocessing(model));
             int width = Math.max(5, layers.stream().mapToInt(l -> l.name().length()).max().orElse(5));
             System.out.printf("%-" + width + "s  %-20s  %s%n", "layer", "op", "C x H x W");
             for (LayerInfo l : layers) {
@@ -38,7 +38,7 @@ final class LayersCommand implements Callable<Integer> {
                         l.height(), l.width());
             }
             System.out.printf("%d layers; input '%s' at %dx%d%n", layers.size(), m.inputName(),
-                    pre.preprocessing().height(), pre.preprocessing().width());
+                    pre.preprocessing(model).height(), pre.preprocessing(model).width());
         }
         return 0;
     }

@@ -9,13 +9,15 @@ import org.jdissect.model.Preprocessing;
  * takes it from where it knows better (explain from the dissection it explains), or from the ImageNet defaults.
  */
 final class PreprocessingOptions {
+    private static final System.Logger LOG = System.getLogger(PreprocessingOptions.class.getName());
     static final String SIZE = "224";
     static final String CHANNELS = "rgb";
     static final float SCALE = 255f;
     static final String MEAN = "0.485,0.456,0.406";
     static final String STD = "0.229,0.224,0.225";
 
-    @Option(names = "--size", paramLabel = "H[,W]", description = "Model input size (default: " + SIZE + ").")
+    @Option(names = "--size", paramLabel = "H[,W]", description = "Model input size (default: the size the model "
+            + "declares for its input; " + SIZE + " for a model with a dynamic input size).")
     String size;
 
     @Option(names = "--channels", paramLabel = "rgb|bgr",
@@ -33,6 +35,22 @@ final class PreprocessingOptions {
     @Option(names = "--std", paramLabel = "a,b,c",
             description = "Per-channel standard deviation divided after the mean (default: " + STD + ").")
     String std;
+
+    /**
+     * The options over the ImageNet defaults, the size from {@code model} when not given and the model declares one
+     * (a classifier trained at 64 x 64 is dissected at 64 x 64 without being told).
+     */
+    Preprocessing preprocessing(java.nio.file.Path model) {
+        if (size == null) {
+            int[] declared = org.jdissect.model.DeclaredInput.imageSize(model);
+            if (declared != null) {
+                size = declared[0] + "," + declared[1];
+                LOG.log(System.Logger.Level.DEBUG, "input size " + declared[0] + " x " + declared[1]
+                        + ", as " + model + " declares it");
+            }
+        }
+        return preprocessing();
+    }
 
     /** The options over the ImageNet defaults. */
     Preprocessing preprocessing() {

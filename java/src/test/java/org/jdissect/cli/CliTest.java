@@ -186,4 +186,20 @@ class CliTest {
         assertThat(r.err()).contains("--threads 500: this machine gives Java " + Runtime.getRuntime()
                 .availableProcessors() + " cores");
     }
+
+    /** Without --size, the size the model declares (this one: 32 x 32); 224 only where it declares none. */
+    @Test
+    void theInputSizeComesFromTheModel() {
+        Run r = run("layers", "--model", model.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("at 32x32");
+        assertThat(org.jdissect.model.DeclaredInput.imageSize(model)).containsExactly(32, 32);
+        Path dynamic = org.jdissect.model.OnnxBuilder.symbolicImageInput()
+                .conv(org.jdissect.model.OnnxBuilder.INPUT, "c", 1, 3, 1, 1, 0, new float[] {1, 1, 1}, new float[1])
+                .output("c").save(tmp.resolve("dynamic.onnx"));
+        assertThat(org.jdissect.model.DeclaredInput.imageSize(dynamic)).isNull();
+        r = run("layers", "--model", dynamic.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("at 224x224");
+    }
 }
