@@ -1,6 +1,7 @@
 package org.jdissect.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.io.UncheckedIOException;
 
 import picocli.CommandLine;
@@ -45,7 +46,19 @@ public final class JdissectCommand implements Runnable {
         cl.setExecutionExceptionHandler(JdissectCommand::handle);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("jdissect: " + ex.getMessage());
+            // an unknown option or command is the cause when there is one: a missing required option that it
+            // misspells ("--layr" for "--layer") is only its consequence
+            CommandLine.UnmatchedArgumentException unmatched = ex instanceof CommandLine.UnmatchedArgumentException u ? u
+                    : null;
+            List<String> unknown = ex.getCommandLine().getParseResult() == null ? List.of()
+                    : ex.getCommandLine().getParseResult().unmatched();
+            if (unmatched == null && !unknown.isEmpty()) {
+                unmatched = new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), unknown);
+            }
+            err.println("jdissect: " + (unmatched != null ? unmatched.getMessage() : ex.getMessage()));
+            if (unmatched != null) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, err);
+            }
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return 2;
         });

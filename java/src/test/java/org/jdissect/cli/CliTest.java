@@ -202,4 +202,16 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("at 224x224");
     }
+
+    /** A typo gets a suggestion, not the missing option it causes. */
+    @Test
+    void typosGetSuggestions() {
+        Run r = run("dissect", "--layr", "pool", "--model", model.toString(), "--data", data.toString(), "--out",
+                tmp.resolve("typo").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("'--layr'", "Possible solutions: --layer").doesNotContain("Missing required");
+        r = run("disect");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Did you mean: jdissect dissect");
+    }
 }
