@@ -113,14 +113,35 @@ public final class ClassifierIntervention implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, String.format("%s: %d images (%d train, %d held out), %d classes; head cached in %.1f s",
                     data.description(), data.items().size(), data.part(true).length, data.part(false).length,
                     mapping.classes().size(), headSeconds));
-            return new ClassifierIntervention(model, pre, backend, runner, data, mapping, cache, ablator, 0.95,
-                    progress, headSeconds);
+            ClassifierIntervention ci = new ClassifierIntervention(model, pre, backend, runner, data, mapping, cache,
+                    ablator, 0.95, progress, headSeconds);
+            ci.checkMapping(classesFile == null);
+            return ci;
         } catch (RuntimeException e) {
             if (runner != null) {
                 runner.close();
             }
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * Says which mapping is used when it was guessed (classes by name order, as torchvision's ImageFolder numbers
+     * them), and warns when the model without any ablation scores below chance with it: a mapping that does not
+     * fit the model makes every result meaningless, and would otherwise pass without a word.
+     */
+    private void checkMapping(boolean guessed) {
+        if (guessed) {
+            LOG.log(System.Logger.Level.INFO, "classes mapped to outputs by name order (--classes FILE to say "
+                    + "otherwise): " + mapping.asMap());
+        }
+        ClassScores base = score(images(Part.ALL), null, new float[layer().channels()]);
+        double chance = 1.0 / mapping.classes().size();
+        if (base.accuracy().value() < chance) {
+            LOG.log(System.Logger.Level.WARNING, String.format(java.util.Locale.ROOT, "without any ablation the "
+                    + "model's accuracy is %.3f, below chance (%.3f): the class mapping is likely wrong%s",
+                    base.accuracy().value(), chance, guessed ? "; give --classes FILE (class,index lines)" : ""));
         }
     }
 

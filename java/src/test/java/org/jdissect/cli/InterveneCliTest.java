@@ -142,4 +142,16 @@ class InterveneCliTest {
         assertThat(other.code()).isEqualTo(1);
         assertThat(other.err()).contains("no dissection of layer 'conv'", "units");
     }
+
+    /** A class mapping that does not fit the model (here every class sent to another output) is said, not silent. */
+    @Test
+    void aMappingBelowChanceIsWarnedAbout() throws Exception {
+        Path wrong = Files.writeString(tmp.resolve("wrong.csv"), "class,index\nred,2\ngreen,0\nblue,1\n");
+        List<String> args = new ArrayList<>(List.of(ablate(tmp.resolve("wrong-out"), "--mode", "units", "--units", "1")));
+        args.set(args.indexOf(classes.toString()), wrong.toString());
+        CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: without any ablation the model's accuracy is 0.000, below chance",
+                "the class mapping is likely wrong");
+    }
 }
