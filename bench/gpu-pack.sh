@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, here (where nvcc, Maven and a JDK are), everything bench/gpu-check.sh needs on a GPU machine that has no
 # network, no Maven and no JDK: a jlink'd minimal Java runtime, the jdissect jar (with its native libraries) and
-# JavaCPP's jar, libjdissect_cuda.so, the native test binaries and the kernel benchmark, as one xz-compressed tar:
+# JavaCPP's jar, libjdissect_cuda.so, the native test binaries and the C API benchmark, as one xz-compressed tar:
 #   build/gpu-pack.tar.xz   (well under the 64 MiB a device run may carry; carry just this one path)
 # Usage: bash bench/gpu-pack.sh
 set -euo pipefail
@@ -47,7 +47,7 @@ cp "java/target/jdissect-0.1.0-SNAPSHOT-all.jar" "$pack/lib/jdissect-all.jar"
 zip -q -d "$pack/lib/jdissect-all.jar" 'ai/onnxruntime/native/osx-*' 'ai/onnxruntime/native/win-*' \
   'ai/onnxruntime/native/linux-aarch64/*' >/dev/null
 cp build/native/lib/libjdissect_cuda.so "$pack/native/"
-for t in test_bilinear_tables test_api_errors test_tally_mask test_stats jd_bench; do
+for t in test_reference test_api_errors test_stats jd_bench; do
   cp "build/native/$t" "$pack/native/"
 done
 git rev-parse HEAD > "$pack/COMMIT" 2>/dev/null || true

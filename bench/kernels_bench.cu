@@ -1,16 +1,19 @@
-// Kernel benchmark of the CUDA backend on a synthetic full-Broden-scale workload shaped like ResNet-18 layer4:
+// Benchmark of the CUDA backend's C API on a synthetic full-Broden-scale workload shaped like ResNet-18 layer4:
 // by default 63,000 images, 512 units, 7x7 maps, 112x112 label maps with 3 label layers and 1 image-level label,
-// 1,198 labels in 6 categories. The data is generated on the device; the statistics go through the C API's
-// _device calls with kernel profiling on. Prints images/s and achieved memory bandwidth per statistic against the
-// device's peak, as "key: value" lines (bench/gpu-check.sh keeps them).
+// 1,198 labels in 6 categories. It makes the calls CudaBackend makes, in the same order, on host memory in chunks
+// of the same size (16M activation values), so the times are those of the shipped path: the copies to the device
+// included, the JNI crossing excluded. The data is generated on the device and copied to host memory first.
+// Prints the time of each call kind, images/s and bytes per second, as "key: value" lines and a last
+// "pass1_s=... pass2_s=..." line (bench/gpu-check.sh keeps them).
 // Usage: jd_bench [--images N] [--units U] [--map S] [--labels S] [--layers L] [--repeats R]
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 #include <cuda_fp16.h>
@@ -40,6 +43,9 @@ char err[1024];
         }                                                                                                 \
     } while (0)
 
+// CudaBackend.CHUNK_VALUES: activation values per host chunk.
+constexpr long long kChunkValues = 16ll << 20;
+
 __device__ __forceinline__ unsigned int mix(unsigned long long x) {
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdull;
@@ -49,28 +55,31 @@ __device__ __forceinline__ unsigned int mix(unsigned long long x) {
     return static_cast<unsigned int>(x);
 }
 
-// Activations: a ReLU of a sum of uniforms (roughly normal), with a per-unit scale, as fp16.
-__global__ void fill_acts(uint16_t* acts, long long n, int per_unit, int units) {
-    for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < n;
-         i += static_cast<long long>(gridDim.x) * blockDim.x) {
+// Activations [base, base + n): a ReLU of a sum of uniforms (roughly normal), with a per-unit scale, as fp16.
+__global__ void fill_acts(uint16_t* acts, long long base, long long n, int per_unit, int units) {
+    for (long long j = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; j < n;
+         j += static_cast<long long>(gridDim.x) * blockDim.x) {
+        const long long i = base + j;
         const unsigned int a = mix(i * 3 + 1), b = mix(i * 3 + 2);
         const float g = (a & 0xffff) / 65536.0f + (a >> 16) / 65536.0f + (b & 0xffff) / 65536.0f - 1.5f;
         const int unit = static_cast<int>((i / per_unit) % units);
         const float v = fmaxf(0.0f, g * (1.0f + (unit % 7) * 0.25f));
-        acts[i] = __half_as_ushort(__float2half_rn(v));
+        acts[j] = __half_as_ushort(__float2half_rn(v));
     }
 }
 
-// Label layers: regions of 16x16 pixels, each with one label (1 in 8 unlabelled), different per layer and image.
-__global__ void fill_labels(uint16_t* labels, long long n, int side, int num_labels) {
+// Label pixels [base, base + n): regions of 16x16 pixels, each with one label (1 in 8 unlabelled), different per
+// layer and image.
+__global__ void fill_labels(uint16_t* labels, long long base, long long n, int side, int num_labels) {
     const long long plane = static_cast<long long>(side) * side;
-    for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < n;
-         i += static_cast<long long>(gridDim.x) * blockDim.x) {
+    for (long long j = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; j < n;
+         j += static_cast<long long>(gridDim.x) * blockDim.x) {
+        const long long i = base + j;
         const long long layer_image = i / plane;
         const int p = static_cast<int>(i - layer_image * plane);
         const int y = p / side, x = p - (p / side) * side;
         const unsigned int h = mix((layer_image << 16) ^ ((y / 16) << 8) ^ (x / 16));
-        labels[i] = (h & 7u) == 0 ? 0 : static_cast<uint16_t>(1 + (h >> 3) % (num_labels - 1));
+        labels[j] = (h & 7u) == 0 ? 0 : static_cast<uint16_t>(1 + (h >> 3) % (num_labels - 1));
     }
 }
 
@@ -84,11 +93,36 @@ double now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Fp16.fromSortKey, then the half's value.
 float key_value(int key) {
     const unsigned short bits = (key & 0x8000) != 0 ? static_cast<unsigned short>(key & 0x7fff)
                                                     : static_cast<unsigned short>(~key & 0xffff);
     return __half2float(__ushort_as_half(bits));
 }
+
+// Upsampling.axis(in, out): the formula of jdissect_cuda.h (jd_tally_chunk), each fp32 operation rounded.
+void axis(int in, int out, std::vector<int32_t>& i0, std::vector<int32_t>& i1, std::vector<float>& f) {
+    i0.resize(out);
+    i1.resize(out);
+    f.resize(out);
+    const volatile float scale = static_cast<float>(in) / static_cast<float>(out);
+    for (int i = 0; i < out; i++) {
+        volatile float centre = static_cast<float>(i) + 0.5f;
+        volatile float product = centre * scale;
+        float s = product - 0.5f;
+        if (s < 0.0f) s = 0.0f;
+        const int lo = static_cast<int>(s);
+        i0[i] = lo;
+        f[i] = s - static_cast<float>(lo);
+        i1[i] = lo + 1 < in ? lo + 1 : in - 1;
+    }
+}
+
+// Seconds per call kind, the best repeat's.
+struct Phase {
+    const char* name;
+    double s;
+};
 
 }  // namespace
 
@@ -105,7 +139,7 @@ int main(int argc, char** argv) {
     int count = 0;
     const jd_status st = jd_device_count(&count, err, sizeof(err));
     if (st == JD_ERR_NO_DRIVER || st == JD_ERR_NO_DEVICE) {
-        std::printf("SKIP: no GPU for the kernel benchmark: %s\n", err);
+        std::printf("SKIP: no GPU for the benchmark: %s\n", err);
         return 77;
     }
     OK(st);
@@ -123,58 +157,91 @@ int main(int argc, char** argv) {
     std::printf("device: %s, sm_%d%d, %d SMs, %.1f GiB free of %.1f GiB, peak memory bandwidth %.0f GB/s\n", name,
                 major, minor, sms, free_mem / 1073741824.0, total_mem / 1073741824.0, peak_gbs);
 
+    // Host memory holds the whole workload (as an activation cache and a dataset would); at most half of it.
     const size_t hw = static_cast<size_t>(map) * map;
     const size_t plane = static_cast<size_t>(side) * side;
-    const size_t per_image = units * hw * 2 + layers * plane * 2 + 8 * 8 + 4 + static_cast<size_t>(units) * 4;
-    const long long fit = static_cast<long long>((free_mem * 0.8) / per_image);
+    const size_t per_image = units * hw * 2 + layers * plane * 2 + 8 * 8 + 4;
+    const double host_mem = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+    const long long fit = std::max(1ll, static_cast<long long>(host_mem * 0.5 / per_image));
     if (fit < images) {
-        std::printf("note: %lld images do not fit in free memory; benchmarking %lld and scaling the times\n", images,
-                    fit);
+        std::printf("note: %lld images do not fit in half of host memory; benchmarking %lld and scaling the times\n",
+                    images, fit);
     }
     const long long full = images;
     images = std::min(images, fit);
     const double scale = static_cast<double>(full) / images;
+    const int chunk = static_cast<int>(std::max(1ll, std::min(images, kChunkValues / static_cast<long long>(units * hw))));
     std::printf("workload: %lld images x %d units x %dx%d maps, %dx%d labels x %d layers + 1 image-level, "
-                "%d labels, %d categories, q %.3f, top %d\n",
-                full, units, map, map, side, side, layers, num_labels, num_cats, q, topk);
+                "%d labels, %d categories, q %.3f, top %d; host chunks of %d images\n",
+                full, units, map, map, side, side, layers, num_labels, num_cats, q, topk, chunk);
 
-    uint16_t *acts = nullptr, *labels = nullptr;
     const size_t n_acts = images * units * hw, n_labels = images * layers * plane;
-    CU(cudaMalloc(&acts, n_acts * 2));
-    CU(cudaMalloc(&labels, std::max<size_t>(2, n_labels * 2)));
-    fill_acts<<<4096, 256>>>(acts, static_cast<long long>(n_acts), static_cast<int>(hw), units);
-    if (n_labels > 0) fill_labels<<<4096, 256>>>(labels, static_cast<long long>(n_labels), side, num_labels);
-    CU(cudaGetLastError());
-    CU(cudaDeviceSynchronize());
+    std::vector<uint16_t> acts(n_acts), labels(std::max<size_t>(1, n_labels));
+    {
+        const double t0 = now();
+        const size_t piece = static_cast<size_t>(64) << 20;
+        uint16_t* d = nullptr;
+        CU(cudaMalloc(&d, piece * 2));
+        for (size_t done = 0; done < n_acts; done += piece) {
+            const size_t n = std::min(piece, n_acts - done);
+            fill_acts<<<4096, 256>>>(d, static_cast<long long>(done), static_cast<long long>(n), static_cast<int>(hw),
+                                     units);
+            CU(cudaGetLastError());
+            CU(cudaMemcpy(acts.data() + done, d, n * 2, cudaMemcpyDeviceToHost));
+        }
+        for (size_t done = 0; done < n_labels; done += piece) {
+            const size_t n = std::min(piece, n_labels - done);
+            fill_labels<<<4096, 256>>>(d, static_cast<long long>(done), static_cast<long long>(n), side, num_labels);
+            CU(cudaGetLastError());
+            CU(cudaMemcpy(labels.data() + done, d, n * 2, cudaMemcpyDeviceToHost));
+        }
+        CU(cudaFree(d));
+        std::printf("data: %.2f GB of activations and %.2f GB of label maps in host memory (%.1f s to make)\n",
+                    n_acts * 2 / 1e9, n_labels * 2 / 1e9, now() - t0);
+    }
 
     jd_context ctx = nullptr;
     OK(jd_context_create(0, &ctx, err, sizeof(err)));
+    const size_t values_per_image = static_cast<size_t>(units) * hw;
 
-    // ---- pass 1
+    // ---- pass 1, as CudaBackend.unitStats
     const long long values = images * static_cast<long long>(hw);
     const long long low_rank = static_cast<long long>(std::floor((values - 1) * (1.0 - q)));
     const long long high_rank = std::min(low_rank + 1, values - 1);
     std::vector<int32_t> low(units), high(units), top_images(units * topk), top_keys(units * topk);
-    double best_p1 = 1e30, t_coarse = 0, t_max = 0, t_topk = 0, t_fine = 0;
+    Phase p1[5] = {{"jd_stats_begin", 0}, {"jd_stats_coarse (copy in; histogram, maxima, top-k)", 0},
+                   {"jd_stats_locate", 0}, {"jd_stats_fine", 0}, {"jd_stats_finish", 0}};
+    double best_p1 = 1e30;
+    int resident = 0;
     for (int r = 0; r < repeats; r++) {
-        OK(jd_context_set_profiling(ctx, 1, err, sizeof(err)));
-        const double t0 = now();
-        OK(jd_stats_begin(ctx, units, static_cast<int>(hw), images, topk, nullptr, err, sizeof(err)));
-        OK(jd_stats_coarse_device(ctx, acts, 0, static_cast<int>(images), err, sizeof(err)));
+        double t[6];
+        t[0] = now();
+        OK(jd_stats_begin(ctx, units, static_cast<int>(hw), images, topk, &resident, err, sizeof(err)));
+        t[1] = now();
+        for (long long first = 0; first < images; first += chunk) {
+            const int m = static_cast<int>(std::min<long long>(chunk, images - first));
+            OK(jd_stats_coarse(ctx, acts.data() + first * values_per_image, first, m, err, sizeof(err)));
+        }
+        t[2] = now();
         OK(jd_stats_locate(ctx, low_rank, high_rank, err, sizeof(err)));
-        OK(jd_stats_fine_device(ctx, acts, static_cast<int>(images), err, sizeof(err)));
+        t[3] = now();
+        if (resident != 0) {
+            OK(jd_stats_fine(ctx, nullptr, static_cast<int>(images), err, sizeof(err)));
+        } else {
+            for (long long first = 0; first < images; first += chunk) {
+                const int m = static_cast<int>(std::min<long long>(chunk, images - first));
+                OK(jd_stats_fine(ctx, acts.data() + first * values_per_image, m, err, sizeof(err)));
+            }
+        }
+        t[4] = now();
         OK(jd_stats_finish(ctx, low.data(), high.data(), top_images.data(), top_keys.data(), err, sizeof(err)));
-        const double t = now() - t0;
-        double ms[JD_TIMING_COUNT];
-        OK(jd_context_timings(ctx, ms, err, sizeof(err)));
-        if (t < best_p1) {
-            best_p1 = t;
-            t_coarse = ms[JD_TIMING_COARSE] / 1e3;
-            t_max = ms[JD_TIMING_MAX_KEYS] / 1e3;
-            t_topk = ms[JD_TIMING_TOPK] / 1e3;
-            t_fine = ms[JD_TIMING_FINE] / 1e3;
+        t[5] = now();
+        if (t[5] - t[0] < best_p1) {
+            best_p1 = t[5] - t[0];
+            for (int i = 0; i < 5; i++) p1[i].s = t[i + 1] - t[i];
         }
     }
+    p1[3].name = resident != 0 ? "jd_stats_fine (activations kept on the device)" : "jd_stats_fine (copy in again)";
     std::vector<float> thresholds(units);
     const double h = (values - 1) * (1.0 - q);
     const double frac = h - std::floor(h);
@@ -183,18 +250,18 @@ int main(int argc, char** argv) {
         thresholds[u] = frac == 0.0 ? lo : static_cast<float>(lo + frac * (static_cast<double>(hi) - lo));
     }
 
-    // ---- pass 2
-    std::vector<int32_t> ti, gi;
+    // ---- pass 2, as CudaBackend.tally: one grid (every label map is side x side), descriptors per chunk
+    std::vector<int32_t> gi;
     std::vector<float> gf;
     {
-        std::vector<int32_t> i0(side), i1(side);
-        std::vector<float> f(side);
-        OK(jd_bilinear_tables(map, side, i0.data(), i1.data(), f.data(), err, sizeof(err)));
-        for (int a = 0; a < 2; a++) {
+        std::vector<int32_t> i0, i1;
+        std::vector<float> f;
+        axis(map, side, i0, i1, f);
+        for (int a = 0; a < 2; a++) {  // y0 y1, then x0 x1 (square)
             gi.insert(gi.end(), i0.begin(), i0.end());
             gi.insert(gi.end(), i1.begin(), i1.end());
         }
-        for (int a = 0; a < 2; a++) {  // ylo yhi then xlo xhi (square)
+        for (int a = 0; a < 2; a++) {  // ylo yhi, then xlo xhi
             for (int s = 0; s < map; s++) {
                 int lo = side;
                 for (int i = 0; i < side; i++) if (i1[i] >= s) { lo = i; break; }
@@ -209,72 +276,76 @@ int main(int argc, char** argv) {
         gf.insert(gf.end(), f.begin(), f.end());
         gf.insert(gf.end(), f.begin(), f.end());
     }
-    std::vector<int64_t> info(images * 8);
     std::vector<int32_t> levels(images);
-    for (long long n = 0; n < images; n++) {
-        int64_t* r = info.data() + n * 8;
-        r[0] = n * layers * static_cast<int64_t>(plane);
-        r[1] = side; r[2] = side; r[3] = layers; r[4] = n; r[5] = 1; r[6] = 0; r[7] = 0;
-        levels[n] = 1 + static_cast<int32_t>((n * 2654435761ull) % (num_labels - 1));
-    }
+    for (long long n = 0; n < images; n++) levels[n] = 1 + static_cast<int32_t>((n * 2654435761ull) % (num_labels - 1));
     std::vector<int32_t> primary(num_labels);
     for (int l = 0; l < num_labels; l++) primary[l] = l == 0 ? -1 : l % num_cats;
-    int64_t *d_info = nullptr;
-    int32_t *d_levels = nullptr, *d_gi = nullptr;
-    float* d_gf = nullptr;
-    CU(cudaMalloc(&d_info, info.size() * 8));
-    CU(cudaMalloc(&d_levels, levels.size() * 4));
-    CU(cudaMalloc(&d_gi, gi.size() * 4));
-    CU(cudaMalloc(&d_gf, gf.size() * 4));
-    CU(cudaMemcpy(d_info, info.data(), info.size() * 8, cudaMemcpyHostToDevice));
-    CU(cudaMemcpy(d_levels, levels.data(), levels.size() * 4, cudaMemcpyHostToDevice));
-    CU(cudaMemcpy(d_gi, gi.data(), gi.size() * 4, cudaMemcpyHostToDevice));
-    CU(cudaMemcpy(d_gf, gf.data(), gf.size() * 4, cudaMemcpyHostToDevice));
     std::vector<int64_t> inter(static_cast<size_t>(units) * num_labels), act(units * num_cats), lpix(num_labels),
-        mask(units);
-    double best_p2 = 1e30, t_tally = 0;
+        mask(units), info(static_cast<size_t>(chunk) * 8);
+    const long long label_plane = static_cast<long long>(layers) * plane;
+    Phase p2[3] = {{"jd_tally_begin", 0}, {"jd_tally_chunk (copy in; fused tally)", 0}, {"jd_tally_finish", 0}};
+    double best_p2 = 1e30;
     for (int r = 0; r < repeats; r++) {
-        OK(jd_context_set_profiling(ctx, 1, err, sizeof(err)));
-        const double t0 = now();
+        double t[4];
+        t[0] = now();
         OK(jd_tally_begin(ctx, units, map, map, thresholds.data(), num_labels, num_cats, primary.data(), err,
                           sizeof(err)));
-        OK(jd_tally_chunk_device(ctx, acts, static_cast<int>(images), d_info, info.data(), labels, d_levels, d_gi,
-                                 d_gf, err, sizeof(err)));
+        t[1] = now();
+        for (long long first = 0; first < images; first += chunk) {
+            const int m = static_cast<int>(std::min<long long>(chunk, images - first));
+            for (int i = 0; i < m; i++) {
+                int64_t* d = info.data() + static_cast<size_t>(i) * 8;
+                d[0] = i * label_plane;
+                d[1] = side; d[2] = side; d[3] = layers; d[4] = i; d[5] = 1; d[6] = 0; d[7] = 0;
+            }
+            OK(jd_tally_chunk(ctx, acts.data() + first * values_per_image, m, info.data(), labels.data() + first * label_plane,
+                              m * label_plane, levels.data() + first, m, gi.data(), static_cast<long long>(gi.size()),
+                              gf.data(), static_cast<long long>(gf.size()), err, sizeof(err)));
+        }
+        t[2] = now();
         OK(jd_tally_finish(ctx, inter.data(), act.data(), lpix.data(), mask.data(), err, sizeof(err)));
-        const double t = now() - t0;
-        double ms[JD_TIMING_COUNT];
-        OK(jd_context_timings(ctx, ms, err, sizeof(err)));
-        if (t < best_p2) {
-            best_p2 = t;
-            t_tally = ms[JD_TIMING_TALLY] / 1e3;
+        t[3] = now();
+        if (t[3] - t[0] < best_p2) {
+            best_p2 = t[3] - t[0];
+            for (int i = 0; i < 3; i++) p2[i].s = t[i + 1] - t[i];
         }
     }
     long long mask_total = 0, inter_total = 0;
     for (int64_t m : mask) mask_total += m;
     for (int64_t v : inter) inter_total += v;
+    OK(jd_context_destroy(ctx, err, sizeof(err)));
 
     const double acts_gb = n_acts * 2 / 1e9, labels_gb = n_labels * 2 / 1e9;
-    auto line = [&](const char* what, double seconds, double gb) {
+    auto line = [&](const char* what, double seconds, double gb, const char* per) {
         const double s_full = seconds * scale;
-        std::printf("%-34s %8.3f s  %10.0f images/s  %7.0f GB/s  (%4.1f%% of peak)\n", what, s_full,
-                    full / s_full, gb / seconds, peak_gbs > 0 ? 100.0 * gb / seconds / peak_gbs : 0.0);
+        std::printf("  %-52s %8.4f s", what, s_full);
+        if (gb > 0) std::printf("  %10.0f images/s  %6.1f GB/s %s", full / s_full, gb / seconds, per);
+        std::printf("\n");
     };
-    std::printf("\nkernel times for %lld images (best of %d):\n", full, repeats);
-    line("quantile (coarse + fine histogram)", t_coarse + t_fine, 2 * acts_gb);
-    line("top-k (per-image maxima + merge)", t_max + t_topk, acts_gb);
-    line("  coarse histogram", t_coarse, acts_gb);
-    line("  fine histogram", t_fine, acts_gb);
-    line("  per-image maxima", t_max, acts_gb);
-    line("  top-k merge", t_topk, 0.0);
-    line("tally (fused, with label pixels)", t_tally, acts_gb + labels_gb);
-    std::printf("%-34s %8.3f s  (pass 1 through the C API, host round trips included)\n", "pass 1 wall", best_p1 * scale);
-    std::printf("%-34s %8.3f s  (pass 2 through the C API, counts copied back)\n", "pass 2 wall", best_p2 * scale);
-    std::printf("bytes: activations %.2f GB, label maps %.2f GB; tally counts: |mask| %lld, intersections %lld\n",
+    std::printf("\npass 1 (thresholds and top-k) for %lld images, best of %d, %s:\n", full, repeats,
+                resident != 0 ? "activations resident on the device after jd_stats_coarse" : "not resident");
+    line(p1[0].name, p1[0].s, 0, "");
+    line(p1[1].name, p1[1].s, acts_gb, "of host data");
+    line(p1[2].name, p1[2].s, 0, "");
+    if (resident != 0) {
+        char per[64];
+        std::snprintf(per, sizeof(per), "of device memory (%.0f%% of peak)",
+                      peak_gbs > 0 ? 100.0 * acts_gb / p1[3].s / peak_gbs : 0.0);
+        line(p1[3].name, p1[3].s, acts_gb, per);
+    } else {
+        line(p1[3].name, p1[3].s, acts_gb, "of host data");
+    }
+    line(p1[4].name, p1[4].s, 0, "");
+    line("pass 1", best_p1, acts_gb, "of activations");
+    std::printf("\npass 2 (tally) for %lld images, best of %d:\n", full, repeats);
+    line(p2[0].name, p2[0].s, 0, "");
+    line(p2[1].name, p2[1].s, acts_gb + labels_gb, "of host data");
+    line(p2[2].name, p2[2].s, 0, "");
+    line("pass 2", best_p2, acts_gb + labels_gb, "of activations and labels");
+    std::printf("\nbytes: activations %.2f GB, label maps %.2f GB; tally counts: |mask| %lld, intersections %lld\n",
                 acts_gb, labels_gb, mask_total, inter_total);
     std::printf("thresholds: unit 0 %.6g, unit 1 %.6g; top image of unit 0: %d\n", thresholds[0], thresholds[1],
                 top_images[0]);
-    std::printf("quantile_s=%.4f topk_s=%.4f tally_s=%.4f\n", (t_coarse + t_fine) * scale, (t_max + t_topk) * scale,
-                t_tally * scale);
-    OK(jd_context_destroy(ctx, err, sizeof(err)));
+    std::printf("pass1_s=%.4f pass2_s=%.4f\n", best_p1 * scale, best_p2 * scale);
     return 0;
 }

@@ -19,9 +19,6 @@ jd_status status_of(cudaError_t e);
 // report it again (sticky errors stay, as they must).
 jd_status cuda_fail(cudaError_t e, const char* fn, const char* what, char* err, size_t err_len);
 
-// Whether p is device memory usable by kernels (device or managed allocation).
-jd_status require_device_pointer(const char* fn, const char* name, const void* p, char* err, size_t err_len);
-
 // Runs body, turning any C++ exception into JD_ERR_INTERNAL, and clears err on success.
 template <class Body>
 jd_status guarded(const char* fn, char* err, size_t err_len, Body&& body) noexcept {

@@ -7,10 +7,13 @@
  *    human-readable message is written there (truncated to err_len); on success err is set to "". Either may be
  *    NULL / 0, in which case no message is written.
  *  - No C++ exception ever leaves the library.
- *  - On a machine without a CUDA driver (libcuda.so.1) every call except the pure host helpers returns
- *    JD_ERR_NO_DRIVER; the CUDA runtime is linked statically, so the driver is the only run-time dependency.
- *  - Device pointers are plain pointers to memory from jd_malloc on the calling thread's current device.
- *  - A jd_stream of NULL means the default (legacy) stream.
+ *  - On a machine without a CUDA driver (libcuda.so.1) every call that needs the GPU returns JD_ERR_NO_DRIVER
+ *    (jd_status_name and jd_version do not need it); the CUDA runtime is linked statically, so the driver is the
+ *    only run-time dependency.
+ *  - Every data pointer is to host memory; the library copies data to the device and back itself.
+ *
+ * This header is also the Java API: the build generates org.jdissect.cuda.CudaLib from it with JavaCPP's parser
+ * (java/src/main/java/org/jdissect/cuda/CudaLibConfig.java), so keep it to plain C declarations.
  */
 #ifndef JDISSECT_CUDA_H
 #define JDISSECT_CUDA_H
@@ -30,23 +33,13 @@ extern "C" {
 
 typedef enum jd_status {
     JD_OK = 0,
-    JD_ERR_INVALID_ARGUMENT = 1, /* a null pointer, a negative or inconsistent size, a host pointer for a device one */
+    JD_ERR_INVALID_ARGUMENT = 1, /* a null pointer, a negative or inconsistent size, a call out of order */
     JD_ERR_NO_DRIVER = 2,        /* libcuda.so.1 missing, or a driver too old for this runtime */
     JD_ERR_NO_DEVICE = 3,        /* a driver but no usable CUDA device (or the device index is out of range) */
     JD_ERR_OUT_OF_MEMORY = 4,    /* the request exceeds the device's free memory */
     JD_ERR_CUDA = 5,             /* any other CUDA runtime error; the message carries cudaGetErrorString's text */
     JD_ERR_INTERNAL = 6          /* a bug in this library (an unexpected C++ exception was caught) */
 } jd_status;
-
-/* Opaque stream handle (a cudaStream_t). */
-typedef struct jd_stream_opaque* jd_stream;
-
-/* Copy directions for jd_memcpy. */
-typedef enum jd_copy_kind {
-    JD_HOST_TO_DEVICE = 1,
-    JD_DEVICE_TO_HOST = 2,
-    JD_DEVICE_TO_DEVICE = 3
-} jd_copy_kind;
 
 /* A short constant name of a status ("JD_OK", "JD_ERR_OUT_OF_MEMORY", ...); never NULL. */
 JD_API const char* jd_status_name(int status);
@@ -64,85 +57,14 @@ JD_API jd_status jd_device_count(int* count, char* err, size_t err_len);
 JD_API jd_status jd_device_info(int dev, char* name, size_t name_len, size_t* free_mem, size_t* total_mem,
                                 int* cc_major, int* cc_minor, int* multiprocessors, char* err, size_t err_len);
 
-/* Makes dev the calling host thread's current device (allocations, streams and launches use it). */
-JD_API jd_status jd_set_device(int dev, char* err, size_t err_len);
-
-/*
- * Device memory. jd_malloc checks the request against the device's free memory first and answers
- * JD_ERR_OUT_OF_MEMORY with the sizes in the message rather than failing later. bytes == 0 gives *ptr = NULL.
- * jd_free(NULL) is a no-op.
- */
-JD_API jd_status jd_malloc(void** ptr, size_t bytes, char* err, size_t err_len);
-JD_API jd_status jd_free(void* ptr, char* err, size_t err_len);
-
-/*
- * Copies bytes between host and device memory (host memory may be pageable) in stream order; the call returns
- * when the copy is complete, so host buffers may be reused at once.
- */
-JD_API jd_status jd_memcpy(void* dst, const void* src, size_t bytes, int kind, jd_stream stream,
-                           char* err, size_t err_len);
-
-/* Sets bytes of device memory to the byte value (e.g. 0 to clear counters), enqueued on stream (asynchronous). */
-JD_API jd_status jd_memset(void* ptr, int value, size_t bytes, jd_stream stream, char* err, size_t err_len);
-
-/* Streams (non-blocking with respect to the default stream). */
-JD_API jd_status jd_stream_create(jd_stream* stream, char* err, size_t err_len);
-JD_API jd_status jd_stream_destroy(jd_stream stream, char* err, size_t err_len);
-/* Waits for all work on stream; reports errors of kernels that ran on it. */
-JD_API jd_status jd_stream_synchronize(jd_stream stream, char* err, size_t err_len);
-
-/*
- * Bilinear source tables (pure host, no CUDA needed), the contract shared bit for bit with the Java CPU backend:
- * for each output index i in [0, out):
- *   s = (i + 0.5f) * ((float) in / (float) out) - 0.5f   (fp32, each operation rounded, no contraction)
- *   if (s < 0) s = 0;  i0 = (int) s;  f = s - i0;  i1 = min(i0 + 1, in - 1)
- * i0, i1 and f each have room for out elements.
- */
-JD_API jd_status jd_bilinear_tables(int in, int out, int32_t* i0, int32_t* i1, float* f, char* err, size_t err_len);
-
-/*
- * Pass-2 tally, per-pixel mask (all pointers are device pointers; the call is asynchronous on stream).
- *
- *  acts         [images][units][in_h][in_w] IEEE fp16 bit patterns
- *  thresholds   [units] float
- *  y0, y1, fy   [out_h] tables of jd_bilinear_tables(in_h, out_h, ...)
- *  x0, x1, fx   [out_w] tables of jd_bilinear_tables(in_w, out_w, ...)
- *  labels       [images][layers][out_h * out_w] int32 label numbers; 0 is unlabelled and never counted; numbers
- *               outside [1, num_labels) are ignored. May be NULL when layers == 0.
- *
- * For each image n and unit u the map is upsampled with
- *   top    = fmaf(fx, v[y0][x1] - v[y0][x0], v[y0][x0])
- *   bottom = fmaf(fx, v[y1][x1] - v[y1][x0], v[y1][x0])
- *   value  = fmaf(fy, bottom - top, top)
- * (each subtraction a separately rounded fp32 operation, each fmaf fused) and the pixel is in the mask when
- * value > thresholds[u]. A unit whose map maximum is <= its threshold has an empty mask. Results are ADDED to
- * the outputs (clear them with jd_memset first):
- *  mask_counts     [images][units]: |mask| of (n, u)
- *  intersections   element (n * intersection_image_stride + u * num_labels + l) += |mask(n,u) and pixels carrying
- *                  l| summed over the label layers. With intersection_image_stride == 0 the counts of all images
- *                  are summed into [units][num_labels]; with units * num_labels they are kept per image in
- *                  [images][units][num_labels]. May be NULL when layers == 0.
- */
-JD_API jd_status jd_tally_mask(const uint16_t* acts, int images, int units, int in_h, int in_w,
-                               const float* thresholds,
-                               const int32_t* y0, const int32_t* y1, const float* fy,
-                               const int32_t* x0, const int32_t* x1, const float* fx,
-                               int out_h, int out_w,
-                               const int32_t* labels, int layers, int num_labels,
-                               unsigned long long* mask_counts,
-                               unsigned long long* intersections, int64_t intersection_image_stride,
-                               jd_stream stream, char* err, size_t err_len);
-
-
 /*
  * ---------------------------------------------------------------------------------------------------------------
  * Statistics contexts: the backend operations of org.jdissect.stats.Backend (CpuBackend is their specification).
  *
- * A context owns a stream on one device and the device buffers of the operations below; data comes from host
- * memory chunk by chunk (the functions without _device copy it in, and split a chunk into smaller pieces when
- * it does not fit in the device memory that is free, rather than fail), or from device memory (the _device
- * variants, which run asynchronously on the context's stream). All counts are 64-bit. A context is used by one
- * host thread at a time. Activations are IEEE fp16 bit patterns in [image][unit][y][x] order.
+ * A context owns a stream on one device and the device buffers of the operations below. Data comes from host
+ * memory chunk by chunk; each call copies it in, and splits a chunk into smaller pieces when it does not fit in
+ * the device memory that is free, rather than fail. All counts are 64-bit. A context is used by one host thread
+ * at a time. Activations are IEEE fp16 bit patterns in [image][unit][y][x] order.
  * ---------------------------------------------------------------------------------------------------------------
  */
 typedef struct jd_context_opaque* jd_context;
@@ -156,19 +78,6 @@ JD_API jd_status jd_context_destroy(jd_context ctx, char* err, size_t err_len);
  * memory free when a buffer is needed). Tests use it to force the split of chunks.
  */
 JD_API jd_status jd_context_set_staging_limit(jd_context ctx, size_t bytes, char* err, size_t err_len);
-/*
- * Kernel timings, for benchmarks: with profiling on, every kernel launch of the context is timed with CUDA events
- * (and waited for, so work no longer overlaps). jd_context_timings adds up milliseconds per kind of kernel into
- * ms[JD_TIMING_COUNT]; turning profiling on resets them.
- */
-enum { JD_TIMING_COARSE = 0, JD_TIMING_MAX_KEYS = 1, JD_TIMING_TOPK = 2, JD_TIMING_FINE = 3, JD_TIMING_TALLY = 4,
-       JD_TIMING_ABLATE = 5, JD_TIMING_COUNT = 6 };
-JD_API jd_status jd_context_set_profiling(jd_context ctx, int on, char* err, size_t err_len);
-JD_API jd_status jd_context_timings(jd_context ctx, double* ms, char* err, size_t err_len);
-
-/* The context's stream (for the _device variants' inputs), and a wait for all of its work. */
-JD_API jd_status jd_context_stream(jd_context ctx, jd_stream* stream, char* err, size_t err_len);
-JD_API jd_status jd_context_synchronize(jd_context ctx, char* err, size_t err_len);
 
 /*
  * Pass 1: exact per-unit quantile by counting fp16 order keys (Fp16.sortKey), and top-k images by per-image
@@ -189,17 +98,14 @@ JD_API jd_status jd_stats_begin(jd_context ctx, int units, int hw, long long ima
                                 char* err, size_t err_len);
 JD_API jd_status jd_stats_coarse(jd_context ctx, const uint16_t* acts, long long first_image, int images,
                                  char* err, size_t err_len);
-JD_API jd_status jd_stats_coarse_device(jd_context ctx, const uint16_t* acts, long long first_image, int images,
-                                        char* err, size_t err_len);
 JD_API jd_status jd_stats_locate(jd_context ctx, long long low_rank, long long high_rank, char* err, size_t err_len);
 JD_API jd_status jd_stats_fine(jd_context ctx, const uint16_t* acts, int images, char* err, size_t err_len);
-JD_API jd_status jd_stats_fine_device(jd_context ctx, const uint16_t* acts, int images, char* err, size_t err_len);
 JD_API jd_status jd_stats_finish(jd_context ctx, int32_t* low_key, int32_t* high_key, int32_t* top_images,
                                  int32_t* top_keys, char* err, size_t err_len);
 
 /*
- * Pass 2: the fused tally of BRODEN.md (see CpuBackend.tally and jd_tally_mask for the arithmetic). Sequence:
- * jd_tally_begin; jd_tally_chunk (or _device) per chunk of images; jd_tally_finish.
+ * Pass 2: the fused tally of BRODEN.md (CpuBackend.tally is its specification). Sequence: jd_tally_begin;
+ * jd_tally_chunk per chunk of images; jd_tally_finish.
  *
  *  jd_tally_begin  thresholds[units]; primary[num_labels]: each label's primary category, or -1 for none;
  *                  num_categories at most 32768.
@@ -211,10 +117,18 @@ JD_API jd_status jd_stats_finish(jd_context ctx, int32_t* low_key, int32_t* high
  *                    [6] offset in grid_ints and [7] offset in grid_floats of its upsampling tables:
  *                        grid_ints:   y0[sh] y1[sh] x0[sw] x1[sw] ylo[h] yhi[h] xlo[w] xhi[w]
  *                        grid_floats: fy[sh] fx[sw]
- *                    with (y0, y1, fy) and (x0, x1, fx) the tables of Upsampling.axis / jd_bilinear_tables, ylo[s]
- *                    the first output row y with y1[y] >= s (sh if none), yhi[s] the last with y0[y] <= s (-1 if
- *                    none), xlo and xhi likewise for columns.
+ *                    with (y0, y1, fy) and (x0, x1, fx) the tables of Upsampling.axis (for output index i of an
+ *                    axis from in to out samples: s = (i + 0.5f) * ((float) in / out) - 0.5f in fp32, each
+ *                    operation rounded; s = max(s, 0); i0 = (int) s; f = s - i0; i1 = min(i0 + 1, in - 1)),
+ *                    ylo[s] the first output row y with y1[y] >= s (sh if none), yhi[s] the last with y0[y] <= s
+ *                    (-1 if none), xlo and xhi likewise for columns.
  *                  Images' labels and image-level labels must lie in image order in labels and levels.
+ *                  Each map is upsampled with
+ *                    top    = fmaf(fx, v[y0][x1] - v[y0][x0], v[y0][x0])
+ *                    bottom = fmaf(fx, v[y1][x1] - v[y1][x0], v[y1][x0])
+ *                    value  = fmaf(fy, bottom - top, top)
+ *                  (each subtraction a separately rounded fp32 operation, each fmaf fused), and a pixel is in the
+ *                  unit's mask when value > thresholds[u]. An image-level label counts every pixel of the mask.
  *  jd_tally_finish intersection[units * num_labels], activation[units * num_categories], label_pixels[num_labels],
  *                  mask_pixels[units]: the sums over every chunk.
  */
@@ -224,24 +138,16 @@ JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images
                                 const uint16_t* labels, long long label_count, const int32_t* levels,
                                 long long level_count, const int32_t* grid_ints, long long grid_int_count,
                                 const float* grid_floats, long long grid_float_count, char* err, size_t err_len);
-/* All pointers device pointers; info must also be in host memory (info_host) to validate it. */
-JD_API jd_status jd_tally_chunk_device(jd_context ctx, const uint16_t* acts, int images, const int64_t* info,
-                                       const int64_t* info_host, const uint16_t* labels, const int32_t* levels,
-                                       const int32_t* grid_ints, const float* grid_floats, char* err,
-                                       size_t err_len);
 JD_API jd_status jd_tally_finish(jd_context ctx, int64_t* intersection, int64_t* activation, int64_t* label_pixels,
                                  int64_t* mask_pixels, char* err, size_t err_len);
 
 /*
  * Masked ablation or insertion in place, x = fma(a, r - x, x) in fp32 (Ablation.apply): x [images][units][hw];
  * alpha_count == units (one per unit; a unit with alpha 0 is left unchanged) or units * hw (per unit and
- * location); replacement[units]. jd_ablate takes host memory (and returns when x holds the result), jd_ablate_device
- * device memory (asynchronous on the context's stream).
+ * location); replacement[units]. Returns when x holds the result.
  */
 JD_API jd_status jd_ablate(jd_context ctx, float* x, long long images, int units, int hw, const float* alpha,
                            long long alpha_count, const float* replacement, char* err, size_t err_len);
-JD_API jd_status jd_ablate_device(jd_context ctx, float* x, long long images, int units, int hw, const float* alpha,
-                                  long long alpha_count, const float* replacement, char* err, size_t err_len);
 
 #ifdef __cplusplus
 }

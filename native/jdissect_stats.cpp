@@ -1,11 +1,10 @@
 // Statistics contexts of the C API (jdissect_cuda.h): pass 1 (quantile keys, top-k), pass 2 (the fused tally) and
-// masked ablation, over host data streamed in chunks or over device data. Host chunks are staged in device buffers
+// masked ablation, over host data streamed in chunks. Host chunks are staged in device buffers
 // that grow on demand within a budget (half of the memory free, or the limit a caller set); a chunk that does not
 // fit is processed in pieces, so a large batch is split rather than refused.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <vector>
 
 #include <cuda_runtime_api.h>
@@ -32,9 +31,6 @@ struct jd_context_opaque {
     int device = 0;
     cudaStream_t stream = nullptr;
     size_t staging_limit = 0;
-    bool profiling = false;
-    cudaEvent_t start = nullptr, stop = nullptr;
-    double ms[JD_TIMING_COUNT] = {0};
 
     // Staging of host data.
     Buffer acts, labels, levels, info, grid_ints, grid_floats, values, alpha, replacement;
@@ -140,21 +136,6 @@ jd_status launched(cudaError_t e, const char* fn, const char* what, char* err, s
     return JD_OK;
 }
 
-// Runs launch (which enqueues kernels on the context's stream); with profiling on, times it with events.
-template <class Launch>
-jd_status timed(jd_context ctx, int slot, const char* fn, const char* what, char* err, size_t err_len,
-                Launch launch) {
-    if (!ctx->profiling) return launched(launch(), fn, what, err, err_len);
-    JD_CUDA(cudaEventRecord(ctx->start, ctx->stream), "cudaEventRecord");
-    JD_TRY(launched(launch(), fn, what, err, err_len));
-    JD_CUDA(cudaEventRecord(ctx->stop, ctx->stream), "cudaEventRecord");
-    JD_CUDA(cudaEventSynchronize(ctx->stop), "cudaEventSynchronize");
-    float ms = 0.0f;
-    JD_CUDA(cudaEventElapsedTime(&ms, ctx->start, ctx->stop), "cudaEventElapsedTime");
-    ctx->ms[slot] += ms;
-    return JD_OK;
-}
-
 // The bin of 256 holding the value of 0-based rank `rank`, and the rank within it (CpuBackend.locate).
 bool locate(const unsigned long long* hist, long long rank, int32_t* bin, long long* rest) {
     long long seen = 0;
@@ -176,10 +157,10 @@ void end_stats(jd_context ctx) {
     ctx->resident = false;
 }
 
-// ---- pass 1 on device data
+// ---- pass 1 on activations in device memory (host chunks are staged by the C API functions below)
 
-jd_status coarse_device(jd_context ctx, const uint16_t* acts, long long first_image, int images, const char* fn,
-                        char* err, size_t err_len) {
+jd_status count_coarse(jd_context ctx, const uint16_t* acts, long long first_image, int images, const char* fn,
+                       char* err, size_t err_len) {
     if (ctx->phase != Phase::kCoarse) {
         return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: call jd_stats_begin first (or jd_stats_locate was "
                     "already called)", fn);
@@ -192,30 +173,25 @@ jd_status coarse_device(jd_context ctx, const uint16_t* acts, long long first_im
     if (images == 0) return JD_OK;
     JD_TRY(reserve(ctx->max_keys, static_cast<size_t>(images) * ctx->units * sizeof(int32_t), fn, "per-image maxima",
                    err, err_len));
-    const uint16_t* a = acts;
-    JD_TRY(timed(ctx, JD_TIMING_COARSE, fn, "coarse histogram launch", err, err_len, [&] {
-        return jd::launch_coarse_histogram(a, images, ctx->units, ctx->hw,
-                                           static_cast<unsigned long long*>(ctx->coarse.ptr), ctx->stream);
-    }));
-    JD_TRY(timed(ctx, JD_TIMING_MAX_KEYS, fn, "maximum launch", err, err_len, [&] {
-        return jd::launch_max_keys(a, images, ctx->units, ctx->hw, static_cast<int32_t*>(ctx->max_keys.ptr),
-                                   ctx->stream);
-    }));
+    const unsigned long long* top_in = static_cast<const unsigned long long*>(ctx->top[ctx->top_current].ptr);
+    unsigned long long* top_out = static_cast<unsigned long long*>(ctx->top[1 - ctx->top_current].ptr);
+    int32_t* max_keys = static_cast<int32_t*>(ctx->max_keys.ptr);
+    JD_TRY(launched(jd::launch_coarse_histogram(acts, images, ctx->units, ctx->hw,
+                                                static_cast<unsigned long long*>(ctx->coarse.ptr), ctx->stream),
+                    fn, "coarse histogram launch", err, err_len));
+    JD_TRY(launched(jd::launch_max_keys(acts, images, ctx->units, ctx->hw, max_keys, ctx->stream), fn,
+                    "maximum launch", err, err_len));
     if (ctx->topk > 0) {
-        const int in = ctx->top_current;
-        JD_TRY(timed(ctx, JD_TIMING_TOPK, fn, "top-k launch", err, err_len, [&] {
-            return jd::launch_topk_merge(static_cast<const unsigned long long*>(ctx->top[in].ptr),
-                                         static_cast<const int32_t*>(ctx->max_keys.ptr), images, ctx->units,
-                                         static_cast<int>(first_image), ctx->topk,
-                                         static_cast<unsigned long long*>(ctx->top[1 - in].ptr), ctx->stream);
-        }));
-        ctx->top_current = 1 - in;
+        JD_TRY(launched(jd::launch_topk_merge(top_in, max_keys, images, ctx->units, static_cast<int>(first_image),
+                                              ctx->topk, top_out, ctx->stream),
+                        fn, "top-k launch", err, err_len));
+        ctx->top_current = 1 - ctx->top_current;
     }
     ctx->seen += images;
     return JD_OK;
 }
 
-jd_status fine_device(jd_context ctx, const uint16_t* acts, int images, const char* fn, char* err, size_t err_len) {
+jd_status count_fine(jd_context ctx, const uint16_t* acts, int images, const char* fn, char* err, size_t err_len) {
     if (ctx->phase != Phase::kFine) {
         return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: call jd_stats_locate first", fn);
     }
@@ -225,10 +201,9 @@ jd_status fine_device(jd_context ctx, const uint16_t* acts, int images, const ch
     }
     if (images == 0) return JD_OK;
     const int32_t* bins = static_cast<const int32_t*>(ctx->bins.ptr);
-    JD_TRY(timed(ctx, JD_TIMING_FINE, fn, "fine histogram launch", err, err_len, [&] {
-        return jd::launch_fine_histogram(acts, images, ctx->units, ctx->hw, bins, bins + ctx->units,
-                                         static_cast<unsigned long long*>(ctx->fine.ptr), ctx->stream);
-    }));
+    JD_TRY(launched(jd::launch_fine_histogram(acts, images, ctx->units, ctx->hw, bins, bins + ctx->units,
+                                              static_cast<unsigned long long*>(ctx->fine.ptr), ctx->stream),
+                    fn, "fine histogram launch", err, err_len));
     ctx->fine_seen += images;
     return JD_OK;
 }
@@ -264,7 +239,7 @@ ImageInfo info_of(const int64_t* info, long long n) {
     return ImageInfo{r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]};
 }
 
-// Checks every image's descriptor against the sizes of the buffers (counts < 0: not checked) and the image order.
+// Checks every image's descriptor against the sizes of the buffers and the image order.
 jd_status check_info(jd_context ctx, const int64_t* info, int images, long long label_count, long long level_count,
                      long long grid_int_count, long long grid_float_count, const char* fn, char* err,
                      size_t err_len) {
@@ -281,9 +256,8 @@ jd_status check_info(jd_context ctx, const int64_t* info, int images, long long 
         label_end = i.label_offset + i.layers * i.sh * i.sw;
         level_end = i.level_offset + i.level_count;
         const long long needed_ints = 2 * i.sh + 2 * i.sw + 2 * ctx->t_h + 2 * ctx->t_w;
-        if ((label_count >= 0 && label_end > label_count) || (level_count >= 0 && level_end > level_count) ||
-            (grid_int_count >= 0 && i.grid_ints + needed_ints > grid_int_count) ||
-            (grid_float_count >= 0 && i.grid_floats + i.sh + i.sw > grid_float_count)) {
+        if (label_end > label_count || level_end > level_count || i.grid_ints + needed_ints > grid_int_count ||
+            i.grid_floats + i.sh + i.sw > grid_float_count) {
             return fail(JD_ERR_INVALID_ARGUMENT, err, err_len,
                         "%s: image %d reaches past its buffers (labels to %lld of %lld, image-level labels to %lld "
                         "of %lld, grid tables at %lld/%lld)",
@@ -350,12 +324,6 @@ jd_status require_tally(jd_context ctx, const char* fn, char* err, size_t err_le
     return JD_OK;
 }
 
-// Device pointer check that accepts NULL when nothing will be read through it.
-jd_status device_or_unused(const char* fn, const char* name, const void* p, bool used, char* err, size_t err_len) {
-    if (!used && p == nullptr) return JD_OK;
-    return jd::require_device_pointer(fn, name, p, err, err_len);
-}
-
 }  // namespace
 
 extern "C" {
@@ -395,8 +363,6 @@ JD_API jd_status jd_context_destroy(jd_context ctx, char* err, size_t err_len) {
                          &ctx->label_pixels};
         for (Buffer* b : all) release(*b);
         cudaStreamDestroy(ctx->stream);
-        if (ctx->start != nullptr) cudaEventDestroy(ctx->start);
-        if (ctx->stop != nullptr) cudaEventDestroy(ctx->stop);
         delete ctx;
         cudaGetLastError();
         return JD_OK;
@@ -412,49 +378,6 @@ JD_API jd_status jd_context_set_staging_limit(jd_context ctx, size_t bytes, char
         Buffer* b = staging_buffers(ctx, &n);
         for (size_t i = 0; i < n; i++) release(b[i]);
         ctx->staging_limit = bytes;
-        return JD_OK;
-    });
-}
-
-JD_API jd_status jd_context_set_profiling(jd_context ctx, int on, char* err, size_t err_len) {
-    static const char* fn = "jd_context_set_profiling";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        JD_TRY(enter(ctx, fn, err, err_len));
-        if (on != 0 && ctx->start == nullptr) {
-            JD_CUDA(cudaEventCreate(&ctx->start), "cudaEventCreate");
-            JD_CUDA(cudaEventCreate(&ctx->stop), "cudaEventCreate");
-        }
-        for (double& m : ctx->ms) m = 0.0;
-        ctx->profiling = on != 0;
-        return JD_OK;
-    });
-}
-
-JD_API jd_status jd_context_timings(jd_context ctx, double* ms, char* err, size_t err_len) {
-    static const char* fn = "jd_context_timings";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        if (ctx == nullptr || ms == nullptr) return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: null argument", fn);
-        for (int i = 0; i < JD_TIMING_COUNT; i++) ms[i] = ctx->ms[i];
-        return JD_OK;
-    });
-}
-
-JD_API jd_status jd_context_stream(jd_context ctx, jd_stream* stream, char* err, size_t err_len) {
-    static const char* fn = "jd_context_stream";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        if (ctx == nullptr || stream == nullptr) {
-            return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: null argument", fn);
-        }
-        *stream = reinterpret_cast<jd_stream>(ctx->stream);
-        return JD_OK;
-    });
-}
-
-JD_API jd_status jd_context_synchronize(jd_context ctx, char* err, size_t err_len) {
-    static const char* fn = "jd_context_synchronize";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        JD_TRY(enter(ctx, fn, err, err_len));
-        JD_CUDA(cudaStreamSynchronize(ctx->stream), "cudaStreamSynchronize");
         return JD_OK;
     });
 }
@@ -519,21 +442,11 @@ JD_API jd_status jd_stats_coarse(jd_context ctx, const uint16_t* acts, long long
             uint16_t* dst = static_cast<uint16_t*>(ctx->resident_acts.ptr) + static_cast<size_t>(first_image) * per_image;
             JD_TRY(upload(dst, acts, static_cast<size_t>(images) * per_image * sizeof(uint16_t), ctx->stream, fn, err,
                           err_len));
-            return coarse_device(ctx, dst, first_image, images, fn, err, err_len);
+            return count_coarse(ctx, dst, first_image, images, fn, err, err_len);
         }
         return staged_acts(ctx, acts, images, fn, err, err_len, [&](const uint16_t* d, int done, int n) {
-            return coarse_device(ctx, d, first_image + done, n, fn, err, err_len);
+            return count_coarse(ctx, d, first_image + done, n, fn, err, err_len);
         });
-    });
-}
-
-JD_API jd_status jd_stats_coarse_device(jd_context ctx, const uint16_t* acts, long long first_image, int images,
-                                        char* err, size_t err_len) {
-    static const char* fn = "jd_stats_coarse_device";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        JD_TRY(enter(ctx, fn, err, err_len));
-        JD_TRY(device_or_unused(fn, "acts", acts, images > 0, err, err_len));
-        return coarse_device(ctx, acts, first_image, images, fn, err, err_len);
     });
 }
 
@@ -588,20 +501,11 @@ JD_API jd_status jd_stats_fine(jd_context ctx, const uint16_t* acts, int images,
                             "%s: acts is null, which needs resident activations and one call for all %lld images",
                             fn, ctx->images);
             }
-            return fine_device(ctx, static_cast<const uint16_t*>(ctx->resident_acts.ptr), images, fn, err, err_len);
+            return count_fine(ctx, static_cast<const uint16_t*>(ctx->resident_acts.ptr), images, fn, err, err_len);
         }
         return staged_acts(ctx, acts, images, fn, err, err_len, [&](const uint16_t* d, int, int n) {
-            return fine_device(ctx, d, n, fn, err, err_len);
+            return count_fine(ctx, d, n, fn, err, err_len);
         });
-    });
-}
-
-JD_API jd_status jd_stats_fine_device(jd_context ctx, const uint16_t* acts, int images, char* err, size_t err_len) {
-    static const char* fn = "jd_stats_fine_device";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        JD_TRY(enter(ctx, fn, err, err_len));
-        JD_TRY(device_or_unused(fn, "acts", acts, images > 0, err, err_len));
-        return fine_device(ctx, acts, images, fn, err, err_len);
     });
 }
 
@@ -777,48 +681,9 @@ JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images
             a.level_base = head.level_offset;
             a.grid_ints = static_cast<const int32_t*>(ctx->grid_ints.ptr);
             a.grid_floats = static_cast<const float*>(ctx->grid_floats.ptr);
-            JD_TRY(timed(ctx, JD_TIMING_TALLY, fn, "tally launch", err, err_len,
-                         [&] { return jd::launch_tally(a, ctx->stream); }));
+            JD_TRY(launched(jd::launch_tally(a, ctx->stream), fn, "tally launch", err, err_len));
             first = end;
         }
-        return JD_OK;
-    });
-}
-
-JD_API jd_status jd_tally_chunk_device(jd_context ctx, const uint16_t* acts, int images, const int64_t* info,
-                                       const int64_t* info_host, const uint16_t* labels, const int32_t* levels,
-                                       const int32_t* grid_ints, const float* grid_floats, char* err,
-                                       size_t err_len) {
-    static const char* fn = "jd_tally_chunk_device";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        JD_TRY(enter(ctx, fn, err, err_len));
-        JD_TRY(require_tally(ctx, fn, err, err_len));
-        if (images < 0) return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: negative image count", fn);
-        if (images == 0) return JD_OK;
-        if (info_host == nullptr) return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: info_host is null", fn);
-        JD_TRY(check_info(ctx, info_host, images, -1, -1, -1, -1, fn, err, err_len));
-        bool any_labels = false, any_levels = false;
-        for (int n = 0; n < images; n++) {
-            const ImageInfo i = info_of(info_host, n);
-            any_labels = any_labels || i.layers > 0;
-            any_levels = any_levels || i.level_count > 0;
-        }
-        JD_TRY(jd::require_device_pointer(fn, "acts", acts, err, err_len));
-        JD_TRY(jd::require_device_pointer(fn, "info", info, err, err_len));
-        JD_TRY(jd::require_device_pointer(fn, "grid_ints", grid_ints, err, err_len));
-        JD_TRY(jd::require_device_pointer(fn, "grid_floats", grid_floats, err, err_len));
-        JD_TRY(device_or_unused(fn, "labels", labels, any_labels, err, err_len));
-        JD_TRY(device_or_unused(fn, "levels", levels, any_levels, err, err_len));
-        jd::TallyArgs a = tally_args(ctx);
-        a.acts = acts;
-        a.images = images;
-        a.info = info;
-        a.labels = labels;
-        a.levels = levels;
-        a.grid_ints = grid_ints;
-        a.grid_floats = grid_floats;
-        JD_TRY(timed(ctx, JD_TIMING_TALLY, fn, "tally launch", err, err_len,
-                         [&] { return jd::launch_tally(a, ctx->stream); }));
         return JD_OK;
     });
 }
@@ -886,30 +751,12 @@ JD_API jd_status jd_ablate(jd_context ctx, float* x, long long images, int units
             const long long n = std::min(piece, images - done);
             float* host = x + static_cast<size_t>(done) * (per_image / sizeof(float));
             JD_TRY(upload(ctx->values.ptr, host, n * per_image, ctx->stream, fn, err, err_len));
-            JD_TRY(timed(ctx, JD_TIMING_ABLATE, fn, "ablation launch", err, err_len, [&] {
-                return jd::launch_ablate(static_cast<float*>(ctx->values.ptr), n, units, hw,
-                                         static_cast<const float*>(ctx->alpha.ptr), alpha_count,
-                                         static_cast<const float*>(ctx->replacement.ptr), ctx->stream);
-            }));
+            JD_TRY(launched(jd::launch_ablate(static_cast<float*>(ctx->values.ptr), n, units, hw,
+                                              static_cast<const float*>(ctx->alpha.ptr), alpha_count,
+                                              static_cast<const float*>(ctx->replacement.ptr), ctx->stream),
+                            fn, "ablation launch", err, err_len));
             JD_TRY(download(host, ctx->values.ptr, n * per_image, ctx->stream, fn, err, err_len));
         }
-        return JD_OK;
-    });
-}
-
-JD_API jd_status jd_ablate_device(jd_context ctx, float* x, long long images, int units, int hw, const float* alpha,
-                                  long long alpha_count, const float* replacement, char* err, size_t err_len) {
-    static const char* fn = "jd_ablate_device";
-    return jd::guarded(fn, err, err_len, [&]() -> jd_status {
-        JD_TRY(check_ablate(images, units, hw, alpha, alpha_count, replacement, fn, err, err_len));
-        JD_TRY(enter(ctx, fn, err, err_len));
-        if (images == 0) return JD_OK;
-        JD_TRY(jd::require_device_pointer(fn, "x", x, err, err_len));
-        JD_TRY(jd::require_device_pointer(fn, "alpha", alpha, err, err_len));
-        JD_TRY(jd::require_device_pointer(fn, "replacement", replacement, err, err_len));
-        JD_TRY(timed(ctx, JD_TIMING_ABLATE, fn, "ablation launch", err, err_len, [&] {
-            return jd::launch_ablate(x, images, units, hw, alpha, alpha_count, replacement, ctx->stream);
-        }));
         return JD_OK;
     });
 }

@@ -1,11 +1,7 @@
 #include "reference.h"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-
-#include "jdissect_cuda.h"
 
 namespace jdtest {
 
@@ -56,10 +52,18 @@ Tables tables(int in, int out) {
     t.i0.resize(out);
     t.i1.resize(out);
     t.f.resize(out);
-    char err[256];
-    if (jd_bilinear_tables(in, out, t.i0.data(), t.i1.data(), t.f.data(), err, sizeof(err)) != JD_OK) {
-        std::fprintf(stderr, "jd_bilinear_tables(%d, %d) failed: %s\n", in, out, err);
-        std::exit(1);
+    // volatile stores force each fp32 operation to be rounded on its own, whatever the compiler's contraction or
+    // excess-precision settings: Upsampling.axis evaluates the same expression in strict fp32.
+    const volatile float scale = static_cast<float>(in) / static_cast<float>(out);
+    for (int i = 0; i < out; i++) {
+        volatile float centre = static_cast<float>(i) + 0.5f;
+        volatile float product = centre * scale;
+        float s = product - 0.5f;
+        if (s < 0.0f) s = 0.0f;
+        const int lo = static_cast<int>(s);  // s >= 0, so truncation is floor
+        t.i0[i] = lo;
+        t.f[i] = s - static_cast<float>(lo);
+        t.i1[i] = lo + 1 < in ? lo + 1 : in - 1;
     }
     return t;
 }
@@ -74,37 +78,47 @@ float upsampled(const float* map, int in_w, const Tables& ty, const Tables& tx, 
     return std::fma(ty.f[y], bottom - top, top);
 }
 
-TallyResult reference_tally(const TallyProblem& p) {
-    const Tables ty = tables(p.in_h, p.out_h);
-    const Tables tx = tables(p.in_w, p.out_w);
-    const size_t map_size = static_cast<size_t>(p.in_h) * p.in_w;
-    const size_t out_size = static_cast<size_t>(p.out_h) * p.out_w;
-    TallyResult r;
-    r.mask_counts.assign(static_cast<size_t>(p.images) * p.units, 0);
-    r.intersections.assign(static_cast<size_t>(p.images) * p.units * p.num_labels, 0);
-    std::vector<float> map(map_size);
-    for (int n = 0; n < p.images; n++) {
-        for (int u = 0; u < p.units; u++) {
-            const uint16_t* src = p.acts.data() + (static_cast<size_t>(n) * p.units + u) * map_size;
-            for (size_t i = 0; i < map_size; i++) {
-                map[i] = half_to_float(src[i]);
-            }
-            for (int y = 0; y < p.out_h; y++) {
-                for (int x = 0; x < p.out_w; x++) {
-                    if (!(upsampled(map.data(), p.in_w, ty, tx, y, x) > p.thresholds[u])) {
-                        continue;
-                    }
-                    r.mask_counts[static_cast<size_t>(n) * p.units + u]++;
-                    for (int layer = 0; layer < p.layers; layer++) {
-                        const int32_t label =
-                            p.labels[(static_cast<size_t>(n) * p.layers + layer) * out_size +
-                                     static_cast<size_t>(y) * p.out_w + x];
-                        if (label > 0 && label < p.num_labels) {
-                            r.intersections[(static_cast<size_t>(n) * p.units + u) * p.num_labels + label]++;
-                        }
+Counts reference_tally(const TallyCase& c) {
+    Counts r;
+    r.inter.assign(static_cast<size_t>(c.units) * c.num_labels, 0);
+    r.act.assign(static_cast<size_t>(c.units) * c.num_cats, 0);
+    r.lpix.assign(c.num_labels, 0);
+    r.mask.assign(c.units, 0);
+    const int hw = c.h * c.w;
+    std::vector<float> map(hw);
+    for (size_t n = 0; n < c.images.size(); n++) {
+        const Image& im = c.images[n];
+        for (const auto& layer : im.layers)
+            for (uint16_t l : layer)
+                if (l != 0) r.lpix[l]++;
+        for (int32_t l : im.levels)
+            if (l != 0) r.lpix[l] += static_cast<int64_t>(im.sh) * im.sw;
+        const Tables ty = tables(c.h, im.sh), tx = tables(c.w, im.sw);
+        for (int u = 0; u < c.units; u++) {
+            for (int j = 0; j < hw; j++) map[j] = half_to_float(c.acts[(n * c.units + u) * hw + j]);
+            int64_t size = 0;
+            std::vector<bool> touched(c.num_cats, false);
+            for (int y = 0; y < im.sh; y++) {
+                for (int x = 0; x < im.sw; x++) {
+                    if (!(upsampled(map.data(), c.w, ty, tx, y, x) > c.thresholds[u])) continue;
+                    size++;
+                    for (const auto& layer : im.layers) {
+                        const uint16_t l = layer[static_cast<size_t>(y) * im.sw + x];
+                        if (l == 0) continue;
+                        r.inter[static_cast<size_t>(u) * c.num_labels + l]++;
+                        if (c.primary[l] >= 0) touched[c.primary[l]] = true;
                     }
                 }
             }
+            if (size == 0) continue;
+            for (int32_t l : im.levels) {
+                if (l == 0) continue;
+                r.inter[static_cast<size_t>(u) * c.num_labels + l] += size;
+                if (c.primary[l] >= 0) touched[c.primary[l]] = true;
+            }
+            for (int k = 0; k < c.num_cats; k++)
+                if (touched[k]) r.act[static_cast<size_t>(u) * c.num_cats + k] += size;
+            r.mask[u] += size;
         }
     }
     return r;

@@ -1,4 +1,5 @@
-// Host reference for the native tests: straightforward loops, written from the contract in jdissect_cuda.h.
+// Host reference for the native tests: straightforward loops, written from the contract in jdissect_cuda.h and
+// CpuBackend (every pixel of every map, no shortcut).
 #ifndef JD_TEST_REFERENCE_H
 #define JD_TEST_REFERENCE_H
 
@@ -11,31 +12,38 @@ namespace jdtest {
 float half_to_float(uint16_t h);
 uint16_t float_to_half(float f);
 
+// The bilinear source tables of one axis, from in to out samples, as Upsampling.axis makes them (the formula in
+// jdissect_cuda.h, jd_tally_chunk): i0, i1 and f per output index.
 struct Tables {
     std::vector<int32_t> i0, i1;
     std::vector<float> f;
 };
-
-// Tables from jd_bilinear_tables; aborts the test on failure.
 Tables tables(int in, int out);
 
 // The upsampled value at (y, x) of one map (floats, row-major in_w), per the contract.
 float upsampled(const float* map, int in_w, const Tables& ty, const Tables& tx, int y, int x);
 
-struct TallyProblem {
-    int images = 0, units = 0, in_h = 0, in_w = 0, out_h = 0, out_w = 0, layers = 0, num_labels = 1;
-    std::vector<uint16_t> acts;       // [images][units][in_h][in_w]
-    std::vector<float> thresholds;    // [units]
-    std::vector<int32_t> labels;      // [images][layers][out_h * out_w]
+// A pass-2 problem as jd_tally_begin and jd_tally_chunk see it, one label size per image.
+struct Image {
+    int sh, sw;
+    std::vector<std::vector<uint16_t>> layers;  // [layers][sh * sw]
+    std::vector<int32_t> levels;                // image-level labels
 };
 
-struct TallyResult {
-    std::vector<uint64_t> mask_counts;    // [images][units]
-    std::vector<uint64_t> intersections;  // [images][units][num_labels]
+struct TallyCase {
+    int units, h, w, num_labels, num_cats;
+    std::vector<uint16_t> acts;  // [images][units][h][w] fp16 bits
+    std::vector<float> thresholds;
+    std::vector<int32_t> primary;  // [num_labels] primary category or -1
+    std::vector<Image> images;
 };
 
-// Every pixel of every (image, unit), no shortcut for empty masks.
-TallyResult reference_tally(const TallyProblem& p);
+// The sums jd_tally_finish returns.
+struct Counts {
+    std::vector<int64_t> inter, act, lpix, mask;  // [units][num_labels], [units][num_cats], [num_labels], [units]
+};
+
+Counts reference_tally(const TallyCase& c);
 
 }  // namespace jdtest
 

@@ -110,69 +110,9 @@ Acts random_acts(std::mt19937& rng, int images, int units, int hw, int distinct)
 
 // ---------------------------------------------------------------- pass 2
 
-struct Image {
-    int sh, sw;
-    std::vector<std::vector<uint16_t>> layers;
-    std::vector<int32_t> levels;
-};
-
-struct TallyCase {
-    int units, h, w, num_labels, num_cats;
-    std::vector<uint16_t> acts;  // [images][units][h][w]
-    std::vector<float> thresholds;
-    std::vector<int32_t> primary;
-    std::vector<Image> images;
-};
-
-struct Counts {
-    std::vector<int64_t> inter, act, lpix, mask;
-};
-
-Counts reference_tally(const TallyCase& c) {
-    Counts r;
-    r.inter.assign(static_cast<size_t>(c.units) * c.num_labels, 0);
-    r.act.assign(static_cast<size_t>(c.units) * c.num_cats, 0);
-    r.lpix.assign(c.num_labels, 0);
-    r.mask.assign(c.units, 0);
-    const int hw = c.h * c.w;
-    std::vector<float> map(hw);
-    for (size_t n = 0; n < c.images.size(); n++) {
-        const Image& im = c.images[n];
-        for (const auto& layer : im.layers)
-            for (uint16_t l : layer)
-                if (l != 0) r.lpix[l]++;
-        for (int32_t l : im.levels)
-            if (l != 0) r.lpix[l] += static_cast<int64_t>(im.sh) * im.sw;
-        const jdtest::Tables ty = jdtest::tables(c.h, im.sh), tx = jdtest::tables(c.w, im.sw);
-        for (int u = 0; u < c.units; u++) {
-            for (int j = 0; j < hw; j++) map[j] = jdtest::half_to_float(c.acts[(n * c.units + u) * hw + j]);
-            int64_t size = 0;
-            std::vector<bool> touched(c.num_cats, false);
-            for (int y = 0; y < im.sh; y++) {
-                for (int x = 0; x < im.sw; x++) {
-                    if (!(jdtest::upsampled(map.data(), c.w, ty, tx, y, x) > c.thresholds[u])) continue;
-                    size++;
-                    for (const auto& layer : im.layers) {
-                        const uint16_t l = layer[static_cast<size_t>(y) * im.sw + x];
-                        if (l == 0) continue;
-                        r.inter[static_cast<size_t>(u) * c.num_labels + l]++;
-                        if (c.primary[l] >= 0) touched[c.primary[l]] = true;
-                    }
-                }
-            }
-            if (size == 0) continue;
-            for (int32_t l : im.levels) {
-                if (l == 0) continue;
-                r.inter[static_cast<size_t>(u) * c.num_labels + l] += size;
-                if (c.primary[l] >= 0) touched[c.primary[l]] = true;
-            }
-            for (int k = 0; k < c.num_cats; k++)
-                if (touched[k]) r.act[static_cast<size_t>(u) * c.num_cats + k] += size;
-            r.mask[u] += size;
-        }
-    }
-    return r;
-}
+using jdtest::Counts;
+using jdtest::Image;
+using jdtest::TallyCase;
 
 // Packs the case as jd_tally_chunk wants it (one grid per image, even when sizes repeat).
 void run_tally(const std::string& name, const TallyCase& c, size_t staging, jd_context ctx) {
@@ -216,7 +156,7 @@ void run_tally(const std::string& name, const TallyCase& c, size_t staging, jd_c
         gf.insert(gf.end(), ty.f.begin(), ty.f.end());
         gf.insert(gf.end(), tx.f.begin(), tx.f.end());
     }
-    const Counts want = reference_tally(c);
+    const Counts want = jdtest::reference_tally(c);
     CHECK_OK(jd_context_set_staging_limit(ctx, staging, err, sizeof(err)));
     CHECK_OK(jd_tally_begin(ctx, c.units, c.h, c.w, c.thresholds.data(), c.num_labels, c.num_cats, c.primary.data(),
                             err, sizeof(err)));

@@ -1,5 +1,6 @@
 package org.jdissect.cuda;
 
+import org.bytedeco.javacpp.SizeTPointer;
 import org.jdissect.JdissectException;
 
 /**
@@ -30,18 +31,21 @@ public record GpuInfo(int device, String name, int computeMajor, int computeMino
             throw new JdissectException("no CUDA device " + device + " (valid: 0 to " + (count[0] - 1) + ")");
         }
         byte[] name = new byte[256];
-        long[] free = new long[1];
-        long[] total = new long[1];
         int[] major = new int[1];
         int[] minor = new int[1];
         int[] sms = new int[1];
-        NativeCuda.check(CudaLib.jd_device_info(device, name, name.length, free, total, major, minor, sms, err,
-                err.length), err);
+        long free;
+        long total;
+        try (SizeTPointer freeBytes = new SizeTPointer(1); SizeTPointer totalBytes = new SizeTPointer(1)) {
+            NativeCuda.check(CudaLib.jd_device_info(device, name, name.length, freeBytes, totalBytes, major, minor,
+                    sms, err, err.length), err);
+            free = freeBytes.get();
+            total = totalBytes.get();
+        }
         int[] api = new int[1];
         int[] runtime = new int[1];
         NativeCuda.check(CudaLib.jd_version(api, runtime, err, err.length), err);
-        return new GpuInfo(device, NativeCuda.message(name), major[0], minor[0], sms[0], free[0], total[0],
-                runtime[0]);
+        return new GpuInfo(device, NativeCuda.message(name), major[0], minor[0], sms[0], free, total, runtime[0]);
     }
 
     /** e.g. "NVIDIA H100 80GB HBM3, sm_90, 132 SMs, 79 GiB". */

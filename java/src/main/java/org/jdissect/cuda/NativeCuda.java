@@ -2,6 +2,7 @@ package org.jdissect.cuda;
 
 import java.nio.charset.StandardCharsets;
 
+import org.bytedeco.javacpp.Loader;
 import org.jdissect.JdissectException;
 
 /** Loading of the native library and the status-to-exception rule of the C API, in one place. */
@@ -19,7 +20,7 @@ final class NativeCuda {
         if (!tried) {
             tried = true;
             try {
-                CudaLib.load();
+                Loader.load(CudaLib.class);
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 loadProblem = "the CUDA library is not in this build (it is built only where nvcc exists; "
