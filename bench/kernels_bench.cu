@@ -208,6 +208,7 @@ int main(int argc, char** argv) {
     const long long values = images * static_cast<long long>(hw);
     const long long low_rank = static_cast<long long>(std::floor((values - 1) * (1.0 - q)));
     const long long high_rank = std::min(low_rank + 1, values - 1);
+    const std::vector<long long> low_ranks(units, low_rank), high_ranks(units, high_rank);
     std::vector<int32_t> low(units), high(units), top_images(units * topk), top_keys(units * topk);
     Phase p1[5] = {{"jd_stats_begin", 0}, {"jd_stats_coarse (copy in; histogram, maxima, top-k)", 0},
                    {"jd_stats_locate", 0}, {"jd_stats_fine", 0}, {"jd_stats_finish", 0}};
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
             OK(jd_stats_coarse(ctx, acts.data() + first * values_per_image, first, m, err, sizeof(err)));
         }
         t[2] = now();
-        OK(jd_stats_locate(ctx, low_rank, high_rank, err, sizeof(err)));
+        OK(jd_stats_locate(ctx, low_ranks.data(), high_ranks.data(), err, sizeof(err)));
         t[3] = now();
         if (resident != 0) {
             OK(jd_stats_fine(ctx, nullptr, static_cast<int>(images), err, sizeof(err)));

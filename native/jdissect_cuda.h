@@ -82,15 +82,17 @@ JD_API jd_status jd_context_set_staging_limit(jd_context ctx, size_t bytes, char
 /*
  * Pass 1: exact per-unit quantile by counting fp16 order keys (Fp16.sortKey), and top-k images by per-image
  * maximum key. Sequence: jd_stats_begin; jd_stats_coarse for every image in order (first_image counts from 0);
- * jd_stats_locate with the two 0-based ranks wanted; jd_stats_fine over every image again; jd_stats_finish.
+ * jd_stats_locate with each unit's two 0-based ranks; jd_stats_fine over every image again; jd_stats_finish.
  *
  *  jd_stats_begin   images: the total number of images (when their activations fit in a share of the free
  *                   memory they stay on the device after jd_stats_coarse, and *resident is set to 1: jd_stats_fine
  *                   may then be called once with acts = NULL); topk: images kept per unit (0 to images).
  *  jd_stats_coarse  the high-byte histogram of each unit's keys, the per-image maxima and the top-k merge.
- *  jd_stats_locate  for each unit the bins of the keys of rank low_rank and high_rank (0-based, ascending).
+ *  jd_stats_locate  for each unit u the bins of the keys of rank low_ranks[u] and high_ranks[u] (0-based,
+ *                   ascending; one pair per unit, so that a unit's non-finite values, stored lowest, can be left
+ *                   out of its quantile by starting its ranks above them).
  *  jd_stats_fine    the low-byte histograms within those bins.
- *  jd_stats_finish  low_key[u], high_key[u]: the order keys of ranks low_rank and high_rank of unit u;
+ *  jd_stats_finish  low_key[u], high_key[u]: the order keys of ranks low_ranks[u] and high_ranks[u] of unit u;
  *                   top_images[u * topk + r], top_keys[u * topk + r]: the r-th best image and its maximum key,
  *                   best first, ties to the earlier image; -1 in both where fewer images were seen.
  */
@@ -98,7 +100,8 @@ JD_API jd_status jd_stats_begin(jd_context ctx, int units, int hw, long long ima
                                 char* err, size_t err_len);
 JD_API jd_status jd_stats_coarse(jd_context ctx, const uint16_t* acts, long long first_image, int images,
                                  char* err, size_t err_len);
-JD_API jd_status jd_stats_locate(jd_context ctx, long long low_rank, long long high_rank, char* err, size_t err_len);
+JD_API jd_status jd_stats_locate(jd_context ctx, const long long* low_ranks, const long long* high_ranks, char* err,
+                                 size_t err_len);
 JD_API jd_status jd_stats_fine(jd_context ctx, const uint16_t* acts, int images, char* err, size_t err_len);
 JD_API jd_status jd_stats_finish(jd_context ctx, int32_t* low_key, int32_t* high_key, int32_t* top_images,
                                  int32_t* top_keys, char* err, size_t err_len);

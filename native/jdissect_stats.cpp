@@ -42,7 +42,6 @@ struct jd_context_opaque {
     bool resident = false;
     Buffer resident_acts, coarse, fine, max_keys, top[2], bins;
     int top_current = 0;
-    long long low_rank = 0, high_rank = 0;
     std::vector<int32_t> bin_low, bin_high;
     std::vector<long long> rest_low, rest_high;
 
@@ -450,7 +449,7 @@ JD_API jd_status jd_stats_coarse(jd_context ctx, const uint16_t* acts, long long
     });
 }
 
-JD_API jd_status jd_stats_locate(jd_context ctx, long long low_rank, long long high_rank, char* err,
+JD_API jd_status jd_stats_locate(jd_context ctx, const long long* low_ranks, const long long* high_ranks, char* err,
                                  size_t err_len) {
     static const char* fn = "jd_stats_locate";
     return jd::guarded(fn, err, err_len, [&]() -> jd_status {
@@ -459,12 +458,17 @@ JD_API jd_status jd_stats_locate(jd_context ctx, long long low_rank, long long h
             return fail(JD_ERR_INVALID_ARGUMENT, err, err_len,
                         "%s: every image must be counted first (%lld of %lld seen)", fn, ctx->seen, ctx->images);
         }
-        const long long count = ctx->images * ctx->hw;
-        if (low_rank < 0 || high_rank < low_rank || high_rank >= count) {
-            return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: ranks %lld, %lld outside 0..%lld", fn, low_rank,
-                        high_rank, count - 1);
+        if (low_ranks == nullptr || high_ranks == nullptr) {
+            return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: low_ranks and high_ranks are needed", fn);
         }
+        const long long count = ctx->images * ctx->hw;
         const int units = ctx->units;
+        for (int u = 0; u < units; u++) {
+            if (low_ranks[u] < 0 || high_ranks[u] < low_ranks[u] || high_ranks[u] >= count) {
+                return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: unit %d: ranks %lld, %lld outside 0..%lld",
+                            fn, u, low_ranks[u], high_ranks[u], count - 1);
+            }
+        }
         std::vector<unsigned long long> hist(static_cast<size_t>(units) * 256);
         JD_TRY(download(hist.data(), ctx->coarse.ptr, hist.size() * 8, ctx->stream, fn, err, err_len));
         ctx->bin_low.assign(units, 0);
@@ -473,18 +477,16 @@ JD_API jd_status jd_stats_locate(jd_context ctx, long long low_rank, long long h
         ctx->rest_high.assign(units, 0);
         for (int u = 0; u < units; u++) {
             const unsigned long long* h = hist.data() + static_cast<size_t>(u) * 256;
-            if (!locate(h, low_rank, &ctx->bin_low[u], &ctx->rest_low[u]) ||
-                !locate(h, high_rank, &ctx->bin_high[u], &ctx->rest_high[u])) {
+            if (!locate(h, low_ranks[u], &ctx->bin_low[u], &ctx->rest_low[u]) ||
+                !locate(h, high_ranks[u], &ctx->bin_high[u], &ctx->rest_high[u])) {
                 return fail(JD_ERR_INTERNAL, err, err_len, "%s: unit %d: rank %lld beyond the counted values", fn, u,
-                            high_rank);
+                            high_ranks[u]);
             }
         }
         std::vector<int32_t> bins(ctx->bin_low);
         bins.insert(bins.end(), ctx->bin_high.begin(), ctx->bin_high.end());
         JD_TRY(upload(ctx->bins.ptr, bins.data(), bins.size() * 4, ctx->stream, fn, err, err_len));
         JD_CUDA(cudaStreamSynchronize(ctx->stream), "cudaStreamSynchronize");
-        ctx->low_rank = low_rank;
-        ctx->high_rank = high_rank;
         ctx->fine_seen = 0;
         ctx->phase = Phase::kFine;
         return JD_OK;

@@ -52,7 +52,7 @@ void check_arguments() {
     const uint16_t acts[4] = {0, 0, 0, 0};
     expect(jd_stats_coarse(nullptr, acts, 0, 1, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "ctx is null",
            "jd_stats_coarse without a context");
-    expect(jd_stats_locate(nullptr, 0, 0, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "ctx is null",
+    expect(jd_stats_locate(nullptr, nullptr, nullptr, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "ctx is null",
            "jd_stats_locate without a context");
     expect(jd_stats_fine(nullptr, acts, 1, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "ctx is null",
            "jd_stats_fine without a context");
@@ -135,7 +135,8 @@ void check_with_device() {
            "jd_stats_coarse without activations");
     expect(jd_stats_coarse(ctx, acts, 1, 1, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "in order",
            "jd_stats_coarse skipping image 0");
-    expect(jd_stats_locate(ctx, 0, 0, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "counted first",
+    const long long zero[1] = {0};
+    expect(jd_stats_locate(ctx, zero, zero, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "counted first",
            "jd_stats_locate before every image was counted");
     int64_t c[4];
     expect(jd_tally_finish(ctx, c, c, c, c, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "jd_tally_begin first",

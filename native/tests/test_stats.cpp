@@ -52,7 +52,8 @@ void check_stats(const std::string& name, const Acts& a, double q, int topk, siz
         CHECK_OK(jd_stats_coarse(ctx, a.v.data() + first * per, first, n, err, sizeof(err)));
         first += n;
     }
-    CHECK_OK(jd_stats_locate(ctx, low_rank, high_rank, err, sizeof(err)));
+    const std::vector<long long> lows(a.units, low_rank), highs(a.units, high_rank);
+    CHECK_OK(jd_stats_locate(ctx, lows.data(), highs.data(), err, sizeof(err)));
     if (resident_fine && resident) {
         CHECK_OK(jd_stats_fine(ctx, nullptr, a.images, err, sizeof(err)));
     } else {
@@ -360,7 +361,8 @@ int main() {
     }
 
     // Order of calls is checked, with a message.
-    s = jd_stats_locate(ctx, 0, 0, err, sizeof(err));
+    const long long zero[1] = {0};
+    s = jd_stats_locate(ctx, zero, zero, err, sizeof(err));
     expect(s == JD_ERR_INVALID_ARGUMENT && std::strstr(err, "first") != nullptr, "jd_stats_locate out of order");
     CHECK_OK(jd_context_destroy(ctx, err, sizeof(err)));
     if (failures != 0) {

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 import org.jdissect.data.ImageLabels;
+import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.ArrayActivations;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
@@ -74,6 +75,7 @@ public final class CrossCheck {
         report.accept(stats("pass 1: one image 1x1", cuda, cpu, random(4, 1, 3, 1, 1, false), 0.005, 1));
         report.accept(stats("pass 1: special values", cuda, cpu, special(5), 0.1, 4));
         report.accept(stats("pass 1: 2,500 images (chunks)", cuda, cpu, random(6, 2500, 16, 7, 7, false), 0.005, 10));
+        report.accept(stats("pass 1: non-finite values left out, per unit", cuda, cpu, nonFinite(7), 0.05, 5));
         for (long seed = 10; seed < 14; seed++) {
             report.accept(tally("pass 2: random case " + seed + " (sizes per image)", cuda, cpu, seed, false, false));
         }
@@ -106,6 +108,57 @@ public final class CrossCheck {
             v[i] = specials[i % specials.length];
         }
         return a;
+    }
+
+    /**
+     * Random activations where some units hold non-finite values, stored as the cache stores them (-65504) and
+     * counted per unit, so that each unit's quantile starts above them (per-unit ranks in both backends).
+     */
+    public static ActivationSource nonFinite(long seed) {
+        ArrayActivations a = random(seed, 40, 6, 5, 5, false);
+        short[] v = a.values();
+        long[] counts = new long[6];
+        Random rnd = new Random(seed);
+        int hw = 25;
+        for (int i = 0; i < v.length; i++) {
+            int u = (i / hw) % 6;
+            // unit 0 none, unit 5 nearly all, the others some
+            if (u > 0 && rnd.nextInt(100) < (u == 5 ? 99 : 10 * u)) {
+                v[i] = (short) 0xfbff;
+                counts[u]++;
+            }
+        }
+        return new ActivationSource() {
+            @Override
+            public int images() {
+                return a.images();
+            }
+
+            @Override
+            public int units() {
+                return a.units();
+            }
+
+            @Override
+            public int height() {
+                return a.height();
+            }
+
+            @Override
+            public int width() {
+                return a.width();
+            }
+
+            @Override
+            public void read(int first, int count, short[] dst) {
+                a.read(first, count, dst);
+            }
+
+            @Override
+            public long[] nonFinite() {
+                return counts.clone();
+            }
+        };
     }
 
     /** Labels as CpuBackendTest makes them, plus categories no label belongs to and labels of no category. */
@@ -144,7 +197,7 @@ public final class CrossCheck {
 
     // ---------------------------------------------------------------- comparisons
 
-    static Result stats(String name, CudaBackend cuda, Backend cpu, ArrayActivations acts, double q, int k) {
+    static Result stats(String name, CudaBackend cuda, Backend cpu, ActivationSource acts, double q, int k) {
         List<String> diff = new ArrayList<>();
         try {
             UnitStats want = cpu.unitStats(acts, q, k, Progress.NONE);

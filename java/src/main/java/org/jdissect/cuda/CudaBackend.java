@@ -121,9 +121,19 @@ public final class CudaBackend implements Backend {
             NativeCuda.check(CudaLib.jd_stats_coarse(ctx, buf, first, m, err, err.length), err);
             progress.advance(m);
         }
-        long lowRank = Quantiles.lowerRank(count, quantile);
-        long highRank = Math.min(lowRank + 1, count - 1);
-        NativeCuda.check(CudaLib.jd_stats_locate(ctx, lowRank, highRank, err, err.length), err);
+        // per unit, as CpuBackend: non-finite values sort lowest, so a unit's quantile starts above them
+        long[] excluded = src.nonFinite();
+        long[] lowRanks = new long[units];
+        long[] highRanks = new long[units];
+        long[] finite = new long[units];
+        for (int u = 0; u < units; u++) {
+            long skip = excluded == null ? 0 : excluded[u];
+            finite[u] = count - skip;
+            long f = Math.max(1, finite[u]);
+            lowRanks[u] = Math.min(count - 1, skip + Quantiles.lowerRank(f, quantile));
+            highRanks[u] = Math.min(skip + Math.min(Quantiles.lowerRank(f, quantile) + 1, f - 1), count - 1);
+        }
+        NativeCuda.check(CudaLib.jd_stats_locate(ctx, lowRanks, highRanks, err, err.length), err);
         if (resident[0] != 0) {
             NativeCuda.check(CudaLib.jd_stats_fine(ctx, null, n, err, err.length), err);
             progress.advance(n);
@@ -144,7 +154,8 @@ public final class CudaBackend implements Backend {
         int[][] images = new int[units][];
         float[][] values = new float[units][];
         for (int u = 0; u < units; u++) {
-            thresholds[u] = Quantiles.interpolate(count, quantile, Fp16.toFloat(Fp16.fromSortKey(lowKey[u])),
+            thresholds[u] = finite[u] <= 0 ? Float.MAX_VALUE // no finite value: nothing exceeds it
+                    : Quantiles.interpolate(finite[u], quantile, Fp16.toFloat(Fp16.fromSortKey(lowKey[u])),
                     Fp16.toFloat(Fp16.fromSortKey(highKey[u])));
             int size = 0;
             while (size < k && topImages[u * k + size] >= 0) {

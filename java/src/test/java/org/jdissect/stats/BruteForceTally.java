@@ -16,13 +16,16 @@ public final class BruteForceTally {
         int hw = src.height() * src.width();
         short[] all = new short[src.images() * src.valuesPerImage()];
         src.read(0, src.images(), all);
-        double[] v = new double[src.images() * hw];
+        long skip = src.nonFinite() == null ? 0 : src.nonFinite()[unit];
+        double[] sorted = new double[src.images() * hw];
         for (int i = 0; i < src.images(); i++) {
             for (int j = 0; j < hw; j++) {
-                v[i * hw + j] = Fp16.toFloat(all[(i * src.units() + unit) * hw + j]);
+                sorted[i * hw + j] = Fp16.toFloat(all[(i * src.units() + unit) * hw + j]);
             }
         }
-        Arrays.sort(v);
+        Arrays.sort(sorted);
+        // the unit's non-finite values are stored lowest: the quantile is that of the others
+        double[] v = Arrays.copyOfRange(sorted, (int) skip, sorted.length);
         double h = (v.length - 1) * (1 - q);
         int lo = (int) Math.floor(h);
         double upper = lo + 1 < v.length ? v[lo + 1] : v[lo];

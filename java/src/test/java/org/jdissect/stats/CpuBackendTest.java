@@ -174,4 +174,47 @@ class CpuBackendTest {
                 BACKEND.ablate(new float[12], 2, 3, 2, new float[4], new float[3]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alpha");
     }
+
+    /** Non-finite values, stored lowest (-65504) and counted per unit, are left out of that unit's quantile. */
+    @Test
+    void nonFiniteValuesAreLeftOutOfTheQuantile() {
+        ActivationSource src = org.jdissect.cuda.CrossCheck.nonFinite(7);
+        UnitStats stats = BACKEND.unitStats(src, 0.05, 5, Progress.NONE);
+        for (int u = 0; u < src.units(); u++) {
+            assertThat(stats.thresholds()[u]).as("unit %d", u).isEqualTo(BruteForceTally.threshold(src, u, 0.05));
+            assertThat(stats.thresholds()[u]).isGreaterThan(-65504f);
+        }
+        // the quantile of all values, sentinels included, would differ: the count matters
+        ActivationSource counted = new ArrayActivationsView(src);
+        assertThat(BACKEND.unitStats(counted, 0.05, 5, Progress.NONE).thresholds()[3])
+                .isNotEqualTo(stats.thresholds()[3]);
+    }
+
+    /** The same values with no non-finite counts. */
+    private record ArrayActivationsView(ActivationSource src) implements ActivationSource {
+        @Override
+        public int images() {
+            return src.images();
+        }
+
+        @Override
+        public int units() {
+            return src.units();
+        }
+
+        @Override
+        public int height() {
+            return src.height();
+        }
+
+        @Override
+        public int width() {
+            return src.width();
+        }
+
+        @Override
+        public void read(int first, int count, short[] dst) {
+            src.read(first, count, dst);
+        }
+    }
 }
