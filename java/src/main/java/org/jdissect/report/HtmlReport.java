@@ -88,6 +88,7 @@ public final class HtmlReport {
 
         /** Writes {@code OUT/report/}, replacing an earlier report; closes the extensions. */
         public Result write() {
+            Result result;
             try {
                 if (threads < 1) {
                     throw JdissectException.usage("--threads must be >= 1, got " + threads);
@@ -97,28 +98,34 @@ public final class HtmlReport {
                             + thumbnail);
                 }
                 if (!Files.isDirectory(out)) {
-                    throw new JdissectException("no dissection output in " + out + " (not a folder)");
+                    throw new JdissectException("nothing to report in " + out + " (not a folder)");
                 }
-                return new HtmlReport(this).run();
-            } finally {
-                closeAll(extensions);
+                result = new HtmlReport(this).run();
+            } catch (RuntimeException e) {
+                closeAll(e);
+                throw e;
             }
+            closeAll(null);
+            return result;
         }
-    }
 
-    private static void closeAll(List<ReportExtension> extensions) {
-        RuntimeException first = null;
-        for (ReportExtension e : extensions) {
-            try {
-                e.close();
-            } catch (RuntimeException ex) {
-                if (first == null) {
-                    first = ex;
+        /** Closes every extension; a failure to close does not hide why the report failed, if it did. */
+        private void closeAll(RuntimeException failure) {
+            RuntimeException first = failure;
+            for (ReportExtension e : extensions) {
+                try {
+                    e.close();
+                } catch (RuntimeException ex) {
+                    if (first == null) {
+                        first = ex;
+                    } else {
+                        first.addSuppressed(ex);
+                    }
                 }
             }
-        }
-        if (first != null) {
-            throw first;
+            if (first != null && first != failure) {
+                throw first;
+            }
         }
     }
 
