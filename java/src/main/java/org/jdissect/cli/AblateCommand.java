@@ -11,15 +11,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
+import org.jdissect.intervene.AblationSettings;
 import org.jdissect.io.OutputLock;
 import org.jdissect.intervene.ClassScores;
 import org.jdissect.intervene.ClassifierIntervention;
 import org.jdissect.intervene.ClassifierIntervention.Curve;
 import org.jdissect.intervene.ClassifierIntervention.Part;
 import org.jdissect.intervene.ClassifierIntervention.Replace;
-import org.jdissect.intervene.InterventionReport;
+import org.jdissect.intervene.CurveRecord;
 import org.jdissect.intervene.LabelledImages;
+import org.jdissect.intervene.RankRecord;
 import org.jdissect.intervene.Rate;
+import org.jdissect.intervene.UnitsRecord;
 import org.jdissect.stats.Backend;
 
 @Command(name = "ablate", mixinStandardHelpOptions = true,
@@ -146,24 +149,21 @@ final class AblateCommand implements Callable<Integer> {
                             case val -> Part.HELD_OUT;
                         };
                         var result = ci.units(u, part, r);
-                        InterventionReport.writeUnits(out, result, ci, InterventionReport.settings(ci, "units", replaceName),
-                                provenance);
+                        UnitsRecord.of(result, ci, AblationSettings.of(ci, "units", replaceName), provenance).write(out);
                         printUnits(ci, result.base(), result.ablated());
                     }
                     case rank -> {
                         var rank = ci.rank(r);
-                        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
-                                provenance);
+                        RankRecord.of(rank, ci, AblationSettings.of(ci, "rank", replaceName), provenance).write(out);
                         printRank(ci, rank);
                     }
                     case curve -> {
                         var rank = ci.rank(r);
-                        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", replaceName),
-                                provenance);
+                        RankRecord.of(rank, ci, AblationSettings.of(ci, "rank", replaceName), provenance).write(out);
                         List<Integer> list = ns.isEmpty() ? ClassifierIntervention.defaultNs(ci.layer().channels()) : ns;
                         var curves = ci.curve(rank, list, cls, r);
-                        InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", replaceName),
-                                provenance);
+                        CurveRecord.of(curves, ci, AblationSettings.of(ci, "curve", replaceName), provenance)
+                                .write(out);
                         printCurves(ci, curves);
                     }
                     default -> throw new IllegalStateException();

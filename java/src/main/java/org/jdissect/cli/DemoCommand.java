@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
                     ? Demo.run(out, output.progress(), root.invocation())
                     : Demo.run(out, models, output.progress(), root.invocation());
             SummaryTable.print(result);
-            ReportCommand.write(out.resolve("dissection"), result, result.options().threads(), output.quiet);
+            ReportCommand.write(result, result.options().threads(), output.quiet);
         }
         System.out.printf("demo took %.0f s%n", (System.nanoTime() - start) / 1e9);
         return 0;

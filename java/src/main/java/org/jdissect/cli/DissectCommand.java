@@ -107,7 +107,7 @@ final class DissectCommand implements Callable<Integer> {
                         .inference(inference.inference()).backend(backend).progress(output.progress())
                         .invocation(root.invocation()).run();
                 SummaryTable.print(result);
-                ReportCommand.write(out, result, options.threads(), output.quiet);
+                ReportCommand.write(result, options.threads(), output.quiet);
             }
         }
         return 0;

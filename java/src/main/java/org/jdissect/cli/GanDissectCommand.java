@@ -68,7 +68,7 @@ final class GanDissectCommand implements Callable<Integer> {
                         .inference(inference.inference()).backend(backend).progress(output.progress())
                         .invocation(root.invocation()).run();
                 SummaryTable.print(result);
-                ReportCommand.write(out, result, options.threads(), output.quiet);
+                ReportCommand.write(result, options.threads(), output.quiet);
             }
         }
         return 0;

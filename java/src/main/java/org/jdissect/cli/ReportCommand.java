@@ -10,8 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import org.jdissect.JdissectException;
+import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.io.OutputLock;
 import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.pages.DissectionPages;
+import org.jdissect.intervene.pages.AblationPages;
+import org.jdissect.intervene.pages.GanPages;
 import org.jdissect.report.HtmlReport;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -48,15 +53,19 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!java.nio.file.Files.isDirectory(out)) {
+            throw new JdissectException("no dissection output in " + out + " (not a folder)");
+        }
         try (OutputLock lock = Locks.output(out, root)) {
-            write(HtmlReport.builder(out).data(data).thumbnail(thumbnail).threads(threads.threads()), output.quiet);
+            write(DissectionPages.of(out).data(data), HtmlReport.builder(out).thumbnail(thumbnail)
+                    .threads(threads.threads()), output.quiet);
         }
         return 0;
     }
 
     /** Writes the report of the dissection just run into {@code out}: what every command that dissects calls. */
-    static HtmlReport.Result write(Path out, DissectionResult result, int threads, boolean quiet) {
-        return write(HtmlReport.builder(out).dissection(result).threads(threads), quiet);
+    static void write(DissectionResult result, int threads, boolean quiet) {
+        write(DissectionPages.of(result), HtmlReport.builder(result.out()).threads(threads), quiet);
     }
 
     /**
@@ -64,22 +73,30 @@ final class ReportCommand implements Callable<Integer> {
      * appear in it; a report that cannot be written (a moved dataset) is a warning, the results stand.
      */
     static void refresh(Path results, int threads, boolean quiet) {
-        var dissection = HtmlReport.dissectionAt(results);
+        var dissection = DissectionOutput.find(results);
         if (dissection.isEmpty()) {
             return;
         }
         try {
-            write(HtmlReport.builder(dissection.get()).threads(threads), quiet);
-        } catch (org.jdissect.JdissectException | java.io.UncheckedIOException e) {
+            write(DissectionPages.of(dissection.get()), HtmlReport.builder(dissection.get()).threads(threads), quiet);
+        } catch (JdissectException | java.io.UncheckedIOException e) {
             LOG.log(Level.WARNING, "report: not rewritten: " + e.getMessage() + " (jdissect report "
                     + dissection.get() + " writes it)");
         }
     }
 
-    private static HtmlReport.Result write(HtmlReport.Builder builder, boolean quiet) {
-        HtmlReport.Result r = builder.progress(new ConsoleProgress(quiet)).write();
+    /**
+     * The report of a dissection with every experiment's pages: the dissection's own, then the ablations' and the
+     * GAN edits' and effects', each found under OUT. An experiment with pages of its own adds its extension here.
+     */
+    private static void write(DissectionPages dissection, HtmlReport.Builder report, boolean quiet) {
+        if (!java.nio.file.Files.isDirectory(dissection.out())) {
+            throw new JdissectException("no dissection output in " + dissection.out() + " (not a folder)");
+        }
+        HtmlReport.Result r = report.progress(new ConsoleProgress(quiet)).extension(dissection)
+                .extension(new AblationPages()).extension(new GanPages()).write();
+        DissectionPages.Summary s = dissection.summary();
         System.out.printf("report: %s (%d layers, %d units, %d images; %.1f s, the dissection took %.1f s)%n",
-                r.index(), r.layers(), r.units(), r.images(), r.seconds(), r.dissectionSeconds());
-        return r;
+                r.index(), s.layers(), s.units(), s.images(), r.seconds(), s.dissectionSeconds());
     }
 }

@@ -23,7 +23,6 @@ import org.jdissect.io.Sizes;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.ArrayActivations;
-import org.jdissect.stats.Fp16;
 
 /**
  * The activations of every requested layer over the dataset, in half precision, in one file per layer under
@@ -311,9 +310,9 @@ public final class ActivationCache implements AutoCloseable {
                     bytes = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
                 }
                 if (exponents[l] == null && sourceRows.length > 0) {
-                    exponents[l] = chooseExponents(v, sourceRows.length, layer);
+                    exponents[l] = CachedValues.chooseExponents(v, sourceRows.length, layer);
                 }
-                toHalves(v, sourceRows.length, layer, exponents[l], nonFinite[l], halves);
+                overflowed += CachedValues.toHalves(v, sourceRows.length, layer, exponents[l], nonFinite[l], halves);
                 ByteBuffer bb = bytes.clear();
                 bb.asShortBuffer().put(halves, 0, v.length); // one bulk copy, not a bounds-checked put per value
                 bb.limit(v.length * 2);
@@ -336,68 +335,6 @@ public final class ActivationCache implements AutoCloseable {
             consumed = consumedAfter;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the activation cache in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * What a non-finite value is stored as: the lowest finite half, -65504. It sorts below the unit's values (which
-     * the scale keeps near 4096 at most), and a map pixel that interpolates it with any weight is pulled far below
-     * every threshold, while one that gives it no weight keeps its neighbour's exact value (-infinity would turn
-     * that pixel into 0 x infinity = NaN).
-     */
-    private static final short NON_FINITE = (short) 0xfbff;
-
-    /** Values whose largest magnitude lies in [2^-8, 2^13] keep their scale (no change for the common layers). */
-    private static final int LOW = -8;
-    private static final int HIGH = 13;
-    /** A scaled unit's largest value lands near 2^12: 16 times room above for later batches. */
-    private static final int TARGET = 12;
-
-    /** Per unit, the power of two that brings its largest finite magnitude in the batch into half's range. */
-    static int[] chooseExponents(float[] v, int images, LayerInfo layer) {
-        int units = layer.channels();
-        int hw = layer.height() * layer.width();
-        int[] e = new int[units];
-        for (int u = 0; u < units; u++) {
-            float max = 0;
-            for (int i = 0; i < images; i++) {
-                int base = (i * units + u) * hw;
-                for (int j = 0; j < hw; j++) {
-                    float a = Math.abs(v[base + j]);
-                    if (a > max && a != Float.POSITIVE_INFINITY) {
-                        max = a;
-                    }
-                }
-            }
-            int exp = max == 0 ? 0 : Math.getExponent(max);
-            e[u] = max == 0 || (exp >= LOW && exp <= HIGH) ? 0 : Math.max(-100, Math.min(100, TARGET - exp));
-        }
-        return e;
-    }
-
-    /** Converts a batch to halves: scaled per unit, non-finite values to -65504 (counted), overflow counted. */
-    private void toHalves(float[] v, int images, LayerInfo layer, int[] e, long[] nonFiniteCounts, short[] out) {
-        int units = layer.channels();
-        int hw = layer.height() * layer.width();
-        for (int i = 0; i < images; i++) {
-            for (int u = 0; u < units; u++) {
-                int base = (i * units + u) * hw;
-                int eu = e[u];
-                for (int j = base; j < base + hw; j++) {
-                    float x = v[j];
-                    short h;
-                    if (Float.isFinite(x)) {
-                        h = Fp16.fromFloat(eu == 0 ? x : Math.scalb(x, eu));
-                        if ((h & 0x7c00) == 0x7c00) {
-                            overflowed++;
-                        }
-                    } else {
-                        h = NON_FINITE;
-                        nonFiniteCounts[u]++;
-                    }
-                    out[j] = h;
-                }
-            }
         }
     }
 
@@ -446,51 +383,12 @@ public final class ActivationCache implements AutoCloseable {
         ActivationSource source;
         if (size <= memoryBudget && size / 2 < Integer.MAX_VALUE - 16) {
             short[] all = new short[(int) (size / 2)];
-            new FileSource(channels[index], n, info).read(0, n, all);
+            new CachedValues.FileSource(channels[index], n, info).read(0, n, all);
             source = new ArrayActivations(all, n, info.channels(), info.height(), info.width());
         } else {
-            source = new FileSource(channels[index], n, info);
+            source = new CachedValues.FileSource(channels[index], n, info);
         }
-        return withNonFinite(source, nonFinite[index]);
-    }
-
-    /** {@code source}, saying which of its values are non-finite ones (none: itself). */
-    static ActivationSource withNonFinite(ActivationSource source, long[] counts) {
-        if (counts == null || java.util.Arrays.stream(counts).allMatch(c -> c == 0)) {
-            return source;
-        }
-        long[] copy = counts.clone();
-        return new ActivationSource() {
-            @Override
-            public int images() {
-                return source.images();
-            }
-
-            @Override
-            public int units() {
-                return source.units();
-            }
-
-            @Override
-            public int height() {
-                return source.height();
-            }
-
-            @Override
-            public int width() {
-                return source.width();
-            }
-
-            @Override
-            public void read(int first, int count, short[] dst) {
-                source.read(first, count, dst);
-            }
-
-            @Override
-            public long[] nonFinite() {
-                return copy.clone();
-            }
-        };
+        return CachedValues.withNonFinite(source, nonFinite[index]);
     }
 
     @Override
@@ -616,7 +514,7 @@ public final class ActivationCache implements AutoCloseable {
         public ActivationSource source(LayerInfo layer) {
             LayerMaps maps = maps(layer.name(), layer.channels(), layer.height(), layer.width());
             int index = layers.indexOf(layer.name());
-            return withNonFinite(new FileSource(maps.channel(), rows.size(), layer),
+            return CachedValues.withNonFinite(new CachedValues.FileSource(maps.channel(), rows.size(), layer),
                     nonFinite == null || nonFinite.size() <= index ? null : nonFinite.get(index));
         }
 
@@ -654,51 +552,6 @@ public final class ActivationCache implements AutoCloseable {
             }
             bb.flip();
             bb.asShortBuffer().get(dst, 0, n);
-        }
-    }
-
-    /** Positional reads from a layer file; safe for concurrent use. */
-    private record FileSource(FileChannel channel, int images, LayerInfo info) implements ActivationSource {
-        @Override
-        public int units() {
-            return info.channels();
-        }
-
-        @Override
-        public int height() {
-            return info.height();
-        }
-
-        @Override
-        public int width() {
-            return info.width();
-        }
-
-        @Override
-        public void read(int first, int count, short[] dst) {
-            int per = valuesPerImage();
-            long pos = (long) first * per * 2;
-            int total = count * per;
-            ByteBuffer bb = ByteBuffer.allocate(Math.min(total, 1 << 20) * 2).order(ByteOrder.LITTLE_ENDIAN);
-            int done = 0;
-            try {
-                while (done < total) {
-                    bb.clear();
-                    bb.limit(Math.min(total - done, bb.capacity() / 2) * 2);
-                    while (bb.hasRemaining()) {
-                        int r = channel.read(bb, pos + (long) done * 2 + bb.position());
-                        if (r < 0) {
-                            throw new IOException("unexpected end of the activation cache");
-                        }
-                    }
-                    bb.flip();
-                    int k = bb.remaining() / 2;
-                    bb.asShortBuffer().get(dst, done, k);
-                    done += k;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 

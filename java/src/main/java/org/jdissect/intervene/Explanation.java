@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.LayerRecord;
 import org.jdissect.io.Invocation;
+import org.jdissect.io.Json;
 import org.jdissect.io.Provenance;
 import org.jdissect.io.AtomicFiles;
 import org.jdissect.io.Csv;
@@ -267,7 +268,7 @@ public record Explanation(String image, String layer, int predicted, String pred
 
     /** Writes explain.json and explain.csv (the firing and the decisive units, each once) into {@code dir}. */
     public void write(Path dir) {
-        InterventionReport.writeJson(dir.resolve("explain.json"), json());
+        Json.write(dir.resolve("explain.json"), json());
         org.jdissect.io.AtomicFiles.writeText(dir.resolve("explain.csv"), w -> {
             org.jdissect.io.Csv.writeRow(w, List.of("unit", "label", "category", "iou", "fires", "decisive_rank",
                     "max_activation", "threshold", "probability_after_ablation", "drop", "predicted_after_ablation",
@@ -277,10 +278,10 @@ public record Explanation(String image, String layer, int predicted, String pred
             for (UnitEffect f : rows) {
                 int rank = decisive.indexOf(f);
                 org.jdissect.io.Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(),
-                        InterventionReport.num(f.iou()), Boolean.toString(f.fires()),
+                        ResultFiles.num(f.iou()), Boolean.toString(f.fires()),
                         rank < 0 ? "" : Integer.toString(rank + 1), Float.toString(f.maxActivation()),
-                        Double.toString(f.threshold()), InterventionReport.num(f.probability()),
-                        InterventionReport.num(f.drop()), f.predictedName(), Boolean.toString(f.predicted() != predicted)));
+                        Double.toString(f.threshold()), ResultFiles.num(f.probability()),
+                        ResultFiles.num(f.drop()), f.predictedName(), Boolean.toString(f.predicted() != predicted)));
             }
         });
     }

@@ -1,8 +1,5 @@
 package org.jdissect.intervene;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.apache.commons.math3.stat.interval.ConfidenceInterval;
 import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
 
@@ -50,18 +47,5 @@ public record Rate(double value, double lo, double hi, long k, long n) {
     /** Whether the two intervals are disjoint: only then is a difference called significant. */
     public boolean differsFrom(Rate other) {
         return hi < other.lo || other.hi < lo;
-    }
-
-    /** {@code value, lo, hi} (and {@code k, n} for a plain proportion) for JSON. */
-    public Map<String, Object> json() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("value", Double.isNaN(value) ? null : value);
-        m.put("lo", lo);
-        m.put("hi", hi);
-        if (k >= 0) {
-            m.put("k", k);
-        }
-        m.put("n", n);
-        return m;
     }
 }

@@ -1,124 +1,173 @@
 package org.jdissect.report;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeSet;
+import java.util.function.DoubleUnaryOperator;
 
-/** The report's charts as inline SVG: every name in them is escaped, every bar has a tooltip with its numbers. */
-final class Charts {
-    private static final String FONT = "font-family=\"system-ui, sans-serif\"";
+import gg.jte.Content;
 
-    /** Opens a chart's SVG element, {@code width x height} pixels at scale 1, with its accessible title. */
-    private static void openSvg(Html h, String cls, int width, int height, int fontSize, String title) {
-        h.raw("<svg class=\"" + cls + "\" role=\"img\" viewBox=\"0 0 " + width + " " + height + "\" width=\"" + width
-                + "\" height=\"" + height + "\" " + FONT + " font-size=\"" + fontSize + "\"><title>").text(title)
-                .raw("</title>");
-    }
-
+/**
+ * The report's charts as inline SVG: each method lays a chart out (every coordinate is computed here) and returns
+ * it as markup from its template, where every name is escaped; every bar and point has a tooltip with its numbers.
+ */
+public final class Charts {
     private Charts() {
     }
 
+    // ---- what callers give -----------------------------------------------------------------------------------
+
+    /** A vertical bar: its label under it, its value over it, and its tooltip. */
+    public record Bar(String label, int value, String tip) {
+    }
+
+    /** Bars drawn side by side in one colour, a gap before the next group. */
+    public record BarGroup(String colour, List<Bar> bars) {
+    }
+
+    /** A row of a stacked chart: a linked label, segments that add up to {@code counted} of {@code total}. */
+    public record Row(String label, String href, int counted, int total, List<Segment> segments) {
+    }
+
+    /** A part of a row: {@code value} of the row's total, drawn as its share. */
+    public record Segment(int value, String colour, String tip) {
+    }
+
+    /** A series of a curve: points at {@code x} with values {@code y}, a band {@code lo..hi} (NaN: none). */
+    public record Series(String name, String colour, double[] x, double[] y, double[] lo, double[] hi,
+                         boolean[] filled, String[] tips) {
+    }
+
+    /** A horizontal reference line (chance, no ablation), dashed as {@code dash}. */
+    public record Reference(String name, double y, String dash) {
+    }
+
+    /** A horizontal bar of a rate in [0, 1], with a note beside its value. */
+    public record Share(String label, double value, String tip, String colour, String note) {
+    }
+
+    /** An entry of a legend: a swatch of {@code colour} (none when null) and its text. */
+    public record Key(String colour, String text) {
+    }
+
+    // ---- what templates get ----------------------------------------------------------------------------------
+
+    /** The svg element: class, size at scale 1, font size and accessible title. */
+    record Frame(String cls, int width, int height, int fontSize, String title) {
+    }
+
+    /** A gridline with its value label. */
+    record Tick(String x1, String x2, String y1, String y2, String tx, String ty, String text) {
+    }
+
+    record BarsView(Frame frame, List<Tick> ticks, String axisTransform, String axisLabel, int left, int right,
+                    int baseline, List<BarView> bars) {
+    }
+
+    record BarView(String tip, int x, String y, int width, String height, String colour, int valueX, String valueY,
+                   int value, int labelX, int labelY, String label) {
+    }
+
+    record RowsView(Frame frame, List<Tick> ticks, int axisX, int axisY, String axisLabel, List<RowView> rows) {
+    }
+
+    record RowView(String href, String title, String label, int labelX, int textY, List<SegmentView> segments,
+                   String noteX, String note) {
+    }
+
+    record SegmentView(String tip, String x, int y, String width, int height, String colour, String textX, String text) {
+    }
+
+    record CurveView(Frame frame, List<Tick> yTicks, List<Tick> xTicks, int left, int right, int top, int bottom,
+                     int refX, String xLabelX, int xLabelY, String xLabel, String yLabelTransform, String yLabel,
+                     List<ReferenceView> refs, List<SeriesView> series) {
+    }
+
+    record ReferenceView(String tip, String y, String dash, String textY, String name) {
+    }
+
+    record SeriesView(String name, String colour, String band, String line, List<PointView> points) {
+    }
+
+    record PointView(String cx, String cy, String fill, String tip) {
+    }
+
+    record SharesView(Frame frame, List<Tick> ticks, int axisX, int axisY, String axisLabel, List<ShareView> bars) {
+    }
+
+    record ShareView(String tip, int labelX, int textY, String label, int barX, int barY, String width, int height,
+                     String colour, String valueX, String value) {
+    }
+
+    // ---- the charts ------------------------------------------------------------------------------------------
+
     /**
-     * NetDissect's bar graph: interpretable units per concept, grouped by category in the dissection's category
-     * order, tallest first within a group, coloured by category.
+     * NetDissect's bar graph: bars in groups, each group in its colour, labels rotated under the bars; {@code empty}
+     * says why there is nothing when there are no bars.
      */
-    static void unitsPerConcept(Html h, ReportLayer layer, List<String> categories, Function<String, String> colour) {
-        Map<String, Map<String, Integer>> byCategory = new LinkedHashMap<>();
-        for (String c : categories) {
-            byCategory.put(c, new LinkedHashMap<>());
+    public static Content groupedBars(String title, String valueLabel, List<BarGroup> groups, String empty) {
+        List<BarGroup> drawn = groups.stream().filter(g -> !g.bars().isEmpty()).toList();
+        int count = drawn.stream().mapToInt(g -> g.bars().size()).sum();
+        if (count == 0) {
+            return Templates.empty(empty);
         }
-        for (ReportLayer.Unit u : layer.units()) {
-            if (u.interpretable()) {
-                byCategory.computeIfAbsent(u.category(), k -> new LinkedHashMap<>()).merge(u.label(), 1, Integer::sum);
+        int max = 1;
+        int longest = 0;
+        for (BarGroup g : drawn) {
+            for (Bar b : g.bars()) {
+                max = Math.max(max, b.value());
+                longest = Math.max(longest, Math.min(18, b.label().length()));
             }
         }
-        record Bar(String category, String label, int units) {
-        }
-        List<Bar> bars = new ArrayList<>();
-        List<int[]> groups = new ArrayList<>(); // first bar, bar count
-        for (Map.Entry<String, Map<String, Integer>> e : byCategory.entrySet()) {
-            List<Map.Entry<String, Integer>> labels = new ArrayList<>(e.getValue().entrySet());
-            labels.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-            if (!labels.isEmpty()) {
-                groups.add(new int[] {bars.size(), labels.size()});
-            }
-            for (Map.Entry<String, Integer> l : labels) {
-                bars.add(new Bar(e.getKey(), l.getKey(), l.getValue()));
-            }
-        }
-        if (bars.isEmpty()) {
-            h.raw("<p class=\"empty\">No unit reaches the IoU cut-off, so no concept is drawn.</p>");
-            return;
-        }
-        int max = bars.stream().mapToInt(Bar::units).max().orElse(1);
         int step = niceStep(max);
         int top = ((max + step - 1) / step) * step;
-        int pitch = Math.max(22, Math.min(48, 640 / bars.size())); // few concepts get wider bars
+        int pitch = Math.max(22, Math.min(48, 640 / count)); // few bars get wider ones
         int barW = pitch * 3 / 4;
         int groupGap = 14;
-        int longest = 0;
-        for (Bar b : bars) {
-            longest = Math.max(longest, Math.min(18, b.label().length()));
-        }
         // labels are rotated by 55 degrees and end under their bar: room for the first one on the left
         double labelW = longest * 6.2;
         int left = Math.max(40, (int) Math.ceil(labelW * Math.cos(Math.toRadians(55)) - barW / 2.0 + 6));
         int plotH = 150;
         int topPad = 18;
         int labelH = (int) Math.ceil(labelW * Math.sin(Math.toRadians(55))) + 16;
-        int width = left + bars.size() * pitch + (groups.size() - 1) * groupGap + 10;
+        int width = left + count * pitch + (drawn.size() - 1) * groupGap + 10;
         int height = topPad + plotH + labelH;
-        openSvg(h, "chart", width, height, 11, "Interpretable units per concept, " + layer.name());
+        List<Tick> ticks = new ArrayList<>();
         for (int v = 0; v <= top; v += step) {
             double y = topPad + plotH - plotH * (double) v / top;
-            h.raw("<line x1=\"" + left + "\" x2=\"" + (width - 6) + "\" y1=\"" + f(y) + "\" y2=\"" + f(y)
-                    + "\" stroke=\"#e3e6ea\"/>");
-            h.raw("<text x=\"" + (left - 6) + "\" y=\"" + f(y + 4) + "\" text-anchor=\"end\" fill=\"#666\">" + v
-                    + "</text>");
+            ticks.add(new Tick(Integer.toString(left), Integer.toString(width - 6), f(y), f(y),
+                    Integer.toString(left - 6), f(y + 4), Integer.toString(v)));
         }
-        h.raw("<text transform=\"translate(" + (left - 29) + "," + (topPad + plotH / 2) + ") rotate(-90)\" text-anchor=\"middle\" "
-                + "fill=\"#666\">units</text>");
+        List<BarView> bars = new ArrayList<>(count);
         int x = left + 4;
-        int g = 0;
-        for (int i = 0; i < bars.size(); i++) {
-            if (g + 1 < groups.size() && i == groups.get(g + 1)[0]) {
-                g++;
+        for (int g = 0; g < drawn.size(); g++) {
+            if (g > 0) {
                 x += groupGap;
             }
-            Bar b = bars.get(i);
-            double bh = plotH * (double) b.units() / top;
-            double y = topPad + plotH - bh;
-            h.raw("<g><title>").text(b.label() + " (" + b.category() + "): " + b.units() + (b.units() == 1 ? " unit" : " units"))
-                    .raw("</title><rect x=\"" + x + "\" y=\"" + f(y) + "\" width=\"" + barW + "\" height=\"" + f(bh)
-                            + "\" rx=\"2\" fill=\"" + colour.apply(b.category()) + "\"/>");
-            h.raw("<text x=\"" + (x + barW / 2) + "\" y=\"" + f(y - 3) + "\" text-anchor=\"middle\" fill=\"#444\" "
-                    + "font-size=\"10\">" + b.units() + "</text>");
-            int lx = x + barW / 2 + 4;
-            int ly = topPad + plotH + 8;
-            h.raw("<text x=\"" + lx + "\" y=\"" + ly + "\" transform=\"rotate(-55 " + lx + " " + ly
-                    + ")\" text-anchor=\"end\" fill=\"#333\">").text(shorten(b.label(), 18)).raw("</text></g>");
-            x += pitch;
+            for (Bar b : drawn.get(g).bars()) {
+                double bh = plotH * (double) b.value() / top;
+                double y = topPad + plotH - bh;
+                bars.add(new BarView(b.tip(), x, f(y), barW, f(bh), drawn.get(g).colour(), x + barW / 2, f(y - 3),
+                        b.value(), x + barW / 2 + 4, topPad + plotH + 8, Format.shorten(b.label(), 18)));
+                x += pitch;
+            }
         }
-        h.raw("<line x1=\"" + left + "\" x2=\"" + (width - 6) + "\" y1=\"" + (topPad + plotH) + "\" y2=\""
-                + (topPad + plotH) + "\" stroke=\"#999\"/>");
-        h.raw("</svg>");
+        return Templates.bars(new BarsView(new Frame("chart", width, height, 11, title), ticks,
+                "translate(" + (left - 29) + "," + (topPad + plotH / 2) + ") rotate(-90)", valueLabel, left,
+                width - 6, topPad + plotH, bars));
     }
 
     /**
-     * Across layers: each layer's interpretable units per category, as a share of the layer's units (so layers of
-     * different widths compare), stacked in the category order; counts in the segments and tooltips.
+     * Rows of segments, each segment drawn as its share of its row's total (so that rows of different totals
+     * compare), its value written in it where it fits; {@code counted/total} beside each row.
      */
-    static void categoriesByLayer(Html h, List<ReportLayer> layers, List<String> categories,
-                                  Function<String, String> colour) {
+    public static Content stackedShares(String title, String axisLabel, List<Row> rows, String empty) {
         double maxShare = 0;
-        for (ReportLayer l : layers) {
-            maxShare = Math.max(maxShare, l.interpretable() / (double) Math.max(1, l.channels()));
+        for (Row r : rows) {
+            maxShare = Math.max(maxShare, r.counted() / (double) Math.max(1, r.total()));
         }
         if (maxShare == 0) {
-            h.raw("<p class=\"empty\">No layer has a unit at or above the IoU cut-off.</p>");
-            return;
+            return Templates.empty(empty);
         }
         double axisMax = niceShare(maxShare);
         int labelW = 190;
@@ -127,65 +176,46 @@ final class Charts {
         int topPad = 8;
         int axisH = 34;
         int width = labelW + plotW + 60;
-        int height = topPad + layers.size() * rowH + axisH;
-        openSvg(h, "chart", width, height, 12, "Interpretable units per category by layer");
-        int ticks = 4;
-        for (int t = 0; t <= ticks; t++) {
-            double share = axisMax * t / ticks;
+        int height = topPad + rows.size() * rowH + axisH;
+        List<Tick> ticks = new ArrayList<>();
+        int ticksN = 4;
+        for (int t = 0; t <= ticksN; t++) {
+            double share = axisMax * t / ticksN;
             double x = labelW + plotW * share / axisMax;
-            h.raw("<line x1=\"" + f(x) + "\" x2=\"" + f(x) + "\" y1=\"" + topPad + "\" y2=\""
-                    + (topPad + layers.size() * rowH) + "\" stroke=\"#e3e6ea\"/>");
-            h.raw("<text x=\"" + f(x) + "\" y=\"" + (topPad + layers.size() * rowH + 14) + "\" text-anchor=\"middle\" "
-                    + "fill=\"#666\" font-size=\"11\">" + Html.fixed(100 * share, axisMax < 0.1 ? 1 : 0) + "%</text>");
+            ticks.add(new Tick(f(x), f(x), Integer.toString(topPad), Integer.toString(topPad + rows.size() * rowH),
+                    f(x), Integer.toString(topPad + rows.size() * rowH + 14),
+                    Format.fixed(100 * share, axisMax < 0.1 ? 1 : 0) + "%"));
         }
-        h.raw("<text x=\"" + (labelW + plotW / 2) + "\" y=\"" + (height - 4) + "\" text-anchor=\"middle\" "
-                + "fill=\"#666\" font-size=\"11\">interpretable units, % of the layer's units</text>");
-        for (int i = 0; i < layers.size(); i++) {
-            ReportLayer l = layers.get(i);
+        List<RowView> views = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
             int y = topPad + i * rowH;
-            h.raw("<a href=\"" + Html.esc(l.page()) + "\"><text x=\"" + (labelW - 8) + "\" y=\"" + (y + rowH / 2 + 4)
-                    + "\" text-anchor=\"end\" fill=\"#1f4e8c\"><title>").text(l.name()).raw("</title>")
-                    .text(shorten(l.name(), 26)).raw("</text></a>");
             double x = labelW;
-            for (String c : categories) {
-                int n = l.unitsPerCategory().getOrDefault(c, 0);
-                if (n == 0) {
+            List<SegmentView> segments = new ArrayList<>();
+            for (Segment s : r.segments()) {
+                if (s.value() == 0) {
                     continue;
                 }
-                double w = plotW * (n / (double) Math.max(1, l.channels())) / axisMax;
-                h.raw("<g><title>").text(c + ": " + n + " of " + l.channels() + " units ("
-                        + Html.fixed(100.0 * n / l.channels(), 1) + "%)").raw("</title>");
-                h.raw("<rect x=\"" + f(x) + "\" y=\"" + (y + 4) + "\" width=\"" + f(w) + "\" height=\"" + (rowH - 8)
-                        + "\" fill=\"" + colour.apply(c) + "\"/>");
-                if (w >= 8 + 7 * Integer.toString(n).length()) {
-                    h.raw("<text x=\"" + f(x + w / 2) + "\" y=\"" + (y + rowH / 2 + 4) + "\" text-anchor=\"middle\" "
-                            + "fill=\"#fff\" font-size=\"11\">" + n + "</text>");
-                }
-                h.raw("</g>");
+                double w = plotW * (s.value() / (double) Math.max(1, r.total())) / axisMax;
+                boolean fits = w >= 8 + 7 * Integer.toString(s.value()).length();
+                segments.add(new SegmentView(s.tip(), f(x), y + 4, f(w), rowH - 8, s.colour(), f(x + w / 2),
+                        fits ? Integer.toString(s.value()) : null));
                 x += w;
             }
-            h.raw("<text x=\"" + f(x + 6) + "\" y=\"" + (y + rowH / 2 + 4) + "\" fill=\"#444\" font-size=\"11\">"
-                    + l.interpretable() + "/" + l.channels() + "</text>");
+            views.add(new RowView(r.href(), r.label(), Format.shorten(r.label(), 26), labelW - 8, y + rowH / 2 + 4,
+                    segments, f(x + 6), r.counted() + "/" + r.total()));
         }
-        h.raw("</svg>");
-    }
-
-    /** A series of a curve: points at {@code x} with values {@code y}, a band {@code lo..hi} (NaN: none). */
-    record Series(String name, String colour, double[] x, double[] y, double[] lo, double[] hi, boolean[] filled,
-                  String[] tips) {
-    }
-
-    /** A horizontal reference line (chance, no ablation). */
-    record Reference(String name, double y, String dash) {
+        return Templates.rows(new RowsView(new Frame("chart", width, height, 12, title), ticks, labelW + plotW / 2,
+                height - 4, axisLabel, views));
     }
 
     /**
      * A line plot over a log2 x axis (1, 2, 4, ... units), y from {@code yMin} to {@code yMax}: each series a band
      * (its interval), a line and points with tooltips, filled where {@code filled}; reference lines dashed.
      */
-    static void logCurve(Html h, String title, String xLabel, String yLabel, List<Series> series, List<Reference> refs,
-                         double yMin, double yMax, boolean percent) {
-        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+    public static Content logCurve(String title, String xLabel, String yLabel, List<Series> series,
+                                   List<Reference> refs, double yMin, double yMax, boolean percent) {
+        TreeSet<Double> xs = new TreeSet<>();
         for (Series s : series) {
             for (double x : s.x()) {
                 if (x > 0) {
@@ -194,8 +224,7 @@ final class Charts {
             }
         }
         if (xs.isEmpty()) {
-            h.raw("<p class=\"empty\">No points to plot.</p>");
-            return;
+            return Templates.empty("No points to plot.");
         }
         int left = 54;
         int right = 18;
@@ -208,18 +237,15 @@ final class Charts {
         double lx0 = Math.log(xs.first()) / Math.log(2);
         double lx1 = Math.log(xs.last()) / Math.log(2);
         double span = Math.max(1e-9, lx1 - lx0);
-        java.util.function.DoubleUnaryOperator px = x -> xs.size() == 1 ? left + plotW / 2.0
+        DoubleUnaryOperator px = x -> xs.size() == 1 ? left + plotW / 2.0
                 : left + 8 + (plotW - 16) * (Math.log(x) / Math.log(2) - lx0) / span;
-        java.util.function.DoubleUnaryOperator py = y -> top + plotH - plotH * (Math.max(yMin, Math.min(yMax, y)) - yMin)
-                / (yMax - yMin);
-        openSvg(h, "chart curve", width, height, 11, title);
+        DoubleUnaryOperator py = y -> top + plotH - plotH * (Math.max(yMin, Math.min(yMax, y)) - yMin) / (yMax - yMin);
+        List<Tick> yTicks = new ArrayList<>();
         for (int t = 0; t <= 4; t++) {
             double v = yMin + (yMax - yMin) * t / 4;
             double y = py.applyAsDouble(v);
-            h.raw("<line x1=\"" + left + "\" x2=\"" + (left + plotW) + "\" y1=\"" + f(y) + "\" y2=\"" + f(y)
-                    + "\" stroke=\"#e3e6ea\"/><text x=\"" + (left - 6) + "\" y=\"" + f(y + 4)
-                    + "\" text-anchor=\"end\" fill=\"#666\">" + (percent ? Html.fixed(100 * v, 0) + "%" : Html.fixed(v, 2))
-                    + "</text>");
+            yTicks.add(new Tick(Integer.toString(left), Integer.toString(left + plotW), f(y), f(y),
+                    Integer.toString(left - 6), f(y + 4), percent ? Format.fixed(100 * v, 0) + "%" : Format.fixed(v, 2)));
         }
         List<Double> ticks = new ArrayList<>(xs);
         if (ticks.size() > 12) { // powers of two only, and the last
@@ -233,38 +259,31 @@ final class Charts {
             some.add(xs.last());
             ticks = some;
         }
+        List<Tick> xTicks = new ArrayList<>();
         double lastTick = -1e9;
         for (double x : ticks) {
             double xp = px.applyAsDouble(x);
-            h.raw("<line x1=\"" + f(xp) + "\" x2=\"" + f(xp) + "\" y1=\"" + top + "\" y2=\"" + (top + plotH)
-                    + "\" stroke=\"#eef0f3\"/>");
+            String text = null;
             if (xp - lastTick >= 18 || x == xs.last()) {
-                h.raw("<text x=\"" + f(xp) + "\" y=\"" + (top + plotH + 15) + "\" text-anchor=\"middle\" fill=\"#666\">"
-                        + Html.esc(integerOrDecimal(x)) + "</text>");
+                text = Format.integerOrDecimal(x);
                 lastTick = xp;
             }
+            xTicks.add(new Tick(f(xp), f(xp), Integer.toString(top), Integer.toString(top + plotH), f(xp),
+                    Integer.toString(top + plotH + 15), text));
         }
-        h.raw("<line x1=\"" + left + "\" x2=\"" + (left + plotW) + "\" y1=\"" + (top + plotH) + "\" y2=\""
-                + (top + plotH) + "\" stroke=\"#999\"/><line x1=\"" + left + "\" x2=\"" + left + "\" y1=\"" + top
-                + "\" y2=\"" + (top + plotH) + "\" stroke=\"#999\"/>");
-        h.raw("<text x=\"" + (left + plotW / 2) + "\" y=\"" + (height - 6) + "\" text-anchor=\"middle\" fill=\"#444\">")
-                .text(xLabel).raw("</text>");
-        h.raw("<text transform=\"translate(14," + (top + plotH / 2) + ") rotate(-90)\" text-anchor=\"middle\" "
-                + "fill=\"#444\">").text(yLabel).raw("</text>");
+        List<ReferenceView> refViews = new ArrayList<>();
         for (Reference r : refs) {
             if (!(r.y() >= yMin && r.y() <= yMax)) {
                 continue;
             }
             double y = py.applyAsDouble(r.y());
-            h.raw("<g class=\"ref\"><title>").text(r.name() + ": " + (percent ? Html.fixed(100 * r.y(), 1) + "%"
-                    : Html.fixed(r.y(), 3))).raw("</title><line x1=\"" + left + "\" x2=\"" + (left + plotW) + "\" y1=\""
-                    + f(y) + "\" y2=\"" + f(y) + "\" stroke=\"#888\" stroke-dasharray=\"" + r.dash() + "\"/><text x=\""
-                    + (left + plotW - 4) + "\" y=\"" + f(y - 4) + "\" text-anchor=\"end\" fill=\"#777\" font-size=\"10\">")
-                    .text(r.name()).raw("</text></g>");
+            refViews.add(new ReferenceView(r.name() + ": " + (percent ? Format.fixed(100 * r.y(), 1) + "%"
+                    : Format.fixed(r.y(), 3)), f(y), r.dash(), f(y - 4), r.name()));
         }
+        List<SeriesView> seriesViews = new ArrayList<>();
         for (Series s : series) {
             StringBuilder band = new StringBuilder();
-            boolean hasBand = true;
+            boolean hasBand = s.x().length > 0;
             for (int i = 0; i < s.x().length; i++) {
                 hasBand &= Double.isFinite(s.lo()[i]) && Double.isFinite(s.hi()[i]);
                 band.append(band.length() == 0 ? "" : " ").append(f(px.applyAsDouble(s.x()[i]))).append(',')
@@ -273,35 +292,26 @@ final class Charts {
             for (int i = s.x().length - 1; i >= 0; i--) {
                 band.append(' ').append(f(px.applyAsDouble(s.x()[i]))).append(',').append(f(py.applyAsDouble(s.lo()[i])));
             }
-            h.raw("<g class=\"series\"" + Html.attr("data-series", s.name()) + ">");
-            if (hasBand && s.x().length > 0) {
-                h.raw("<polygon points=\"" + band + "\" fill=\"" + s.colour() + "\" fill-opacity=\"0.15\" stroke=\"none\"/>");
-            }
             StringBuilder line = new StringBuilder();
+            List<PointView> points = new ArrayList<>();
             for (int i = 0; i < s.x().length; i++) {
-                line.append(i == 0 ? "" : " ").append(f(px.applyAsDouble(s.x()[i]))).append(',')
-                        .append(f(py.applyAsDouble(s.y()[i])));
+                String cx = f(px.applyAsDouble(s.x()[i]));
+                String cy = f(py.applyAsDouble(s.y()[i]));
+                line.append(i == 0 ? "" : " ").append(cx).append(',').append(cy);
+                points.add(new PointView(cx, cy, s.filled()[i] ? s.colour() : "#fff", s.tips()[i]));
             }
-            h.raw("<polyline points=\"" + line + "\" fill=\"none\" stroke=\"" + s.colour() + "\" stroke-width=\"2\"/>");
-            for (int i = 0; i < s.x().length; i++) {
-                h.raw("<circle cx=\"" + f(px.applyAsDouble(s.x()[i])) + "\" cy=\"" + f(py.applyAsDouble(s.y()[i]))
-                        + "\" r=\"3.5\" stroke=\"" + s.colour() + "\" stroke-width=\"1.5\" fill=\""
-                        + (s.filled()[i] ? s.colour() : "#fff") + "\"><title>").text(s.tips()[i]).raw("</title></circle>");
-            }
-            h.raw("</g>");
+            seriesViews.add(new SeriesView(s.name(), s.colour(), hasBand ? band.toString() : null, line.toString(),
+                    points));
         }
-        h.raw("</svg>");
+        return Templates.curve(new CurveView(new Frame("chart curve", width, height, 11, title), yTicks, xTicks, left,
+                left + plotW, top, top + plotH, left + plotW - 4, Integer.toString(left + plotW / 2), height - 6, xLabel,
+                "translate(14," + (top + plotH / 2) + ") rotate(-90)", yLabel, refViews, seriesViews));
     }
 
-    /** A horizontal bar. */
-    record Bar(String label, double value, String tip, String colour, String note) {
-    }
-
-    /** Horizontal bars of values in [0, 1] (rates), each labelled, with its value and a note beside it. */
-    static void shareBars(Html h, String title, String xLabel, List<Bar> bars) {
-        if (bars.isEmpty()) {
-            h.raw("<p class=\"empty\">Nothing to draw.</p>");
-            return;
+    /** Horizontal bars of rates in [0, 1], each labelled, with its value and a note beside it. */
+    public static Content shareBars(String title, String xLabel, List<Share> shares) {
+        if (shares.isEmpty()) {
+            return Templates.empty("Nothing to draw.");
         }
         int labelW = 150;
         int plotW = 420;
@@ -309,45 +319,37 @@ final class Charts {
         int top = 6;
         int axisH = 36;
         int width = labelW + plotW + 150;
-        int height = top + bars.size() * rowH + axisH;
-        openSvg(h, "chart", width, height, 12, title);
+        int height = top + shares.size() * rowH + axisH;
+        List<Tick> ticks = new ArrayList<>();
         for (int t = 0; t <= 4; t++) {
             double x = labelW + plotW * t / 4.0;
-            h.raw("<line x1=\"" + f(x) + "\" x2=\"" + f(x) + "\" y1=\"" + top + "\" y2=\"" + (top + bars.size() * rowH)
-                    + "\" stroke=\"#e3e6ea\"/><text x=\"" + f(x) + "\" y=\"" + (top + bars.size() * rowH + 14)
-                    + "\" text-anchor=\"middle\" fill=\"#666\" font-size=\"11\">" + (25 * t) + "%</text>");
+            ticks.add(new Tick(f(x), f(x), Integer.toString(top), Integer.toString(top + shares.size() * rowH), f(x),
+                    Integer.toString(top + shares.size() * rowH + 14), (25 * t) + "%"));
         }
-        h.raw("<text x=\"" + (labelW + plotW / 2) + "\" y=\"" + (height - 4) + "\" text-anchor=\"middle\" fill=\"#444\" "
-                + "font-size=\"11\">").text(xLabel).raw("</text>");
-        for (int i = 0; i < bars.size(); i++) {
-            Bar b = bars.get(i);
+        List<ShareView> bars = new ArrayList<>();
+        for (int i = 0; i < shares.size(); i++) {
+            Share b = shares.get(i);
             int y = top + i * rowH;
             double w = plotW * Math.max(0, Math.min(1, b.value()));
-            h.raw("<g><title>").text(b.tip()).raw("</title><text x=\"" + (labelW - 8) + "\" y=\"" + (y + rowH / 2 + 4)
-                    + "\" text-anchor=\"end\" fill=\"#333\">").text(shorten(b.label(), 20)).raw("</text><rect x=\""
-                    + labelW + "\" y=\"" + (y + 4) + "\" width=\"" + f(w) + "\" height=\"" + (rowH - 8) + "\" rx=\"2\" fill=\""
-                    + b.colour() + "\"/><text x=\"" + f(labelW + w + 6) + "\" y=\"" + (y + rowH / 2 + 4)
-                    + "\" fill=\"#444\" font-size=\"11\">").text(Html.fixed(100 * b.value(), 1) + "% " + b.note())
-                    .raw("</text></g>");
+            bars.add(new ShareView(b.tip(), labelW - 8, y + rowH / 2 + 4, Format.shorten(b.label(), 20), labelW, y + 4,
+                    f(w), rowH - 8, b.colour(), f(labelW + w + 6), Format.fixed(100 * b.value(), 1) + "% " + b.note()));
         }
-        h.raw("</svg>");
+        return Templates.shares(new SharesView(new Frame("chart", width, height, 12, title), ticks,
+                labelW + plotW / 2, height - 4, xLabel, bars));
     }
 
-    static String integerOrDecimal(double x) {
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Html.sig(x);
+    /** {@code <ul class="legend">}: a swatch and a name per key. */
+    public static Content legend(List<Key> keys) {
+        return Templates.legend(keys);
     }
 
-    /** Colour swatches naming each category. */
-    static void legend(Html h, List<String> categories, Function<String, String> colour) {
-        h.raw("<ul class=\"legend\">");
-        for (String c : categories) {
-            h.raw("<li><span class=\"swatch\" style=\"background:" + colour.apply(c) + "\"></span>").text(c).raw("</li>");
+    /** A legend of categories in their palette's colours. */
+    public static Content legend(CategoryPalette palette) {
+        List<Key> keys = new ArrayList<>();
+        for (String c : palette.categories()) {
+            keys.add(new Key(palette.colour(c), c));
         }
-        h.raw("</ul>");
-    }
-
-    static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+        return legend(keys);
     }
 
     private static int niceStep(int max) {
@@ -371,7 +373,6 @@ final class Charts {
     }
 
     private static String f(double v) {
-        return Html.fixed(v, 1);
+        return Format.fixed(v, 1);
     }
-
 }

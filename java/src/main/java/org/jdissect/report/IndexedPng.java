@@ -2,22 +2,40 @@ package org.jdissect.report;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+
+import org.jdissect.JdissectException;
 
 /**
  * A small PNG writer: 2-bit palettes (up to 4 colours with alpha) for the report's mask overlays, which are almost
  * uniform and compress to a few hundred bytes, and 8-bit RGB for enlarged thumbnails (flat blocks of colour that
  * JPEG would smear). It costs a fraction of what a general encoder does, with nothing to initialise.
  */
-final class IndexedPng {
+public final class IndexedPng {
     private IndexedPng() {
     }
 
+    /** Width and height of a PNG file, from its header. */
+    public static int[] size(Path png) throws IOException {
+        byte[] head = new byte[24];
+        try (InputStream in = Files.newInputStream(png)) {
+            if (in.readNBytes(head, 0, 24) < 24 || head[1] != 'P' || head[2] != 'N' || head[3] != 'G') {
+                throw new JdissectException(png + " is not a PNG");
+            }
+        }
+        ByteBuffer bb = ByteBuffer.wrap(head);
+        return new int[] {bb.getInt(16), bb.getInt(20)};
+    }
+
     /** 8-bit RGB, each row filtered with Sub (the difference from the pixel to its left). */
-    static void writeRgb(OutputStream out, int width, int height, int[] rgb) throws IOException {
+    public static void writeRgb(OutputStream out, int width, int height, int[] rgb) throws IOException {
         out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         ByteArrayOutputStream ihdr = new ByteArrayOutputStream(13);
         int32(ihdr, width);
@@ -50,7 +68,7 @@ final class IndexedPng {
      * @param index  {@code width x height} palette indexes 0..3, row-major
      * @param rgba   palette entries as 0xRRGGBBAA
      */
-    static void write(OutputStream out, int width, int height, byte[] index, int[] rgba) throws IOException {
+    public static void write(OutputStream out, int width, int height, byte[] index, int[] rgba) throws IOException {
         if (rgba.length < 1 || rgba.length > 4) {
             throw new IllegalArgumentException("2-bit palette of 1 to 4 colours, got " + rgba.length);
         }

@@ -1,64 +1,61 @@
 package org.jdissect.report;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 /**
- * How other experiments add to the report (intervention curves, ranked unit lists, GAN grids): an extension finds
- * its own results under OUT when the report is written and returns sections for the index page and for layer
- * pages; it may write pages of its own with {@link Context#writePage}. An extension whose results are absent
- * returns no section. List it in {@link HtmlReport#EXTENSIONS} so that every command that writes the report
- * includes it.
+ * What adds pages to the report. Each experiment (a dissection, ablations, GAN edits, ...) has one, in its own
+ * package, that finds its results under OUT and writes its pages; the site only lays them out. Who writes the report
+ * hands it the extensions ({@link HtmlReport.Builder#extension}); a new experiment adds its pages by adding its
+ * extension there, without a change to this package.
+ *
+ * <p>The site calls, in this order: {@link #bulkFolders}; {@link #prepare} of every extension (read results,
+ * {@linkplain Site#publish publish} cards); {@link #navigation}; {@link #writePages} of every extension, in turn
+ * (each may spread its work over {@link Site#pool}; a page about a layer asks every extension for its
+ * {@link #layerSections}); {@link #indexSections} and {@link #indexTitle} for {@code index.html}; and at last
+ * {@link #close}, however the report ended. An extension whose results are absent adds nothing.
  */
-public interface ReportExtension {
-    /** Sections after the built-in ones on the index page. */
-    default List<ReportSection> indexSections(Context context) {
+public interface ReportExtension extends AutoCloseable {
+    /**
+     * Folders under OUT that hold many files and no experiment's results (a cache, pictures): {@link Site#find}
+     * does not walk them.
+     */
+    default List<Path> bulkFolders(Path out) {
         return List.of();
     }
 
-    /** Sections after the unit cards on a layer's page. */
-    default List<ReportSection> layerSections(Context context, ReportLayer layer) {
+    /** Reads what the pages need, before any page is written. */
+    default void prepare(Site site) {
+    }
+
+    /** Entries of the header navigation on every page. */
+    default List<NavLink> navigation(Site site) {
         return List.of();
     }
 
-    /** What an extension can use while the report is written. */
-    interface Context {
-        /** The dissection's output folder, where experiments keep their results. */
-        Path out();
+    /** Writes the extension's own pages and pictures. */
+    default void writePages(Site site) throws IOException {
+    }
 
-        /** The layers of the report, in the dissection's order. */
-        List<ReportLayer> layers();
+    /** Sections for the page of another extension about layer {@code layer} (by name, as the model spells it). */
+    default List<ReportSection> layerSections(Site site, String layer) {
+        return List.of();
+    }
 
-        /** A link, relative to any page of the report, to a unit's card: {@code unit} is 1-based. */
-        String unitLink(ReportLayer layer, int unit);
+    /** Sections of the index page, ordered there by their {@link ReportSection#place}. */
+    default List<ReportSection> indexSections(Site site) {
+        return List.of();
+    }
 
-        /**
-         * Writes a page of the report with the common header, style and script, and returns its link.
-         *
-         * @param file a file name such as {@code curves-layer4.html} (letters, digits, {@code .-_})
-         */
-        String writePage(String file, String title, Consumer<Html> body);
+    /** The index page's title, if this extension's results are what the report is about (the first one given wins). */
+    default Optional<String> indexTitle(Site site) {
+        return Optional.empty();
+    }
 
-        /** Category colour, the same on every page and chart. */
-        String categoryColour(String category);
-
-        /** True for the report of a gan-dissect output, false for a dissection of a classifier. */
-        boolean gan();
-
-        /**
-         * Files named {@code fileName} anywhere under OUT (four folders deep at most, the report and the activation
-         * cache left out), sorted by path: where experiments left their results.
-         */
-        List<Path> find(String fileName);
-
-        /** Copies a picture into the report as {@code img/<name>} and returns its link ({@code name}: file-safe). */
-        String copyImage(Path source, String name);
-
-        /** A warning for the user (a result that cannot be shown, and why). */
-        void log(String line);
-
-        /** A value computed once per report and shared by the calls of every extension. */
-        <T> T once(String key, java.util.function.Supplier<T> compute);
+    /** Releases what {@link #prepare} opened. */
+    @Override
+    default void close() {
     }
 }

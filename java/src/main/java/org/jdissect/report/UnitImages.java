@@ -25,9 +25,9 @@ import org.jdissect.stats.Upsampling;
  * {@link Upsampling} (the dissection's definition) and compared with the unit's threshold ({@code value > T});
  * the mask's coverage of each thumbnail pixel gives the overlay. Safe for concurrent use.
  */
-final class UnitImages {
+public final class UnitImages {
     /** Gap between the cells of a strip, in pixels. */
-    static final int GAP = 4;
+    public static final int GAP = 4;
     static final byte INSIDE = 0;
     static final byte OUTSIDE = 1;
     static final byte EDGE = 2;
@@ -43,12 +43,12 @@ final class UnitImages {
     private final ThreadLocal<ImageWriter> jpeg = new ThreadLocal<>();
 
     /** @param size a thumbnail's side in pixels: images are shrunk or enlarged to fit a square of it */
-    UnitImages(int size, float quality) {
+    public UnitImages(int size, float quality) {
         this.size = size;
         this.quality = quality;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
@@ -56,10 +56,10 @@ final class UnitImages {
      * Where an image of {@code height x width} lies in its square thumbnail: at {@code (ox, oy)}, {@code tw x th},
      * thumbnail pixel {@code (tx, ty)} showing image pixels {@code [x0[tx], x1[tx]) x [y0[ty], y1[ty])}.
      */
-    record Geometry(int height, int width, int th, int tw, int ox, int oy, int[] x0, int[] x1, int[] y0, int[] y1) {
+    public record Geometry(int height, int width, int th, int tw, int ox, int oy, int[] x0, int[] x1, int[] y0, int[] y1) {
     }
 
-    Geometry geometry(int height, int width) {
+    public Geometry geometry(int height, int width) {
         return geometries.computeIfAbsent(((long) height << 32) | width, k -> {
             double s = (double) size / Math.max(width, height);
             int tw = Math.max(1, Math.min(size, (int) Math.round(width * s)));
@@ -86,7 +86,7 @@ final class UnitImages {
      * Whether the thumbnail of an image of this size is written as PNG: an enlarged image is blocks of flat colour,
      * which PNG keeps sharp and small; a shrunk one is a photograph, which JPEG keeps small.
      */
-    boolean png(int height, int width) {
+    public boolean png(int height, int width) {
         return Math.max(height, width) < size;
     }
 
@@ -94,7 +94,7 @@ final class UnitImages {
      * Writes the square thumbnail of {@code image}, PNG or JPEG as {@link #png} says, and returns its geometry: each
      * thumbnail pixel is the mean of the image pixels it shows, rounded half up. The work arrays are {@code s}'s.
      */
-    Geometry writeThumbnail(BufferedImage image, OutputStream out, Scratch s) throws IOException {
+    public Geometry writeThumbnail(BufferedImage image, OutputStream out, Scratch s) throws IOException {
         Geometry g = geometry(image.getHeight(), image.getWidth());
         int[] px = thumbnail(image, g, s);
         if (png(g.height(), g.width())) {
@@ -155,7 +155,7 @@ final class UnitImages {
     }
 
     /** Per-thread work arrays, grown on demand. */
-    static final class Scratch {
+    public static final class Scratch {
         short[] map = new short[0];
         float[] rows = new float[0];
         byte[] mask = new byte[0];
@@ -163,15 +163,20 @@ final class UnitImages {
         boolean[] hot = new boolean[0];
         boolean[] need = new boolean[0];
         boolean[] rowOn = new boolean[0];
-        final org.jdissect.data.ImageDecoder decoder = new org.jdissect.data.ImageDecoder();
+        private final org.jdissect.data.ImageDecoder decoder = new org.jdissect.data.ImageDecoder();
         int[] rgb;
         int[] px = new int[0];
         BufferedImage bgr;
 
         byte[] sprite = new byte[0];
 
+        /** This thread's image decoder, which decodes into the previous image's pixels where it can. */
+        public org.jdissect.data.ImageDecoder decoder() {
+            return decoder;
+        }
+
         /** A clear sprite of n pixels: reused, since a fresh one costs page faults that clearing does not. */
-        byte[] sprite(int n) {
+        public byte[] sprite(int n) {
             if (sprite.length < n) {
                 sprite = new byte[n];
             } else {
@@ -180,7 +185,7 @@ final class UnitImages {
             return sprite;
         }
 
-        short[] map(int n) {
+        public short[] map(int n) {
             if (map.length < n) {
                 map = new short[n];
             }
@@ -241,7 +246,7 @@ final class UnitImages {
      * {@code top} of a sprite {@code stride} wide: the same as {@code drawMask(coverage(...))}, but an enlarged
      * image (whose coverage is 0 or 1) is drawn straight from its mask, and rows without mask pixels are filled.
      */
-    void drawUnitMask(byte[] overlay, int stride, int top, int cell, short[] map, int h, int w, float threshold,
+    public void drawUnitMask(byte[] overlay, int stride, int top, int cell, short[] map, int h, int w, float threshold,
                       Geometry g, Scratch s) {
         int width = g.width();
         int tw = g.tw();
@@ -364,7 +369,7 @@ final class UnitImages {
     }
 
     /** Width of a strip of {@code cells} cells. */
-    int stripWidth(int cells) {
+    public int stripWidth(int cells) {
         return cells * size + (cells - 1) * GAP;
     }
 
@@ -408,7 +413,7 @@ final class UnitImages {
         IndexedPng.write(out, stripWidth(cells), size, overlay, PALETTE);
     }
 
-    void writeOverlay(byte[] overlay, int width, int height, OutputStream out) throws IOException {
+    public void writeOverlay(byte[] overlay, int width, int height, OutputStream out) throws IOException {
         IndexedPng.write(out, width, height, overlay, PALETTE);
     }
 

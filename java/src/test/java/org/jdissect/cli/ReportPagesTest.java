@@ -84,8 +84,13 @@ class ReportPagesTest {
     }
 
     static String unescape(String html) {
-        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
-                .replace("&amp;", "&");
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#34;", "\"")
+                .replace("&#39;", "'").replace("&amp;", "&");
+    }
+
+    /** {@code s} as the pages write it as an element's text. */
+    static String text(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Test
@@ -123,17 +128,26 @@ class ReportPagesTest {
         assertThat(seen).containsExactlyInAnyOrder(EVIL, "green", "blue");
         // two series per plot, two plots per class
         assertThat(page.split("data-series=\"top-N ablated\"", -1).length - 1).isEqualTo(6);
-        for (JsonNode cls : rank.path("classes")) {
-            JsonNode first = cls.at("/units/0");
-            String block = page.substring(page.indexOf("<article class=\"rank\" data-class=\""
-                    + org.jdissect.report.Html.esc(cls.path("class").asText()) + "\">"));
+        Matcher article = Pattern.compile("<article class=\"rank\" data-class=\"([^\"]*)\">").matcher(page);
+        List<String> ranked = new ArrayList<>();
+        while (article.find()) {
+            String name = unescape(article.group(1));
+            ranked.add(name);
+            JsonNode first = null;
+            for (JsonNode cls : rank.path("classes")) {
+                if (cls.path("class").asText().equals(name)) {
+                    first = cls.at("/units/0");
+                }
+            }
+            assertThat(first).as(name).isNotNull();
             Matcher li = Pattern.compile("<li data-unit=\"(\\d+)\" data-drop=\"([^\"]*)\"><a href=\"([^\"]*)\"")
-                    .matcher(block);
+                    .matcher(page.substring(article.end()));
             assertThat(li.find()).isTrue();
             assertThat(Integer.parseInt(li.group(1))).isEqualTo(first.path("unit").asInt());
             assertThat(Double.parseDouble(li.group(2))).isEqualTo(first.path("drop").asDouble());
             assertThat(li.group(3)).isEqualTo("layer-units.html#u" + first.path("unit").asInt());
         }
+        assertThat(ranked).containsExactlyInAnyOrder(EVIL, "green", "blue");
         // by construction unit 1 decides the first class, unit 2 green, unit 3 blue
         assertThat(rank.at("/classes/0/units/0/unit").asInt()).isEqualTo(1);
     }
@@ -143,7 +157,7 @@ class ReportPagesTest {
         Path site = ganOut.resolve("report");
         String index = read(site.resolve("index.html"));
         JsonNode rj = JSON.readTree(ganOut.resolve("feat/report.json").toFile());
-        assertThat(index).contains("GAN dissection", ">" + org.jdissect.report.Html.esc(rj.at("/summary/headline").asText()) + "<");
+        assertThat(index).contains("GAN dissection", ">" + text(rj.at("/summary/headline").asText()) + "<");
         String layer = read(site.resolve("layer-feat.html"));
         for (int u = 1; u <= 4; u++) {
             assertThat(layer).contains("id=\"u" + u + "\"", String.format("src=\"img/feat/top/unit_%04d.png\"", u));

@@ -73,6 +73,20 @@ class NumericsTest {
                         && l.contains("cached at a power-of-two scale"));
             }
             assertThat(Files.readString(out.resolve("pool/tally.csv"))).as("scale %s", scale).isEqualTo(tally);
+            // the report draws the masks from the scaled cache with the threshold scaled alike: the same pictures
+            for (Path d : List.of(plain, out)) {
+                org.jdissect.report.HtmlReport.builder(d).extension(org.jdissect.dissect.pages.DissectionPages.of(d))
+                        .threads(2).write();
+            }
+            try (var sprites = Files.walk(plain.resolve("report/img"))) {
+                List<Path> masks = sprites.filter(p -> p.getFileName().toString().matches("m\\d+\\.png")).toList();
+                assertThat(masks).isNotEmpty();
+                for (Path m : masks) {
+                    assertThat(Files.readAllBytes(out.resolve("report/img").resolve(plain.resolve("report/img")
+                            .relativize(m)))).as("%s at scale %s", m.getFileName(), scale)
+                            .isEqualTo(Files.readAllBytes(m));
+                }
+            }
             LayerRecord a = LayerRecord.read(plain.resolve("pool"));
             LayerRecord b = LayerRecord.read(out.resolve("pool"));
             for (int u = 0; u < 5; u++) {

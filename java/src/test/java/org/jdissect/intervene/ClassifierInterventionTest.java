@@ -122,13 +122,12 @@ class ClassifierInterventionTest {
     void reportsAreWrittenAndClean() throws Exception {
         Path out = tmp.resolve("out");
         var rank = ci.rank(Replace.ZERO);
-        InterventionReport.writeRank(out, rank, ci, InterventionReport.settings(ci, "rank", "zero"),
-                ci.provenance(Invocation.current()));
+        RankRecord.of(rank, ci, AblationSettings.of(ci, "rank", "zero"), ci.provenance(Invocation.current())).write(out);
         var curves = ci.curve(rank, List.of(1, 6), cls("red"), Replace.ZERO);
-        InterventionReport.writeCurve(out, curves, ci, InterventionReport.settings(ci, "curve", "zero"),
-                ci.provenance(Invocation.current()));
-        InterventionReport.writeUnits(out, ci.units(new int[] {0}, Part.HELD_OUT, Replace.ZERO), ci,
-                InterventionReport.settings(ci, "units", "zero"), ci.provenance(Invocation.current()));
+        CurveRecord.of(curves, ci, AblationSettings.of(ci, "curve", "zero"), ci.provenance(Invocation.current()))
+                .write(out);
+        UnitsRecord.of(ci.units(new int[] {0}, Part.HELD_OUT, Replace.ZERO), ci, AblationSettings.of(ci, "units", "zero"),
+                ci.provenance(Invocation.current())).write(out);
         JsonNode curve = new ObjectMapper().readTree(out.resolve("curve.json").toFile());
         assertThat(curve.path("curves")).hasSize(1);
         assertThat(curve.path("curves").get(0).path("class").asText()).isEqualTo("red");
@@ -136,6 +135,17 @@ class ClassifierInterventionTest {
         JsonNode units = new ObjectMapper().readTree(out.resolve("units.json").toFile());
         assertThat(units.path("overall").path("accuracy").path("base").path("value").asDouble()).isEqualTo(1.0);
         assertThat(java.nio.file.Files.readAllLines(out.resolve("rank.csv")).get(1)).startsWith("blue,1,3,");
+        // each file is read back by the class that wrote it, to the same record
+        assertThat(CurveRecord.read(out)).isEqualTo(CurveRecord.of(curves, ci, AblationSettings.of(ci, "curve", "zero"),
+                CurveRecord.read(out).provenance()));
+        assertThat(RankRecord.read(out).classes()).isEqualTo(RankRecord.of(rank, ci, AblationSettings.of(ci, "rank",
+                "zero"), null).classes());
+        assertThat(UnitsRecord.read(out).settings().ablatedUnits()).containsExactly(1);
+        assertThatThrownBy(() -> RankRecord.read(out.resolve("nowhere"))).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("rank.json");
+        java.nio.file.Files.copy(out.resolve("curve.json"), tmp.resolve("rank.json"));
+        assertThatThrownBy(() -> RankRecord.read(tmp)).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("not a jdissect ablate-rank file");
     }
 
     @Test

@@ -151,14 +151,6 @@ class UnitImagesTest {
         }
     }
 
-    @Test
-    void escapesMarkupAndQuotes() {
-        assertThat(Html.esc("<script>alert('x') & \"y\"</script>"))
-                .isEqualTo("&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
-        assertThat(Html.fixed(0.0396, 3)).isEqualTo("0.040");
-        assertThat(Html.fixed(-1.5, 0)).isEqualTo("-2");
-    }
-
     private static int argb(int rgba) {
         return (rgba << 24) | (rgba >>> 8);
     }

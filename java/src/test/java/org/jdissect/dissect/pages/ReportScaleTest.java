@@ -1,4 +1,4 @@
-package org.jdissect.report;
+package org.jdissect.dissect.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,8 @@ import java.util.Random;
 import org.jdissect.demo.ColourWorld;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.model.OnnxBuilder;
+import org.jdissect.report.Chromium;
+import org.jdissect.report.HtmlReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,16 +51,18 @@ class ReportScaleTest {
         var result = Dissection.builder().model(model).data(data).out(out).layers(List.of("pool"))
                 .preprocessing(ReportBrowserTest.PRE).quantile(0.02).threads(threads).run();
         double dissection = (System.nanoTime() - t0) / 1e9;
-        HtmlReport.Result r = HtmlReport.builder(out).dissection(result).threads(threads).write();
+        DissectionPages pages = DissectionPages.of(result);
+        HtmlReport.Result r = HtmlReport.builder(out).extension(pages).threads(threads).write();
+        DissectionPages.Summary s = pages.summary();
         long bytes;
         try (var files = Files.walk(out.resolve("report"))) {
             bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
         System.out.printf("scale: %d units x %d images: dissection %.2f s (report.json timings %.2f s), report %.2f s "
                         + "(%.1f%%), %d thumbnails, site %.1f MB, page %.1f MB, %d threads%n", UNITS, images, dissection,
-                r.dissectionSeconds(), r.seconds(), 100 * r.seconds() / dissection, r.images(), bytes / 1e6,
+                s.dissectionSeconds(), r.seconds(), 100 * r.seconds() / dissection, s.images(), bytes / 1e6,
                 Files.size(out.resolve("report/layer-pool.html")) / 1e6, threads);
-        assertThat(r.units()).isEqualTo(UNITS);
+        assertThat(s.units()).isEqualTo(UNITS);
 
         Optional<Chromium> browser = Chromium.find(tmp.resolve("chromium-profile"));
         if (browser.isPresent()) {

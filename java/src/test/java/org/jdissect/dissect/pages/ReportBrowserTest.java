@@ -1,4 +1,4 @@
-package org.jdissect.report;
+package org.jdissect.dissect.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +23,9 @@ import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.Preprocessing;
+import org.jdissect.report.Chromium;
+import org.jdissect.report.HtmlReport;
+import org.jdissect.report.UnitImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,7 @@ class ReportBrowserTest {
     static Path out;
     static DissectionResult result;
     static HtmlReport.Result report;
+    static DissectionPages.Summary summary;
 
     @BeforeAll
     static void dissectAndReport() throws Exception {
@@ -60,15 +64,18 @@ class ReportBrowserTest {
         out = tmp.resolve("out");
         result = Dissection.builder().model(model).data(data).out(out).layers(List.of("pool", EVIL_LAYER))
                 .preprocessing(PRE).quantile(0.02).batch(16).threads(2).run();
-        report = HtmlReport.builder(out).threads(2).write();
+        DissectionPages pages = DissectionPages.of(out);
+        report = HtmlReport.builder(out).threads(2).extension(pages).write();
+        summary = pages.summary();
     }
 
     @Test
     void writesAnIndexAPagePerLayerAndAStripPerUnit() throws Exception {
         assertThat(report.index()).isEqualTo(out.resolve("report/index.html"));
-        assertThat(report.layers()).isEqualTo(2);
-        assertThat(report.units()).isEqualTo(10);
-        assertThat(report.images()).isEqualTo(100);
+        assertThat(report.pages()).isEqualTo(3);
+        assertThat(summary.layers()).isEqualTo(2);
+        assertThat(summary.units()).isEqualTo(10);
+        assertThat(summary.images()).isEqualTo(100);
         for (var layer : result.layers()) {
             String dir = layer.directory().getFileName().toString();
             assertThat(out.resolve("report/layer-" + dir + ".html")).isRegularFile();
@@ -112,11 +119,12 @@ class ReportBrowserTest {
         Path elsewhere = tmp.resolve("world-moved");
         Files.move(world, elsewhere);
         try {
-            assertThatThrownBy(() -> HtmlReport.builder(copy).threads(2).write())
+            assertThatThrownBy(() -> HtmlReport.builder(copy).threads(2).extension(DissectionPages.of(copy)).write())
                     .isInstanceOf(JdissectException.class)
                     .hasMessageContaining(world.toString()).hasMessageContaining("moved").hasMessageContaining("--data");
-            HtmlReport.Result r = HtmlReport.builder(copy).data(elsewhere).threads(2).write();
-            assertThat(r.images()).isEqualTo(100);
+            DissectionPages moved = DissectionPages.of(copy).data(elsewhere);
+            HtmlReport.builder(copy).threads(2).extension(moved).write();
+            assertThat(moved.summary().images()).isEqualTo(100);
         } finally {
             Files.move(elsewhere, world);
         }
