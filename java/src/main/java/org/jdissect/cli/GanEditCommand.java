@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
-import org.jdissect.io.OutputLock;
 import org.jdissect.intervene.GanEdit;
+import org.jdissect.io.OutputLock;
+import org.jdissect.io.Words;
 import org.jdissect.stats.Backend;
 
 @Command(name = "gan-edit", mixinStandardHelpOptions = true,
@@ -108,8 +109,8 @@ final class GanEditCommand implements Callable<Integer> {
             try (Backend backend = device.open(threads.threads())) {
                 r = GanEdit.run(spec, out, backend, root.invocation());
             }
-            System.out.printf("%s %d unit%s %s on %d samples; pictures in %s%n", insert ? "inserted" : "ablated",
-                    r.units().size(), r.units().size() == 1 ? "" : "s", r.units(), samples, out);
+            System.out.printf("%s %s %s on %d samples; pictures in %s%n", insert ? "inserted" : "ablated",
+                    Words.counted(r.units().size(), "unit"), r.units(), samples, out);
             ReportCommand.refresh(out, threads.threads(), output.quiet);
         }
         return 0;

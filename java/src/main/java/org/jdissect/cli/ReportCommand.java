@@ -12,11 +12,12 @@ import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.DissectionOutput;
-import org.jdissect.io.OutputLock;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.pages.DissectionPages;
 import org.jdissect.intervene.pages.AblationPages;
 import org.jdissect.intervene.pages.GanPages;
+import org.jdissect.io.OutputLock;
+import org.jdissect.io.Words;
 import org.jdissect.report.HtmlReport;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -96,7 +97,8 @@ final class ReportCommand implements Callable<Integer> {
         HtmlReport.Result r = report.progress(new ConsoleProgress(quiet)).extension(dissection)
                 .extension(new AblationPages()).extension(new GanPages()).write();
         DissectionPages.Summary s = dissection.summary();
-        System.out.printf("report: %s (%d layers, %d units, %d images; %.1f s, the dissection took %.1f s)%n",
-                r.index(), s.layers(), s.units(), s.images(), r.seconds(), s.dissectionSeconds());
+        System.out.printf("report: %s (%s, %s, %s; %.1f s, the dissection took %.1f s)%n", r.index(),
+                Words.counted(s.layers(), "layer"), Words.counted(s.units(), "unit"),
+                Words.counted(s.images(), "image"), r.seconds(), s.dissectionSeconds());
     }
 }

@@ -20,6 +20,7 @@ import java.util.zip.CRC32C;
 import org.jdissect.JdissectException;
 import org.jdissect.io.FileNames;
 import org.jdissect.io.Sizes;
+import org.jdissect.io.Words;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.ArrayActivations;
@@ -205,7 +206,7 @@ public final class ActivationCache implements AutoCloseable {
                 }
             }
             if (changed > 0) {
-                return changed + " cached image" + (changed == 1 ? "" : "s") + " changed since (size or modification "
+                return Words.counted(changed, "cached image") + " changed since (size or modification "
                         + "time; the first is row " + first + ")";
             }
         }

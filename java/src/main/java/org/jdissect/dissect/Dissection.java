@@ -15,6 +15,7 @@ import org.jdissect.io.Invocation;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.io.Provenance;
 import org.jdissect.io.Threads;
+import org.jdissect.io.Words;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
@@ -336,13 +337,13 @@ public final class Dissection {
         long scaledUnits = java.util.Arrays.stream(exponents).filter(e -> e != 0).count();
         long badUnits = java.util.Arrays.stream(nonFinite).filter(c -> c != 0).count();
         if (scaledUnits > 0) {
-            LOG.log(Level.INFO, layer.name() + ": " + scaledUnits + " unit" + (scaledUnits == 1 ? "" : "s")
+            LOG.log(Level.INFO, layer.name() + ": " + Words.counted(scaledUnits, "unit")
                     + " with values outside half precision's range (units " + String.join(", ", scaled)
                     + (scaledUnits > scaled.size() ? ", ..." : "") + ") cached at a power-of-two scale: results as "
                     + "for the unscaled values");
         }
         if (badUnits > 0) {
-            LOG.log(Level.WARNING, layer.name() + ": " + badUnits + " unit" + (badUnits == 1 ? "" : "s")
+            LOG.log(Level.WARNING, layer.name() + ": " + Words.counted(badUnits, "unit")
                     + " with non-finite activations (NaN or infinite; unit (values): " + String.join(", ", bad)
                     + (badUnits > bad.size() ? ", ..." : "") + "): left out of thresholds and top images, and no "
                     + "mask pixel that interpolates one; report.json counts them per unit");
