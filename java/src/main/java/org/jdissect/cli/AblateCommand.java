@@ -117,18 +117,18 @@ final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (mode == Mode.units && units.isEmpty()) {
-            throw JdissectException.usage("--mode units needs --units u,v,... (1-based unit numbers)");
+            throw new JdissectException("--mode units needs --units u,v,... (1-based unit numbers)");
         }
         if (mode != Mode.units && !units.isEmpty()) {
-            throw JdissectException.usage("--units is for --mode units; rank and curve try every unit");
+            throw new JdissectException("--units is for --mode units; rank and curve try every unit");
         }
         if (className != null && mode != Mode.curve) {
-            throw JdissectException.usage("--class is for --mode curve");
+            throw new JdissectException("--class is for --mode curve");
         }
         int nThreads = threads.threads();
         LabelledImages images = LabelledImages.open(data, category, skipBad);
         if (className != null && !images.classes().contains(className)) {
-            throw JdissectException.usage("unknown class '" + className + "'; valid classes: "
+            throw new JdissectException("unknown class '" + className + "'; valid classes: "
                     + String.join(", ", images.classes()));
         }
         try (OutputLock lock = Locks.within(out, root)) {
@@ -179,13 +179,13 @@ final class AblateCommand implements Callable<Integer> {
     private void check(org.jdissect.model.LayerInfo layer) {
         for (int u : units) {
             if (u < 1 || u > layer.channels()) {
-                throw JdissectException.usage("--units: unit " + u + " is not a unit of layer '" + layer.name()
+                throw new JdissectException("--units: unit " + u + " is not a unit of layer '" + layer.name()
                         + "' (units 1.." + layer.channels() + ")");
             }
         }
         for (int n : ns) {
             if (n < 0 || n > layer.channels()) {
-                throw JdissectException.usage("--n: " + n + " is outside 0.." + layer.channels() + " (the units of "
+                throw new JdissectException("--n: " + n + " is outside 0.." + layer.channels() + " (the units of "
                         + "layer '" + layer.name() + "')");
             }
         }

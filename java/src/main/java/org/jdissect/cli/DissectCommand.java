@@ -15,7 +15,6 @@ import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.Probe;
-import org.jdissect.stats.Backend;
 
 @Command(name = "dissect", mixinStandardHelpOptions = true,
         description = {"Label every unit of the chosen layers with the concept it detects: IoU of the unit's "
@@ -84,17 +83,17 @@ final class DissectCommand implements Callable<Integer> {
     public Integer call() {
         Probe probe;
         if ((data == null) == (images == null)) {
-            throw JdissectException.usage("give the images to dissect on: --data DIR (a Broden dataset) or --images DIR "
+            throw new JdissectException("give the images to dissect on: --data DIR (a Broden dataset) or --images DIR "
                     + "(any images, labelled by --segmenter)");
         }
         if (data != null) {
             if (seg.segmenter != null) {
-                throw JdissectException.usage("--segmenter labels --images; a Broden dataset (--data) has its own labels");
+                throw new JdissectException("--segmenter labels --images; a Broden dataset (--data) has its own labels");
             }
             probe = new Probe.Broden(model, layers, pre.preprocessing(model), data, categories);
         } else {
             if (!categories.isEmpty()) {
-                throw JdissectException.usage("--categories is for --data; with --images the categories are the "
+                throw new JdissectException("--categories is for --data; with --images the categories are the "
                         + "segmenter's (its --seg-labels file)");
             }
             probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(model), images,
@@ -102,13 +101,11 @@ final class DissectCommand implements Callable<Integer> {
         }
         try (OutputLock lock = Locks.output(out, root)) {
             DissectionOptions options = run.options(scoring, threads.threads(), skipBad);
-            try (Backend backend = device.open(options.threads())) {
-                DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
-                        .inference(inference.inference()).backend(backend).progress(output.progress())
-                        .invocation(root.invocation()).run();
-                SummaryTable.print(result);
-                ReportCommand.write(result, options.threads(), output.quiet);
-            }
+            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
+                    .inference(inference.inference()).backend(device::open).progress(output.progress())
+                    .invocation(root.invocation()).run();
+            SummaryTable.print(result);
+            ReportCommand.write(result, options.threads(), output.quiet);
         }
         return 0;
     }

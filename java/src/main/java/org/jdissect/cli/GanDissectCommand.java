@@ -13,7 +13,6 @@ import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.Probe;
-import org.jdissect.stats.Backend;
 
 @Command(name = "gan-dissect", mixinStandardHelpOptions = true,
         description = {"Label every unit of a generator's layer with the object it draws: seeded samples, labelled "
@@ -63,13 +62,11 @@ final class GanDissectCommand implements Callable<Integer> {
                 seg.segmentation("gan-dissect"));
         try (OutputLock lock = Locks.output(out, root)) {
             DissectionOptions options = run.options(scoring, threads.threads(), false);
-            try (Backend backend = device.open(options.threads())) {
-                DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
-                        .inference(inference.inference()).backend(backend).progress(output.progress())
-                        .invocation(root.invocation()).run();
-                SummaryTable.print(result);
-                ReportCommand.write(result, options.threads(), output.quiet);
-            }
+            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
+                    .inference(inference.inference()).backend(device::open).progress(output.progress())
+                    .invocation(root.invocation()).run();
+            SummaryTable.print(result);
+            ReportCommand.write(result, options.threads(), output.quiet);
         }
         return 0;
     }

@@ -91,7 +91,7 @@ final class GanEditCommand implements Callable<Integer> {
         boolean insert = switch (mode) {
             case "ablate" -> false;
             case "insert" -> true;
-            default -> throw JdissectException.usage("--mode must be ablate or insert, got '" + mode + "'");
+            default -> throw new JdissectException("--mode must be ablate or insert, got '" + mode + "'");
         };
         int[] units = which.units == null ? null : Units.zeroBased(which.units, "--units");
         float[] range = gan.range();
@@ -100,7 +100,7 @@ final class GanEditCommand implements Callable<Integer> {
                 insertQuantile, threads.threads(), inference.inference());
         if (out == null) {
             if (dissection == null) {
-                throw JdissectException.usage("give --out DIR, or --dissection DIR to write into DIR/edits/");
+                throw new JdissectException("give --out DIR, or --dissection DIR to write into DIR/edits/");
             }
             out = spec.defaultOut();
         }

@@ -84,7 +84,7 @@ final class GanEffectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!java.util.List.of("ablate", "insert", "both").contains(mode)) {
-            throw JdissectException.usage("--mode must be ablate, insert or both, got '" + mode + "'");
+            throw new JdissectException("--mode must be ablate, insert or both, got '" + mode + "'");
         }
         float[] range = gan.range();
         GanEffect.Spec spec = new GanEffect.Spec(gan.generator, gan.layer, range[0], range[1], gan.seed,

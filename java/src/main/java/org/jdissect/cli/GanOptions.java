@@ -38,7 +38,7 @@ final class GanOptions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw JdissectException.usage("--range: '" + range + "' is not 'lo,hi' with hi > lo");
+        throw new JdissectException("--range: '" + range + "' is not 'lo,hi' with hi > lo");
     }
 }
 
@@ -82,7 +82,7 @@ final class SegmenterOptions {
     /** The segmentation these options name; both --segmenter and --seg-labels are needed by {@code forWhat}. */
     Segmentation segmentation(String forWhat) {
         if (segmenter == null || labels == null) {
-            throw JdissectException.usage(forWhat + " needs --segmenter S.onnx and --seg-labels FILE");
+            throw new JdissectException(forWhat + " needs --segmenter S.onnx and --seg-labels FILE");
         }
         preprocessing(new int[] {1, 1}); // the options' own errors now, before any model is read
         return new Segmentation(segmenter, labels, this::preprocessing);

@@ -19,7 +19,7 @@ final class InferenceOption {
         return switch (where.trim().toLowerCase(Locale.ROOT)) {
             case "cpu" -> OnnxModel.Inference.CPU;
             case "cuda" -> OnnxModel.Inference.CUDA;
-            default -> throw JdissectException.usage("--inference must be cpu or cuda, got '" + where + "'");
+            default -> throw new JdissectException("--inference must be cpu or cuda, got '" + where + "'");
         };
     }
 }

@@ -49,18 +49,18 @@ final class SynthCommand implements Callable<Integer> {
             try (var entries = Files.list(out)) {
                 if (entries.findAny().isPresent()) {
                     if (!force) {
-                        throw JdissectException.usage("output directory " + out + " exists and is not empty; "
+                        throw new JdissectException("output directory " + out + " exists and is not empty; "
                                 + "choose another or add --force to replace a dataset jdissect wrote");
                     }
                     if (!BrodenWriter.wroteIt(out)) {
-                        throw JdissectException.usage("refusing to replace " + out + ": it is not a dataset written "
+                        throw new JdissectException("refusing to replace " + out + ": it is not a dataset written "
                                 + "by jdissect (it has no " + BrodenWriter.MARKER + " file); choose another folder, "
                                 + "or remove it yourself");
                     }
                 }
             }
         } else if (Files.exists(out)) {
-            throw JdissectException.usage("output " + out + " exists and is not a directory");
+            throw new JdissectException("output " + out + " exists and is not a directory");
         }
         long start = System.nanoTime();
         ProgressListener progress = output.progress();

@@ -21,7 +21,7 @@ final class ThreadsOption {
             return Threads.cores();
         }
         if (threads < 1) {
-            throw JdissectException.usage("--threads must be >= 1, got " + threads);
+            throw new JdissectException("--threads must be >= 1, got " + threads);
         }
         if (threads > Threads.cores()) {
             LOG.log(System.Logger.Level.INFO, "--threads " + threads + ": this machine gives Java "

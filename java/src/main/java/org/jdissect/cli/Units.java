@@ -18,10 +18,10 @@ final class Units {
         for (int i = 0; i < out.length; i++) {
             int u = units.get(i);
             if (u < 1) {
-                throw JdissectException.usage(option + ": units are numbered from 1, got " + u);
+                throw new JdissectException(option + ": units are numbered from 1, got " + u);
             }
             if (!seen.add(u)) {
-                throw JdissectException.usage(option + ": unit " + u + " is named twice");
+                throw new JdissectException(option + ": unit " + u + " is named twice");
             }
             out[i] = u - 1;
         }
@@ -49,6 +49,6 @@ final class Regions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw JdissectException.usage("--region: '" + text + "' is not x0,y0,x1,y1 with x1 > x0 >= 0, y1 > y0 >= 0");
+        throw new JdissectException("--region: '" + text + "' is not x0,y0,x1,y1 with x1 > x0 >= 0, y1 > y0 >= 0");
     }
 }

@@ -63,7 +63,7 @@ public final class CudaBackend implements Backend {
         byte[] err = NativeCuda.errBuffer();
         NativeCuda.check(CudaLib.jd_context_create(device, ctx, err, err.length), err);
         if (ctx.isNull()) {
-            throw new JdissectException("jd_context_create returned no context");
+            throw JdissectException.failure("jd_context_create returned no context");
         }
         return new CudaBackend(ctx, "cuda (" + info.describe() + ")", threads);
     }

@@ -43,7 +43,7 @@ public final class Devices {
                     return new CpuBackend(threads);
                 }
             default:
-                throw JdissectException.usage("--device must be " + CHOICES + ", got '" + device + "'");
+                throw new JdissectException("--device must be " + CHOICES + ", got '" + device + "'");
         }
     }
 

@@ -46,7 +46,7 @@ final class NativeCuda {
     /** Throws a JdissectException carrying the C message when status is not JD_OK. */
     static void check(int status, byte[] err) {
         if (status != CudaLib.JD_OK) {
-            throw new JdissectException(describe(status, err));
+            throw JdissectException.failure(describe(status, err));
         }
     }
 

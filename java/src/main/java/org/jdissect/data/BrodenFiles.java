@@ -73,11 +73,11 @@ final class BrodenFiles {
         Set<String> seen = new HashSet<>();
         for (String c : requested) {
             if (!all.contains(c)) {
-                throw JdissectException.usage("unknown category '" + c + "' for dataset " + dir
+                throw new JdissectException("unknown category '" + c + "' for dataset " + dir
                         + "; valid categories: " + String.join(", ", all));
             }
             if (!seen.add(c)) {
-                throw JdissectException.usage("category '" + c + "' requested twice");
+                throw new JdissectException("category '" + c + "' requested twice");
             }
         }
         return List.copyOf(requested);

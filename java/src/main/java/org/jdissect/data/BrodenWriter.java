@@ -115,7 +115,7 @@ public final class BrodenWriter implements Closeable {
         try {
             Files.createDirectories(temp.resolve("images"));
         } catch (IOException e) {
-            throw new JdissectException("cannot create " + temp + ": " + e.getMessage(), e);
+            throw JdissectException.failure("cannot create " + temp + ": " + e.getMessage(), e);
         }
         return new BrodenWriter(abs, temp, categories, format);
     }
@@ -426,7 +426,7 @@ public final class BrodenWriter implements Closeable {
             }
             move(temp, dir);
         } catch (IOException e) {
-            throw new JdissectException("cannot move the finished dataset " + temp + " to " + dir + ": " + e.getMessage(), e);
+            throw JdissectException.failure("cannot move the finished dataset " + temp + " to " + dir + ": " + e.getMessage(), e);
         }
         if (old != null) {
             deleteTree(old);
@@ -477,7 +477,7 @@ public final class BrodenWriter implements Closeable {
             }
             return bytes.toByteArray();
         } catch (IOException e) {
-            throw new JdissectException("cannot encode an image: " + e.getMessage(), e);
+            throw JdissectException.failure("cannot encode an image: " + e.getMessage(), e);
         }
     }
 
@@ -490,7 +490,7 @@ public final class BrodenWriter implements Closeable {
             Files.createDirectories(file.getParent());
             Files.write(file, bytes);
         } catch (IOException e) {
-            throw new JdissectException("cannot write " + file + ": " + e.getMessage(), e);
+            throw JdissectException.failure("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

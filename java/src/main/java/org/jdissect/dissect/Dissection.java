@@ -74,6 +74,7 @@ public final class Dissection {
         private DissectionOptions options = DissectionOptions.defaults();
         private OnnxModel.Inference inference = OnnxModel.Inference.CPU;
         private Backend backend;
+        private java.util.function.IntFunction<Backend> backendOpener;
         private ProgressListener progress = ProgressListener.NONE;
         private Invocation invocation;
 
@@ -105,6 +106,11 @@ public final class Dissection {
         public Builder inference(OnnxModel.Inference v) { inference = v; return this; }
         /** The statistics backend; by default a {@link CpuBackend} over the options' threads. */
         public Builder backend(Backend v) { backend = v; return this; }
+        /**
+         * The statistics backend, opened with the options' threads once the probe's model, layers and data have
+         * been checked (so a mistyped layer is reported before "no usable GPU"), and closed at the end.
+         */
+        public Builder backend(java.util.function.IntFunction<Backend> opener) { backendOpener = opener; return this; }
         public Builder progress(ProgressListener v) { progress = v; return this; }
         /** Who runs it, for the provenance; by default this Java process ({@link Invocation#current}). */
         public Builder invocation(Invocation v) { invocation = v; return this; }
@@ -112,16 +118,16 @@ public final class Dissection {
         public DissectionResult run() {
             DissectionOptions o = options.validate();
             if (out == null) {
-                throw JdissectException.usage("a dissection needs an output directory");
+                throw new JdissectException("a dissection needs an output directory");
             }
             if (probe == null) {
                 if (model == null || data == null) {
-                    throw JdissectException.usage("a dissection needs a model, a dataset and an output directory");
+                    throw new JdissectException("a dissection needs a model, a dataset and an output directory");
                 }
                 probe = new Probe.Broden(model, layers, preprocessing, data, categories);
             }
             if (probe.layers().isEmpty()) {
-                throw JdissectException.usage("name at least one layer (jdissect layers --model M lists them)");
+                throw new JdissectException("name at least one layer (jdissect layers --model M lists them)");
             }
             if (invocation == null) {
                 invocation = Invocation.current();
@@ -142,8 +148,9 @@ public final class Dissection {
 
     private DissectionResult execute() {
         long start = System.nanoTime();
-        Backend backend = b.backend != null ? b.backend : new CpuBackend(o.threads());
         try (Source source = open();
+             Backend owned = b.backend != null ? null
+                     : b.backendOpener != null ? b.backendOpener.apply(o.threads()) : new CpuBackend(o.threads());
              ActivationCache cache = ActivationCache.open(b.out.resolve(DissectionOutput.CACHE), source.cacheKey(),
                      source.cachedLayers(), o.fresh(), source.candidates(), source.rowCount(), source.stamper())) {
             if (cache.complete()) {
@@ -157,6 +164,7 @@ public final class Dissection {
                 fill(source, cache);
             }
             source.release();
+            Backend backend = b.backend != null ? b.backend : owned;
             double inferenceSeconds = (System.nanoTime() - start) / 1e9;
             List<Integer> rows = cache.rows();
             if (rows.isEmpty()) {
@@ -189,10 +197,6 @@ public final class Dissection {
             }
             return new DissectionResult(b.out, o, source.categories(), rows, skipped, List.copyOf(results),
                     images(source));
-        } finally {
-            if (b.backend == null) {
-                backend.close();
-            }
         }
     }
 

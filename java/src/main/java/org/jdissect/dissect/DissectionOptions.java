@@ -35,22 +35,22 @@ public record DissectionOptions(double quantile, double iouThreshold, int topk, 
     /** Every value in range, or a usage error naming the option and its valid range. */
     public DissectionOptions validate() {
         if (!(quantile > 0 && quantile < 1)) {
-            throw JdissectException.usage("--quantile must be between 0 and 1 (exclusive), got " + quantile);
+            throw new JdissectException("--quantile must be between 0 and 1 (exclusive), got " + quantile);
         }
         if (!(iouThreshold >= 0 && iouThreshold <= 1)) {
-            throw JdissectException.usage("--iou-threshold must be between 0 and 1, got " + iouThreshold);
+            throw new JdissectException("--iou-threshold must be between 0 and 1, got " + iouThreshold);
         }
         if (topk < 0) {
-            throw JdissectException.usage("--topk must be >= 0, got " + topk);
+            throw new JdissectException("--topk must be >= 0, got " + topk);
         }
         if (batch < 1) {
-            throw JdissectException.usage("--batch must be >= 1, got " + batch);
+            throw new JdissectException("--batch must be >= 1, got " + batch);
         }
         if (threads < 1) {
-            throw JdissectException.usage("--threads must be >= 1, got " + threads);
+            throw new JdissectException("--threads must be >= 1, got " + threads);
         }
         if (memory < 0) {
-            throw JdissectException.usage("--memory must be >= 0, got " + memory);
+            throw new JdissectException("--memory must be >= 0, got " + memory);
         }
         return this;
     }

@@ -65,7 +65,7 @@ public final class IouTable {
     public int[] ranking(String concept) {
         int c = concepts.indexOf(concept);
         if (c < 0) {
-            throw JdissectException.usage("no concept '" + concept + "' in the dissection; its concepts are "
+            throw new JdissectException("no concept '" + concept + "' in the dissection; its concepts are "
                     + concepts);
         }
         double[] v = iou[c];

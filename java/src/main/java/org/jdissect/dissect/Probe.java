@@ -59,10 +59,10 @@ public sealed interface Probe permits Probe.Broden, Probe.SegmentedImages, Probe
             require(layer, "a layer");
             require(segmentation, "a segmenter");
             if (samples < 1) {
-                throw JdissectException.usage("--samples must be >= 1, got " + samples);
+                throw new JdissectException("--samples must be >= 1, got " + samples);
             }
             if (!(rangeHigh > rangeLow)) {
-                throw JdissectException.usage("the output range must have high > low, got " + rangeLow + ","
+                throw new JdissectException("the output range must have high > low, got " + rangeLow + ","
                         + rangeHigh);
             }
         }
@@ -75,7 +75,7 @@ public sealed interface Probe permits Probe.Broden, Probe.SegmentedImages, Probe
 
     private static void require(Object value, String what) {
         if (value == null) {
-            throw JdissectException.usage("a dissection needs " + what);
+            throw new JdissectException("a dissection needs " + what);
         }
     }
 }

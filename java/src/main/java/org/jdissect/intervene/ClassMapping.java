@@ -35,7 +35,7 @@ public final class ClassMapping {
 
     public static ClassMapping byNameOrder(List<String> classes, int outputs) {
         if (classes.size() != outputs) {
-            throw JdissectException.usage("the data has " + classes.size() + " classes (" + String.join(", ", classes)
+            throw new JdissectException("the data has " + classes.size() + " classes (" + String.join(", ", classes)
                     + ") but the model gives " + outputs + " outputs; map classes to outputs with --classes FILE "
                     + "(lines class,index)");
         }
@@ -73,18 +73,18 @@ public final class ClassMapping {
                         + "' is not an integer");
             }
             if (!classes.contains(name)) {
-                throw JdissectException.usage(where + ": unknown class '" + name + "'; the data's classes are: "
+                throw new JdissectException(where + ": unknown class '" + name + "'; the data's classes are: "
                         + String.join(", ", classes));
             }
             if (out < 0 || out >= outputs) {
-                throw JdissectException.usage(where + ": index " + out + " is not an output of the model (0.."
+                throw new JdissectException(where + ": index " + out + " is not an output of the model (0.."
                         + (outputs - 1) + ")");
             }
             if (index.containsKey(name)) {
-                throw JdissectException.usage(where + ": class '" + name + "' mapped twice");
+                throw new JdissectException(where + ": class '" + name + "' mapped twice");
             }
             if (taken.containsKey(out)) {
-                throw JdissectException.usage(where + ": index " + out + " already belongs to class '" + taken.get(out) + "'");
+                throw new JdissectException(where + ": index " + out + " already belongs to class '" + taken.get(out) + "'");
             }
             index.put(name, out);
             taken.put(out, name);
@@ -93,7 +93,7 @@ public final class ClassMapping {
         for (int c = 0; c < classes.size(); c++) {
             Integer o = index.get(classes.get(c));
             if (o == null) {
-                throw JdissectException.usage("class '" + classes.get(c) + "' of the data has no line in " + file);
+                throw new JdissectException("class '" + classes.get(c) + "' of the data has no line in " + file);
             }
             outputOf[c] = o;
         }
@@ -123,7 +123,7 @@ public final class ClassMapping {
     public int classNamed(String name) {
         int c = classes.indexOf(name);
         if (c < 0) {
-            throw JdissectException.usage("unknown class '" + name + "'; valid classes: " + String.join(", ", classes));
+            throw new JdissectException("unknown class '" + name + "'; valid classes: " + String.join(", ", classes));
         }
         return c;
     }

@@ -86,7 +86,7 @@ public final class ClassifierIntervention implements AutoCloseable {
                                               OnnxModel.Inference inference, ProgressListener progress,
                                               java.util.function.Consumer<LayerInfo> check) {
         if (batch < 1) {
-            throw JdissectException.usage("--batch must be >= 1, got " + batch);
+            throw new JdissectException("--batch must be >= 1, got " + batch);
         }
         OnnxModel model = OnnxModel.load(modelFile, inference);
         SplitRunner runner = null;
@@ -239,7 +239,7 @@ public final class ClassifierIntervention implements AutoCloseable {
     public UnitsResult units(int[] units, Part part, Replace replace) {
         for (int u : units) {
             if (u < 0 || u >= layer().channels()) {
-                throw JdissectException.usage("unit " + (u + 1) + " is not a unit of layer '" + layer().name()
+                throw new JdissectException("unit " + (u + 1) + " is not a unit of layer '" + layer().name()
                         + "' (units 1.." + layer().channels() + ")");
             }
         }
@@ -373,7 +373,7 @@ public final class ClassifierIntervention implements AutoCloseable {
         int units = layer().channels();
         for (int n : ns) {
             if (n < 0 || n > units) {
-                throw JdissectException.usage("N = " + n + " is outside 0.." + units + " (the units of layer '"
+                throw new JdissectException("N = " + n + " is outside 0.." + units + " (the units of layer '"
                         + layer().name() + "')");
             }
         }

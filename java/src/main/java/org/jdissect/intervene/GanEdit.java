@@ -48,17 +48,17 @@ public final class GanEdit {
                        Path dissection, double insertQuantile, int threads, OnnxModel.Inference inference) {
         public Spec {
             if (samples < 1 || first < 0 || top < 1) {
-                throw JdissectException.usage("--samples and --top must be >= 1, --first >= 0");
+                throw new JdissectException("--samples and --top must be >= 1, --first >= 0");
             }
             if ((units == null) == (concept == null)) {
-                throw JdissectException.usage("name the units to edit: --units u,v or --concept C");
+                throw new JdissectException("name the units to edit: --units u,v or --concept C");
             }
             if ((concept != null || insert) && dissection == null) {
-                throw JdissectException.usage((insert ? "--mode insert" : "--concept")
+                throw new JdissectException((insert ? "--mode insert" : "--concept")
                         + " needs --dissection DIR, the output of gan-dissect for this generator and layer");
             }
             if (!(insertQuantile > 0 && insertQuantile < 1)) {
-                throw JdissectException.usage("--insert-quantile must be between 0 and 1, got " + insertQuantile);
+                throw new JdissectException("--insert-quantile must be between 0 and 1, got " + insertQuantile);
             }
         }
 
@@ -109,7 +109,7 @@ public final class GanEdit {
             int[] image = g.imageShape();
             int[] region = spec.region();
             if (region != null && (region[2] > image[2] || region[3] > image[1])) {
-                throw JdissectException.usage("--region " + region[0] + "," + region[1] + "," + region[2] + ","
+                throw new JdissectException("--region " + region[0] + "," + region[1] + "," + region[2] + ","
                         + region[3] + " reaches beyond the generated image, " + image[2] + " x " + image[1]
                         + " (width x height); x1 <= " + image[2] + ", y1 <= " + image[1]);
             }
@@ -162,7 +162,7 @@ public final class GanEdit {
         IouTable table = IouTable.read(DissectionOutput.layerDir(spec.dissection(), spec.layer()).resolve(IouTable.FILE));
         int[] ranking = table.ranking(spec.concept());
         if (spec.top() > ranking.length) {
-            throw JdissectException.usage("--top " + spec.top() + ": layer " + spec.layer() + " has "
+            throw new JdissectException("--top " + spec.top() + ": layer " + spec.layer() + " has "
                     + ranking.length + " units");
         }
         return Arrays.copyOf(ranking, spec.top());

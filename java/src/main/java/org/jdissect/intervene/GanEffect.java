@@ -55,16 +55,16 @@ public final class GanEffect {
                        OnnxModel.Inference inference) {
         public Spec {
             if (top < 1 || samples < 1 || batch < 1) {
-                throw JdissectException.usage("--top, --samples and --batch must be >= 1");
+                throw new JdissectException("--top, --samples and --batch must be >= 1");
             }
             if (!removal && !insertion) {
-                throw JdissectException.usage("measure removal, insertion or both");
+                throw new JdissectException("measure removal, insertion or both");
             }
             if (!(successShare > 0 && successShare <= 1)) {
-                throw JdissectException.usage("--success-share must be in (0, 1], got " + successShare);
+                throw new JdissectException("--success-share must be in (0, 1], got " + successShare);
             }
             if (!(insertQuantile > 0 && insertQuantile < 1)) {
-                throw JdissectException.usage("--insert-quantile must be between 0 and 1, got " + insertQuantile);
+                throw new JdissectException("--insert-quantile must be between 0 and 1, got " + insertQuantile);
             }
         }
 
@@ -107,7 +107,7 @@ public final class GanEffect {
         IouTable table = IouTable.read(DissectionOutput.layerDir(spec.dissection(), spec.layer()).resolve(IouTable.FILE));
         int[] ranking = table.ranking(spec.concept());
         if (spec.top() > ranking.length) {
-            throw JdissectException.usage("--top " + spec.top() + ": layer " + spec.layer() + " has " + ranking.length
+            throw new JdissectException("--top " + spec.top() + ": layer " + spec.layer() + " has " + ranking.length
                     + " units");
         }
         int n = spec.top();

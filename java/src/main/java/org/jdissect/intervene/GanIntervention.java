@@ -52,7 +52,7 @@ public final class GanIntervention {
         int[] img = gen.imageShape();
         for (int u : units) {
             if (u < 0 || u >= l.channels()) {
-                throw JdissectException.usage("unit " + (u + 1) + " outside 1.." + l.channels() + " of layer "
+                throw new JdissectException("unit " + (u + 1) + " outside 1.." + l.channels() + " of layer "
                         + l.name());
             }
             for (int y = 0; y < l.height(); y++) {

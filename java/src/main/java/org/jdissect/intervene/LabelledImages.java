@@ -81,7 +81,7 @@ public final class LabelledImages {
             }
             String first = cell.get(0);
             if (!first.chars().allMatch(Character::isDigit)) {
-                throw JdissectException.usage("category '" + category + "' of " + dir + " holds label maps (line "
+                throw new JdissectException("category '" + category + "' of " + dir + " holds label maps (line "
                         + row.line() + " of index.csv has " + first + "), not image-level labels; classes need an "
                         + "image-level category such as scene");
             }

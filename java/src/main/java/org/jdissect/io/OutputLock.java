@@ -75,7 +75,7 @@ public final class OutputLock implements AutoCloseable {
                     // the error below says what matters
                 }
             }
-            throw new JdissectException("cannot lock " + file + ": " + e.getMessage(), e);
+            throw JdissectException.failure("cannot lock " + file + ": " + e.getMessage(), e);
         }
     }
 

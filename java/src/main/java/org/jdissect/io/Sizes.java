@@ -35,7 +35,7 @@ public final class Sizes {
             }
             return (long) (v * unit);
         } catch (NumberFormatException e) {
-            throw JdissectException.usage(option + ": '" + text + "' is not a size; write e.g. 512m or 2g");
+            throw new JdissectException(option + ": '" + text + "' is not a size; write e.g. 512m or 2g");
         }
     }
 

@@ -207,10 +207,10 @@ public final class OnnxModel implements AutoCloseable {
      */
     public LayerRunner runner(List<String> layers, Preprocessing pre, int intraOpThreads) {
         if (layers == null || layers.isEmpty()) {
-            throw JdissectException.usage(file + ": no layer requested; valid layers: " + layerNames(pre));
+            throw new JdissectException(file + ": no layer requested; valid layers: " + layerNames(pre));
         }
         if (intraOpThreads < 0) {
-            throw JdissectException.usage("thread count must be 0 (ONNX Runtime's choice) or positive, got " + intraOpThreads);
+            throw new JdissectException("thread count must be 0 (ONNX Runtime's choice) or positive, got " + intraOpThreads);
         }
         Probe probe;
         synchronized (this) {
@@ -224,7 +224,7 @@ public final class OnnxModel implements AutoCloseable {
         Set<String> seen = new HashSet<>();
         for (String name : layers) {
             if (!seen.add(name)) {
-                throw JdissectException.usage(file + ": layer '" + name + "' is requested twice");
+                throw new JdissectException(file + ": layer '" + name + "' is requested twice");
             }
             LayerInfo info = byName.get(name);
             if (info == null) {
@@ -542,7 +542,7 @@ public final class OnnxModel implements AutoCloseable {
                     values.get(out.get(i), start * per, count * per);
                 }
             } catch (OrtException e) {
-                throw new JdissectException(file + ": inference failed on a batch of " + fed + "x3x" + pre.height()
+                throw JdissectException.failure(file + ": inference failed on a batch of " + fed + "x3x" + pre.height()
                         + "x" + pre.width() + ": " + e.getMessage(), e);
             }
         }

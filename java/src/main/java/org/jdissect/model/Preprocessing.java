@@ -37,24 +37,24 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
 
     public Preprocessing {
         if (height <= 0 || width <= 0) {
-            throw JdissectException.usage("preprocessing size must be positive, got " + height + "x" + width);
+            throw new JdissectException("preprocessing size must be positive, got " + height + "x" + width);
         }
         if (channels == null) {
-            throw JdissectException.usage("preprocessing channel order missing; valid: RGB, BGR");
+            throw new JdissectException("preprocessing channel order missing; valid: RGB, BGR");
         }
         if (!(scale > 0) || !Float.isFinite(scale)) {
-            throw JdissectException.usage("preprocessing scale must be a positive number, got " + scale);
+            throw new JdissectException("preprocessing scale must be a positive number, got " + scale);
         }
         if (mean == null || mean.length != 3 || std == null || std.length != 3) {
-            throw JdissectException.usage("preprocessing mean and std need 3 values each (one per channel), got "
+            throw new JdissectException("preprocessing mean and std need 3 values each (one per channel), got "
                     + Arrays.toString(mean) + " and " + Arrays.toString(std));
         }
         for (int c = 0; c < 3; c++) {
             if (!Float.isFinite(mean[c])) {
-                throw JdissectException.usage("preprocessing mean must be finite, got " + Arrays.toString(mean));
+                throw new JdissectException("preprocessing mean must be finite, got " + Arrays.toString(mean));
             }
             if (!(std[c] > 0) || !Float.isFinite(std[c])) {
-                throw JdissectException.usage("preprocessing std values must be positive, got " + Arrays.toString(std));
+                throw new JdissectException("preprocessing std values must be positive, got " + Arrays.toString(std));
             }
         }
         mean = mean.clone();
@@ -363,11 +363,11 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
     public static Preprocessing parse(String prefix, String size, String channels, float scale, String mean,
                                       String std) {
         if (size == null || size.isBlank()) {
-            throw JdissectException.usage(prefix + "size missing: expected H or H,W (positive integers), e.g. 224 or 224,224");
+            throw new JdissectException(prefix + "size missing: expected H or H,W (positive integers), e.g. 224 or 224,224");
         }
         String[] parts = size.split(",", -1);
         if (parts.length > 2) {
-            throw JdissectException.usage(prefix + "size '" + size + "' is not valid: expected H or H,W (positive integers)");
+            throw new JdissectException(prefix + "size '" + size + "' is not valid: expected H or H,W (positive integers)");
         }
         int h = parsePositiveInt(parts[0], prefix + "size '" + size + "'");
         int w = parts.length == 2 ? parsePositiveInt(parts[1], prefix + "size '" + size + "'") : h;
@@ -375,16 +375,16 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         try {
             order = ChannelOrder.valueOf(channels == null ? "" : channels.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw JdissectException.usage(prefix + "channels '" + channels + "' is not valid; valid: RGB, BGR");
+            throw new JdissectException(prefix + "channels '" + channels + "' is not valid; valid: RGB, BGR");
         }
         if (!(scale > 0) || !Float.isFinite(scale)) {
-            throw JdissectException.usage(prefix + "scale " + scale + " is not valid: expected a positive number (255 maps 0..255 to 0..1, 1 keeps 0..255)");
+            throw new JdissectException(prefix + "scale " + scale + " is not valid: expected a positive number (255 maps 0..255 to 0..1, 1 keeps 0..255)");
         }
         float[] m = parseTriple(prefix + "mean", mean);
         float[] s = parseTriple(prefix + "std", std);
         for (float v : s) {
             if (!(v > 0)) {
-                throw JdissectException.usage(prefix + "std '" + std + "' is not valid: every value must be positive");
+                throw new JdissectException(prefix + "std '" + std + "' is not valid: every value must be positive");
             }
         }
         return new Preprocessing(h, w, order, scale, m, s);
@@ -403,16 +403,16 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw JdissectException.usage(what + " is not valid: expected H or H,W (positive integers up to 4096)");
+        throw new JdissectException(what + " is not valid: expected H or H,W (positive integers up to 4096)");
     }
 
     private static float[] parseTriple(String what, String text) {
         if (text == null || text.isBlank()) {
-            throw JdissectException.usage(what + " missing: expected three comma-separated numbers, e.g. 0.485,0.456,0.406");
+            throw new JdissectException(what + " missing: expected three comma-separated numbers, e.g. 0.485,0.456,0.406");
         }
         String[] parts = text.split(",", -1);
         if (parts.length != 1 && parts.length != 3) {
-            throw JdissectException.usage(what + " '" + text + "' is not valid: expected three comma-separated numbers (one per channel)");
+            throw new JdissectException(what + " '" + text + "' is not valid: expected three comma-separated numbers (one per channel)");
         }
         float[] values = new float[3];
         for (int i = 0; i < 3; i++) {
@@ -420,10 +420,10 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
             try {
                 values[i] = Float.parseFloat(p);
             } catch (NumberFormatException e) {
-                throw JdissectException.usage(what + " '" + text + "' is not valid: '" + p + "' is not a number");
+                throw new JdissectException(what + " '" + text + "' is not valid: '" + p + "' is not a number");
             }
             if (!Float.isFinite(values[i])) {
-                throw JdissectException.usage(what + " '" + text + "' is not valid: values must be finite");
+                throw new JdissectException(what + " '" + text + "' is not valid: values must be finite");
             }
         }
         return values;

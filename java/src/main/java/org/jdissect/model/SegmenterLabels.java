@@ -111,7 +111,7 @@ public record SegmenterLabels(List<String> names, List<String> categories, int[]
     public int classNamed(String name) {
         int c = names.indexOf(name);
         if (c < 0 || categoryOfClass[c] < 0) {
-            throw JdissectException.usage("no segmenter class '" + name + "'; the classes are "
+            throw new JdissectException("no segmenter class '" + name + "'; the classes are "
                     + names.stream().filter(n -> !UNLABELLED.equals(n)).toList());
         }
         return c;

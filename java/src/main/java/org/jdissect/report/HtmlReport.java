@@ -91,10 +91,10 @@ public final class HtmlReport {
             Result result;
             try {
                 if (threads < 1) {
-                    throw JdissectException.usage("--threads must be >= 1, got " + threads);
+                    throw new JdissectException("--threads must be >= 1, got " + threads);
                 }
                 if (thumbnail < 16 || thumbnail > 512) {
-                    throw JdissectException.usage("the thumbnail size must be between 16 and 512 pixels, got "
+                    throw new JdissectException("the thumbnail size must be between 16 and 512 pixels, got "
                             + thumbnail);
                 }
                 if (!Files.isDirectory(out)) {

@@ -26,10 +26,10 @@ final class WorldWriter {
     static Path write(Path dir, int images, int size, long seed, int threads, boolean replaceExisting,
                       Progress progress) {
         if (images < 1) {
-            throw JdissectException.usage("--images must be at least 1, got " + images);
+            throw new JdissectException("--images must be at least 1, got " + images);
         }
         if (size < 16 || size % 2 != 0) {
-            throw JdissectException.usage("--size must be even and at least 16, got " + size);
+            throw new JdissectException("--size must be even and at least 16, got " + size);
         }
         ExecutorService pool = Threads.pool("sceneworld", Math.max(1, threads));
         try (BrodenWriter w = BrodenWriter.create(dir, SceneWorld.CATEGORIES, BrodenWriter.ImageFormat.JPEG)) {
@@ -58,7 +58,7 @@ final class WorldWriter {
             w.finish();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JdissectException("interrupted while writing SceneWorld to " + dir, e);
+            throw JdissectException.failure("interrupted while writing SceneWorld to " + dir, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("rendering a SceneWorld image failed", e.getCause());
         } finally {

@@ -75,18 +75,23 @@ class CliTest {
     @Test
     void unknownLayerNamesTheValidOnes() {
         Run r = run(dissect(tmp.resolve("x1"), "--layer", "conv9"));
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("conv9", "pool", "detect_relu").doesNotContain("\tat ");
+        // the layer is checked before the statistics backend is chosen, so no device line comes first
+        assertThat(r.err().strip().lines()).singleElement();
+        r = run(dissect(tmp.resolve("x1"), "--layer", "pool", "--categories", "colour"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown category 'colour'", "valid categories");
     }
 
     @Test
     void missingAndNonOnnxModelFiles() throws Exception {
         Run r = run("layers", "--model", tmp.resolve("nope.onnx").toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("nope.onnx").doesNotContain("\tat ");
         Path text = Files.writeString(tmp.resolve("notes.onnx"), "this is not a model");
         r = run("layers", "--model", text.toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("notes.onnx").doesNotContain("\tat ");
     }
 
@@ -107,7 +112,7 @@ class CliTest {
     void wrongInputSizeIsNamed() {
         Run r = run("dissect", "--model", model.toString(), "--data", data.toString(), "--out",
                 tmp.resolve("x4").toString(), "--layer", "pool", "--size", "48", "-q");
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("48").doesNotContain("\tat ");
     }
 
@@ -121,7 +126,7 @@ class CliTest {
         String[] base = {"dissect", "--model", model.toString(), "--data", copy.toString(), "--size", "32",
             "--mean", "0", "--std", "1", "--layer", "pool", "-q", "--out"};
         Run r = run(concat(base, tmp.resolve("x5").toString()));
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(image).contains("line 4").doesNotContain("\tat ");
 
         r = run(concat(base, tmp.resolve("x6").toString(), "--skip-bad"));
@@ -159,11 +164,11 @@ class CliTest {
         Path out = tmp.resolve("busy");
         try (org.jdissect.io.OutputLock held = org.jdissect.io.OutputLock.acquire(out, "jdissect dissect (first)")) {
             Run r = run(dissect(out, "--layer", "pool"));
-            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.code()).isEqualTo(2);
             assertThat(r.err().strip().lines()).singleElement().asString()
                     .contains(out + " is in use by another jdissect run", "jdissect dissect (first)");
             r = run("report", out.toString());
-            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("is in use");
         }
         try (var files = Files.list(out)) {

@@ -46,7 +46,7 @@ class DeviceOptionTest {
         String problem = Devices.cudaProblem();
         Assumptions.assumeTrue(problem != null, "a GPU is usable here");
         CliTest.Run r = CliTest.run(dissect("cuda", "cuda"));
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--device cuda: no usable GPU: " + problem).doesNotContain("\tat ");
     }
 
@@ -78,7 +78,7 @@ class DeviceOptionTest {
         Assumptions.assumeFalse(ai.onnxruntime.OrtEnvironment.getAvailableProviders()
                 .contains(ai.onnxruntime.OrtProvider.CUDA), "this ONNX Runtime build has the CUDA provider (-Pgpu)");
         CliTest.Run r = CliTest.run(withInference(dissect("inference-cuda", "cpu"), "cuda"));
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--inference cuda: ONNX Runtime cannot run on the GPU", "mvn -Pgpu package")
                 .doesNotContain("\tat ");
     }

@@ -79,7 +79,7 @@ class GanCliTest {
         assertThat(r.err()).contains("purple", "red", "green", "blue");
         r = CliTest.run("gan-dissect", "--generator", seg, "--layer", "scores", "--segmenter", seg, "--seg-labels",
                 labels, "--out", tmp.resolve("z").toString(), "-q");
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).doesNotContain("\tat ");
     }
 

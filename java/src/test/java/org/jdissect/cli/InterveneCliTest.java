@@ -71,7 +71,7 @@ class InterveneCliTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(problem != null, "a GPU is usable here");
         CliTest.Run cuda = CliTest.run(ablate(tmp.resolve("cuda"), "--mode", "units", "--units", "1", "--device",
                 "cuda"));
-        assertThat(cuda.code()).isEqualTo(1);
+        assertThat(cuda.code()).isEqualTo(2);
         assertThat(cuda.err()).contains("--device cuda: no usable GPU: " + problem).doesNotContain("\tat ");
     }
 
@@ -135,11 +135,11 @@ class InterveneCliTest {
         CliTest.Run r = CliTest.run("explain", "--model", model.toString(), "--layer", "units", "--image",
                 tmp.resolve("data/red/00.png").toString(), "--dissection", tmp.resolve("nowhere").toString(),
                 "--size", "8");
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("dissection directory", "nowhere", "does not exist").doesNotContain("Exception");
         CliTest.Run other = CliTest.run("explain", "--model", model.toString(), "--layer", "conv", "--image",
                 tmp.resolve("data/red/00.png").toString(), "--dissection", dissection.toString(), "--size", "8");
-        assertThat(other.code()).isEqualTo(1);
+        assertThat(other.code()).isEqualTo(2);
         assertThat(other.err()).contains("no dissection of layer 'conv'", "units");
     }
 

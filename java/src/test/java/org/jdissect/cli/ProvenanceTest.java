@@ -174,7 +174,7 @@ class ProvenanceTest {
         java.nio.file.Files.write(other, java.nio.file.Files.readAllBytes(other), java.nio.file.StandardOpenOption.APPEND);
         r = CliTest.run("explain", "--model", other.toString(), "--layer", "units", "--image",
                 data.resolve("red/00.png").toString(), "--dissection", dissection.toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is of another model").doesNotContain("\tat ");
     }
 }
