@@ -225,8 +225,23 @@ public final class BrodenDataset {
      *                           label.csv does not define, naming the file and the index.csv line
      */
     public ImageLabels readLabels(int i) {
+        return labels(i, false);
+    }
+
+    /**
+     * Reads and checks row {@code i}'s label maps as {@link #readLabels} does, throwing what it would throw, and
+     * keeps nothing: the maps are decoded into this thread's reused array.
+     */
+    public void checkLabels(int i) {
+        labels(i, true);
+    }
+
+    private static final ThreadLocal<int[][]> CHECKED = ThreadLocal.withInitial(() -> new int[1][]);
+
+    private ImageLabels labels(int i, boolean checkOnly) {
         IndexRow row = rows[i];
         List<int[]> layers = new ArrayList<>();
+        int[][] reuse = CHECKED.get();
         for (List<String> cell : row.cells()) {
             for (String value : cell) {
                 if (isNumber(value)) {
@@ -242,21 +257,28 @@ public final class BrodenDataset {
                                 + " (height x width), but " + where(row) + " says sh x sw = " + row.sh() + "x"
                                 + row.sw());
                     }
-                    map = LabelPng.decode(bytes);
+                    map = LabelPng.decode(bytes, checkOnly ? reuse[0] : null);
                 } catch (IOException e) {
                     throw new JdissectException("corrupt label map " + file + " (" + where(row) + "): " + e.getMessage(), e);
                 }
                 checkLabels(map, file, row);
-                layers.add(map.labels());
+                if (checkOnly) {
+                    if (map.labels().length <= 1 << 22) {
+                        reuse[0] = map.labels();
+                    }
+                } else {
+                    layers.add(map.labels());
+                }
             }
         }
-        return new ImageLabels(row.sh(), row.sw(), layers.toArray(int[][]::new), imageLevel[i].clone());
+        return checkOnly ? null : new ImageLabels(row.sh(), row.sw(), layers.toArray(int[][]::new), imageLevel[i].clone());
     }
 
     private void checkLabels(LabelPng.Decoded map, Path file, IndexRow row) {
         int[] px = map.labels();
         int n = known.length;
-        for (int p = 0; p < px.length; p++) {
+        int pixels = map.width() * map.height(); // a reused array may be longer
+        for (int p = 0; p < pixels; p++) {
             int v = px[p];
             if (v >= n || !known[v]) {
                 throw new JdissectException("label map " + file + " (" + where(row) + ") has label number " + v

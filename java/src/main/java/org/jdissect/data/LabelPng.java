@@ -53,6 +53,14 @@ final class LabelPng {
 
     /** Decodes a label map; IOException with a reason when the bytes are not a readable PNG. */
     static Decoded decode(byte[] png) throws IOException {
+        return decode(png, null);
+    }
+
+    /**
+     * {@link #decode(byte[])}, the labels written into {@code reuse} when it holds at least width x height values
+     * (the caller then owns what it gets back only until it decodes again into the same array).
+     */
+    static Decoded decode(byte[] png, int[] reuse) throws IOException {
         int[] size = size(png);
         int width = size[0];
         int height = size[1];
@@ -63,14 +71,23 @@ final class LabelPng {
             throw new IOException("corrupt PNG: size " + width + "x" + height);
         }
         if (bitDepth == 8 && (colorType == 2 || colorType == 6) && interlace == 0) {
-            return decodeRgb8(png, width, height, colorType == 6 ? 4 : 3);
+            return decodeRgb8(png, width, height, colorType == 6 ? 4 : 3, reuse);
         }
         return decodeWithImageIo(png);
     }
 
-    private static Decoded decodeRgb8(byte[] png, int width, int height, int bpp) throws IOException {
+    /** Each thread's inflated rows, kept between maps up to 4 MB: a map's rows lived for one decode (README, Performance). */
+    private static final ThreadLocal<byte[][]> RAW = ThreadLocal.withInitial(() -> new byte[1][]);
+    private static final int KEEP_RAW = 4 << 20;
+
+    private static Decoded decodeRgb8(byte[] png, int width, int height, int bpp, int[] reuse) throws IOException {
         int stride = width * bpp;
-        byte[] raw = new byte[(stride + 1) * height];
+        byte[][] kept = RAW.get();
+        int rawLength = (stride + 1) * height;
+        byte[] raw = kept[0] != null && kept[0].length >= rawLength ? kept[0] : new byte[rawLength];
+        if (raw.length <= KEEP_RAW) {
+            kept[0] = raw;
+        }
         Inflater inflater = new Inflater();
         try {
             int pos = 8 + 25;
@@ -88,8 +105,8 @@ final class LabelPng {
                 if (type == chunkType("IDAT")) {
                     sawIdat = true;
                     inflater.setInput(png, pos + 8, length);
-                    while (!inflater.needsInput() && !inflater.finished() && filled < raw.length) {
-                        int got = inflater.inflate(raw, filled, raw.length - filled);
+                    while (!inflater.needsInput() && !inflater.finished() && filled < rawLength) {
+                        int got = inflater.inflate(raw, filled, rawLength - filled);
                         filled += got;
                         if (got == 0 && inflater.needsDictionary()) {
                             throw new IOException("corrupt PNG: zlib stream needs a dictionary");
@@ -100,15 +117,15 @@ final class LabelPng {
                 }
                 pos += 12 + length;
             }
-            if (!sawIdat || filled < raw.length) {
-                throw new IOException("corrupt PNG: image data ends after " + filled + " of " + raw.length + " bytes");
+            if (!sawIdat || filled < rawLength) {
+                throw new IOException("corrupt PNG: image data ends after " + filled + " of " + rawLength + " bytes");
             }
         } catch (DataFormatException e) {
             throw new IOException("corrupt PNG: " + e.getMessage(), e);
         } finally {
             inflater.end();
         }
-        int[] labels = new int[width * height];
+        int[] labels = reuse != null && reuse.length >= width * height ? reuse : new int[width * height];
         byte[] prev = new byte[stride];
         byte[] cur = new byte[stride];
         for (int y = 0; y < height; y++) {

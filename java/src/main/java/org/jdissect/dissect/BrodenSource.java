@@ -124,14 +124,15 @@ final class BrodenSource implements Source {
     public Producer producer(int first) {
         Preprocessing pre = probe.preprocessing();
         int per = pre.valuesPerImage();
-        return new DecodingProducer(candidates.size(), options.threads(), options.skipBad(), (candidate, decoder) -> {
-            int row = candidates.get(candidate);
-            BufferedImage image = dataset.readImage(row, decoder);
-            float[] pixels = new float[per];
-            pre.apply(image, pixels, 0);
-            dataset.readLabels(row); // a corrupt label map fails here, not after the whole inference
-            return new DecodingProducer.Prepared(row, pixels, null, null);
-        }, batch -> runner.run(DecodingProducer.concat(batch, false), batch.size()));
+        return new DecodingProducer(candidates.size(), options.threads(), options.skipBad(),
+                (candidate, decoder, arrays) -> {
+                    int row = candidates.get(candidate);
+                    BufferedImage image = dataset.readImage(row, decoder);
+                    float[] pixels = arrays.floats(per);
+                    pre.apply(image, pixels, 0);
+                    dataset.checkLabels(row); // a corrupt label map fails here, not after the whole inference
+                    return new DecodingProducer.Prepared(row, pixels, null, null);
+                }, batch -> runner.run(batch.model(), batch.size()));
     }
 
     @Override

@@ -2,6 +2,10 @@ package org.jdissect.dissect;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -19,16 +23,69 @@ final class DecodingProducer implements Source.Producer {
     record Prepared(int row, float[] input, float[] segmenterInput, String error) {
     }
 
-    /** Reads and prepares candidate {@code candidate} with this thread's decoder; a bad image throws. */
+    /**
+     * Reads and prepares candidate {@code candidate} with this thread's decoder, its inputs in arrays from
+     * {@code arrays} (recycled once the batch has been run); a bad image throws.
+     */
     @FunctionalInterface
     interface Preparer {
-        Prepared prepare(int candidate, ImageDecoder decoder);
+        Prepared prepare(int candidate, ImageDecoder decoder, Recycler arrays);
     }
 
     /** Runs the models on the prepared images of a batch: per cached layer, their values. */
     @FunctionalInterface
     interface Inference {
-        List<float[]> run(List<Prepared> batch);
+        List<float[]> run(Inputs batch);
+    }
+
+    /**
+     * A batch's prepared images, and their inputs laid out one image after another as one model input, in arrays
+     * the producer keeps from batch to batch (they may be longer than the batch needs).
+     */
+    final class Inputs {
+        private final List<Prepared> prepared;
+
+        private Inputs(List<Prepared> prepared) {
+            this.prepared = prepared;
+        }
+
+        int size() {
+            return prepared.size();
+        }
+
+        /** The model's inputs. */
+        float[] model() {
+            return batchInput = concat(prepared, false, batchInput);
+        }
+
+        /** The segmenter's inputs. */
+        float[] segmenter() {
+            return batchSegmenter = concat(prepared, true, batchSegmenter);
+        }
+    }
+
+    /**
+     * Float arrays by length, handed out to the decoding threads and given back when their batch has been run: at
+     * most two batches are in flight, so at most two batches' arrays exist. Per image, a 224 x 224 input was a fresh
+     * 600 KB array and a second copy in the batch (see {@code Preprocessing}'s scratch for why that costs).
+     */
+    static final class Recycler {
+        private final Map<Integer, Queue<float[]>> free = new ConcurrentHashMap<>();
+
+        float[] floats(int n) {
+            float[] a = queue(n).poll();
+            return a != null ? a : new float[n];
+        }
+
+        void recycle(float[] a) {
+            if (a != null) {
+                queue(a.length).offer(a);
+            }
+        }
+
+        private Queue<float[]> queue(int n) {
+            return free.computeIfAbsent(n, k -> new ConcurrentLinkedQueue<>());
+        }
     }
 
     private final int total;
@@ -38,6 +95,9 @@ final class DecodingProducer implements Source.Producer {
     private final ExecutorService pool;
     /** One decoder per decoding thread: each image is prepared before its thread decodes the next. */
     private final ThreadLocal<ImageDecoder> decoders = ThreadLocal.withInitial(ImageDecoder::new);
+    private final Recycler arrays = new Recycler();
+    private float[] batchInput;
+    private float[] batchSegmenter;
     private int pendingFrom = -1;
     private List<Future<Prepared>> pending = List.of();
 
@@ -66,7 +126,12 @@ final class DecodingProducer implements Source.Producer {
             }
         }
         int[] rows = ok.stream().mapToInt(Prepared::row).toArray();
-        return new Source.Batch(rows, ok.isEmpty() ? null : inference.run(ok), skipped);
+        List<float[]> values = ok.isEmpty() ? null : inference.run(new Inputs(ok));
+        for (Prepared p : ok) {
+            arrays.recycle(p.input());
+            arrays.recycle(p.segmenterInput());
+        }
+        return new Source.Batch(rows, values, skipped);
     }
 
     private List<Future<Prepared>> submit(int from, int to) {
@@ -75,7 +140,7 @@ final class DecodingProducer implements Source.Producer {
             int candidate = i;
             futures.add(pool.submit(() -> {
                 try {
-                    return preparer.prepare(candidate, decoders.get());
+                    return preparer.prepare(candidate, decoders.get(), arrays);
                 } catch (JdissectException e) {
                     if (!skipBad) {
                         throw e;
@@ -87,10 +152,10 @@ final class DecodingProducer implements Source.Producer {
         return futures;
     }
 
-    /** The inputs of {@code batch} laid out one image after another, as one model input. */
-    static float[] concat(List<Prepared> batch, boolean segmenter) {
+    /** The inputs of {@code batch} laid out one image after another, as one model input, in {@code reuse} if it fits. */
+    private static float[] concat(List<Prepared> batch, boolean segmenter, float[] reuse) {
         int per = (segmenter ? batch.get(0).segmenterInput() : batch.get(0).input()).length;
-        float[] out = new float[batch.size() * per];
+        float[] out = reuse != null && reuse.length >= batch.size() * per ? reuse : new float[batch.size() * per];
         for (int i = 0; i < batch.size(); i++) {
             System.arraycopy(segmenter ? batch.get(i).segmenterInput() : batch.get(i).input(), 0, out, i * per, per);
         }

@@ -111,19 +111,20 @@ final class FolderSource implements Source {
     public Producer producer(int first) {
         Preprocessing pre = probe.preprocessing();
         Preprocessing segPre = segmenting.preprocessing();
-        return new DecodingProducer(folder.size(), options.threads(), options.skipBad(), (candidate, decoder) -> {
-            BufferedImage image = folder.read(candidate, decoder);
-            float[] pixels = new float[pre.valuesPerImage()];
-            pre.apply(image, pixels, 0);
-            float[] segPixels = new float[segPre.valuesPerImage()];
-            segPre.apply(image, segPixels, 0);
-            return new DecodingProducer.Prepared(candidate, pixels, segPixels, null);
-        }, batch -> {
-            List<float[]> out = new ArrayList<>(runner.run(DecodingProducer.concat(batch, false), batch.size()));
-            out.add(Segmenting.asValues(segmenting.segmenter().segmentPrepared(DecodingProducer.concat(batch, true),
-                    batch.size())));
-            return out;
-        });
+        return new DecodingProducer(folder.size(), options.threads(), options.skipBad(),
+                (candidate, decoder, arrays) -> {
+                    BufferedImage image = folder.read(candidate, decoder);
+                    float[] pixels = arrays.floats(pre.valuesPerImage());
+                    pre.apply(image, pixels, 0);
+                    float[] segPixels = arrays.floats(segPre.valuesPerImage());
+                    segPre.apply(image, segPixels, 0);
+                    return new DecodingProducer.Prepared(candidate, pixels, segPixels, null);
+                }, batch -> {
+                    List<float[]> out = new ArrayList<>(runner.run(batch.model(), batch.size()));
+                    out.add(Segmenting.asValues(segmenting.segmenter().segmentPrepared(batch.segmenter(),
+                            batch.size())));
+                    return out;
+                });
     }
 
     @Override

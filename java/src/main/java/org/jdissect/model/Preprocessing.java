@@ -88,17 +88,19 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         }
         int inW = img.getWidth();
         int inH = img.getHeight();
-        float[] rgb = readRgb(img); // planar R, G, B, each inH * inW, values 0..255
+        Scratch scratch = SCRATCH.get();
+        float[] rgb = readRgb(img, scratch.rgb); // planar R, G, B, each inH * inW, values 0..255
+        scratch.rgb = Scratch.keep(rgb);
         int plane = height * width;
-        float[][] resized = new float[3][];
+        float[] resized; // planar R, G, B, each height * width
         if (inW == width && inH == height) {
-            for (int c = 0; c < 3; c++) {
-                resized[c] = Arrays.copyOfRange(rgb, c * plane, (c + 1) * plane);
-            }
+            resized = rgb;
         } else {
-            Upsampling.FilterTaps wx = Upsampling.filterTaps(inW, width);
-            Upsampling.FilterTaps wy = Upsampling.filterTaps(inH, height);
-            float[] rows = new float[inH * width];
+            Upsampling.FilterTaps wx = scratch.taps(inW, width, true);
+            Upsampling.FilterTaps wy = scratch.taps(inH, height, false);
+            float[] rows = Scratch.atLeast(scratch.rows, inH * width);
+            scratch.rows = Scratch.keep(rows);
+            resized = scratch.resized = Scratch.atLeast(scratch.resized, 3 * plane);
             for (int c = 0; c < 3; c++) {
                 int base = c * inW * inH;
                 for (int y = 0; y < inH; y++) {
@@ -115,31 +117,66 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
                         rows[out + x] = (float) sum;
                     }
                 }
-                float[] result = new float[plane];
+                int result = c * plane;
                 for (int y = 0; y < height; y++) {
                     int first = wy.first()[y];
                     int count = wy.count()[y];
                     int k = wy.offset()[y];
-                    int out = y * width;
+                    int out = result + y * width;
                     for (int x = 0; x < width; x++) {
                         double sum = 0;
                         for (int j = 0; j < count; j++) {
                             sum += wy.weight()[k + j] * rows[(first + j) * width + x];
                         }
-                        result[out + x] = (float) sum;
+                        resized[out + x] = (float) sum;
                     }
                 }
-                resized[c] = result;
             }
         }
         for (int c = 0; c < 3; c++) {
-            float[] source = resized[channels == ChannelOrder.RGB ? c : 2 - c];
+            int source = (channels == ChannelOrder.RGB ? c : 2 - c) * plane;
             float m = mean[c];
             float s = std[c];
             int out = offset + c * plane;
             for (int i = 0; i < plane; i++) {
-                dst[out + i] = (source[i] / scale - m) / s;
+                dst[out + i] = (resized[source + i] / scale - m) / s;
             }
+        }
+    }
+
+    /**
+     * Each decoding thread's working arrays and resize taps, kept between images: per image a 224 x 224 input
+     * allocated about 1.8 MB of planes and tables that lived for one image, and on a VM every fresh page of heap
+     * is a page fault (a 1,000-image dissection allocated 3.7 GB in all before; see README, Performance).
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        float[] rgb;
+        float[] rows;
+        float[] resized;
+        private final int[] tapsKey = {-1, -1, -1, -1};
+        private final Upsampling.FilterTaps[] taps = new Upsampling.FilterTaps[2];
+
+        Upsampling.FilterTaps taps(int in, int out, boolean xAxis) {
+            int a = xAxis ? 0 : 1;
+            if (tapsKey[2 * a] != in || tapsKey[2 * a + 1] != out) {
+                taps[a] = Upsampling.filterTaps(in, out);
+                tapsKey[2 * a] = in;
+                tapsKey[2 * a + 1] = out;
+            }
+            return taps[a];
+        }
+
+        /** The largest array a thread keeps: 16 MB (a 1,150 x 1,150 image's planes); larger ones are dropped. */
+        private static final int KEEP = 4 << 20;
+
+        static float[] keep(float[] a) {
+            return a.length <= KEEP ? a : null;
+        }
+
+        static float[] atLeast(float[] a, int n) {
+            return a != null && a.length >= n ? a : new float[n];
         }
     }
 
@@ -148,7 +185,12 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
      * bulk read rather than a colour conversion per pixel; also the report's thumbnails read images this way.
      */
     public static float[] readRgb(BufferedImage img) {
-        float[] packed = readPackedRgb(img);
+        return readRgb(img, null);
+    }
+
+    /** {@link #readRgb(BufferedImage)} into {@code reuse} when it holds 3 x width x height values (it may be larger). */
+    static float[] readRgb(BufferedImage img, float[] reuse) {
+        float[] packed = readPackedRgb(img, reuse);
         if (packed != null) {
             return packed;
         }
@@ -171,7 +213,7 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         Raster raster = source.getRaster();
         int bands = raster.getNumBands();
         int colors = cm.getNumColorComponents();
-        float[] out = new float[3 * n];
+        float[] out = Scratch.atLeast(reuse, 3 * n);
         float[] factor = new float[colors];
         for (int c = 0; c < colors; c++) {
             int bits = cm.getComponentSize(c);
@@ -207,13 +249,13 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
      * The two layouts decoders give for 8-bit colour (JPEG and RGB PNG: 3 bytes B, G, R; drawn images: one int
      * 0xRRGGBB), read straight from the data buffer; null for anything else (the general path then reads it).
      */
-    private static float[] readPackedRgb(BufferedImage img) {
+    private static float[] readPackedRgb(BufferedImage img, float[] reuse) {
         int n = img.getWidth() * img.getHeight();
         DataBufferByte bgr = bgrBytes(img);
         if (bgr != null) {
             byte[] d = bgr.getData();
             int o = bgr.getOffset();
-            float[] out = new float[3 * n];
+            float[] out = Scratch.atLeast(reuse, 3 * n);
             for (int i = 0; i < n; i++) {
                 int p = o + 3 * i;
                 out[i] = d[p + 2] & 0xff;
@@ -226,7 +268,7 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         if (rgb != null) {
             int[] d = rgb.getData();
             int o = rgb.getOffset();
-            float[] out = new float[3 * n];
+            float[] out = Scratch.atLeast(reuse, 3 * n);
             for (int i = 0; i < n; i++) {
                 int v = d[o + i];
                 out[i] = (v >>> 16) & 0xff;

@@ -132,11 +132,21 @@ class ReaderFuzzTest {
             } catch (JdissectException e) {
                 assertThat(e.getMessage()).isNotBlank();
             }
+            // the check the inference makes (decoding into a reused array) fails exactly when reading fails
+            String read = null;
             try {
                 ds.readLabels(i);
             } catch (JdissectException e) {
                 assertThat(e.getMessage()).isNotBlank();
+                read = e.getMessage();
             }
+            String checked = null;
+            try {
+                ds.checkLabels(i);
+            } catch (JdissectException e) {
+                checked = e.getMessage();
+            }
+            assertThat(checked).isEqualTo(read);
         }
     }
 }
