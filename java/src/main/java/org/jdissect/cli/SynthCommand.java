@@ -33,6 +33,12 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--world-version", defaultValue = "2", paramLabel = "V",
+            description = "Version of the world's generator (default: ${DEFAULT-VALUE}, the latest): 1 draws the "
+                    + "world the demo models were trained on (colours and textures tied to kinds of things), 2 "
+                    + "spreads colours and textures over many kinds of things.")
+    int version;
+
     @Mixin
     ThreadsOption threads;
 
@@ -65,11 +71,12 @@ final class SynthCommand implements Callable<Integer> {
         long start = System.nanoTime();
         ProgressListener progress = output.progress();
         try (ProgressListener.Tracker t = progress.begin("synth", images)) {
-            SceneWorld.write(out, images, size, seed, threads.threads(), force, t);
+            SceneWorld.write(out, images, size, seed, version, threads.threads(), force, t);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("wrote %d SceneWorld images (%dx%d, labels %dx%d, seed %d) to %s in %.1f s (%.0f images/s)%n",
-                images, size, size, size / 2, size / 2, seed, out, seconds, images / seconds);
+        System.out.printf("wrote %d SceneWorld images (%dx%d, labels %dx%d, seed %d, world version %d) to %s in %.1f s "
+                + "(%.0f images/s)%n", images, size, size, size / 2, size / 2, seed, version, out, seconds,
+                images / seconds);
         return 0;
     }
 }

@@ -15,9 +15,21 @@ import org.jdissect.world.Paint.Pattern;
  */
 final class Dice {
     private final Random rnd;
+    private final int version;
 
-    Dice(Random rnd) {
+    /** Dice for a world of {@code version} ({@link SceneWorld#VERSIONS}: 1 is the world the demo models learnt). */
+    Dice(Random rnd, int version) {
         this.rnd = rnd;
+        this.version = version;
+    }
+
+    /**
+     * The first world's choices (commit 2cef280, on which the demo models were trained): colours and textures tied to
+     * kinds of things, and the first window placement. Version 2 spread them so that no colour or texture stands
+     * for one object; each place that differs asks this.
+     */
+    boolean firstWorld() {
+        return version == 1;
     }
 
     /** Uniform in [{@code a}, {@code b}). */
@@ -58,6 +70,15 @@ final class Dice {
 
     /** A random textured or plain paint around {@code base}: stripes, checks, dots, waves or plain. */
     Paint fabric(int base) {
+        if (firstWorld()) {
+            int other = p(0.5) ? pick(0xf0f0f0, 0x202020, 0xd03030, 0x3050c0, 0xe0c020) : scale(base, 0.45f);
+            return switch (rnd.nextInt(5)) {
+                case 0 -> new Paint(base, other, p(0.5) ? Pattern.STRIPES_H : Pattern.STRIPES_V, u(0.02f, 0.04f), 6);
+                case 1 -> new Paint(base, other, Pattern.CHECKS, u(0.025f, 0.05f), 6);
+                case 2 -> new Paint(base, other, Pattern.DOTS, u(0.03f, 0.05f), 6);
+                default -> Paint.plain(base, 8);
+            };
+        }
         int other = p(0.6) ? anyColour() : scale(base, 0.45f);
         return switch (rnd.nextInt(6)) {
             case 0 -> new Paint(base, other, p(0.5) ? Pattern.STRIPES_H : Pattern.STRIPES_V, u(0.02f, 0.04f), 6);

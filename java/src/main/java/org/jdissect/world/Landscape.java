@@ -93,6 +93,12 @@ final class Landscape {
     }
 
     void water(float top, float bottom) {
+        if (dice.firstWorld()) {
+            int col = dice.pick(0x2060a0, 0x1a70a8, 0x207890, 0x305890);
+            canvas.fill(new Rect(0, top, 1, bottom), new Paint(col, scale(col, 1.35f), Pattern.WAVES,
+                    dice.u(0.025f, 0.04f), 6), Concept.WATER, null, null);
+            return;
+        }
         int col = dice.pick(0x2060a0, 0x1a70a8, 0x207890, 0x305890, 0x3a6a6a, 0x4a7a90);
         int roll = dice.nextInt(10);
         Pattern pattern = roll < 5 ? Pattern.WAVES : roll < 8 ? Pattern.PLAIN : Pattern.SPECKLE;

@@ -124,7 +124,9 @@ final class Layouts {
         landscape.sky(horizon);
         int houses = dice.n(2, 5);
         for (int k = 0; k < houses; k++) {
-            things.house(dice.u(0.05f, 0.95f), horizon + 0.005f, dice.u(0.1f, 0.16f), dice.u(0.08f, 0.13f), dice.p(0.3),
+            things.house(dice.u(0.05f, 0.95f), horizon + 0.005f,
+                    dice.firstWorld() ? dice.u(0.08f, 0.14f) : dice.u(0.1f, 0.16f),
+                    dice.firstWorld() ? dice.u(0.07f, 0.12f) : dice.u(0.08f, 0.13f), dice.p(0.3),
                     dice.pick(0xe0d0b0, 0xc05030, 0xf0f0e0, 0x6080a0, 0xe0b040));
         }
         float quay = dice.u(0.82f, 0.92f);
@@ -192,8 +194,8 @@ final class Layouts {
         float x = dice.u(-0.1f, 0.05f);
         while (x < 1.05f) {
             float w = dice.u(0.14f, 0.24f);
-            things.house(x + w / 2, base, w, dice.u(0.22f, 0.32f), false, dice.p(0.5) ? dice.anyColour()
-                    : dice.pick(0xe0b040, 0xd06040, 0xf0e0c0, 0x70a0c0, 0xe08080, 0xa0c080));
+            things.house(x + w / 2, base, w, dice.u(0.22f, 0.32f), false, !dice.firstWorld() && dice.p(0.5)
+                    ? dice.anyColour() : dice.pick(0xe0b040, 0xd06040, 0xf0e0c0, 0x70a0c0, 0xe08080, 0xa0c080));
             x += w;
         }
         DepthOrder depth = new DepthOrder();

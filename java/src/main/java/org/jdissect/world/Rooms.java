@@ -24,8 +24,8 @@ final class Rooms {
     /** The wall and the floor; returns the floor line, which the wall's openings and the furniture stand on. */
     float room(boolean kitchen) {
         float floorY = dice.u(0.55f, 0.72f);
-        int wc = dice.p(0.5) ? dice.pick(0xe8e0d0, 0xd0e0e8, 0xe8d0d0, 0xd8e8c8, 0xf0e8a0, 0xc0c8d8, 0xa0b8d0)
-                : dice.anyColour();
+        int wc = dice.firstWorld() || dice.p(0.5)
+                ? dice.pick(0xe8e0d0, 0xd0e0e8, 0xe8d0d0, 0xd8e8c8, 0xf0e8a0, 0xc0c8d8, 0xa0b8d0) : dice.anyColour();
         int roll = dice.nextInt(4);
         Paint wall = roll == 0 ? new Paint(wc, scale(wc, 0.75f), Pattern.STRIPES_V, dice.u(0.03f, 0.05f), 4)
                 : roll == 1 && !kitchen ? new Paint(wc, scale(wc, 0.7f), Pattern.DOTS, dice.u(0.04f, 0.06f), 4)
@@ -112,7 +112,8 @@ final class Rooms {
         canvas.fill(new Rect(x - w / 2, base - h * 0.35f, x + w / 2, base), Paint.plain(woodC, 6), Concept.BED, null,
                 Concept.WOOD);
         canvas.fill(new Rect(x - w / 2 + w * 0.06f, base - h * 0.9f, x + w / 2, base - h * 0.3f),
-                dice.fabric(dice.anyColour()), Concept.BED,
+                dice.fabric(dice.firstWorld() ? dice.pick(0xd03030, 0x3050c0, 0xf0d020, 0x30a040, 0xe080a0, 0x8040a0,
+                        0xf0f0f0) : dice.anyColour()), Concept.BED,
                 Concept.BLANKET, Concept.FABRIC);
         canvas.fill(new Ellipse(x - w / 2 + w * 0.2f, base - h * 0.95f, w * 0.12f, h * 0.15f),
                 Paint.plain(dice.pick(0xf8f8f8, 0xf0e8d8, 0xd0e0f0), 4), Concept.BED, Concept.PILLOW, Concept.FABRIC);

@@ -130,15 +130,33 @@ public final class SceneWorld {
         return index % 5 == 0 ? "val" : "train";
     }
 
-    /** Renders image {@code index} of the world with {@code seed} at {@code size} x {@code size} pixels. */
+    /**
+     * The versions of the world's generator, oldest first. 1 is the first world (commit 2cef280), on which the demo
+     * models were trained, colours and textures tied to kinds of things (cars of seven colours, green or
+     * orange foliage only, waves only on water); 2, the default, spreads every colour and texture over many kinds of
+     * things, so that a unit detecting a colour is not an object detector in disguise. The same seed, size, count and
+     * version give the same bytes.
+     */
+    public static final List<Integer> VERSIONS = List.of(1, 2);
+    public static final int LATEST = 2;
+
+    /** Renders image {@code index} of the latest world with {@code seed} at {@code size} x {@code size} pixels. */
     public static Scene render(long seed, int index, int size) {
+        return render(seed, index, size, LATEST);
+    }
+
+    /** Renders image {@code index} of world {@code version} ({@link #VERSIONS}) with {@code seed}. */
+    public static Scene render(long seed, int index, int size, int version) {
         if (size < 16 || size % 2 != 0) {
             throw new IllegalArgumentException("SceneWorld image size must be even and at least 16, got " + size);
+        }
+        if (!VERSIONS.contains(version)) {
+            throw new IllegalArgumentException("SceneWorld version " + version + " (valid: " + VERSIONS + ")");
         }
         Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + index * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L);
         Canvas c = new Canvas(size, rnd.nextInt());
         Concept scene = sceneOf(index);
-        new Layouts(c, new Dice(rnd)).compose(scene);
+        new Layouts(c, new Dice(rnd, version)).compose(scene);
         c.light(rnd);
         return LabelMaps.of(c, scene);
     }
@@ -149,7 +167,13 @@ public final class SceneWorld {
      */
     public static Path write(Path dir, int images, int size, long seed, int threads, boolean replaceExisting,
                              Progress progress) {
-        return WorldWriter.write(dir, images, size, seed, threads, replaceExisting, progress);
+        return write(dir, images, size, seed, LATEST, threads, replaceExisting, progress);
+    }
+
+    /** {@link #write(Path, int, int, long, int, boolean, Progress)} of world {@code version} ({@link #VERSIONS}). */
+    public static Path write(Path dir, int images, int size, long seed, int version, int threads,
+                             boolean replaceExisting, Progress progress) {
+        return WorldWriter.write(dir, images, size, seed, version, threads, replaceExisting, progress);
     }
 
     /** The colour word for an sRGB value: black, white and grey by value and saturation, the rest by hue. */

@@ -49,16 +49,17 @@ final class Things {
         float doorW = w * dice.u(0.16f, 0.24f);
         float doorH = h * dice.u(0.45f, 0.6f);
         float dx = x0 + dice.u(0.12f, 0.88f - doorW / w) * w;
-        canvas.fill(new Rect(dx, base - doorH, dx + doorW, base), Paint.plain(dice.p(0.5) ? dice.anyColour()
-                : dice.pick(0x5a3418, 0x7a4a20, 0x8a1a1a, 0x1a4a2a, 0x203060), 6), Concept.HOUSE, Concept.DOOR,
+        canvas.fill(new Rect(dx, base - doorH, dx + doorW, base), Paint.plain(!dice.firstWorld() && dice.p(0.5)
+                ? dice.anyColour() : dice.pick(0x5a3418, 0x7a4a20, 0x8a1a1a, 0x1a4a2a, 0x203060), 6), Concept.HOUSE, Concept.DOOR,
                 Concept.WOOD);
-        int windows = Math.min(dice.n(1, 4), Math.max(1, (int) (w / 0.07f)));
+        int windows = dice.firstWorld() ? dice.n(1, 4) : Math.min(dice.n(1, 4), Math.max(1, (int) (w / 0.07f)));
         float ww = w * dice.u(0.12f, 0.18f);
         float wh = h * dice.u(0.18f, 0.28f);
         float wy = top + h * dice.u(0.12f, 0.2f);
         int glass = dice.pick(0x90c0e0, 0x304060, 0xf0d070, 0xa0d0f0);
         for (int k = 0; k < windows; k++) {
-            float wx = x0 + w * (0.15f + 0.7f * (k + 0.5f) / windows) - ww / 2;
+            float wx = dice.firstWorld() ? x0 + w * (0.08f + 0.84f * (k + 0.5f) / windows) - ww / 2
+                    : x0 + w * (0.15f + 0.7f * (k + 0.5f) / windows) - ww / 2;
             if (wx + ww > dx && wx < dx + doorW && wy + wh > base - doorH) {
                 continue;
             }
@@ -89,6 +90,10 @@ final class Things {
     }
 
     int leafColour(boolean pine) {
+        if (dice.firstWorld()) {
+            return pine ? dice.pick(0x1a4a2a, 0x205a30, 0x184020)
+                    : dice.pick(0x2a7a2a, 0x3a8a30, 0x4a9a3a, 0xc07020, 0xa09020);
+        }
         // autumn too: foliage is not the only green, green is not only foliage
         return pine ? dice.pick(0x1a4a2a, 0x205a30, 0x184020, 0x3a5a40)
                 : dice.pick(0x2a7a2a, 0x3a8a30, 0x4a9a3a, 0xc07020, 0xa09020, 0xb03020, 0xe0b030, 0x8a5a20);
@@ -96,7 +101,8 @@ final class Things {
 
     void car(float x, float base, float w) {
         float h = w * dice.u(0.42f, 0.5f);
-        int body = dice.anyColour();
+        int body = dice.firstWorld() ? dice.pick(0xc02020, 0x2040b0, 0xf0f0f0, 0x202020, 0xe0c020, 0xa0a0a8, 0x208040)
+                : dice.anyColour();
         Paint bp = Paint.plain(body, 6);
         float x0 = x - w / 2;
         float cab = base - h * 0.55f;
@@ -119,10 +125,10 @@ final class Things {
 
     void boat(float x, float waterline, float w) {
         float h = w * dice.u(0.22f, 0.3f);
-        int hull = dice.anyColour();
+        int hull = dice.firstWorld() ? dice.pick(0xf0f0f0, 0x8a5a30, 0xb02020, 0x203a70) : dice.anyColour();
         canvas.fill(new Poly(new float[] {x - w / 2, x + w / 2, x + w * 0.38f, x - w * 0.38f},
                 new float[] {waterline - h, waterline - h, waterline, waterline}), Paint.plain(hull, 6),
-                Concept.BOAT, Concept.HULL, Concept.WOOD);
+                Concept.BOAT, Concept.HULL, dice.firstWorld() && hull == 0 ? null : Concept.WOOD);
         if (dice.p(0.8)) {
             float mh = w * dice.u(0.7f, 1.0f);
             float mw = Math.max(0.012f, w * 0.04f);
@@ -146,7 +152,8 @@ final class Things {
         canvas.fill(new Rect(x + w * 0.05f, base - h * 0.45f, x + w * 0.45f, base), trousers, Concept.PERSON,
                 Concept.LEG, Concept.FABRIC);
         canvas.fill(new Rect(x - w / 2, base - h * 0.82f, x + w / 2, base - h * 0.43f),
-                dice.fabric(dice.anyColour()),
+                dice.fabric(dice.firstWorld() ? dice.pick(0xd03030, 0x3050c0, 0xf0d020, 0x30a040, 0xf08020, 0xa040a0,
+                        0xf0f0f0) : dice.anyColour()),
                 Concept.PERSON, Concept.TORSO, Concept.FABRIC);
         canvas.fill(new Ellipse(x, base - h * 0.9f, w * 0.33f, h * 0.09f), Paint.plain(skin, 5), Concept.PERSON,
                 Concept.HEAD, null);
@@ -187,7 +194,7 @@ final class Things {
     }
 
     void umbrella(float x, float base, float h) {
-        int a = dice.anyColour();
+        int a = dice.firstWorld() ? dice.pick(0xe03030, 0x3060d0, 0xf0c020, 0x30a060) : dice.anyColour();
         canvas.fill(new Rect(x - 0.006f, base - h, x + 0.006f, base), Paint.plain(0xe0e0e0, 4), Concept.UMBRELLA, null,
                 Concept.METAL);
         float w = h * dice.u(0.5f, 0.7f);

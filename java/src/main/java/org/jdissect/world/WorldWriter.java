@@ -23,8 +23,13 @@ final class WorldWriter {
      * Writes {@code images} images of size {@code size} as a Broden dataset at {@code dir} (JPEG images, PNG label
      * maps), rendering on {@code threads} threads.
      */
-    static Path write(Path dir, int images, int size, long seed, int threads, boolean replaceExisting,
+    static Path write(Path dir, int images, int size, long seed, int version, int threads, boolean replaceExisting,
                       Progress progress) {
+        if (!SceneWorld.VERSIONS.contains(version)) {
+            throw new JdissectException("--world-version " + version + ": valid versions are "
+                    + SceneWorld.VERSIONS.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + " (1: the world the demo models were trained on)");
+        }
         if (images < 1) {
             throw new JdissectException("--images must be at least 1, got " + images);
         }
@@ -46,7 +51,7 @@ final class WorldWriter {
                 while (next < images && pending.size() < window) {
                     int index = next++;
                     pending.add(pool.submit(() -> {
-                        Scene s = SceneWorld.render(seed, index, size);
+                        Scene s = SceneWorld.render(seed, index, size, version);
                         return w.prepare(String.format("sceneworld/%06d", index), SceneWorld.splitOf(index), s.image(),
                                 s.labelSize(), s.labelSize(), s.pixelLayers(),
                                 Map.of("scene", new int[] {s.scene().number()}));

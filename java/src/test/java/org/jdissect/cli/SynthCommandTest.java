@@ -20,7 +20,7 @@ class SynthCommandTest {
         Path out = tmp.resolve("sw");
         CliTest.Run r = CliTest.run("synth", "--out", out.toString(), "--images", "23", "--size", "32", "--seed", "4", "-q");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("wrote 23 SceneWorld images (32x32, labels 16x16, seed 4)");
+        assertThat(r.out()).contains("wrote 23 SceneWorld images (32x32, labels 16x16, seed 4, world version 2)");
         assertThat(BrodenDataset.open(out, List.of(), false).size()).isEqualTo(23);
 
         CliTest.Run again = CliTest.run("synth", "--out", out.toString(), "--images", "5", "-q");
@@ -31,6 +31,15 @@ class SynthCommandTest {
         CliTest.Run forced = CliTest.run("synth", "--out", out.toString(), "--images", "5", "--size", "32", "--force", "-q");
         assertThat(forced.code()).as(forced.err()).isZero();
         assertThat(Files.readAllLines(out.resolve("index.csv"))).hasSize(6);
+    }
+
+    @Test
+    void anUnknownWorldVersionNamesTheValidOnes() {
+        CliTest.Run r = CliTest.run("synth", "--out", tmp.resolve("v").toString(), "--images", "3", "--size", "32",
+                "--world-version", "3", "-q");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--world-version 3", "valid versions are 1, 2").doesNotContain("Exception");
+        assertThat(tmp.resolve("v")).doesNotExist();
     }
 
     /** --force replaces a dataset jdissect wrote, and nothing else: a wrong --out loses nothing. */

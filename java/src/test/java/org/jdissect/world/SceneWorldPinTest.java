@@ -37,6 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SceneWorldPinTest {
     static final String PINNED = "db911659a83b42c05f10001a44267db8e85e765cb6e4a35cb5e59497937a7c8c";
 
+    /**
+     * The same listing hash for world version 1, recorded by running that line with the jar built from commit
+     * 2cef280 itself (the code the demo models' training world came from; it had no --world-version): version 1
+     * must draw what that commit drew.
+     */
+    static final String PINNED_FIRST_WORLD = "48e481322af22845ff7392ee9cae0c9c24bc1e0d87b9a69007eebae9c33bf6ab";
+
     @TempDir
     Path tmp;
 
@@ -47,6 +54,12 @@ class SceneWorldPinTest {
         assertThat(files).contains("index.csv", "label.csv", "category.csv", "c_object.csv",
                 "images/sceneworld/000000.jpg", "images/sceneworld/000000_color.png").hasSize(151);
         assertThat(listingHash(dir, files)).isEqualTo(PINNED);
+    }
+
+    @Test
+    void versionOneDrawsTheFirstWorld() throws Exception {
+        Path dir = SceneWorld.write(tmp.resolve("pin1"), 22, 48, 11, 1, 2, false, Progress.NONE);
+        assertThat(listingHash(dir, files(dir))).isEqualTo(PINNED_FIRST_WORLD);
     }
 
     private static List<String> files(Path root) throws Exception {
