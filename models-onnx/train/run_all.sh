@@ -5,7 +5,7 @@
 # Usage: bash models-onnx/train/run_all.sh [WORK_DIR]   (default /tmp/jdissect-train; the models land in WORK_DIR/out,
 # copy them to models-onnx/ and update MODELS.md with the printed figures and hashes)
 # The committed models were trained on the world that `jdissect synth` wrote at commit 2cef280; SceneWorld's palettes
-# changed after that, so to reproduce them byte for byte, write WORK_DIR/world with the jar of that commit first.
+# changed after that, and `synth --world-version 1` draws that first world byte for byte (SceneWorldPinTest).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -13,7 +13,7 @@ work="${1:-/tmp/jdissect-train}"
 py=/usr/bin/python3
 mkdir -p "$work/out"
 if [ ! -f "$work/world/index.csv" ]; then
-  "$repo/jdissect" synth --out "$work/world" --images 8000 --size 128 --seed 2026 -q
+  "$repo/jdissect" synth --out "$work/world" --images 8000 --size 128 --seed 2026 --world-version 1 -q
 fi
 cd "$here"
 $py train_cnn.py "$work/world" "$work/out/scene_cnn_dense.onnx" --epochs 5 --seed 1 2>&1 | tee "$work/cnn.log"
