@@ -8,10 +8,6 @@ sealed interface CardPictures {
     record None(String why) implements CardPictures {
     }
 
-    /** A generator's strip of top samples, one picture, scaled to the card's height. */
-    record Strip(String src, int width, int height, String alt, String title) implements CardPictures {
-    }
-
     /**
      * Thumbnails side by side in a strip {@code width x cell}, and over them the unit's row of a mask sprite
      * ({@code spriteWidth x spriteHeight}, shifted up by {@code top}).

@@ -32,8 +32,8 @@ import org.jdissect.report.UnitCards;
  * The pages of a dissection, read from its output ({@code <layer>/report.json}, the activation cache, and the images
  * report.json names) or from the dissection just run: on the index, the run, its layers, units per category by
  * layer and its settings; a page per layer with its headline, units per concept, a sortable, filterable table of
- * every unit and a card per unit with its top images, each with the unit's thresholded mask drawn over it (of a
- * generator, its top samples). The cards are published for other extensions to link to.
+ * every unit and a card per unit with its top images (of a generator, its top samples), each with the unit's
+ * thresholded mask drawn over it. The cards are published for other extensions to link to.
  */
 public final class DissectionPages implements ReportExtension {
     private final Path out;
@@ -43,7 +43,7 @@ public final class DissectionPages implements ReportExtension {
     private ImageStore images;
     private CategoryPalette palette;
     private List<Layer> layers;
-    private int drawn;
+    private LayerPictures.Drawn drawn;
 
     /** A layer of the output and its page. */
     record Layer(DissectionOutput.Layer output, String page) {
@@ -56,8 +56,14 @@ public final class DissectionPages implements ReportExtension {
         }
     }
 
-    /** What the pages showed, for a line to the user. */
-    public record Summary(int layers, int units, int images, double dissectionSeconds) {
+    /**
+     * What the pages showed, for a line to the user.
+     *
+     * @param images   distinct top images (or samples) drawn
+     * @param pictures unit x top-image pictures on the cards: an image among several units' top images is several
+     * @param noun     what the images are: "image" or "sample"
+     */
+    public record Summary(int layers, int units, int images, int pictures, String noun, double dissectionSeconds) {
     }
 
     private DissectionPages(Path out, DissectionResult inMemory) {
@@ -95,7 +101,8 @@ public final class DissectionPages implements ReportExtension {
             throw new IllegalStateException("the report is not written yet");
         }
         int units = layers.stream().mapToInt(l -> l.record().units().size()).sum();
-        return new Summary(layers.size(), units, drawn, output.dissectionSeconds());
+        return new Summary(layers.size(), units, drawn.images(), drawn.pictures(),
+                output.generated() ? "sample" : "image", output.dissectionSeconds());
     }
 
     @Override
@@ -146,7 +153,7 @@ public final class DissectionPages implements ReportExtension {
                 return null;
             });
         }
-        drawn = output.generated() ? pictures.copyTopStrips(pages) : pictures.drawUnitImages(images, pages);
+        drawn = pictures.drawUnitImages(output.generated() ? new TopSamples(output) : images, pages);
     }
 
     private void writeLayerPage(Site site, Layer l, LayerPictures pictures) {
@@ -155,8 +162,7 @@ public final class DissectionPages implements ReportExtension {
                 .thenComparingInt(LayerRecord.Unit::unit));
         List<Templates.Card> cards = new ArrayList<>(ranked.size());
         for (LayerRecord.Unit u : ranked) {
-            cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u,
-                    output.generated())));
+            cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u)));
         }
         List<Setting> timings = new ArrayList<>();
         for (Map.Entry<String, Double> e : l.record().timingsSeconds().entrySet()) {
@@ -197,7 +203,7 @@ public final class DissectionPages implements ReportExtension {
 
     @Override
     public List<ReportSection> indexSections(Site site) {
-        return IndexSections.of(output, layers, palette, site.elapsedSeconds());
+        return IndexSections.of(output, layers, palette, summary(), site.elapsedSeconds());
     }
 
     @Override

@@ -75,7 +75,12 @@ class ReportBrowserTest {
         assertThat(report.pages()).isEqualTo(3);
         assertThat(summary.layers()).isEqualTo(2);
         assertThat(summary.units()).isEqualTo(10);
-        assertThat(summary.images()).isEqualTo(100);
+        // 2 layers x 5 units x 10 top images are 100 pictures, of fewer images: each image is drawn once
+        assertThat(summary.pictures()).isEqualTo(100);
+        assertThat(summary.noun()).isEqualTo("image");
+        assertThat(summary.images()).isLessThan(100);
+        assertThat(Files.readString(out.resolve("report/index.html"))).contains("<dt>on the cards</dt><dd>100 pictures of "
+                + summary.images() + " distinct images (10 units in 2 layers)</dd>");
         for (var layer : result.layers()) {
             String dir = layer.directory().getFileName().toString();
             assertThat(out.resolve("report/layer-" + dir + ".html")).isRegularFile();
@@ -86,7 +91,7 @@ class ReportBrowserTest {
         }
         try (var thumbs = Files.list(out.resolve("report/img/base"))) {
             List<Path> all = thumbs.toList();
-            assertThat(all).isNotEmpty().hasSizeLessThanOrEqualTo(60);
+            assertThat(all).isNotEmpty().hasSizeLessThanOrEqualTo(60).hasSize(summary.images());
             BufferedImage t = ImageIO.read(all.get(0).toFile());
             assertThat(t.getWidth()).isEqualTo(96);
             assertThat(t.getHeight()).isEqualTo(96);
@@ -124,7 +129,8 @@ class ReportBrowserTest {
                     .hasMessageContaining(world.toString()).hasMessageContaining("moved").hasMessageContaining("--data");
             DissectionPages moved = DissectionPages.of(copy).data(elsewhere);
             HtmlReport.builder(copy).threads(2).extension(moved).write();
-            assertThat(moved.summary().images()).isEqualTo(100);
+            assertThat(moved.summary().pictures()).isEqualTo(100);
+            assertThat(moved.summary().images()).isEqualTo(summary.images());
         } finally {
             Files.move(elsewhere, world);
         }
