@@ -14,6 +14,10 @@ sealed interface CardPictures {
      */
     record Thumbnails(int width, int cell, List<Thumb> thumbs, String sprite, int spriteWidth, int spriteHeight,
                       int top) implements CardPictures {
+        /** Pixels between two cells, in the strip and in the sprite. */
+        public int gap() {
+            return org.jdissect.report.UnitImages.GAP;
+        }
     }
 
     /** A thumbnail: its link, the image's name, and its tooltip (rank, name, the unit's maximum). */

@@ -17,6 +17,7 @@ import gg.jte.Content;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.ImageStore;
+import org.jdissect.dissect.IouTable;
 import org.jdissect.dissect.LayerRecord;
 import org.jdissect.report.CategoryPalette;
 import org.jdissect.report.Charts;
@@ -36,6 +37,8 @@ import org.jdissect.report.UnitCards;
  * thresholded mask drawn over it. The cards are published for other extensions to link to.
  */
 public final class DissectionPages implements ReportExtension {
+    /** Concepts a card lists after the unit's label. */
+    static final int RUNNER_UPS = 3;
     private final Path out;
     private final DissectionResult inMemory;
     private Path data;
@@ -160,9 +163,22 @@ public final class DissectionPages implements ReportExtension {
         List<LayerRecord.Unit> ranked = new ArrayList<>(l.record().units());
         ranked.sort(Comparator.comparingDouble(LayerRecord.Unit::iou).reversed()
                 .thenComparingInt(LayerRecord.Unit::unit));
+        IouTable table = iouTable(site, l);
         List<Templates.Card> cards = new ArrayList<>(ranked.size());
         for (LayerRecord.Unit u : ranked) {
-            cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u)));
+            List<Templates.Concept> categories = new ArrayList<>(u.categories().size());
+            for (Map.Entry<String, LayerRecord.CategoryBest> e : u.categories().entrySet()) {
+                categories.add(new Templates.Concept(e.getValue().label(), e.getKey(), palette.colour(e.getKey()),
+                        e.getValue().iou()));
+            }
+            List<Templates.Concept> runnerUps = new ArrayList<>(RUNNER_UPS);
+            if (table != null) {
+                for (IouTable.Score sc : table.top(u.unit() - 1, RUNNER_UPS, u.label())) {
+                    runnerUps.add(new Templates.Concept(sc.concept(), null, null, sc.iou()));
+                }
+            }
+            cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u), categories,
+                    runnerUps));
         }
         List<Setting> timings = new ArrayList<>();
         for (Map.Entry<String, Double> e : l.record().timingsSeconds().entrySet()) {
@@ -170,6 +186,23 @@ public final class DissectionPages implements ReportExtension {
         }
         site.writePage(l.page(), l.name(), Templates.layerPage(l.record(), palette, unitsPerConcept(l), cards,
                 site.layerSections(l.name()), timings, output.generated()));
+    }
+
+    /** The layer's iou.csv (every unit against every concept), or null with a warning where it cannot be read. */
+    private IouTable iouTable(Site site, Layer l) {
+        Path file = out.resolve(l.output().dir()).resolve(IouTable.FILE);
+        try {
+            IouTable t = IouTable.read(file);
+            if (t.units() != l.record().layer().units()) {
+                site.warn("report: " + file + " has " + t.units() + " units, the layer " + l.record().layer().units()
+                        + "; the cards show no runner-up concepts");
+                return null;
+            }
+            return t;
+        } catch (org.jdissect.JdissectException e) {
+            site.warn("report: the cards of " + l.name() + " show no runner-up concepts: " + e.getMessage());
+            return null;
+        }
     }
 
     /**
