@@ -105,11 +105,11 @@ public final class Charts {
      * NetDissect's bar graph: bars in groups, each group in its colour, labels rotated under the bars; {@code empty}
      * says why there is nothing when there are no bars.
      */
-    public static Content groupedBars(String title, String valueLabel, List<BarGroup> groups, String empty) {
+    public static Chart groupedBars(String title, String valueLabel, List<BarGroup> groups, String empty) {
         List<BarGroup> drawn = groups.stream().filter(g -> !g.bars().isEmpty()).toList();
         int count = drawn.stream().mapToInt(g -> g.bars().size()).sum();
         if (count == 0) {
-            return Templates.empty(empty);
+            return new Chart(Templates.empty(empty), false);
         }
         int max = 1;
         int longest = 0;
@@ -152,22 +152,22 @@ public final class Charts {
                 x += pitch;
             }
         }
-        return Templates.bars(new BarsView(new Frame("chart", width, height, 11, title), ticks,
+        return new Chart(Templates.bars(new BarsView(new Frame("chart", width, height, 11, title), ticks,
                 "translate(" + (left - 29) + "," + (topPad + plotH / 2) + ") rotate(-90)", valueLabel, left,
-                width - 6, topPad + plotH, bars));
+                width - 6, topPad + plotH, bars)), true);
     }
 
     /**
      * Rows of segments, each segment drawn as its share of its row's total (so that rows of different totals
      * compare), its value written in it where it fits; {@code counted/total} beside each row.
      */
-    public static Content stackedShares(String title, String axisLabel, List<Row> rows, String empty) {
+    public static Chart stackedShares(String title, String axisLabel, List<Row> rows, String empty) {
         double maxShare = 0;
         for (Row r : rows) {
             maxShare = Math.max(maxShare, r.counted() / (double) Math.max(1, r.total()));
         }
         if (maxShare == 0) {
-            return Templates.empty(empty);
+            return new Chart(Templates.empty(empty), false);
         }
         double axisMax = niceShare(maxShare);
         int labelW = 190;
@@ -205,15 +205,15 @@ public final class Charts {
             views.add(new RowView(r.href(), r.label(), Format.shorten(r.label(), 26), labelW - 8, y + rowH / 2 + 4,
                     segments, f(x + 6), r.counted() + "/" + r.total()));
         }
-        return Templates.rows(new RowsView(new Frame("chart", width, height, 12, title), ticks, labelW + plotW / 2,
-                height - 4, axisLabel, views));
+        return new Chart(Templates.rows(new RowsView(new Frame("chart", width, height, 12, title), ticks,
+                labelW + plotW / 2, height - 4, axisLabel, views)), true);
     }
 
     /**
      * A line plot over a log2 x axis (1, 2, 4, ... units), y from {@code yMin} to {@code yMax}: each series a band
      * (its interval), a line and points with tooltips, filled where {@code filled}; reference lines dashed.
      */
-    public static Content logCurve(String title, String xLabel, String yLabel, List<Series> series,
+    public static Chart logCurve(String title, String xLabel, String yLabel, List<Series> series,
                                    List<Reference> refs, double yMin, double yMax, boolean percent) {
         TreeSet<Double> xs = new TreeSet<>();
         for (Series s : series) {
@@ -224,7 +224,7 @@ public final class Charts {
             }
         }
         if (xs.isEmpty()) {
-            return Templates.empty("No points to plot.");
+            return new Chart(Templates.empty("No points to plot."), false);
         }
         int left = 54;
         int right = 18;
@@ -303,15 +303,16 @@ public final class Charts {
             seriesViews.add(new SeriesView(s.name(), s.colour(), hasBand ? band.toString() : null, line.toString(),
                     points));
         }
-        return Templates.curve(new CurveView(new Frame("chart curve", width, height, 11, title), yTicks, xTicks, left,
-                left + plotW, top, top + plotH, left + plotW - 4, Integer.toString(left + plotW / 2), height - 6, xLabel,
-                "translate(14," + (top + plotH / 2) + ") rotate(-90)", yLabel, refViews, seriesViews));
+        return new Chart(Templates.curve(new CurveView(new Frame("chart curve", width, height, 11, title), yTicks,
+                xTicks, left, left + plotW, top, top + plotH, left + plotW - 4, Integer.toString(left + plotW / 2),
+                height - 6, xLabel, "translate(14," + (top + plotH / 2) + ") rotate(-90)", yLabel, refViews,
+                seriesViews)), true);
     }
 
     /** Horizontal bars of rates in [0, 1], each labelled, with its value and a note beside it. */
-    public static Content shareBars(String title, String xLabel, List<Share> shares) {
+    public static Chart shareBars(String title, String xLabel, List<Share> shares) {
         if (shares.isEmpty()) {
-            return Templates.empty("Nothing to draw.");
+            return new Chart(Templates.empty("Nothing to draw."), false);
         }
         int labelW = 150;
         int plotW = 420;
@@ -334,8 +335,8 @@ public final class Charts {
             bars.add(new ShareView(b.tip(), labelW - 8, y + rowH / 2 + 4, Format.shorten(b.label(), 20), labelW, y + 4,
                     f(w), rowH - 8, b.colour(), f(labelW + w + 6), Format.fixed(100 * b.value(), 1) + "% " + b.note()));
         }
-        return Templates.shares(new SharesView(new Frame("chart", width, height, 12, title), ticks,
-                labelW + plotW / 2, height - 4, xLabel, bars));
+        return new Chart(Templates.shares(new SharesView(new Frame("chart", width, height, 12, title), ticks,
+                labelW + plotW / 2, height - 4, xLabel, bars)), true);
     }
 
     /** {@code <ul class="legend">}: a swatch and a name per key. */

@@ -106,6 +106,18 @@ class ReportPagesTest {
         checkCurves(page, curve, rank);
         assertThat(page).doesNotContain("<script>window").contains("&lt;script&gt;window.jdissectInjected=1");
         assertThat(page).contains("units ablated, N (log scale)", "balanced accuracy", "chance", "no ablation");
+        // each class's two plots as figures, named by the class's place (its name is the data's)
+        for (int c = 1; c <= 3; c++) {
+            for (String plot : List.of("-balanced-accuracy", "-accuracy")) {
+                for (String ext : List.of(".svg", ".png")) {
+                    String figure = "figures/ablation-interventions_curve-class" + c + plot + ext;
+                    assertThat(site.resolve(figure)).isRegularFile().isNotEmptyFile();
+                    assertThat(page).contains("href=\"" + figure + "\"");
+                }
+            }
+        }
+        assertThat(read(site.resolve("figures/ablation-interventions_curve-class1-accuracy.svg")))
+                .doesNotContain("<script").contains("&lt;script&gt;window.jdissectInjected=1");
     }
 
     /** The numbers on the page are the JSON's: each class's base rates, and its first ranked units with links. */
@@ -181,6 +193,10 @@ class ReportPagesTest {
                     org.assertj.core.api.Assertions.within(1e-6));
         }
         assertThat(effect).contains("Insertion by context", "insertions that succeed");
+        for (String figure : List.of("removal", "insertion")) {
+            assertThat(site.resolve("figures/effect-effects_red-top2-" + figure + ".svg")).isRegularFile().isNotEmptyFile();
+            assertThat(site.resolve("figures/effect-effects_red-top2-" + figure + ".png")).isRegularFile().isNotEmptyFile();
+        }
         for (String html : List.of(index, layer, edit, effect)) {
             assertThat(html).doesNotContain("<script>window");
         }

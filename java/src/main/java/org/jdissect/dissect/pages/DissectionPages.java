@@ -20,6 +20,7 @@ import org.jdissect.dissect.ImageStore;
 import org.jdissect.dissect.IouTable;
 import org.jdissect.dissect.LayerRecord;
 import org.jdissect.report.CategoryPalette;
+import org.jdissect.report.Chart;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.NavLink;
@@ -184,7 +185,8 @@ public final class DissectionPages implements ReportExtension {
         for (Map.Entry<String, Double> e : l.record().timingsSeconds().entrySet()) {
             timings.add(Setting.of(e.getKey(), Format.fixed(e.getValue(), 2) + " s"));
         }
-        site.writePage(l.page(), l.name(), Templates.layerPage(l.record(), palette, unitsPerConcept(l), cards,
+        site.writePage(l.page(), l.name(), Templates.layerPage(l.record(), palette,
+                site.figure("concepts-" + l.output().dir(), unitsPerConcept(l)), cards,
                 site.layerSections(l.name()), timings, output.generated()));
     }
 
@@ -209,7 +211,7 @@ public final class DissectionPages implements ReportExtension {
      * NetDissect's bar graph: interpretable units per concept, grouped by category in the dissection's category
      * order, most units first within a group.
      */
-    private Content unitsPerConcept(Layer l) {
+    private Chart unitsPerConcept(Layer l) {
         Map<String, Map<String, Integer>> byCategory = new LinkedHashMap<>();
         for (String c : palette.categories()) {
             byCategory.put(c, new LinkedHashMap<>());
@@ -236,7 +238,7 @@ public final class DissectionPages implements ReportExtension {
 
     @Override
     public List<ReportSection> indexSections(Site site) {
-        return IndexSections.of(output, layers, palette, summary(), site.elapsedSeconds());
+        return IndexSections.of(site, output, layers, palette, summary());
     }
 
     @Override

@@ -16,14 +16,16 @@ import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.ReportSection;
 import org.jdissect.report.Setting;
+import org.jdissect.report.Site;
 
 /** The dissection's sections of the index page: what ran on what, its layers, units per category by layer, settings. */
 final class IndexSections {
     private IndexSections() {
     }
 
-    static List<ReportSection> of(DissectionOutput output, List<DissectionPages.Layer> layers, CategoryPalette palette,
-                                  DissectionPages.Summary drawn, double reportSeconds) {
+    static List<ReportSection> of(Site site, DissectionOutput output, List<DissectionPages.Layer> layers,
+                                  CategoryPalette palette, DissectionPages.Summary drawn) {
+        double reportSeconds = site.elapsedSeconds();
         LayerRecord first = output.first();
         List<ReportSection> sections = new ArrayList<>();
         sections.add(ReportSection.intro(intro(first, layers.size())));
@@ -42,9 +44,9 @@ final class IndexSections {
         }
         sections.add(new ReportSection("by-layer", "Units per category by layer", Templates.byLayer(
                 Double.toString(first.settings().iouThreshold()), Charts.legend(palette),
-                Charts.stackedShares("Interpretable units per category by layer",
-                        "interpretable units, % of the layer's units", rows,
-                        "No layer has a unit at or above the IoU cut-off."))));
+                site.figure("units-per-category-by-layer", Charts.stackedShares(
+                        "Interpretable units per category by layer", "interpretable units, % of the layer's units",
+                        rows, "No layer has a unit at or above the IoU cut-off.")))));
         sections.add(new ReportSection("settings", "Settings", ReportSection.Place.END,
                 Setting.list(settings(first, palette, drawn, output.dissectionSeconds(), reportSeconds))));
         return sections;

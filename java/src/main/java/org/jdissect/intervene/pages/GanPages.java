@@ -214,9 +214,10 @@ public final class GanPages implements ReportExtension {
                         + " pixels removed (" + p.pixelsBefore() + " \u2192 " + p.pixelsAfter() + "); replaced by "
                         + replacedBy(p.replacedBy(), 3);
             }
-            removal = Charts.logCurve("Share of the " + concept + " pixels removed against units ablated",
-                    "units ablated (log scale)", "share of pixels removed", List.of(new Charts.Series("removed",
-                            REMOVAL_COLOUR, x, y, none, none, filled, tips)), List.of(), 0, 1, true);
+            removal = site.figure(stem(e) + "-removal", Charts.logCurve("Share of the " + concept
+                    + " pixels removed against units ablated", "units ablated (log scale)", "share of pixels removed",
+                    List.of(new Charts.Series("removed", REMOVAL_COLOUR, x, y, none, none, filled, tips)), List.of(), 0,
+                    1, true));
         }
         Content insertion = null;
         Content insertedUnits = null;
@@ -230,7 +231,8 @@ public final class GanPages implements ReportExtension {
                         + " insertions succeed (" + Format.fixed(100 * rate, 1) + "%)", INSERTION_COLOUR,
                         "(" + trials + " trials)"));
             }
-            insertion = Charts.shareBars("Insertion success rate by context", "insertions that succeed", bars);
+            insertion = site.figure(stem(e) + "-insertion", Charts.shareBars("Insertion success rate by context",
+                    "insertions that succeed", bars));
             insertedUnits = unitLinks(site, e.layer(), r.insertion().units());
         }
         List<Setting> settings = List.of(Setting.of("generator", r.provenance().models().get(0).path()),
@@ -238,6 +240,11 @@ public final class GanPages implements ReportExtension {
                         Long.toString(r.seed())), Setting.of("samples", Integer.toString(r.samples())),
                 Setting.of("folder", e.dir().toString()));
         return Templates.effect(e, removal, insertion, insertedUnits, settings);
+    }
+
+    /** A page's name without {@code .html}: the stem of its figures' names. */
+    static String stem(Experiment<?> e) {
+        return e.page().substring(0, e.page().length() - ".html".length());
     }
 
     /** What the segmenter sees where the concept was, by share: {@code sky 60%, wall 30%, ...}. */

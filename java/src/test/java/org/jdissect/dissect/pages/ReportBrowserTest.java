@@ -89,6 +89,25 @@ class ReportBrowserTest {
             assertThat(sprite.getHeight()).isEqualTo(5 * 96);
             assertThat(sprite.getWidth()).isEqualTo(10 * 96 + 9 * UnitImages.GAP);
         }
+        // every chart also as a paper-ready figure, linked under it
+        for (var layer : result.layers()) {
+            String dir = layer.directory().getFileName().toString();
+            String page = Files.readString(out.resolve("report/layer-" + dir + ".html"));
+            for (String ext : List.of(".svg", ".png")) {
+                assertThat(out.resolve("report/figures/concepts-" + dir + ext)).isRegularFile().isNotEmptyFile();
+                assertThat(page).contains("href=\"figures/concepts-" + dir + ext + "\"");
+            }
+            BufferedImage png = ImageIO.read(out.resolve("report/figures/concepts-" + dir + ".png").toFile());
+            Matcher size = Pattern.compile("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" "
+                    + "viewBox=\"0 0 (\\d+) (\\d+)\"").matcher(Files.readString(out.resolve("report/figures/concepts-"
+                    + dir + ".svg")));
+            assertThat(size.find()).isTrue();
+            assertThat(png.getWidth()).isEqualTo(2 * Integer.parseInt(size.group(1)));
+            assertThat(png.getHeight()).isEqualTo(2 * Integer.parseInt(size.group(2)));
+        }
+        assertThat(out.resolve("report/figures/units-per-category-by-layer.png")).isRegularFile().isNotEmptyFile();
+        assertThat(Files.readString(out.resolve("report/index.html")))
+                .contains("href=\"figures/units-per-category-by-layer.svg\"");
         try (var thumbs = Files.list(out.resolve("report/img/base"))) {
             List<Path> all = thumbs.toList();
             assertThat(all).isNotEmpty().hasSizeLessThanOrEqualTo(60).hasSize(summary.images());
