@@ -42,8 +42,15 @@ public final class Charts {
     public record Reference(String name, double y, String dash) {
     }
 
-    /** A horizontal bar of a rate in [0, 1], with a note beside its value. */
-    public record Share(String label, double value, String tip, String colour, String note) {
+    /**
+     * A horizontal bar of a rate in [0, 1], with a note beside its value, its interval {@code lo..hi} drawn as a
+     * whisker (NaN: none), and optionally a baseline to compare with, drawn as a thinner bar under it.
+     */
+    public record Share(String label, double value, double lo, double hi, String tip, String colour, String note,
+                        Share baseline) {
+        public Share(String label, double value, String tip, String colour, String note) {
+            this(label, value, Double.NaN, Double.NaN, tip, colour, note, null);
+        }
     }
 
     /** An entry of a legend: a swatch of {@code colour} (none when null) and its text. */
@@ -96,7 +103,11 @@ public final class Charts {
     }
 
     record ShareView(String tip, int labelX, int textY, String label, int barX, int barY, String width, int height,
-                     String colour, String valueX, String value) {
+                     String colour, String valueX, String value, WhiskerView whisker, ShareView baseline) {
+    }
+
+    /** An interval's whisker: a line from x1 to x2 at y, with end caps of half-height {@code cap}. */
+    record WhiskerView(String x1, String x2, String y, String top, String bottom) {
     }
 
     // ---- the charts ------------------------------------------------------------------------------------------
@@ -309,17 +320,21 @@ public final class Charts {
                 seriesViews)), true);
     }
 
-    /** Horizontal bars of rates in [0, 1], each labelled, with its value and a note beside it. */
+    /**
+     * Horizontal bars of rates in [0, 1], each labelled, with its value and a note beside it, its interval as a
+     * whisker where it has one, and its baseline as a thinner grey-edged bar under it where it has one.
+     */
     public static Chart shareBars(String title, String xLabel, List<Share> shares) {
         if (shares.isEmpty()) {
             return new Chart(Templates.empty("Nothing to draw."), false);
         }
+        boolean paired = shares.stream().anyMatch(b -> b.baseline() != null);
         int labelW = 150;
         int plotW = 420;
-        int rowH = 24;
+        int rowH = paired ? 34 : 24;
         int top = 6;
         int axisH = 36;
-        int width = labelW + plotW + 150;
+        int width = labelW + plotW + 170;
         int height = top + shares.size() * rowH + axisH;
         List<Tick> ticks = new ArrayList<>();
         for (int t = 0; t <= 4; t++) {
@@ -331,12 +346,33 @@ public final class Charts {
         for (int i = 0; i < shares.size(); i++) {
             Share b = shares.get(i);
             int y = top + i * rowH;
-            double w = plotW * Math.max(0, Math.min(1, b.value()));
-            bars.add(new ShareView(b.tip(), labelW - 8, y + rowH / 2 + 4, Format.shorten(b.label(), 20), labelW, y + 4,
-                    f(w), rowH - 8, b.colour(), f(labelW + w + 6), Format.fixed(100 * b.value(), 1) + "% " + b.note()));
+            int barH = paired ? 14 : rowH - 8;
+            ShareView base = null;
+            if (b.baseline() != null) {
+                base = shareView(b.baseline(), labelW, plotW, y + 4 + barH + 2, 9, null);
+            }
+            bars.add(shareView(b, labelW, plotW, y + 4, barH, base));
         }
         return new Chart(Templates.shares(new SharesView(new Frame("chart", width, height, 12, title), ticks,
                 labelW + plotW / 2, height - 4, xLabel, bars)), true);
+    }
+
+    private static ShareView shareView(Share b, int labelW, int plotW, int y, int h, ShareView baseline) {
+        DoubleUnaryOperator px = v -> labelW + plotW * Math.max(0, Math.min(1, v));
+        double w = px.applyAsDouble(b.value()) - labelW;
+        WhiskerView whisker = null;
+        double right = labelW + w;
+        if (Double.isFinite(b.lo()) && Double.isFinite(b.hi())) {
+            double mid = y + h / 2.0;
+            double cap = Math.min(4, h / 2.0);
+            whisker = new WhiskerView(f(px.applyAsDouble(b.lo())), f(px.applyAsDouble(b.hi())), f(mid), f(mid - cap),
+                    f(mid + cap));
+            right = Math.max(right, px.applyAsDouble(b.hi()));
+        }
+        int textY = y + h / 2 + 4;
+        return new ShareView(b.tip(), labelW - 8, textY, b.label() == null ? null : Format.shorten(b.label(), 20),
+                labelW, y, f(w), h, b.colour(), f(right + 6), Format.fixed(100 * b.value(), 1) + "% " + b.note(),
+                whisker, baseline);
     }
 
     /** {@code <ul class="legend">}: a swatch and a name per key. */

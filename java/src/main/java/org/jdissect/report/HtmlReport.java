@@ -1,6 +1,8 @@
 package org.jdissect.report;
 
 import java.io.IOException;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import javax.imageio.ImageIO;
 
 import gg.jte.Content;
 
@@ -347,8 +347,11 @@ public final class HtmlReport {
             try {
                 Files.createDirectories(dir);
                 Files.writeString(dir.resolve(name + ".svg"), svg, StandardCharsets.UTF_8);
+                BufferedImage png = SvgRaster.render(svg, FIGURE_SCALE);
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name + ".png")))) {
-                    ImageIO.write(SvgRaster.render(svg, FIGURE_SCALE), "png", out);
+                    // our own encoder: ImageIO's takes about twice as long for these flat-coloured pictures
+                    IndexedPng.writeRgb(out, png.getWidth(), png.getHeight(),
+                            ((DataBufferInt) png.getRaster().getDataBuffer()).getData());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the figure " + dir.resolve(name) + ": " + e.getMessage(), e);
