@@ -97,8 +97,10 @@ final class ReportCommand implements Callable<Integer> {
         HtmlReport.Result r = report.progress(new ConsoleProgress(quiet)).extension(dissection)
                 .extension(new AblationPages()).extension(new GanPages()).write();
         DissectionPages.Summary s = dissection.summary();
-        System.out.printf("report: %s (%s, %s, %s; %.1f s, the dissection took %.1f s)%n", r.index(),
+        // the cards show units x top-k pictures, but an image among several units' top images is drawn once
+        System.out.printf("report: %s (%s, %s, %s of %s; %.1f s, the dissection took %.1f s)%n", r.index(),
                 Words.counted(s.layers(), "layer"), Words.counted(s.units(), "unit"),
-                Words.counted(s.images(), "image"), r.seconds(), s.dissectionSeconds());
+                Words.counted(s.pictures(), "top-" + s.noun() + " picture"), Words.counted(s.images(), s.noun()),
+                r.seconds(), s.dissectionSeconds());
     }
 }

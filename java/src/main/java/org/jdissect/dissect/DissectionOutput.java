@@ -45,6 +45,14 @@ public final class DissectionOutput implements AutoCloseable {
         this.inMemory = inMemory;
     }
 
+    /**
+     * A generator's unit's top samples side by side, best first, in its layer's folder {@code layerDir}
+     * ({@code top/unit_0001.png}): gan-dissect keeps no other picture of its samples.
+     */
+    public static Path topSamples(Path layerDir, int unit) {
+        return layerDir.resolve("top").resolve(String.format("unit_%04d.png", unit));
+    }
+
     /** The folder of layer {@code layer} in the output {@code out}. */
     public static Path layerDir(Path out, String layer) {
         return out.resolve(FileNames.fileSafe(layer));

@@ -136,7 +136,7 @@ final class GeneratorSource implements Source {
 
     @Override
     public String imageName(int row) {
-        return "sample " + row + " of seed " + probe.seed();
+        return Probe.Generated.sampleName(row, probe.seed());
     }
 
     @Override
@@ -184,12 +184,11 @@ final class GeneratorSource implements Source {
                 g.drawImage(img, r * shape[2], 0, null);
             }
             g.dispose();
-            AtomicFiles.writePng(dir.resolve(TOP_SAMPLES).resolve(String.format("unit_%04d.png", u + 1)), strip);
+            AtomicFiles.writePng(DissectionOutput.topSamples(dir, u + 1), strip);
         }
     }
 
-    /** The folder, in a generator layer's folder, of each unit's top samples. */
-    static final String TOP_SAMPLES = "top";
+
 
     @Override
     public void close() {

@@ -78,6 +78,39 @@ public final class IouTable {
         return iou[concepts.indexOf(concept)][unit];
     }
 
+    /** A concept and a unit's IoU with it. */
+    public record Score(String concept, double iou) {
+    }
+
+    /**
+     * The {@code n} concepts of highest IoU with {@code unit} (0-based) that are above 0, best first (ties: the
+     * concept first in the file), leaving out {@code except} (a unit's own label, say; null for none).
+     */
+    public List<Score> top(int unit, int n, String except) {
+        List<Score> best = new java.util.ArrayList<>(n + 1);
+        for (int c = 0; c < concepts.size(); c++) {
+            double v = iou[c][unit];
+            if (!(v > 0) || concepts.get(c).equals(except)
+                    || best.size() == n && v <= best.get(n - 1).iou()) {
+                continue;
+            }
+            int at = best.size();
+            while (at > 0 && best.get(at - 1).iou() < v) {
+                at--;
+            }
+            best.add(at, new Score(concepts.get(c), v));
+            if (best.size() > n) {
+                best.remove(n);
+            }
+        }
+        return best;
+    }
+
+    /** How many units the table has. */
+    public int units() {
+        return iou.length == 0 ? 0 : iou[0].length;
+    }
+
     public Map<String, Double> row(int unit) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (int c = 0; c < concepts.size(); c++) {

@@ -71,6 +71,11 @@ public sealed interface Probe permits Probe.Broden, Probe.SegmentedImages, Probe
         public List<String> layers() {
             return List.of(layer);
         }
+
+        /** The name of sample {@code sample} of seed {@code seed}, as report.json and topk.csv give it. */
+        public static String sampleName(int sample, long seed) {
+            return "sample " + sample + " of seed " + seed;
+        }
     }
 
     private static void require(Object value, String what) {

@@ -42,8 +42,15 @@ public final class Charts {
     public record Reference(String name, double y, String dash) {
     }
 
-    /** A horizontal bar of a rate in [0, 1], with a note beside its value. */
-    public record Share(String label, double value, String tip, String colour, String note) {
+    /**
+     * A horizontal bar of a rate in [0, 1], with a note beside its value, its interval {@code lo..hi} drawn as a
+     * whisker (NaN: none), and optionally a baseline to compare with, drawn as a thinner bar under it.
+     */
+    public record Share(String label, double value, double lo, double hi, String tip, String colour, String note,
+                        Share baseline) {
+        public Share(String label, double value, String tip, String colour, String note) {
+            this(label, value, Double.NaN, Double.NaN, tip, colour, note, null);
+        }
     }
 
     /** An entry of a legend: a swatch of {@code colour} (none when null) and its text. */
@@ -96,7 +103,11 @@ public final class Charts {
     }
 
     record ShareView(String tip, int labelX, int textY, String label, int barX, int barY, String width, int height,
-                     String colour, String valueX, String value) {
+                     String colour, String valueX, String value, WhiskerView whisker, ShareView baseline) {
+    }
+
+    /** An interval's whisker: a line from x1 to x2 at y, with end caps of half-height {@code cap}. */
+    record WhiskerView(String x1, String x2, String y, String top, String bottom) {
     }
 
     // ---- the charts ------------------------------------------------------------------------------------------
@@ -105,11 +116,11 @@ public final class Charts {
      * NetDissect's bar graph: bars in groups, each group in its colour, labels rotated under the bars; {@code empty}
      * says why there is nothing when there are no bars.
      */
-    public static Content groupedBars(String title, String valueLabel, List<BarGroup> groups, String empty) {
+    public static Chart groupedBars(String title, String valueLabel, List<BarGroup> groups, String empty) {
         List<BarGroup> drawn = groups.stream().filter(g -> !g.bars().isEmpty()).toList();
         int count = drawn.stream().mapToInt(g -> g.bars().size()).sum();
         if (count == 0) {
-            return Templates.empty(empty);
+            return new Chart(Templates.empty(empty), false);
         }
         int max = 1;
         int longest = 0;
@@ -152,22 +163,22 @@ public final class Charts {
                 x += pitch;
             }
         }
-        return Templates.bars(new BarsView(new Frame("chart", width, height, 11, title), ticks,
+        return new Chart(Templates.bars(new BarsView(new Frame("chart", width, height, 11, title), ticks,
                 "translate(" + (left - 29) + "," + (topPad + plotH / 2) + ") rotate(-90)", valueLabel, left,
-                width - 6, topPad + plotH, bars));
+                width - 6, topPad + plotH, bars)), true);
     }
 
     /**
      * Rows of segments, each segment drawn as its share of its row's total (so that rows of different totals
      * compare), its value written in it where it fits; {@code counted/total} beside each row.
      */
-    public static Content stackedShares(String title, String axisLabel, List<Row> rows, String empty) {
+    public static Chart stackedShares(String title, String axisLabel, List<Row> rows, String empty) {
         double maxShare = 0;
         for (Row r : rows) {
             maxShare = Math.max(maxShare, r.counted() / (double) Math.max(1, r.total()));
         }
         if (maxShare == 0) {
-            return Templates.empty(empty);
+            return new Chart(Templates.empty(empty), false);
         }
         double axisMax = niceShare(maxShare);
         int labelW = 190;
@@ -205,15 +216,15 @@ public final class Charts {
             views.add(new RowView(r.href(), r.label(), Format.shorten(r.label(), 26), labelW - 8, y + rowH / 2 + 4,
                     segments, f(x + 6), r.counted() + "/" + r.total()));
         }
-        return Templates.rows(new RowsView(new Frame("chart", width, height, 12, title), ticks, labelW + plotW / 2,
-                height - 4, axisLabel, views));
+        return new Chart(Templates.rows(new RowsView(new Frame("chart", width, height, 12, title), ticks,
+                labelW + plotW / 2, height - 4, axisLabel, views)), true);
     }
 
     /**
      * A line plot over a log2 x axis (1, 2, 4, ... units), y from {@code yMin} to {@code yMax}: each series a band
      * (its interval), a line and points with tooltips, filled where {@code filled}; reference lines dashed.
      */
-    public static Content logCurve(String title, String xLabel, String yLabel, List<Series> series,
+    public static Chart logCurve(String title, String xLabel, String yLabel, List<Series> series,
                                    List<Reference> refs, double yMin, double yMax, boolean percent) {
         TreeSet<Double> xs = new TreeSet<>();
         for (Series s : series) {
@@ -224,7 +235,7 @@ public final class Charts {
             }
         }
         if (xs.isEmpty()) {
-            return Templates.empty("No points to plot.");
+            return new Chart(Templates.empty("No points to plot."), false);
         }
         int left = 54;
         int right = 18;
@@ -303,22 +314,27 @@ public final class Charts {
             seriesViews.add(new SeriesView(s.name(), s.colour(), hasBand ? band.toString() : null, line.toString(),
                     points));
         }
-        return Templates.curve(new CurveView(new Frame("chart curve", width, height, 11, title), yTicks, xTicks, left,
-                left + plotW, top, top + plotH, left + plotW - 4, Integer.toString(left + plotW / 2), height - 6, xLabel,
-                "translate(14," + (top + plotH / 2) + ") rotate(-90)", yLabel, refViews, seriesViews));
+        return new Chart(Templates.curve(new CurveView(new Frame("chart curve", width, height, 11, title), yTicks,
+                xTicks, left, left + plotW, top, top + plotH, left + plotW - 4, Integer.toString(left + plotW / 2),
+                height - 6, xLabel, "translate(14," + (top + plotH / 2) + ") rotate(-90)", yLabel, refViews,
+                seriesViews)), true);
     }
 
-    /** Horizontal bars of rates in [0, 1], each labelled, with its value and a note beside it. */
-    public static Content shareBars(String title, String xLabel, List<Share> shares) {
+    /**
+     * Horizontal bars of rates in [0, 1], each labelled, with its value and a note beside it, its interval as a
+     * whisker where it has one, and its baseline as a thinner grey-edged bar under it where it has one.
+     */
+    public static Chart shareBars(String title, String xLabel, List<Share> shares) {
         if (shares.isEmpty()) {
-            return Templates.empty("Nothing to draw.");
+            return new Chart(Templates.empty("Nothing to draw."), false);
         }
+        boolean paired = shares.stream().anyMatch(b -> b.baseline() != null);
         int labelW = 150;
         int plotW = 420;
-        int rowH = 24;
+        int rowH = paired ? 34 : 24;
         int top = 6;
         int axisH = 36;
-        int width = labelW + plotW + 150;
+        int width = labelW + plotW + 170;
         int height = top + shares.size() * rowH + axisH;
         List<Tick> ticks = new ArrayList<>();
         for (int t = 0; t <= 4; t++) {
@@ -330,12 +346,33 @@ public final class Charts {
         for (int i = 0; i < shares.size(); i++) {
             Share b = shares.get(i);
             int y = top + i * rowH;
-            double w = plotW * Math.max(0, Math.min(1, b.value()));
-            bars.add(new ShareView(b.tip(), labelW - 8, y + rowH / 2 + 4, Format.shorten(b.label(), 20), labelW, y + 4,
-                    f(w), rowH - 8, b.colour(), f(labelW + w + 6), Format.fixed(100 * b.value(), 1) + "% " + b.note()));
+            int barH = paired ? 14 : rowH - 8;
+            ShareView base = null;
+            if (b.baseline() != null) {
+                base = shareView(b.baseline(), labelW, plotW, y + 4 + barH + 2, 9, null);
+            }
+            bars.add(shareView(b, labelW, plotW, y + 4, barH, base));
         }
-        return Templates.shares(new SharesView(new Frame("chart", width, height, 12, title), ticks,
-                labelW + plotW / 2, height - 4, xLabel, bars));
+        return new Chart(Templates.shares(new SharesView(new Frame("chart", width, height, 12, title), ticks,
+                labelW + plotW / 2, height - 4, xLabel, bars)), true);
+    }
+
+    private static ShareView shareView(Share b, int labelW, int plotW, int y, int h, ShareView baseline) {
+        DoubleUnaryOperator px = v -> labelW + plotW * Math.max(0, Math.min(1, v));
+        double w = px.applyAsDouble(b.value()) - labelW;
+        WhiskerView whisker = null;
+        double right = labelW + w;
+        if (Double.isFinite(b.lo()) && Double.isFinite(b.hi())) {
+            double mid = y + h / 2.0;
+            double cap = Math.min(4, h / 2.0);
+            whisker = new WhiskerView(f(px.applyAsDouble(b.lo())), f(px.applyAsDouble(b.hi())), f(mid), f(mid - cap),
+                    f(mid + cap));
+            right = Math.max(right, px.applyAsDouble(b.hi()));
+        }
+        int textY = y + h / 2 + 4;
+        return new ShareView(b.tip(), labelW - 8, textY, b.label() == null ? null : Format.shorten(b.label(), 20),
+                labelW, y, f(w), h, b.colour(), f(right + 6), Format.fixed(100 * b.value(), 1) + "% " + b.note(),
+                whisker, baseline);
     }
 
     /** {@code <ul class="legend">}: a swatch and a name per key. */

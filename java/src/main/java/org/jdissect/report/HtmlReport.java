@@ -1,7 +1,11 @@
 package org.jdissect.report;
 
 import java.io.IOException;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
@@ -41,7 +45,12 @@ import org.jdissect.io.Threads;
 public final class HtmlReport {
     private static final System.Logger LOG = System.getLogger(HtmlReport.class.getName());
     private static final Pattern PAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.html");
+    private static final Pattern FIGURE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** A PNG figure's pixels per SVG unit: 2, about 190 dpi at the size the page shows the chart (96 dpi). */
+    private static final double FIGURE_SCALE = 2;
     private static final Pattern IMAGE_PATH = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
+    /** The folder of the site with every chart as a standalone figure. */
+    public static final String FIGURES = "figures";
     /** How deep under OUT results are looked for (OUT/a/b/c/d/file). */
     private static final int FIND_DEPTH = 5;
 
@@ -49,6 +58,7 @@ public final class HtmlReport {
     private final Path site;
     private final long start = System.nanoTime();
     private final Set<String> pages = ConcurrentHashMap.newKeySet();
+    private final Set<String> figures = ConcurrentHashMap.newKeySet();
     private final Map<String, UnitCards> cards = new ConcurrentHashMap<>();
     private final Set<Path> bulky = new HashSet<>();
     private ExecutorService pool;
@@ -319,6 +329,34 @@ public final class HtmlReport {
                 throw new UncheckedIOException("cannot copy " + source + " into the report: " + e.getMessage(), e);
             }
             return "img/" + name;
+        }
+
+        @Override
+        public Content figure(String name, Chart chart) {
+            if (!chart.drawn()) {
+                return chart;
+            }
+            if (!FIGURE.matcher(name).matches() || name.contains("..")) {
+                throw new IllegalArgumentException("not a file-safe figure name: " + name);
+            }
+            if (!figures.add(name)) {
+                throw new IllegalArgumentException("figure " + name + " is written twice");
+            }
+            Path dir = site.resolve(FIGURES);
+            String svg = chart.standaloneSvg();
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve(name + ".svg"), svg, StandardCharsets.UTF_8);
+                BufferedImage png = SvgRaster.render(svg, FIGURE_SCALE);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name + ".png")))) {
+                    // our own encoder: ImageIO's takes about twice as long for these flat-coloured pictures
+                    IndexedPng.writeRgb(out, png.getWidth(), png.getHeight(),
+                            ((DataBufferInt) png.getRaster().getDataBuffer()).getData());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the figure " + dir.resolve(name) + ": " + e.getMessage(), e);
+            }
+            return Templates.figure(chart, FIGURES + "/" + name + ".svg", FIGURES + "/" + name + ".png");
         }
 
         @Override

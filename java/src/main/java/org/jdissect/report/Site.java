@@ -74,6 +74,15 @@ public interface Site {
     /** Copies a picture into the site as {@code img/<name>} and returns its link ({@code name}: as for imageFolder). */
     String copyImage(Path source, String name);
 
+    /**
+     * A chart for a page, also written as a paper-ready figure: {@code figures/<name>.svg} (standalone SVG) and
+     * {@code figures/<name>.png} (the same drawn at twice its size); returns the chart followed by links to both.
+     * A chart with nothing drawn is returned as it is, with no figure.
+     *
+     * @param name letters, digits, {@code .-_}, used once in the site; no extension
+     */
+    Content figure(String name, Chart chart);
+
     /** A warning for the user: a result that cannot be shown, and why. */
     void warn(String line);
 }

@@ -40,6 +40,10 @@ final class Templates {
         return (HtmlContent) o -> JtesettingsGenerated.render(o, null, settings);
     }
 
+    static Content figure(Content chart, String svg, String png) {
+        return (HtmlContent) o -> JtefigureGenerated.render(o, null, chart, svg, png);
+    }
+
     static Content empty(String text) {
         return (HtmlContent) o -> JteemptyGenerated.render(o, null, text);
     }

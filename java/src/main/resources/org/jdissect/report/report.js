@@ -1,4 +1,5 @@
-/* jdissect report: sorting and filtering of the unit table (cards follow), and a self-test of the images.
+/* jdissect report: sorting and filtering of the unit table (cards follow), click-to-enlarge of a card's images, and
+ * a self-test of the images.
  * Plain JavaScript; reads only data-* attributes and text, never writes markup from data. */
 (function () {
   'use strict';
@@ -99,6 +100,90 @@
     filter();
   }
 
+  /* Click-to-enlarge: a card's top images, larger, in a dialog, each with the unit's mask, its caption and the
+   * card's concepts. Built from the card's own elements and attributes (no markup from data); nothing fetched. */
+  var zoom = null;
+
+  function openZoom(strip) {
+    var card = strip.closest('article.card');
+    if (!zoom) {
+      zoom = document.createElement('dialog');
+      zoom.className = 'zoom';
+      zoom.id = 'zoom';
+      zoom.addEventListener('click', function (e) { if (e.target === zoom) { zoom.close(); } });
+      document.body.appendChild(zoom);
+    }
+    while (zoom.firstChild) { zoom.removeChild(zoom.firstChild); }
+    var head = document.createElement('div');
+    head.className = 'zhead';
+    var h = document.createElement('h3');
+    h.textContent = 'unit ' + card.getAttribute('data-unit') + ': ' + card.querySelector('.label').textContent;
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = 'close';
+    close.addEventListener('click', function () { zoom.close(); });
+    head.appendChild(h);
+    head.appendChild(close);
+    zoom.appendChild(head);
+    var cell = parseFloat(strip.getAttribute('data-cell'));
+    var gap = parseFloat(strip.getAttribute('data-gap'));
+    var mask = strip.querySelector('img.mask');
+    var thumbs = Array.prototype.slice.call(strip.querySelectorAll('img')).filter(function (i) { return i !== mask; });
+    var room = Math.min(window.innerWidth * 0.96, 1240) - 60;
+    var k = Math.max(1, Math.min(3, (room - 12 * 4) / (5 * cell)));
+    var size = Math.round(cell * k);
+    var cells = document.createElement('div');
+    cells.className = 'cells';
+    thumbs.forEach(function (t, i) {
+      var fig = document.createElement('figure');
+      var box = document.createElement('div');
+      box.className = 'zcell';
+      box.style.width = size + 'px';
+      box.style.height = size + 'px';
+      var img = document.createElement('img');
+      img.src = t.getAttribute('src');
+      img.alt = t.getAttribute('alt') || '';
+      img.width = size;
+      img.height = size;
+      if (/\.png$/.test(img.src)) { img.className = 'px'; }
+      box.appendChild(img);
+      if (mask) {
+        var m = document.createElement('div');
+        m.className = 'zmask';
+        m.style.backgroundImage = 'url("' + mask.getAttribute('src') + '")';
+        m.style.backgroundSize = (parseFloat(mask.getAttribute('width')) * k) + 'px '
+          + (parseFloat(mask.getAttribute('height')) * k) + 'px';
+        var top = -parseFloat(mask.style.top) || 0;
+        m.style.backgroundPosition = (-i * (cell + gap) * k) + 'px ' + (-top * k) + 'px';
+        box.appendChild(m);
+      }
+      var cap = document.createElement('figcaption');
+      cap.style.width = size + 'px';
+      cap.textContent = t.getAttribute('title') || '';
+      fig.appendChild(box);
+      fig.appendChild(cap);
+      cells.appendChild(fig);
+    });
+    zoom.appendChild(cells);
+    var more = card.querySelector('dl.more');
+    if (more) { zoom.appendChild(more.cloneNode(true)); }
+    zoom.showModal();
+    return zoom;
+  }
+
+  function setupZoom() {
+    var box = document.getElementById('cards');
+    if (!box) { return; }
+    box.addEventListener('click', function (e) {
+      var strip = e.target.closest && e.target.closest('.strip.zoom');
+      if (strip) { openZoom(strip); }
+    });
+    box.addEventListener('keydown', function (e) {
+      var strip = e.target.closest && e.target.closest('.strip.zoom');
+      if (strip && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); openZoom(strip); }
+    });
+  }
+
   /* With #selftest in the URL: load every image of the page afresh (lazy ones included) and write the outcome
    * into the DOM as <div id="selftest">, for the browser test. */
   function selftest() {
@@ -119,6 +204,14 @@
       out.setAttribute('data-broken', String(broken.length));
       out.setAttribute('data-cards', String(document.querySelectorAll('article.card').length));
       out.setAttribute('data-injected', String(typeof window.jdissectInjected !== 'undefined'));
+      var strip = document.querySelector('.strip.zoom');
+      if (strip) { /* the first card enlarged: its cells, and the masks over them */
+        var z = openZoom(strip);
+        out.setAttribute('data-zoom-cells', String(z.querySelectorAll('.zcell').length));
+        out.setAttribute('data-zoom-masks', String(z.querySelectorAll('.zmask').length));
+        out.setAttribute('data-zoom-open', String(z.open));
+        z.close();
+      }
       out.textContent = broken.join('\n');
       document.body.appendChild(out);
     }
@@ -139,6 +232,10 @@
 
   ready(function () {
     setupUnits();
+    setupZoom();
+    var z = /^#zoom-u(\d+)$/.exec(location.hash); /* a link to a unit's enlarged images */
+    var strip = z && document.querySelector('#u' + z[1] + ' .strip.zoom');
+    if (strip) { openZoom(strip); }
     if (location.hash === '#selftest') { selftest(); }
   });
 }());

@@ -106,6 +106,18 @@ class ReportPagesTest {
         checkCurves(page, curve, rank);
         assertThat(page).doesNotContain("<script>window").contains("&lt;script&gt;window.jdissectInjected=1");
         assertThat(page).contains("units ablated, N (log scale)", "balanced accuracy", "chance", "no ablation");
+        // each class's two plots as figures, named by the class's place (its name is the data's)
+        for (int c = 1; c <= 3; c++) {
+            for (String plot : List.of("-balanced-accuracy", "-accuracy")) {
+                for (String ext : List.of(".svg", ".png")) {
+                    String figure = "figures/ablation-interventions_curve-class" + c + plot + ext;
+                    assertThat(site.resolve(figure)).isRegularFile().isNotEmptyFile();
+                    assertThat(page).contains("href=\"" + figure + "\"");
+                }
+            }
+        }
+        assertThat(read(site.resolve("figures/ablation-interventions_curve-class1-accuracy.svg")))
+                .doesNotContain("<script").contains("&lt;script&gt;window.jdissectInjected=1");
     }
 
     /** The numbers on the page are the JSON's: each class's base rates, and its first ranked units with links. */
@@ -160,9 +172,12 @@ class ReportPagesTest {
         assertThat(index).contains("GAN dissection", ">" + text(rj.at("/summary/headline").asText()) + "<");
         String layer = read(site.resolve("layer-feat.html"));
         for (int u = 1; u <= 4; u++) {
-            assertThat(layer).contains("id=\"u" + u + "\"", String.format("src=\"img/feat/top/unit_%04d.png\"", u));
-            assertThat(site.resolve(String.format("img/feat/top/unit_%04d.png", u))).isRegularFile();
+            assertThat(layer).contains("id=\"u" + u + "\"");
         }
+        // the top samples are cut from gan-dissect's strips and drawn as the classifier's images are, the unit's
+        // thresholded map over each
+        assertThat(layer).contains("src=\"img/feat/m0.png\"").doesNotContain("img/feat/top/");
+        checkGeneratorMasks(site, rj);
         assertThat(index).contains("href=\"edit-edits_ablate-units-1-2.html\"", "href=\"effect-effects_red-top2.html\"");
         String edit = read(site.resolve("edit-edits_ablate-units-1-2.html"));
         assertThat(edit).contains("src=\"img/edits/edit-edits_ablate-units-1-2.png\"", "href=\"layer-feat.html#u1\"",
@@ -178,10 +193,83 @@ class ReportPagesTest {
                     org.assertj.core.api.Assertions.within(1e-6));
         }
         assertThat(effect).contains("Insertion by context", "insertions that succeed");
+        for (String figure : List.of("removal", "insertion")) {
+            assertThat(site.resolve("figures/effect-effects_red-top2-" + figure + ".svg")).isRegularFile().isNotEmptyFile();
+            assertThat(site.resolve("figures/effect-effects_red-top2-" + figure + ".png")).isRegularFile().isNotEmptyFile();
+        }
         for (String html : List.of(index, layer, edit, effect)) {
             assertThat(html).doesNotContain("<script>window");
         }
         assertThat(layer + effect).contains("&lt;script&gt;window.jdissectInjected=1&lt;/script&gt;");
+    }
+
+    /**
+     * Known answer: unit 1 of {@link ColourGan} drives the red channel of its 4 x 4 pixel block at each of its 4 x 4
+     * locations, {@code R = (tanh(3 f - 1) + 1) / 2} in 8 bits; so its map {@code f} is read back from each top
+     * sample's red channel, upsampled here (half-pixel centres, as NetDissect), thresholded at the unit's threshold,
+     * and compared with the mask the card draws over the sample. A sample whose maximum is below the threshold has
+     * no mask.
+     */
+    static void checkGeneratorMasks(Path site, JsonNode rj) throws Exception {
+        java.awt.image.BufferedImage sprite = javax.imageio.ImageIO.read(site.resolve("img/feat/m0.png").toFile());
+        int cell = 96;
+        int scale = cell / 16; // 16 x 16 samples enlarged into 96-pixel thumbnails
+        int pitch = cell + org.jdissect.report.UnitImages.GAP;
+        Matcher card = Pattern.compile("<article class=\"card[^\"]*\" id=\"u1\".*?</article>", Pattern.DOTALL)
+                .matcher(read(site.resolve("layer-feat.html")));
+        assertThat(card.find()).isTrue();
+        Matcher src = Pattern.compile("<img loading=\"lazy\" src=\"(img/base/[^\"]+)\"").matcher(card.group());
+        JsonNode unit = rj.at("/units/0");
+        double threshold = unit.path("threshold").asDouble();
+        int r = 0;
+        int agree = 0;
+        int pixels = 0;
+        int masked = 0;
+        while (src.find()) {
+            java.awt.image.BufferedImage thumb = javax.imageio.ImageIO.read(site.resolve(src.group(1)).toFile());
+            double[][] f = new double[4][4];
+            boolean[][] saturated = new boolean[4][4]; // tanh at 255 says only that f is at least this
+            for (int by = 0; by < 4; by++) {
+                for (int bx = 0; bx < 4; bx++) {
+                    int red = (thumb.getRGB((4 * bx + 2) * scale, (4 * by + 2) * scale) >> 16) & 0xff;
+                    saturated[by][bx] = red >= 254;
+                    double t = Math.max(-0.999, Math.min(0.999, 2 * (red + 0.5) / 256 - 1));
+                    f[by][bx] = Math.max(0, (0.5 * Math.log((1 + t) / (1 - t)) + 1) / 3);
+                }
+            }
+            boolean fires = unit.at("/top_images/" + r + "/max_activation").asDouble() > threshold;
+            int inSample = 0;
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    double sy = Math.max(0, Math.min(3, (y + 0.5) / 4 - 0.5));
+                    double sx = Math.max(0, Math.min(3, (x + 0.5) / 4 - 0.5));
+                    int y0 = (int) sy;
+                    int x0 = (int) sx;
+                    int y1 = Math.min(3, y0 + 1);
+                    int x1 = Math.min(3, x0 + 1);
+                    double top = f[y0][x0] + (f[y0][x1] - f[y0][x0]) * (sx - x0);
+                    double bottom = f[y1][x0] + (f[y1][x1] - f[y1][x0]) * (sx - x0);
+                    boolean expected = top + (bottom - top) * (sy - y0) > threshold;
+                    if (!expected && (saturated[y0][x0] || saturated[y0][x1] || saturated[y1][x0]
+                            || saturated[y1][x1])) {
+                        continue; // a lower bound below the threshold: unknown
+                    }
+                    int v = sprite.getRaster().getSample(r * pitch + x * scale + scale / 2, y * scale + scale / 2, 0);
+                    boolean drawn = v == 0 || v == 2; // inside or its outline; 1 is the dimmed outside
+                    inSample += drawn ? 1 : 0;
+                    agree += drawn == expected ? 1 : 0;
+                    pixels++;
+                }
+            }
+            masked += inSample;
+            assertThat(inSample > 0).as("top sample " + (r + 1) + " of unit 1 has a mask").isEqualTo(fires);
+            r++;
+        }
+        assertThat(r).isEqualTo(unit.path("top_images").size()).isPositive();
+        assertThat(masked).isPositive().isLessThan(pixels);
+        assertThat(pixels).as("pixels whose mask the samples decide").isGreaterThan(r * 256 / 2);
+        // the red channel's 8 bits and the cache's half precision may move a pixel at the mask's edge
+        assertThat(agree / (double) pixels).as("drawn mask against the one read from the samples").isGreaterThan(0.99);
     }
 
     @Test
@@ -214,7 +302,7 @@ class ReportPagesTest {
 
         Path site = ganOut.resolve("report");
         dom = chromium.dumpDom(site.resolve("layer-feat.html").toUri() + "#selftest");
-        Chromium.assertSelftest(dom, 4, 4);
+        Chromium.assertSelftest(dom, 4 * 5 + 4, 4); // each unit's 5 top samples and its row of the mask sprite
         JsonNode rj = JSON.readTree(ganOut.resolve("feat/report.json").toFile());
         Matcher m = Pattern.compile("data-interpretable=\"(\\d+)\" data-units=\"(\\d+)\" data-concepts=\"(\\d+)\">([^<]*)<")
                 .matcher(dom);

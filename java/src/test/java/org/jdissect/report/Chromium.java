@@ -81,6 +81,18 @@ public final class Chromium {
         assertThat(attr(attrs, "data-injected")).as("an injected script ran").isEqualTo("false");
     }
 
+    /**
+     * That the self-test enlarged the page's first card (click-to-enlarge) into {@code cells} images with a mask
+     * over each of {@code masks}, in an open dialog.
+     */
+    public static void assertZoom(String dom, int cells, int masks) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<div id=\"selftest\"([^>]*)>").matcher(dom);
+        assertThat(m.find()).as("the page's self-test ran and wrote its result").isTrue();
+        assertThat(attr(m.group(1), "data-zoom-open")).isEqualTo("true");
+        assertThat(Integer.parseInt(attr(m.group(1), "data-zoom-cells"))).isEqualTo(cells);
+        assertThat(Integer.parseInt(attr(m.group(1), "data-zoom-masks"))).isEqualTo(masks);
+    }
+
     private static String attr(String attrs, String name) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(attrs);
         assertThat(m.find()).as(name).isTrue();

@@ -8,16 +8,16 @@ sealed interface CardPictures {
     record None(String why) implements CardPictures {
     }
 
-    /** A generator's strip of top samples, one picture, scaled to the card's height. */
-    record Strip(String src, int width, int height, String alt, String title) implements CardPictures {
-    }
-
     /**
      * Thumbnails side by side in a strip {@code width x cell}, and over them the unit's row of a mask sprite
      * ({@code spriteWidth x spriteHeight}, shifted up by {@code top}).
      */
     record Thumbnails(int width, int cell, List<Thumb> thumbs, String sprite, int spriteWidth, int spriteHeight,
                       int top) implements CardPictures {
+        /** Pixels between two cells, in the strip and in the sprite. */
+        public int gap() {
+            return org.jdissect.report.UnitImages.GAP;
+        }
     }
 
     /** A thumbnail: its link, the image's name, and its tooltip (rank, name, the unit's maximum). */

@@ -17,8 +17,10 @@ import gg.jte.Content;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.ImageStore;
+import org.jdissect.dissect.IouTable;
 import org.jdissect.dissect.LayerRecord;
 import org.jdissect.report.CategoryPalette;
+import org.jdissect.report.Chart;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.NavLink;
@@ -32,10 +34,12 @@ import org.jdissect.report.UnitCards;
  * The pages of a dissection, read from its output ({@code <layer>/report.json}, the activation cache, and the images
  * report.json names) or from the dissection just run: on the index, the run, its layers, units per category by
  * layer and its settings; a page per layer with its headline, units per concept, a sortable, filterable table of
- * every unit and a card per unit with its top images, each with the unit's thresholded mask drawn over it (of a
- * generator, its top samples). The cards are published for other extensions to link to.
+ * every unit and a card per unit with its top images (of a generator, its top samples), each with the unit's
+ * thresholded mask drawn over it. The cards are published for other extensions to link to.
  */
 public final class DissectionPages implements ReportExtension {
+    /** Concepts a card lists after the unit's label. */
+    static final int RUNNER_UPS = 3;
     private final Path out;
     private final DissectionResult inMemory;
     private Path data;
@@ -43,7 +47,7 @@ public final class DissectionPages implements ReportExtension {
     private ImageStore images;
     private CategoryPalette palette;
     private List<Layer> layers;
-    private int drawn;
+    private LayerPictures.Drawn drawn;
 
     /** A layer of the output and its page. */
     record Layer(DissectionOutput.Layer output, String page) {
@@ -56,8 +60,14 @@ public final class DissectionPages implements ReportExtension {
         }
     }
 
-    /** What the pages showed, for a line to the user. */
-    public record Summary(int layers, int units, int images, double dissectionSeconds) {
+    /**
+     * What the pages showed, for a line to the user.
+     *
+     * @param images   distinct top images (or samples) drawn
+     * @param pictures unit x top-image pictures on the cards: an image among several units' top images is several
+     * @param noun     what the images are: "image" or "sample"
+     */
+    public record Summary(int layers, int units, int images, int pictures, String noun, double dissectionSeconds) {
     }
 
     private DissectionPages(Path out, DissectionResult inMemory) {
@@ -95,7 +105,8 @@ public final class DissectionPages implements ReportExtension {
             throw new IllegalStateException("the report is not written yet");
         }
         int units = layers.stream().mapToInt(l -> l.record().units().size()).sum();
-        return new Summary(layers.size(), units, drawn, output.dissectionSeconds());
+        return new Summary(layers.size(), units, drawn.images(), drawn.pictures(),
+                output.generated() ? "sample" : "image", output.dissectionSeconds());
     }
 
     @Override
@@ -146,31 +157,61 @@ public final class DissectionPages implements ReportExtension {
                 return null;
             });
         }
-        drawn = output.generated() ? pictures.copyTopStrips(pages) : pictures.drawUnitImages(images, pages);
+        drawn = pictures.drawUnitImages(output.generated() ? new TopSamples(output) : images, pages);
     }
 
     private void writeLayerPage(Site site, Layer l, LayerPictures pictures) {
         List<LayerRecord.Unit> ranked = new ArrayList<>(l.record().units());
         ranked.sort(Comparator.comparingDouble(LayerRecord.Unit::iou).reversed()
                 .thenComparingInt(LayerRecord.Unit::unit));
+        IouTable table = iouTable(site, l);
         List<Templates.Card> cards = new ArrayList<>(ranked.size());
         for (LayerRecord.Unit u : ranked) {
-            cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u,
-                    output.generated())));
+            List<Templates.Concept> categories = new ArrayList<>(u.categories().size());
+            for (Map.Entry<String, LayerRecord.CategoryBest> e : u.categories().entrySet()) {
+                categories.add(new Templates.Concept(e.getValue().label(), e.getKey(), palette.colour(e.getKey()),
+                        e.getValue().iou()));
+            }
+            List<Templates.Concept> runnerUps = new ArrayList<>(RUNNER_UPS);
+            if (table != null) {
+                for (IouTable.Score sc : table.top(u.unit() - 1, RUNNER_UPS, u.label())) {
+                    runnerUps.add(new Templates.Concept(sc.concept(), null, null, sc.iou()));
+                }
+            }
+            cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u), categories,
+                    runnerUps));
         }
         List<Setting> timings = new ArrayList<>();
         for (Map.Entry<String, Double> e : l.record().timingsSeconds().entrySet()) {
             timings.add(Setting.of(e.getKey(), Format.fixed(e.getValue(), 2) + " s"));
         }
-        site.writePage(l.page(), l.name(), Templates.layerPage(l.record(), palette, unitsPerConcept(l), cards,
+        site.writePage(l.page(), l.name(), Templates.layerPage(l.record(), palette,
+                site.figure("concepts-" + l.output().dir(), unitsPerConcept(l)), cards,
                 site.layerSections(l.name()), timings, output.generated()));
+    }
+
+    /** The layer's iou.csv (every unit against every concept), or null with a warning where it cannot be read. */
+    private IouTable iouTable(Site site, Layer l) {
+        Path file = out.resolve(l.output().dir()).resolve(IouTable.FILE);
+        try {
+            IouTable t = IouTable.read(file);
+            if (t.units() != l.record().layer().units()) {
+                site.warn("report: " + file + " has " + t.units() + " units, the layer " + l.record().layer().units()
+                        + "; the cards show no runner-up concepts");
+                return null;
+            }
+            return t;
+        } catch (org.jdissect.JdissectException e) {
+            site.warn("report: the cards of " + l.name() + " show no runner-up concepts: " + e.getMessage());
+            return null;
+        }
     }
 
     /**
      * NetDissect's bar graph: interpretable units per concept, grouped by category in the dissection's category
      * order, most units first within a group.
      */
-    private Content unitsPerConcept(Layer l) {
+    private Chart unitsPerConcept(Layer l) {
         Map<String, Map<String, Integer>> byCategory = new LinkedHashMap<>();
         for (String c : palette.categories()) {
             byCategory.put(c, new LinkedHashMap<>());
@@ -197,7 +238,7 @@ public final class DissectionPages implements ReportExtension {
 
     @Override
     public List<ReportSection> indexSections(Site site) {
-        return IndexSections.of(output, layers, palette, site.elapsedSeconds());
+        return IndexSections.of(site, output, layers, palette, summary());
     }
 
     @Override

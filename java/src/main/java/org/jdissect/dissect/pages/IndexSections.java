@@ -10,19 +10,22 @@ import org.jdissect.dissect.LayerRecord;
 import org.jdissect.dissect.Summary;
 import org.jdissect.io.Json;
 import org.jdissect.io.Provenance;
+import org.jdissect.io.Words;
 import org.jdissect.report.CategoryPalette;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.ReportSection;
 import org.jdissect.report.Setting;
+import org.jdissect.report.Site;
 
 /** The dissection's sections of the index page: what ran on what, its layers, units per category by layer, settings. */
 final class IndexSections {
     private IndexSections() {
     }
 
-    static List<ReportSection> of(DissectionOutput output, List<DissectionPages.Layer> layers, CategoryPalette palette,
-                                  double reportSeconds) {
+    static List<ReportSection> of(Site site, DissectionOutput output, List<DissectionPages.Layer> layers,
+                                  CategoryPalette palette, DissectionPages.Summary drawn) {
+        double reportSeconds = site.elapsedSeconds();
         LayerRecord first = output.first();
         List<ReportSection> sections = new ArrayList<>();
         sections.add(ReportSection.intro(intro(first, layers.size())));
@@ -41,11 +44,11 @@ final class IndexSections {
         }
         sections.add(new ReportSection("by-layer", "Units per category by layer", Templates.byLayer(
                 Double.toString(first.settings().iouThreshold()), Charts.legend(palette),
-                Charts.stackedShares("Interpretable units per category by layer",
-                        "interpretable units, % of the layer's units", rows,
-                        "No layer has a unit at or above the IoU cut-off."))));
+                site.figure("units-per-category-by-layer", Charts.stackedShares(
+                        "Interpretable units per category by layer", "interpretable units, % of the layer's units",
+                        rows, "No layer has a unit at or above the IoU cut-off.")))));
         sections.add(new ReportSection("settings", "Settings", ReportSection.Place.END,
-                Setting.list(settings(first, palette, output.dissectionSeconds(), reportSeconds))));
+                Setting.list(settings(first, palette, drawn, output.dissectionSeconds(), reportSeconds))));
         return sections;
     }
 
@@ -62,8 +65,8 @@ final class IndexSections {
                 first.source().images() + " images", layerCount);
     }
 
-    private static List<Setting> settings(LayerRecord first, CategoryPalette palette, double dissection,
-                                          double report) {
+    private static List<Setting> settings(LayerRecord first, CategoryPalette palette, DissectionPages.Summary drawn,
+                                          double dissection, double report) {
         List<Setting> s = new ArrayList<>();
         for (Provenance.Model m : first.provenance().models()) {
             s.add(Setting.of(m.role(), m.path()));
@@ -92,6 +95,10 @@ final class IndexSections {
         s.add(Setting.of("quantile", st.quantile() + " (" + st.thresholdMethod() + ")"));
         s.add(Setting.of("IoU cut-off", Double.toString(st.iouThreshold())));
         s.add(Setting.of("top images per unit", Integer.toString(st.topk())));
+        // a picture per unit and top image, but an image among several units' top images is one image
+        s.add(Setting.of("on the cards", Words.counted(drawn.pictures(), "picture") + " of "
+                + Words.counted(drawn.images(), "distinct " + drawn.noun()) + " (" + Words.counted(drawn.units(), "unit")
+                + " in " + Words.counted(drawn.layers(), "layer") + ")"));
         s.add(Setting.of("upsampling", st.upsampling()));
         s.add(Setting.of("backend", st.backend()));
         s.add(Setting.of("jdissect", first.provenance().version() + " (" + first.provenance().commit() + ")"));

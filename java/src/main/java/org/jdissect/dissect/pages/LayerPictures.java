@@ -26,14 +26,14 @@ import org.jdissect.dissect.LayerRecord;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.io.Threads;
 import org.jdissect.report.Format;
-import org.jdissect.report.IndexedPng;
 import org.jdissect.report.Site;
 import org.jdissect.report.UnitImages;
 
 /**
- * The pictures of the unit cards. Of a classifier's dissection: a thumbnail per top image (drawn once, however many
- * units rank it) and each unit's mask over its top images, drawn from the activation cache, in sprites of
- * {@link #SPRITE_UNITS} units. Of a generator's: each unit's strip of top samples, copied from its layer's folder.
+ * The pictures of the unit cards: a thumbnail per top image (drawn once, however many units rank it) and each unit's
+ * mask over its top images, drawn from the activation cache, in sprites of {@link #SPRITE_UNITS} units. The images
+ * are a dataset's or, of a generator, its top samples cut from the strips gan-dissect wrote ({@link TopSamples});
+ * the masks are drawn the same way for both.
  */
 final class LayerPictures {
     /**
@@ -48,10 +48,10 @@ final class LayerPictures {
     private final Map<String, Integer> cacheIndex = new HashMap<>();
     private final Set<Integer> pngThumbnails = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> thumbnailLinks = new ConcurrentHashMap<>();
-    /** Width x height of each generator unit's strip of top samples, by its link. */
-    private final Map<String, int[]> stripSizes = new ConcurrentHashMap<>();
     private final Map<String, Site.Folder> folders = new ConcurrentHashMap<>();
     private Site.Folder base;
+    /** A generator's top samples, cut from its strips; null for a dataset's images. */
+    private TopSamples samples;
 
     LayerPictures(Site site, DissectionOutput output) {
         this.site = site;
@@ -63,49 +63,21 @@ final class LayerPictures {
         return folders.computeIfAbsent(name, site::imageFolder);
     }
 
-    private static String stripName(int unit) {
-        return String.format("unit_%04d.png", unit);
+    /** What the cards show: distinct images, and pictures (a unit's top image is one; an image shared by units is many). */
+    record Drawn(int images, int pictures) {
     }
 
-    /** Copies each unit's strip of top samples into the site, then runs {@code pages}; returns the samples. */
-    int copyTopStrips(List<Callable<Void>> pages) {
-        ExecutorService pool = site.pool();
-        int total = 0;
-        List<Future<?>> futures = new ArrayList<>();
-        for (DissectionOutput.Layer l : output.layers()) {
-            Site.Folder top = folder(l.dir() + "/top");
-            for (LayerRecord.Unit u : l.record().units()) {
-                if (u.topImages().isEmpty()) {
-                    continue;
-                }
-                total += u.topImages().size();
-                String name = stripName(u.unit());
-                Path from = output.out().resolve(l.dir()).resolve("top").resolve(name);
-                futures.add(pool.submit(() -> {
-                    if (Files.isRegularFile(from)) {
-                        int[] size = IndexedPng.size(from);
-                        Files.copy(from, top.file(name));
-                        stripSizes.put(top.link(name), size);
-                    }
-                    return null;
-                }));
-            }
-        }
-        Threads.awaitAll(futures);
-        futures.clear();
-        for (Callable<Void> page : pages) {
-            futures.add(pool.submit(page));
-        }
-        Threads.awaitAll(futures);
-        return total;
+    /** Whether unit {@code u}'s top images can be drawn. */
+    private boolean drawable(DissectionOutput.Layer l, LayerRecord.Unit u) {
+        return !u.topImages().isEmpty() && (samples == null || samples.why(l, u) == null);
     }
 
     /**
      * Draws the thumbnails (once per image, however many units share it), then every unit's mask overlay, with
-     * {@code pages} written meanwhile (they need only the thumbnails' names); returns how many top images the
-     * overlays cover.
+     * {@code pages} written meanwhile (they need only the thumbnails' names).
      */
-    int drawUnitImages(ImageStore dataset, List<Callable<Void>> pages) throws IOException {
+    Drawn drawUnitImages(ImageStore dataset, List<Callable<Void>> pages) throws IOException {
+        samples = dataset instanceof TopSamples t ? t : null;
         ActivationCache.Snapshot cache = output.cache();
         List<Integer> rows = cache.rows();
         for (int i = 0; i < rows.size(); i++) {
@@ -123,11 +95,14 @@ final class LayerPictures {
         for (DissectionOutput.Layer l : output.layers()) {
             folder(l.dir());
             for (LayerRecord.Unit u : l.record().units()) {
+                if (!drawable(l, u)) {
+                    continue;
+                }
                 for (LayerRecord.TopImage t : u.topImages()) {
                     needed.add(rowOf(l, u, t.image()));
                 }
                 total += u.topImages().size();
-                strips += u.topImages().isEmpty() ? 0 : 1;
+                strips++;
             }
         }
         base = folder("base");
@@ -171,7 +146,7 @@ final class LayerPictures {
             }
             Threads.awaitAll(futures);
         }
-        return total;
+        return new Drawn(needed.size(), total);
     }
 
     private String thumbnailFile(int row) {
@@ -218,6 +193,9 @@ final class LayerPictures {
         boolean any = false;
         for (int i = first; i < last; i++) {
             LayerRecord.Unit u = units.get(i);
+            if (!drawable(l, u)) {
+                continue;
+            }
             float threshold = Math.scalb(u.threshold(), exponents[u.unit() - 1]);
             for (int r = 0; r < u.topImages().size(); r++) {
                 int index = cacheIndex.get(u.topImages().get(r).image());
@@ -226,10 +204,8 @@ final class LayerPictures {
                 images.drawUnitMask(overlay, size[0], (i - first) * cell, r, map, shape.height(), shape.width(),
                         threshold, g, s);
             }
-            if (!u.topImages().isEmpty()) {
-                any = true;
-                bar.advance(1);
-            }
+            any = true;
+            bar.advance(1);
         }
         if (any) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
@@ -238,27 +214,14 @@ final class LayerPictures {
         }
     }
 
-    /** What the card of unit {@code u} of layer {@code l} shows; after the pictures are drawn or copied. */
-    CardPictures of(DissectionOutput.Layer l, LayerRecord.Unit u, boolean generated) {
+    /** What the card of unit {@code u} of layer {@code l} shows; after the pictures are drawn. */
+    CardPictures of(DissectionOutput.Layer l, LayerRecord.Unit u) {
         List<LayerRecord.TopImage> top = u.topImages();
         if (top.isEmpty()) {
             return new CardPictures.None("no top images (--topk 0)");
         }
-        if (generated) {
-            String link = folder(l.dir() + "/top").link(stripName(u.unit()));
-            int[] size = stripSizes.get(link);
-            if (size == null) {
-                return new CardPictures.None("no picture: " + l.dir() + "/top/" + stripName(u.unit())
-                        + " is missing from the dissection");
-            }
-            StringBuilder names = new StringBuilder();
-            for (int r = 0; r < top.size(); r++) {
-                LayerRecord.TopImage t = top.get(r);
-                names.append(r == 0 ? "" : "\n").append(r + 1).append(". ").append(t.image()).append(", max ")
-                        .append(Format.sig(t.maxActivation()));
-            }
-            int width = (int) Math.round(size[0] * (double) cell / size[1]);
-            return new CardPictures.Strip(link, width, cell, "top samples of unit " + u.unit(), names.toString());
+        if (samples != null && samples.why(l, u) != null) {
+            return new CardPictures.None(samples.why(l, u));
         }
         int n = top.size();
         List<CardPictures.Thumb> thumbs = new ArrayList<>(n);

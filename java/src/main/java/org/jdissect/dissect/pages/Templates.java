@@ -19,8 +19,16 @@ final class Templates {
     private Templates() {
     }
 
-    /** A unit's card: the unit, its category's colour, and its pictures. */
-    record Card(LayerRecord.Unit unit, String colour, CardPictures pictures) {
+    /**
+     * A unit's card: the unit, its category's colour, its pictures, its best label in each category, and the
+     * concepts next after its label (from iou.csv; empty where the layer has none).
+     */
+    record Card(LayerRecord.Unit unit, String colour, CardPictures pictures, List<Concept> categories,
+                List<Concept> runnerUps) {
+    }
+
+    /** A concept and the unit's IoU with it; a category (with its colour) where the concept is a category's best. */
+    record Concept(String label, String category, String colour, double iou) {
     }
 
     static Content intro(boolean generated, String model, String labels, String images, String layers) {

@@ -110,7 +110,7 @@ public final class AblationPages implements ReportExtension {
                 settings.add(Setting.of(e.getKey().replace('_', ' '), v.isValueNode() ? v.asText() : v.toString()));
             }
         }
-        return Templates.ablation(a, cards.orElse(null), a.curve() == null ? null : curves(a.curve()),
+        return Templates.ablation(a, cards.orElse(null), a.curve() == null ? null : curves(site, a),
                 a.rank() == null ? null : ranking(a.rank(), cards), settings);
     }
 
@@ -118,7 +118,9 @@ public final class AblationPages implements ReportExtension {
     record ClassCurves(int index, CurveRecord.Curve curve, List<Content> plots) {
     }
 
-    private static List<ClassCurves> curves(CurveRecord curve) {
+    private static List<ClassCurves> curves(Site site, Ablation a) {
+        CurveRecord curve = a.curve();
+        String stem = a.page().substring(0, a.page().length() - ".html".length());
         int classes = curve.settings().classes().size();
         List<ClassCurves> out = new ArrayList<>();
         for (CurveRecord.Curve c : curve.curves()) {
@@ -127,12 +129,14 @@ public final class AblationPages implements ReportExtension {
                 String name = accuracy ? "accuracy (recall)" : "balanced accuracy";
                 RateRecord base = accuracy ? c.baseAccuracy() : c.baseBalancedAccuracy();
                 double chance = accuracy ? 1.0 / Math.max(1, classes) : 0.5;
-                plots.add(Charts.logCurve(c.className() + ": " + name + " against units ablated",
+                // figures are named by the class's place, not its name (a name from the data is not file-safe)
+                String figure = stem + "-class" + (out.size() + 1) + (accuracy ? "-accuracy" : "-balanced-accuracy");
+                plots.add(site.figure(figure, Charts.logCurve(c.className() + ": " + name + " against units ablated",
                         "units ablated, N (log scale)", name,
                         List.of(series("top-N ablated", TOP_N_COLOUR, c.removed(), accuracy),
                                 series("all but top-N ablated", ALL_BUT_COLOUR, c.kept(), accuracy)),
                         List.of(new Charts.Reference("no ablation", base.value() == null ? 0 : base.value(), "5 3"),
-                                new Charts.Reference("chance", chance, "1 3")), 0, 1, false));
+                                new Charts.Reference("chance", chance, "1 3")), 0, 1, false)));
             }
             out.add(new ClassCurves(out.size(), c, plots));
         }

@@ -18,6 +18,8 @@ import org.jdissect.JdissectException;
 import org.jdissect.intervene.GanEdit;
 import org.jdissect.intervene.GanEffect;
 import org.jdissect.intervene.GanIntervention;
+import org.jdissect.intervene.Rate;
+import org.jdissect.intervene.RateRecord;
 import org.jdissect.io.Json;
 import org.jdissect.io.Provenance;
 import org.jdissect.report.Charts;
@@ -38,6 +40,7 @@ import org.jdissect.report.UnitCards;
 public final class GanPages implements ReportExtension {
     static final String REMOVAL_COLOUR = "#d1495b";
     static final String INSERTION_COLOUR = "#3f9c4a";
+    static final String BASELINE_COLOUR = "#8a94a0";
 
     private List<Experiment<GanEdit.Record>> edits = List.of();
     private List<Experiment<GanEffect.Record>> effects = List.of();
@@ -195,49 +198,113 @@ public final class GanPages implements ReportExtension {
 
     private static Content effectPage(Site site, Experiment<GanEffect.Record> e) {
         GanEffect.Record r = e.record();
+        GanEffect.Baseline base = r.baseline();
         String concept = r.concept();
         Content removal = null;
         if (r.removal() != null && !r.removal().isEmpty()) {
-            int n = r.removal().size();
-            double[] x = new double[n];
-            double[] y = new double[n];
-            double[] none = new double[n];
-            boolean[] filled = new boolean[n];
-            String[] tips = new String[n];
-            for (int i = 0; i < n; i++) {
-                GanIntervention.Removal p = r.removal().get(i);
-                x[i] = p.units();
-                y[i] = p.removedShare();
-                none[i] = Double.NaN;
-                filled[i] = true;
-                tips[i] = p.units() + " units ablated: " + Format.fixed(100 * y[i], 1) + "% of the " + concept
-                        + " pixels removed (" + p.pixelsBefore() + " \u2192 " + p.pixelsAfter() + "); replaced by "
-                        + replacedBy(p.replacedBy(), 3);
+            List<Charts.Series> series = new ArrayList<>();
+            series.add(removalSeries("top units for " + concept, REMOVAL_COLOUR, r.removal(), concept));
+            if (base != null && base.removal() != null) {
+                series.add(removalSeries("as many random units", BASELINE_COLOUR, base.removal(), concept));
             }
-            removal = Charts.logCurve("Share of the " + concept + " pixels removed against units ablated",
-                    "units ablated (log scale)", "share of pixels removed", List.of(new Charts.Series("removed",
-                            REMOVAL_COLOUR, x, y, none, none, filled, tips)), List.of(), 0, 1, true);
+            removal = site.figure(stem(e) + "-removal", Charts.logCurve("Share of the " + concept
+                    + " pixels removed against units ablated", "units ablated (log scale)", "share of pixels removed",
+                    series, List.of(), 0, 1, true));
         }
         Content insertion = null;
         Content insertedUnits = null;
         if (r.insertion() != null) {
             List<Charts.Share> bars = new ArrayList<>();
             for (Map.Entry<String, long[]> f : r.insertion().byContext().entrySet()) {
-                long trials = f.getValue()[0];
-                long successes = f.getValue()[1];
-                double rate = trials == 0 ? 0 : (double) successes / trials;
-                bars.add(new Charts.Share(f.getKey(), rate, f.getKey() + ": " + successes + " of " + trials
-                        + " insertions succeed (" + Format.fixed(100 * rate, 1) + "%)", INSERTION_COLOUR,
-                        "(" + trials + " trials)"));
+                RateRecord rate = interval(r.insertion(), f.getKey(), f.getValue());
+                Charts.Share random = null;
+                if (base != null && base.insertion() != null && base.insertion().byContext().containsKey(f.getKey())) {
+                    long[] b = base.insertion().byContext().get(f.getKey());
+                    RateRecord br = interval(base.insertion(), f.getKey(), b);
+                    random = new Charts.Share(null, br.valueOrNaN(), br.lo(), br.hi(), f.getKey() + ", as many random "
+                            + "units: " + b[1] + " of " + b[0] + " succeed (" + pct(br) + ")", BASELINE_COLOUR,
+                            "random", null);
+                }
+                bars.add(new Charts.Share(f.getKey(), rate.valueOrNaN(), rate.lo(), rate.hi(), f.getKey() + ": "
+                        + f.getValue()[1] + " of " + f.getValue()[0] + " insertions succeed (" + pct(rate) + ")",
+                        INSERTION_COLOUR, "(" + f.getValue()[0] + " trials)", random));
             }
-            insertion = Charts.shareBars("Insertion success rate by context", "insertions that succeed", bars);
+            insertion = site.figure(stem(e) + "-insertion", Charts.shareBars("Insertion success rate by context"
+                    + (base != null && base.insertion() != null ? ", against as many random units" : ""),
+                    "insertions that succeed (95% Wilson intervals)", bars));
             insertedUnits = unitLinks(site, e.layer(), r.insertion().units());
         }
-        List<Setting> settings = List.of(Setting.of("generator", r.provenance().models().get(0).path()),
+        List<Setting> settings = new ArrayList<>(List.of(Setting.of("generator", r.provenance().models().get(0).path()),
                 Setting.of("layer", r.layer()), Setting.of("concept", concept), Setting.of("seed",
                         Long.toString(r.seed())), Setting.of("samples", Integer.toString(r.samples())),
-                Setting.of("folder", e.dir().toString()));
-        return Templates.effect(e, removal, insertion, insertedUnits, settings);
+                Setting.of("folder", e.dir().toString())));
+        Content randomUnits = null;
+        if (base != null) {
+            randomUnits = unitLinks(site, e.layer(), base.units());
+            settings.add(Setting.of("baseline", base.kind() + ", drawn with seed " + base.seed()));
+        }
+        return Templates.effect(e, removal, insertion, insertedUnits, randomUnits, rows(r), settings);
+    }
+
+    /** A row of the insertion table: a context, and its rates for the top units and for the random ones. */
+    record InsertionRow(String context, long trials, long successes, RateRecord rate, RateRecord random) {
+    }
+
+    private static List<InsertionRow> rows(GanEffect.Record r) {
+        List<InsertionRow> rows = new ArrayList<>();
+        if (r.insertion() == null) {
+            return rows;
+        }
+        GanEffect.InsertionRecord base = r.baseline() == null ? null : r.baseline().insertion();
+        for (Map.Entry<String, long[]> f : r.insertion().byContext().entrySet()) {
+            long[] b = base == null ? null : base.byContext().get(f.getKey());
+            rows.add(new InsertionRow(f.getKey(), f.getValue()[0], f.getValue()[1],
+                    interval(r.insertion(), f.getKey(), f.getValue()), b == null ? null : interval(base, f.getKey(), b)));
+        }
+        return rows;
+    }
+
+    /** A context's rate with its Wilson interval: from the record, or (format 1) from its counts. */
+    private static RateRecord interval(GanEffect.InsertionRecord ins, String context, long[] counts) {
+        if (ins.intervals() != null && ins.intervals().containsKey(context)) {
+            return ins.intervals().get(context);
+        }
+        return RateRecord.of(Rate.wilson(counts[1], counts[0], GanEffect.CONFIDENCE));
+    }
+
+    /** {@code 9.4% [7.2, 12.1]}. */
+    static String pct(RateRecord r) {
+        if (r == null || r.value() == null) {
+            return "\u2013";
+        }
+        return Format.fixed(100 * r.value(), 1) + "% [" + Format.fixed(100 * r.lo(), 1) + ", "
+                + Format.fixed(100 * r.hi(), 1) + "]";
+    }
+
+    private static Charts.Series removalSeries(String name, String colour, List<GanIntervention.Removal> curve,
+                                               String concept) {
+        int n = curve.size();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] none = new double[n];
+        boolean[] filled = new boolean[n];
+        String[] tips = new String[n];
+        for (int i = 0; i < n; i++) {
+            GanIntervention.Removal p = curve.get(i);
+            x[i] = p.units();
+            y[i] = p.removedShare();
+            none[i] = Double.NaN;
+            filled[i] = true;
+            tips[i] = name + ", " + p.units() + " ablated: " + Format.fixed(100 * y[i], 1) + "% of the " + concept
+                    + " pixels removed (" + p.pixelsBefore() + " \u2192 " + p.pixelsAfter() + "); replaced by "
+                    + replacedBy(p.replacedBy(), 3);
+        }
+        return new Charts.Series(name, colour, x, y, none, none, filled, tips);
+    }
+
+    /** A page's name without {@code .html}: the stem of its figures' names. */
+    static String stem(Experiment<?> e) {
+        return e.page().substring(0, e.page().length() - ".html".length());
     }
 
     /** What the segmenter sees where the concept was, by share: {@code sky 60%, wall 30%, ...}. */

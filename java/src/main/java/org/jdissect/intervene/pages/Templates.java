@@ -46,7 +46,9 @@ final class Templates {
     }
 
     static Content effect(GanPages.Experiment<GanEffect.Record> e, Content removal, Content insertion,
-                          Content insertedUnits, List<Setting> settings) {
-        return (HtmlContent) o -> JteeffectGenerated.render(o, null, e, removal, insertion, insertedUnits, settings);
+                          Content insertedUnits, Content randomUnits, List<GanPages.InsertionRow> rows,
+                          List<Setting> settings) {
+        return (HtmlContent) o -> JteeffectGenerated.render(o, null, e, removal, insertion, insertedUnits, randomUnits,
+                rows, settings);
     }
 }

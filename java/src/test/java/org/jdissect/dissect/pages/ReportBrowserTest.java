@@ -75,7 +75,12 @@ class ReportBrowserTest {
         assertThat(report.pages()).isEqualTo(3);
         assertThat(summary.layers()).isEqualTo(2);
         assertThat(summary.units()).isEqualTo(10);
-        assertThat(summary.images()).isEqualTo(100);
+        // 2 layers x 5 units x 10 top images are 100 pictures, of fewer images: each image is drawn once
+        assertThat(summary.pictures()).isEqualTo(100);
+        assertThat(summary.noun()).isEqualTo("image");
+        assertThat(summary.images()).isLessThan(100);
+        assertThat(Files.readString(out.resolve("report/index.html"))).contains("<dt>on the cards</dt><dd>100 pictures of "
+                + summary.images() + " distinct images (10 units in 2 layers)</dd>");
         for (var layer : result.layers()) {
             String dir = layer.directory().getFileName().toString();
             assertThat(out.resolve("report/layer-" + dir + ".html")).isRegularFile();
@@ -84,9 +89,28 @@ class ReportBrowserTest {
             assertThat(sprite.getHeight()).isEqualTo(5 * 96);
             assertThat(sprite.getWidth()).isEqualTo(10 * 96 + 9 * UnitImages.GAP);
         }
+        // every chart also as a paper-ready figure, linked under it
+        for (var layer : result.layers()) {
+            String dir = layer.directory().getFileName().toString();
+            String page = Files.readString(out.resolve("report/layer-" + dir + ".html"));
+            for (String ext : List.of(".svg", ".png")) {
+                assertThat(out.resolve("report/figures/concepts-" + dir + ext)).isRegularFile().isNotEmptyFile();
+                assertThat(page).contains("href=\"figures/concepts-" + dir + ext + "\"");
+            }
+            BufferedImage png = ImageIO.read(out.resolve("report/figures/concepts-" + dir + ".png").toFile());
+            Matcher size = Pattern.compile("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" "
+                    + "viewBox=\"0 0 (\\d+) (\\d+)\"").matcher(Files.readString(out.resolve("report/figures/concepts-"
+                    + dir + ".svg")));
+            assertThat(size.find()).isTrue();
+            assertThat(png.getWidth()).isEqualTo(2 * Integer.parseInt(size.group(1)));
+            assertThat(png.getHeight()).isEqualTo(2 * Integer.parseInt(size.group(2)));
+        }
+        assertThat(out.resolve("report/figures/units-per-category-by-layer.png")).isRegularFile().isNotEmptyFile();
+        assertThat(Files.readString(out.resolve("report/index.html")))
+                .contains("href=\"figures/units-per-category-by-layer.svg\"");
         try (var thumbs = Files.list(out.resolve("report/img/base"))) {
             List<Path> all = thumbs.toList();
-            assertThat(all).isNotEmpty().hasSizeLessThanOrEqualTo(60);
+            assertThat(all).isNotEmpty().hasSizeLessThanOrEqualTo(60).hasSize(summary.images());
             BufferedImage t = ImageIO.read(all.get(0).toFile());
             assertThat(t.getWidth()).isEqualTo(96);
             assertThat(t.getHeight()).isEqualTo(96);
@@ -94,6 +118,66 @@ class ReportBrowserTest {
         try (var files = Files.walk(out)) {
             assertThat(files.map(Path::toString).filter(p -> p.contains(".report.") || p.endsWith(".tmp")).toList())
                     .isEmpty();
+        }
+    }
+
+    /**
+     * Each card lists the unit's best label in every category with its IoU, as report.json has them, and the three
+     * concepts of highest IoU after its label, as iou.csv has them.
+     */
+    @Test
+    void cardsShowTheBestLabelPerCategoryAndTheRunnerUps() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (var layer : result.layers()) {
+            JsonNode rj = json.readTree(layer.directory().resolve("report.json").toFile());
+            List<String> iou = Files.readAllLines(layer.directory().resolve("iou.csv"));
+            List<String> concepts = List.of(iou.get(0).split(",", -1)).subList(1, iou.get(0).split(",", -1).length);
+            String page = Files.readString(out.resolve("report/layer-" + layer.directory().getFileName() + ".html"));
+            for (JsonNode u : rj.path("units")) {
+                int unit = u.path("unit").asInt();
+                Matcher card = Pattern.compile("<article class=\"card[^\"]*\" id=\"u" + unit + "\".*?</article>",
+                        Pattern.DOTALL).matcher(page);
+                assertThat(card.find()).isTrue();
+                Matcher dl = Pattern.compile("<dl class=\"more\"><dt>by category</dt><dd>(.*?)</dd>(?:<dt>next "
+                        + "concepts</dt><dd>(.*?)</dd>)?</dl>").matcher(card.group());
+                assertThat(dl.find()).as("unit " + unit).isTrue();
+                List<String> shown = new ArrayList<>();
+                Matcher best = Pattern.compile("<span class=\"chip\" style=\"--c:[^\"]*\">([^<]*)</span> ([^<]*) "
+                        + "<b>([0-9.]+)</b>").matcher(dl.group(1));
+                while (best.find()) {
+                    JsonNode c = u.at("/categories/" + unescape(best.group(1)));
+                    assertThat(unescape(best.group(2))).isEqualTo(c.path("label").asText());
+                    assertThat(Double.parseDouble(best.group(3))).isCloseTo(c.path("iou").asDouble(),
+                            org.assertj.core.api.Assertions.within(5e-4));
+                    shown.add(unescape(best.group(1)));
+                }
+                List<String> categories = new ArrayList<>();
+                u.path("categories").fieldNames().forEachRemaining(categories::add);
+                assertThat(shown).isEqualTo(categories);
+                // the runner-ups: iou.csv's row sorted by IoU, the unit's own label left out, at most three above 0
+                String[] row = iou.get(unit).split(",", -1);
+                List<Integer> order = new ArrayList<>();
+                for (int c = 0; c < concepts.size(); c++) {
+                    if (Double.parseDouble(row[c + 1]) > 0 && !concepts.get(c).equals(u.path("label").asText())) {
+                        order.add(c);
+                    }
+                }
+                order.sort((a, b) -> Double.compare(Double.parseDouble(row[b + 1]), Double.parseDouble(row[a + 1])));
+                List<String> expected = new ArrayList<>();
+                for (int c : order.subList(0, Math.min(3, order.size()))) {
+                    expected.add(concepts.get(c) + " " + String.format(java.util.Locale.ROOT, "%.3f",
+                            Double.parseDouble(row[c + 1])));
+                }
+                List<String> next = new ArrayList<>();
+                if (dl.group(2) != null) {
+                    Matcher n = Pattern.compile("<span class=\"next\">([^<]*) <b>([0-9.]+)</b></span>")
+                            .matcher(dl.group(2));
+                    while (n.find()) {
+                        next.add(unescape(n.group(1)) + " " + n.group(2));
+                    }
+                }
+                assertThat(next).as("runner-ups of unit " + unit).isEqualTo(expected);
+            }
         }
     }
 
@@ -124,7 +208,8 @@ class ReportBrowserTest {
                     .hasMessageContaining(world.toString()).hasMessageContaining("moved").hasMessageContaining("--data");
             DissectionPages moved = DissectionPages.of(copy).data(elsewhere);
             HtmlReport.builder(copy).threads(2).extension(moved).write();
-            assertThat(moved.summary().images()).isEqualTo(100);
+            assertThat(moved.summary().pictures()).isEqualTo(100);
+            assertThat(moved.summary().images()).isEqualTo(summary.images());
         } finally {
             Files.move(elsewhere, world);
         }
@@ -141,6 +226,7 @@ class ReportBrowserTest {
             String page = "layer-" + layer.directory().getFileName() + ".html";
             String dom = chromium.dumpDom(site.resolve(page).toUri() + "#selftest");
             assertSelftest(dom, 5 * 11, 5);
+            Chromium.assertZoom(dom, 10, 10);
             Matcher m = Pattern.compile("<p id=\"headline\" class=\"headline\" data-interpretable=\"(\\d+)\" "
                     + "data-units=\"(\\d+)\" data-concepts=\"(\\d+)\">([^<]*)</p>").matcher(dom);
             assertThat(m.find()).as("headline in " + page).isTrue();
