@@ -20,7 +20,7 @@ import org.jdissect.stats.Backend;
         description = {"The average causal effect of a concept's units, measured with the segmenter over seeded "
                 + "samples: ablating the top 1, 2, 4, ... N units (by IoU) removes what share of the concept's "
                 + "pixels, and what replaces them; inserting the top N at every feature location makes the concept "
-                + "appear how often, by the class that was there before (context), with 95% Wilson intervals. "
+                + "appear how often, by the class that was there before (context), with 95%% Wilson intervals. "
                 + "Both again with as many randomly chosen units, the baseline the GAN Dissection paper compares with.",
                 "Writes OUT/removal.csv, OUT/insertion.csv, OUT/insertion_locations.csv, OUT/removal_random.csv, "
                         + "OUT/insertion_random.csv and OUT/effect.json; rewrites the report of the gan-dissect output "
@@ -95,7 +95,7 @@ final class GanEffectCommand implements Callable<Integer> {
             throw new JdissectException("--mode must be ablate, insert or both, got '" + mode + "'");
         }
         if (!java.util.List.of("random", "none").contains(baseline)) {
-            throw JdissectException.usage("--baseline must be random or none, got '" + baseline + "'");
+            throw new JdissectException("--baseline must be random or none, got '" + baseline + "'");
         }
         float[] range = gan.range();
         GanEffect.Spec spec = new GanEffect.Spec(gan.generator, gan.layer, range[0], range[1], gan.seed,

@@ -185,13 +185,21 @@ class ReportPagesTest {
         assertThat(site.resolve("img/edits/edit-edits_ablate-units-1-2.png")).isRegularFile();
         String effect = read(site.resolve("effect-effects_red-top2.html"));
         List<String> removal = Files.readAllLines(ganOut.resolve("effects/red-top2/removal.csv"));
-        for (String row : removal.subList(1, removal.size())) {
-            String[] f = row.split(",");
-            Matcher m = Pattern.compile("<tr data-units=\"" + f[0] + "\" data-removed=\"([^\"]*)\">").matcher(effect);
-            assertThat(m.find()).as("removal row " + row).isTrue();
+        List<String> random = Files.readAllLines(ganOut.resolve("effects/red-top2/removal_random.csv"));
+        assertThat(random).hasSameSizeAs(removal);
+        for (int i = 1; i < removal.size(); i++) {
+            String[] f = removal.get(i).split(",");
+            String[] r = random.get(i).split(",");
+            Matcher m = Pattern.compile("<tr data-units=\"" + f[0] + "\" data-removed=\"([^\"]*)\" "
+                    + "data-random-removed=\"([^\"]*)\">").matcher(effect);
+            assertThat(m.find()).as("removal row " + removal.get(i)).isTrue();
             assertThat(Double.parseDouble(m.group(1))).isCloseTo(Double.parseDouble(f[3]),
                     org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(r[0]).isEqualTo(f[0]);
+            assertThat(Double.parseDouble(m.group(2))).isCloseTo(Double.parseDouble(r[3]),
+                    org.assertj.core.api.Assertions.within(1e-6));
         }
+        assertThat(effect).contains("as many units chosen at random", "random units [95%]");
         assertThat(effect).contains("Insertion by context", "insertions that succeed");
         for (String figure : List.of("removal", "insertion")) {
             assertThat(site.resolve("figures/effect-effects_red-top2-" + figure + ".svg")).isRegularFile().isNotEmptyFile();
