@@ -99,8 +99,8 @@ final class DissectCommand implements Callable<Integer> {
             probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(model), images,
                     seg.segmentation("--images"));
         }
+        DissectionOptions options = run.options(scoring, threads.threads(), skipBad); // checked before OUT is made
         try (OutputLock lock = Locks.output(out, root)) {
-            DissectionOptions options = run.options(scoring, threads.threads(), skipBad);
             DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
                     .inference(inference.inference()).backend(device::open).progress(output.progress())
                     .invocation(root.invocation()).run();

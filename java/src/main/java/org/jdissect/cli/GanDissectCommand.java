@@ -60,8 +60,8 @@ final class GanDissectCommand implements Callable<Integer> {
         float[] range = gan.range();
         Probe probe = new Probe.Generated(gan.generator, gan.layer, range[0], range[1], samples, gan.seed,
                 seg.segmentation("gan-dissect"));
+        DissectionOptions options = run.options(scoring, threads.threads(), false); // checked before OUT is made
         try (OutputLock lock = Locks.output(out, root)) {
-            DissectionOptions options = run.options(scoring, threads.threads(), false);
             DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
                     .inference(inference.inference()).backend(device::open).progress(output.progress())
                     .invocation(root.invocation()).run();

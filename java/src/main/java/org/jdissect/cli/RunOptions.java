@@ -4,6 +4,7 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.io.Sizes;
+import org.jdissect.stats.Precision;
 
 /** How a dissection runs: batches, memory, resuming. Shared by dissect and gan-dissect. */
 final class RunOptions {
@@ -19,8 +20,16 @@ final class RunOptions {
     @Option(names = "--fresh", description = "Ignore an existing activation cache in OUT instead of resuming.")
     boolean fresh;
 
+    @Option(names = "--precision", defaultValue = DissectionOptions.PRECISION, paramLabel = "fp16|fp32",
+            description = "How the activation cache holds values: fp16 (half the disk and memory; thresholds and "
+                    + "counts exact for the half-rounded values, statistics on the CPU or GPU) or fp32 (exact for "
+                    + "the model's own values, as a float64 reference; twice the cache, statistics on the CPU) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String precision;
+
     DissectionOptions options(ScoringOptions scoring, int threads, boolean skipBad) {
         return new DissectionOptions(scoring.quantile, scoring.iouThreshold, scoring.topk, batch,
-                Sizes.parse(memory, "--memory"), threads, fresh, skipBad).validate();
+                Sizes.parse(memory, "--memory"), threads, fresh, skipBad, Precision.parse("--precision", precision))
+                .validate();
     }
 }

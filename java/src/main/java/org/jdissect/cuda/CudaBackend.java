@@ -15,6 +15,7 @@ import org.jdissect.stats.Ablation;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Precision;
 import org.jdissect.stats.Fp16;
 import org.jdissect.io.Threads;
 import org.jdissect.stats.LabelSource;
@@ -33,6 +34,7 @@ import org.jdissect.stats.Upsampling;
  * stay in one place. Calls are serialised: one context, one stream.
  */
 public final class CudaBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger(CudaBackend.class.getName());
     private static final int CHUNK_VALUES = 16 << 20;
 
     private final CudaLib.Context ctx;
@@ -95,6 +97,20 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * The CPU backend for what the kernels do not read: single-precision activations (the kernels' keys are 16-bit
+     * halves). Same results, CPU speed, said once per call at INFO.
+     */
+    private CpuBackend onTheCpu(String what) {
+        LOG.log(System.Logger.Level.INFO, what + " of fp32 activations run on the CPU: the CUDA kernels read fp16");
+        return new CpuBackend(threads);
+    }
+
+    @Override
+    public int passes(ActivationSource src) {
+        return src.precision() == Precision.FP32 ? 3 : 2;
+    }
+
     private static int chunkImages(ActivationSource src) {
         return src.imagesPerChunk(CHUNK_VALUES);
     }
@@ -105,6 +121,11 @@ public final class CudaBackend implements Backend {
     public synchronized UnitStats unitStats(ActivationSource src, double quantile, int topk, Progress progress) {
         open();
         Quantiles.checkQuantile(quantile);
+        if (src.precision() == Precision.FP32) {
+            try (CpuBackend cpu = onTheCpu("thresholds")) {
+                return cpu.unitStats(src, quantile, topk, progress);
+            }
+        }
         int units = src.units();
         int hw = src.height() * src.width();
         int n = src.images();
@@ -231,6 +252,11 @@ public final class CudaBackend implements Backend {
     public synchronized TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels,
                                           Progress progress) {
         open();
+        if (src.precision() == Precision.FP32) {
+            try (CpuBackend cpu = onTheCpu("the tally")) {
+                return cpu.tally(src, thresholds, labels, progress);
+            }
+        }
         if (src.images() > 0 && shrinks(src, labels.labels(0))) {
             // The kernel interpolates; a map larger than its label map is resized with PIL's widened filter in
             // double (Upsampling), which only the CPU backend implements. Same results, CPU speed.

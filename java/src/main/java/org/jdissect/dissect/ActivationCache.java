@@ -24,6 +24,8 @@ import org.jdissect.io.Words;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.ArrayActivations;
+import org.jdissect.stats.FloatActivations;
+import org.jdissect.stats.Precision;
 
 /**
  * The activations of every requested layer over the dataset, in half precision, in one file per layer under
@@ -42,14 +44,19 @@ import org.jdissect.stats.ArrayActivations;
  * masks and the tally are those of the unscaled values, and {@link #exponents} undoes the scale where values are
  * reported. Non-finite values (NaN, infinities) are stored as the lowest half, -65504, and counted per unit: they sort
  * below every value and are left out of the quantile ({@link ActivationSource#nonFinite}).
+ *
+ * <p>With {@link Precision#FP32} the files ({@code .f32}) hold the model's floats as they are, no scale needed,
+ * non-finite values stored as {@code -Float.MAX_VALUE} and counted the same way. The precision is part of the key:
+ * a cache of the other precision is not resumed.
  */
 public final class ActivationCache implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ActivationCache.class.getName());
     public static final String MANIFEST = CacheManifest.FILE;
-    /** Layer files end so; every such file in the cache folder is the cache's own. */
-    private static final String SUFFIX = ".f16";
+    /** The key's entry naming the cache's precision. */
+    static final String PRECISION = "precision";
 
     private final Path dir;
+    private final Precision precision;
     private final Map<String, Object> key;
     private final List<LayerInfo> layers;
     private final List<String> files;
@@ -68,18 +75,20 @@ public final class ActivationCache implements AutoCloseable {
     private long overflowed;
     /** Work buffers of {@link #append}, grown to the largest batch of a layer. */
     private short[] halves = new short[0];
+    private float[] singles = new float[0];
     private ByteBuffer bytes = ByteBuffer.allocate(0);
 
-    private ActivationCache(Path dir, Map<String, Object> key, List<LayerInfo> layers, CacheManifest resumed,
-                            IntFunction<long[]> stamper) throws IOException {
+    private ActivationCache(Path dir, Precision precision, Map<String, Object> key, List<LayerInfo> layers,
+                            CacheManifest resumed, IntFunction<long[]> stamper) throws IOException {
         this.dir = dir;
+        this.precision = precision;
         this.key = key;
         this.layers = layers;
         this.stamper = stamper;
         this.rows = new ArrayList<>(resumed == null ? List.of() : resumed.rows());
         this.consumed = resumed == null ? 0 : resumed.consumed();
         this.complete = resumed != null && resumed.complete();
-        this.files = fileNames(layers);
+        this.files = fileNames(layers, precision);
         this.channels = new FileChannel[layers.size()];
         this.exponents = new int[layers.size()][];
         this.nonFinite = new long[layers.size()][];
@@ -105,33 +114,38 @@ public final class ActivationCache implements AutoCloseable {
         for (int i = 0; i < layers.size(); i++) {
             FileChannel ch = FileChannel.open(dir.resolve(files.get(i)), StandardOpenOption.CREATE,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
-            long size = (long) rows.size() * bytesPerImage(layers.get(i));
+            long size = (long) rows.size() * bytesPerImage(layers.get(i), precision);
             ch.truncate(size); // drop whatever a killed run wrote after its last manifest
             ch.position(size);
             channels[i] = ch;
         }
     }
 
-    private static List<String> fileNames(List<LayerInfo> layers) {
-        return FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList()).stream().map(n -> n + SUFFIX)
-                .toList();
+    private static List<String> fileNames(List<LayerInfo> layers, Precision precision) {
+        return FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList()).stream()
+                .map(n -> n + precision.suffix()).toList();
     }
 
-    private static long bytesPerImage(LayerInfo l) {
-        return 2L * l.valuesPerImage();
+    private static long bytesPerImage(LayerInfo l, Precision precision) {
+        return (long) precision.bytes() * l.valuesPerImage();
     }
 
     /**
      * Opens the cache in {@code dir}: resumes it when everything it records still holds (see the class comment),
      * otherwise starts it empty, saying why.
      *
+     * @param key        what the cache is computed from (its precision is added)
+     * @param precision  how values are held
      * @param fresh      discard any existing cache
      * @param candidates how many candidate images the run has (it cannot have consumed more)
      * @param rowCount   how many source rows there are (cached rows are below)
      * @param stamper    the size and modification time of a row's image file, or null for generated images
      */
-    public static ActivationCache open(Path dir, Map<String, Object> key, List<LayerInfo> layers, boolean fresh,
-                                       int candidates, int rowCount, IntFunction<long[]> stamper) {
+    public static ActivationCache open(Path dir, Map<String, Object> runKey, List<LayerInfo> layers,
+                                       Precision precision, boolean fresh, int candidates, int rowCount,
+                                       IntFunction<long[]> stamper) {
+        Map<String, Object> key = new java.util.LinkedHashMap<>(runKey);
+        key.put(PRECISION, precision.label());
         try {
             Files.createDirectories(dir);
             CacheManifest resumed = null;
@@ -141,7 +155,7 @@ public final class ActivationCache implements AutoCloseable {
             } else if (Files.exists(dir.resolve(MANIFEST))) {
                 try {
                     CacheManifest m = CacheManifest.read(dir);
-                    why = whyNotResume(dir, m, key, layers, candidates, rowCount, stamper);
+                    why = whyNotResume(dir, m, key, layers, precision, candidates, rowCount, stamper);
                     resumed = why == null ? m : null;
                 } catch (JdissectException | UncheckedIOException e) {
                     why = "its manifest cannot be read (" + e.getMessage() + ")";
@@ -154,7 +168,7 @@ public final class ActivationCache implements AutoCloseable {
                             + (removed > 0 ? " (earlier cache files of " + Sizes.format(removed) + " removed)" : ""));
                 }
             }
-            ActivationCache cache = new ActivationCache(dir, key, layers, resumed, stamper);
+            ActivationCache cache = new ActivationCache(dir, precision, key, layers, resumed, stamper);
             if (resumed == null) {
                 cache.commit();
             }
@@ -169,7 +183,7 @@ public final class ActivationCache implements AutoCloseable {
         Files.deleteIfExists(dir.resolve(MANIFEST));
         long freed = 0;
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
+            for (Path p : list.filter(p -> Precision.ofFile(p.getFileName().toString()) != null).toList()) {
                 freed += Files.size(p);
                 Files.delete(p);
             }
@@ -179,18 +193,19 @@ public final class ActivationCache implements AutoCloseable {
 
     /** Why a cache with manifest {@code m} cannot be resumed for this run, or null when it can. */
     private static String whyNotResume(Path dir, CacheManifest m, Map<String, Object> key, List<LayerInfo> layers,
-                                       int candidates, int rowCount, IntFunction<long[]> stamper)
+                                       Precision precision, int candidates, int rowCount,
+                                       IntFunction<long[]> stamper)
             throws IOException {
         List<String> differ = m.differences(key);
         if (!differ.isEmpty()) {
             return "it was made with another " + String.join(", ", differ.stream()
                     .map(ActivationCache::describeKey).toList());
         }
-        List<String> files = fileNames(layers);
+        List<String> files = fileNames(layers, precision);
         if (!m.files().equals(files)) {
             return "its files are " + m.files() + ", the run's " + files;
         }
-        String problem = m.problem(layers.stream().map(ActivationCache::bytesPerImage).toList(), candidates,
+        String problem = m.problem(layers.stream().map(l -> bytesPerImage(l, precision)).toList(), candidates,
                 rowCount, stamper != null);
         if (problem != null) {
             return "its manifest is inconsistent: " + problem;
@@ -226,6 +241,7 @@ public final class ActivationCache implements AutoCloseable {
             case "model_external" -> "model weights file";
             case "skipBad" -> "--skip-bad";
             case "format" -> "cache format";
+            case PRECISION -> "precision (--precision)";
             default -> entry.replace('_', ' ');
         };
     }
@@ -306,20 +322,35 @@ public final class ActivationCache implements AutoCloseable {
                     throw new IllegalArgumentException("layer " + layer.name() + ": " + v.length
                             + " values for " + sourceRows.length + " images, expected " + expected);
                 }
-                if (halves.length < v.length) {
-                    halves = new short[v.length];
-                    bytes = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                int size = v.length * precision.bytes();
+                if (bytes.capacity() < size) {
+                    bytes = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
                 }
-                if (exponents[l] == null && sourceRows.length > 0) {
-                    exponents[l] = CachedValues.chooseExponents(v, sourceRows.length, layer);
-                }
-                overflowed += CachedValues.toHalves(v, sourceRows.length, layer, exponents[l], nonFinite[l], halves);
                 ByteBuffer bb = bytes.clear();
-                bb.asShortBuffer().put(halves, 0, v.length); // one bulk copy, not a bounds-checked put per value
-                bb.limit(v.length * 2);
+                if (precision == Precision.FP32) {
+                    if (singles.length < v.length) {
+                        singles = new float[v.length];
+                    }
+                    if (exponents[l] == null && sourceRows.length > 0) {
+                        exponents[l] = new int[layer.channels()]; // floats need no scale
+                    }
+                    CachedValues.toSingles(v, sourceRows.length, layer, nonFinite[l], singles);
+                    bb.asFloatBuffer().put(singles, 0, v.length); // one bulk copy
+                } else {
+                    if (halves.length < v.length) {
+                        halves = new short[v.length];
+                    }
+                    if (exponents[l] == null && sourceRows.length > 0) {
+                        exponents[l] = CachedValues.chooseExponents(v, sourceRows.length, layer);
+                    }
+                    overflowed += CachedValues.toHalves(v, sourceRows.length, layer, exponents[l], nonFinite[l],
+                            halves);
+                    bb.asShortBuffer().put(halves, 0, v.length); // one bulk copy, not a bounds-checked put per value
+                }
+                bb.limit(size);
                 CRC32C crc = new CRC32C();
                 crc.update(bb.duplicate());
-                checksums.get(l).add((long) v.length * 2);
+                checksums.get(l).add((long) size);
                 checksums.get(l).add(crc.getValue());
                 while (bb.hasRemaining()) {
                     channels[l].write(bb);
@@ -380,14 +411,20 @@ public final class ActivationCache implements AutoCloseable {
     public ActivationSource source(int index, long memoryBudget) {
         LayerInfo info = layers.get(index);
         int n = rows.size();
-        long size = (long) n * bytesPerImage(info);
-        ActivationSource source;
-        if (size <= memoryBudget && size / 2 < Integer.MAX_VALUE - 16) {
-            short[] all = new short[(int) (size / 2)];
-            new CachedValues.FileSource(channels[index], n, info).read(0, n, all);
-            source = new ArrayActivations(all, n, info.channels(), info.height(), info.width());
-        } else {
-            source = new CachedValues.FileSource(channels[index], n, info);
+        long size = (long) n * bytesPerImage(info, precision);
+        CachedValues.FileSource file = new CachedValues.FileSource(channels[index], n, info, precision);
+        ActivationSource source = file;
+        long values = size / precision.bytes();
+        if (size <= memoryBudget && values < Integer.MAX_VALUE - 16) {
+            if (precision == Precision.FP32) {
+                float[] all = new float[(int) values];
+                file.readFloats(0, n, all);
+                source = new FloatActivations(all, n, info.channels(), info.height(), info.width());
+            } else {
+                short[] all = new short[(int) values];
+                file.read(0, n, all);
+                source = new ArrayActivations(all, n, info.channels(), info.height(), info.width());
+            }
         }
         return CachedValues.withNonFinite(source, nonFinite[index]);
     }
@@ -402,157 +439,6 @@ public final class ActivationCache implements AutoCloseable {
             } catch (IOException e) {
                 // closing a read-write channel after force() loses nothing
             }
-        }
-    }
-
-    /**
-     * Opens a complete cache for reading only (the report draws unit masks from it); nothing is written, truncated
-     * or deleted. The layers' shapes are the caller's, since the manifest does not record them; a file whose size
-     * does not match is an error.
-     *
-     * @throws JdissectException when the cache is missing, incomplete or unreadable, naming the folder
-     */
-    public static Snapshot openComplete(Path dir) {
-        Path manifest = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            throw new JdissectException("no activation cache in " + dir + " (" + MANIFEST + " is missing); run the "
-                    + "dissection again to rebuild it");
-        }
-        CacheManifest m = CacheManifest.read(dir);
-        if (!m.complete()) {
-            throw new JdissectException("the activation cache in " + dir + " is incomplete (an interrupted run); "
-                    + "run the dissection again to finish it");
-        }
-        List<String> layers = m.layerNames();
-        if (layers == null || layers.size() != m.files().size()
-                || m.rows().stream().anyMatch(r -> r == null || r < 0)) {
-            throw new JdissectException(manifest + " is malformed: its layers, files and rows do not agree; run the "
-                    + "dissection again with --fresh");
-        }
-        return new Snapshot(dir, Map.copyOf(m.key()), List.copyOf(layers), List.copyOf(m.files()),
-                List.copyOf(m.rows()), m.exponents(), m.nonFinite());
-    }
-
-    /** A complete cache opened read-only: which rows it holds and each layer's activations. */
-    public static final class Snapshot implements AutoCloseable {
-        private final Path dir;
-        private final Map<String, Object> key;
-        private final List<String> layers;
-        private final List<String> files;
-        private final List<Integer> rows;
-        private final List<int[]> exponents;
-        private final List<long[]> nonFinite;
-        private final List<FileChannel> open = new ArrayList<>();
-
-        private Snapshot(Path dir, Map<String, Object> key, List<String> layers, List<String> files,
-                         List<Integer> rows, List<int[]> exponents, List<long[]> nonFinite) {
-            this.dir = dir;
-            this.key = key;
-            this.layers = layers;
-            this.files = files;
-            this.rows = rows;
-            this.exponents = exponents;
-            this.nonFinite = nonFinite;
-        }
-
-        /**
-         * Per unit of {@code layer}, the power of two its cached values are scaled by (see {@link ActivationCache}):
-         * a threshold {@code t} of the unscaled values is {@code Math.scalb(t, e)} for the cached ones. Zeros for a
-         * cache written before scales existed.
-         */
-        public int[] exponents(String layer, int units) {
-            int index = layers.indexOf(layer);
-            if (index < 0 || exponents == null || exponents.size() <= index || exponents.get(index) == null) {
-                return new int[units];
-            }
-            return exponents.get(index).clone();
-        }
-
-        /** What the cache was computed from: model and dataset fingerprints, layers, preprocessing, ... */
-        public Map<String, Object> key() {
-            return key;
-        }
-
-        /** Layer (tensor) names, in the order of the run. */
-        public List<String> layers() {
-            return layers;
-        }
-
-        /** Dataset rows in cache order: cache image {@code i} is dataset row {@code rows().get(i)}. */
-        public List<Integer> rows() {
-            return rows;
-        }
-
-        /**
-         * The maps of {@code layer}, {@code units x height x width} per image, read from the file on demand, one
-         * unit of one image at a time; safe for concurrent reads.
-         */
-        public synchronized LayerMaps maps(String layer, int units, int height, int width) {
-            int index = layers.indexOf(layer);
-            if (index < 0) {
-                throw new JdissectException("layer '" + layer + "' is not in the activation cache in " + dir
-                        + "; it holds " + String.join(", ", layers));
-            }
-            Path file = dir.resolve(files.get(index));
-            try {
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-                open.add(ch);
-                long bytes = (long) rows.size() * units * height * width * 2;
-                if (ch.size() != bytes) {
-                    throw new JdissectException(file + " holds " + ch.size() + " bytes; " + rows.size() + " images of "
-                            + units + " x " + height + " x " + width + " need " + bytes);
-                }
-                return new LayerMaps(file, ch, rows.size(), units, height, width);
-            } catch (IOException e) {
-                throw new JdissectException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-        }
-
-        /**
-         * The activations of {@code layer} (name and shape) as a source read from the file chunk by chunk; the file's
-         * size must match the shape.
-         */
-        public ActivationSource source(LayerInfo layer) {
-            LayerMaps maps = maps(layer.name(), layer.channels(), layer.height(), layer.width());
-            int index = layers.indexOf(layer.name());
-            return CachedValues.withNonFinite(new CachedValues.FileSource(maps.channel(), rows.size(), layer),
-                    nonFinite == null || nonFinite.size() <= index ? null : nonFinite.get(index));
-        }
-
-        @Override
-        public synchronized void close() {
-            for (FileChannel ch : open) {
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    // a read-only channel has nothing to lose
-                }
-            }
-            open.clear();
-        }
-    }
-
-    /** One layer of a {@link Snapshot}: positional reads of single unit maps, safe for concurrent use. */
-    public record LayerMaps(Path file, FileChannel channel, int images, int units, int height, int width) {
-        /** Reads the {@code height x width} half-precision map of {@code unit} in cache image {@code image}. */
-        public void read(int image, int unit, short[] dst) {
-            if (image < 0 || image >= images || unit < 0 || unit >= units) {
-                throw new IndexOutOfBoundsException("image " + image + " of " + images + ", unit " + unit + " of " + units);
-            }
-            int n = height * width;
-            ByteBuffer bb = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
-            long pos = (((long) image * units + unit) * n) * 2;
-            try {
-                while (bb.hasRemaining()) {
-                    if (channel.read(bb, pos + bb.position()) < 0) {
-                        throw new IOException("unexpected end of file");
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            bb.flip();
-            bb.asShortBuffer().get(dst, 0, n);
         }
     }
 

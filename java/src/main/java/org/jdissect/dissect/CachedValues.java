@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Fp16;
+import org.jdissect.stats.Precision;
 
 /**
  * How {@link ActivationCache} holds values: the conversion of a batch to half precision (a power-of-two scale per unit
@@ -86,6 +87,29 @@ final class CachedValues {
         return overflowed;
     }
 
+    /** What a non-finite value is stored as in single precision: the lowest float, for the reasons above. */
+    static final float NON_FINITE_SINGLE = -Float.MAX_VALUE;
+
+    /** Copies a batch as floats, non-finite values to {@link #NON_FINITE_SINGLE} (counted per unit). */
+    static void toSingles(float[] v, int images, LayerInfo layer, long[] nonFiniteCounts, float[] out) {
+        int units = layer.channels();
+        int hw = layer.height() * layer.width();
+        for (int i = 0; i < images; i++) {
+            for (int u = 0; u < units; u++) {
+                int base = (i * units + u) * hw;
+                for (int j = base; j < base + hw; j++) {
+                    float x = v[j];
+                    if (Float.isFinite(x)) {
+                        out[j] = x;
+                    } else {
+                        out[j] = NON_FINITE_SINGLE;
+                        nonFiniteCounts[u]++;
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code source}, saying which of its values are non-finite ones (none: itself). */
     static ActivationSource withNonFinite(ActivationSource source, long[] counts) {
         if (counts == null || java.util.Arrays.stream(counts).allMatch(c -> c == 0)) {
@@ -114,8 +138,18 @@ final class CachedValues {
             }
 
             @Override
+            public Precision precision() {
+                return source.precision();
+            }
+
+            @Override
             public void read(int first, int count, short[] dst) {
                 source.read(first, count, dst);
+            }
+
+            @Override
+            public void readFloats(int first, int count, float[] dst) {
+                source.readFloats(first, count, dst);
             }
 
             @Override
@@ -125,8 +159,9 @@ final class CachedValues {
         };
     }
 
-    /** Positional reads from a layer file; safe for concurrent use. */
-    record FileSource(FileChannel channel, int images, LayerInfo info) implements ActivationSource {
+    /** Positional reads from a layer file of either precision; safe for concurrent use. */
+    record FileSource(FileChannel channel, int images, LayerInfo info, Precision precision)
+            implements ActivationSource {
         @Override
         public int units() {
             return info.channels();
@@ -144,24 +179,46 @@ final class CachedValues {
 
         @Override
         public void read(int first, int count, short[] dst) {
+            if (precision != Precision.FP16) {
+                throw new UnsupportedOperationException("single-precision activations are read with readFloats");
+            }
+            readValues(first, count, (bb, done, k) -> bb.asShortBuffer().get(dst, done, k));
+        }
+
+        @Override
+        public void readFloats(int first, int count, float[] dst) {
+            if (precision == Precision.FP16) {
+                ActivationSource.super.readFloats(first, count, dst);
+            } else {
+                readValues(first, count, (bb, done, k) -> bb.asFloatBuffer().get(dst, done, k));
+            }
+        }
+
+        /** Where {@link #readValues} puts a buffer's {@code k} values, from index {@code done}. */
+        private interface Sink {
+            void take(ByteBuffer bb, int done, int k);
+        }
+
+        private void readValues(int first, int count, Sink sink) {
+            int size = precision.bytes();
             int per = valuesPerImage();
-            long pos = (long) first * per * 2;
+            long pos = (long) first * per * size;
             int total = count * per;
-            ByteBuffer bb = ByteBuffer.allocate(Math.min(total, 1 << 20) * 2).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bb = ByteBuffer.allocate(Math.min(total, 1 << 20) * size).order(ByteOrder.LITTLE_ENDIAN);
             int done = 0;
             try {
                 while (done < total) {
                     bb.clear();
-                    bb.limit(Math.min(total - done, bb.capacity() / 2) * 2);
+                    bb.limit(Math.min(total - done, bb.capacity() / size) * size);
                     while (bb.hasRemaining()) {
-                        int r = channel.read(bb, pos + (long) done * 2 + bb.position());
+                        int r = channel.read(bb, pos + (long) done * size + bb.position());
                         if (r < 0) {
                             throw new IOException("unexpected end of the activation cache");
                         }
                     }
                     bb.flip();
-                    int k = bb.remaining() / 2;
-                    bb.asShortBuffer().get(dst, done, k);
+                    int k = bb.remaining() / size;
+                    sink.take(bb, done, k);
                     done += k;
                 }
             } catch (IOException e) {

@@ -22,6 +22,7 @@ import org.jdissect.model.Preprocessing;
 import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.Precision;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 
@@ -102,6 +103,8 @@ public final class Dissection {
         /** Ignore an existing activation cache instead of resuming from it. */
         public Builder fresh(boolean v) { options = options.withFresh(v); return this; }
         public Builder skipBad(boolean v) { options = options.withSkipBad(v); return this; }
+        /** How the activation cache holds values (fp16 by default; fp32: statistics exact for the model's floats). */
+        public Builder precision(Precision v) { options = options.withPrecision(v); return this; }
         /** Where the models run (default the CPU). */
         public Builder inference(OnnxModel.Inference v) { inference = v; return this; }
         /** The statistics backend; by default a {@link CpuBackend} over the options' threads. */
@@ -152,7 +155,8 @@ public final class Dissection {
              Backend owned = b.backend != null ? null
                      : b.backendOpener != null ? b.backendOpener.apply(o.threads()) : new CpuBackend(o.threads());
              ActivationCache cache = ActivationCache.open(b.out.resolve(DissectionOutput.CACHE), source.cacheKey(),
-                     source.cachedLayers(), o.fresh(), source.candidates(), source.rowCount(), source.stamper())) {
+                     source.cachedLayers(), o.precision(), o.fresh(), source.candidates(), source.rowCount(),
+                     source.stamper())) {
             if (cache.complete()) {
                 LOG.log(Level.INFO, "resuming: all " + cache.rows().size() + " " + source.noun()
                         + " are in the activation cache");
@@ -176,10 +180,13 @@ public final class Dissection {
             Provenance provenance = b.invocation.provenance(source.models(), source.dataset(), source.seeds(),
                     backend.name(), b.inference.name().toLowerCase(java.util.Locale.ROOT),
                     OnnxModel.runtimeVersion(), backend.cuda());
+            boolean single = o.precision() == Precision.FP32;
             LayerRecord.Settings settings = new LayerRecord.Settings(source.categories(), o.quantile(),
-                    "exact linear-interpolation percentile over fp16-cached activations",
+                    "exact linear-interpolation percentile over " + (single ? "fp32 activations (as the model gave them)"
+                            : "fp16-cached activations"),
                     "PIL bilinear: half-pixel centres, fp32 fma (growing), double sums (shrinking)",
-                    o.iouThreshold(), o.topk(), backend.name());
+                    o.iouThreshold(), o.topk(), backend.name() + (single && backend.cuda() != null
+                            ? "; fp32 statistics on the CPU" : ""), o.precision().label());
             LayerRecord.Source record = source.record(rows.size(), skipped);
             long memory = memoryBudget(o.memory());
             List<LayerInfo> layers = source.layers();
@@ -294,7 +301,9 @@ public final class Dissection {
         int n = acts.images();
         long t0 = System.nanoTime();
         UnitStats stats;
-        try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": thresholds (2 passes)", 2L * n)) {
+        int passes = backend.passes(acts);
+        try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": thresholds ("
+                + passes + " passes)", (long) passes * n)) {
             stats = backend.unitStats(acts, o.quantile(), o.topk(), bar);
         }
         long t1 = System.nanoTime();

@@ -35,10 +35,10 @@ public final class DissectionOutput implements AutoCloseable {
 
     private final Path out;
     private final List<Layer> layers;
-    private final ActivationCache.Snapshot cache;
+    private final CacheSnapshot cache;
     private final DissectionResult inMemory;
 
-    private DissectionOutput(Path out, List<Layer> layers, ActivationCache.Snapshot cache, DissectionResult inMemory) {
+    private DissectionOutput(Path out, List<Layer> layers, CacheSnapshot cache, DissectionResult inMemory) {
         this.out = out;
         this.layers = List.copyOf(layers);
         this.cache = cache;
@@ -91,7 +91,7 @@ public final class DissectionOutput implements AutoCloseable {
         if (!Files.isDirectory(out)) {
             throw new JdissectException("no dissection output in " + out + " (not a folder)");
         }
-        ActivationCache.Snapshot cache = ActivationCache.openComplete(out.resolve(CACHE));
+        CacheSnapshot cache = CacheSnapshot.open(out.resolve(CACHE));
         try {
             // a segmenter's labels are cached as the last "layer"
             List<String> names = cache.key().containsKey("segmenter")
@@ -126,7 +126,7 @@ public final class DissectionOutput implements AutoCloseable {
 
     /** The dissection that just ran, in memory: its records and open images, and its cache read from OUT. */
     public static DissectionOutput of(DissectionResult result) {
-        ActivationCache.Snapshot cache = ActivationCache.openComplete(result.out().resolve(CACHE));
+        CacheSnapshot cache = CacheSnapshot.open(result.out().resolve(CACHE));
         List<Layer> layers = new ArrayList<>();
         for (LayerResult r : result.layers()) {
             layers.add(new Layer(r.directory().getFileName().toString(), r.record()));
@@ -135,7 +135,7 @@ public final class DissectionOutput implements AutoCloseable {
     }
 
     /** A record is of the cache's run when its first model and its dataset are the ones the cache was made from. */
-    private static boolean sameRun(LayerRecord r, ActivationCache.Snapshot cache) {
+    private static boolean sameRun(LayerRecord r, CacheSnapshot cache) {
         Map<String, Object> key = cache.key();
         Object model = key.containsKey("model") ? key.get("model") : key.get("generator");
         List<Provenance.Model> models = r.provenance() == null ? List.of() : r.provenance().models();
@@ -161,7 +161,7 @@ public final class DissectionOutput implements AutoCloseable {
         return layers.get(0).record();
     }
 
-    public ActivationCache.Snapshot cache() {
+    public CacheSnapshot cache() {
         return cache;
     }
 

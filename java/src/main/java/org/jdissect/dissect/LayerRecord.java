@@ -92,9 +92,15 @@ public record LayerRecord(String tool, String kind, int format, Provenance prove
      * @param thresholdMethod how thresholds are computed
      * @param upsampling      how maps are resized to the label size
      * @param backend         where the statistics ran
+     * @param precision       how the activation cache held values, {@code fp16} or {@code fp32} (absent in files
+     *                        written before it was recorded: fp16)
      */
     public record Settings(List<String> categories, double quantile, String thresholdMethod, String upsampling,
-                           double iouThreshold, int topk, String backend) {
+                           double iouThreshold, int topk, String backend, String precision) {
+        /** The precision, {@code fp16} where the file predates the field. */
+        public String precisionOrDefault() {
+            return precision == null ? "fp16" : precision;
+        }
     }
 
     /**

@@ -11,7 +11,6 @@ import org.jdissect.model.Preprocessing;
 import org.jdissect.model.Segmenter;
 import org.jdissect.model.SegmenterLabels;
 import org.jdissect.stats.ActivationSource;
-import org.jdissect.stats.Fp16;
 import org.jdissect.stats.LabelSource;
 
 /**
@@ -118,11 +117,11 @@ final class Segmenting implements AutoCloseable {
             @Override
             public ImageLabels labels(int image) {
                 int hw = segs.height() * segs.width();
-                short[] buf = new short[hw];
-                segs.read(image, 1, buf);
+                float[] buf = new float[hw];
+                segs.readFloats(image, 1, buf); // label numbers: whole, exact in either precision
                 int[] layer = new int[hw];
                 for (int p = 0; p < hw; p++) {
-                    layer[p] = (int) Fp16.toFloat(buf[p]);
+                    layer[p] = (int) buf[p];
                 }
                 return new ImageLabels(segs.height(), segs.width(), new int[][] {layer}, new int[0]);
             }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jdissect.JdissectException;
-import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.CacheSnapshot;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.io.Progress;
 import org.jdissect.io.ProgressListener;
@@ -98,7 +98,7 @@ public final class GanIntervention {
      * from a finished GAN dissection's activation cache in {@code dissection/cache}, read without writing to it.
      */
     public static float[] insertionValues(Path dissection, LayerInfo layer, double q, Backend backend) {
-        try (ActivationCache.Snapshot cache = ActivationCache.openComplete(dissection.resolve(DissectionOutput.CACHE))) {
+        try (CacheSnapshot cache = CacheSnapshot.open(dissection.resolve(DissectionOutput.CACHE))) {
             UnitStats stats = backend.unitStats(cache.source(layer), 1.0 - q, 0, Progress.NONE);
             float[] values = stats.thresholds();
             int[] exponents = cache.exponents(layer.name(), layer.channels());

@@ -15,7 +15,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import org.jdissect.model.Preprocessing;
-import org.jdissect.stats.Fp16;
 import org.jdissect.stats.Upsampling;
 
 /**
@@ -156,7 +155,7 @@ public final class UnitImages {
 
     /** Per-thread work arrays, grown on demand. */
     public static final class Scratch {
-        short[] map = new short[0];
+        float[] map = new float[0];
         float[] rows = new float[0];
         byte[] mask = new byte[0];
         float[] coverage = new float[0];
@@ -185,20 +184,20 @@ public final class UnitImages {
             return sprite;
         }
 
-        public short[] map(int n) {
+        public float[] map(int n) {
             if (map.length < n) {
-                map = new short[n];
+                map = new float[n];
             }
             return map;
         }
     }
 
     /**
-     * The share of each thumbnail pixel that the unit's mask covers: the {@code h x w} half-precision map is
+     * The share of each thumbnail pixel that the unit's mask covers: the {@code h x w} map (the cache's values as floats) is
      * upsampled to the image's size exactly as the dissection does, and a pixel is in the mask when its value is
      * {@code > threshold}.
      */
-    float[] coverage(short[] map, int h, int w, float threshold, Geometry b, Scratch s) {
+    float[] coverage(float[] map, int h, int w, float threshold, Geometry b, Scratch s) {
         byte[] mask = imageMask(map, h, w, threshold, b, s);
         int height = b.height();
         int width = b.width();
@@ -246,7 +245,7 @@ public final class UnitImages {
      * {@code top} of a sprite {@code stride} wide: the same as {@code drawMask(coverage(...))}, but an enlarged
      * image (whose coverage is 0 or 1) is drawn straight from its mask, and rows without mask pixels are filled.
      */
-    public void drawUnitMask(byte[] overlay, int stride, int top, int cell, short[] map, int h, int w, float threshold,
+    public void drawUnitMask(byte[] overlay, int stride, int top, int cell, float[] map, int h, int w, float threshold,
                       Geometry g, Scratch s) {
         int width = g.width();
         int tw = g.tw();
@@ -286,7 +285,7 @@ public final class UnitImages {
     }
 
     /** The unit's thresholded map at the image's size, {@code height x width}; {@code s.rowOn} says which rows have pixels in it. */
-    private byte[] imageMask(short[] map, int h, int w, float threshold, Geometry b, Scratch s) {
+    private byte[] imageMask(float[] map, int h, int w, float threshold, Geometry b, Scratch s) {
         int height = b.height();
         int width = b.width();
         Upsampling.Axis ys = axis(h, height);
@@ -315,7 +314,7 @@ public final class UnitImages {
         for (int r = 0; r < h; r++) {
             boolean over = false;
             for (int x = r * w, end = x + w; x < end && !over; x++) {
-                over = Fp16.toFloat(map[x]) > threshold;
+                over = map[x] > threshold;
             }
             hot[r] = over;
             need[r] = false;
@@ -338,8 +337,8 @@ public final class UnitImages {
                 }
                 int base = r * w;
                 for (int x = 0; x < width; x++) {
-                    rows[r * width + x] = Upsampling.lerp(Fp16.toFloat(map[base + xs.i0()[x]]),
-                            Fp16.toFloat(map[base + xs.i1()[x]]), xs.f()[x]);
+                    rows[r * width + x] = Upsampling.lerp(map[base + xs.i0()[x]], map[base + xs.i1()[x]],
+                            xs.f()[x]);
                 }
             }
             for (int y = 0; y < height; y++) {

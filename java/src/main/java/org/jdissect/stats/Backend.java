@@ -13,9 +13,14 @@ public interface Backend extends AutoCloseable {
     /**
      * Pass 1: per unit, the exact top-{@code quantile} threshold over every spatial value of every image, and the
      * {@code topk} images with the largest per-image maximum. Reports progress once per image and pass over the
-     * activations (two passes for the CPU backend: {@code 2 * images} in all).
+     * activations ({@link #passes} of them).
      */
     UnitStats unitStats(ActivationSource activations, double quantile, int topk, Progress progress);
+
+    /** How many passes {@link #unitStats} makes over these activations (its progress counts images per pass). */
+    default int passes(ActivationSource activations) {
+        return 2;
+    }
 
     /**
      * Pass 2: each unit's map upsampled bilinearly (see {@link Upsampling}) to each image's label size,

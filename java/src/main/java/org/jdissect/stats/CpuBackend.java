@@ -58,9 +58,18 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- pass 1
 
+    /** Two passes over half precision (8 + 8 bits of key), three over single precision (11 + 11 + 10). */
+    @Override
+    public int passes(ActivationSource src) {
+        return src.precision() == Precision.FP32 ? 3 : 2;
+    }
+
     @Override
     public UnitStats unitStats(ActivationSource src, double quantile, int topk, Progress progress) {
         Quantiles.checkQuantile(quantile);
+        if (src.precision() == Precision.FP32) {
+            return FloatSelection.unitStats(this, src, quantile, topk, progress);
+        }
         int units = src.units();
         int hw = src.height() * src.width();
         int n = src.images();
@@ -103,15 +112,11 @@ public final class CpuBackend implements Backend {
         long[] restLow = new long[units];
         long[] restHigh = new long[units];
         for (int u = 0; u < units; u++) {
-            // non-finite values sort lowest: the quantile of the finite ones starts above them
-            long skip = excluded == null ? 0 : excluded[u];
-            long finite = Math.max(1, count - skip);
-            long lowRank = Math.min(count - 1, skip + Quantiles.lowerRank(finite, quantile));
-            long highRank = Math.min(skip + Math.min(Quantiles.lowerRank(finite, quantile) + 1, finite - 1), count - 1);
-            long[] found = locate(coarse, u * 256, lowRank);
+            long[] ranks = ranks(count, excluded == null ? 0 : excluded[u], quantile);
+            long[] found = locate(coarse, u * 256, 256, ranks[0]);
             binLow[u] = (int) found[0];
             restLow[u] = found[1];
-            found = locate(coarse, u * 256, highRank);
+            found = locate(coarse, u * 256, 256, ranks[1]);
             binHigh[u] = (int) found[0];
             restHigh[u] = found[1];
         }
@@ -144,24 +149,36 @@ public final class CpuBackend implements Backend {
         int[][] topImages = new int[units][];
         float[][] topValues = new float[units][];
         for (int u = 0; u < units; u++) {
-            int lowKey = (binLow[u] << 8) | (int) locate(fine, u * 512, restLow[u])[0];
+            int lowKey = (binLow[u] << 8) | (int) locate(fine, u * 512, 256, restLow[u])[0];
             int highKey = binHigh[u] == binLow[u]
-                    ? (binLow[u] << 8) | (int) locate(fine, u * 512, restHigh[u])[0]
-                    : (binHigh[u] << 8) | (int) locate(fine, u * 512 + 256, restHigh[u])[0];
+                    ? (binLow[u] << 8) | (int) locate(fine, u * 512, 256, restHigh[u])[0]
+                    : (binHigh[u] << 8) | (int) locate(fine, u * 512 + 256, 256, restHigh[u])[0];
             long finite = count - (excluded == null ? 0 : excluded[u]);
             thresholds[u] = finite <= 0 ? Float.MAX_VALUE // no finite value: nothing exceeds it
                     : Quantiles.interpolate(finite, quantile, Fp16.toFloat(Fp16.fromSortKey(lowKey)),
                     Fp16.toFloat(Fp16.fromSortKey(highKey)));
             topImages[u] = tops[u].images();
-            topValues[u] = tops[u].values();
+            topValues[u] = tops[u].values(false);
         }
         return new UnitStats(thresholds, topImages, topValues);
     }
 
-    /** The bin holding the value of 0-based rank {@code rank} among 256 bins, and the rank within that bin. */
-    private static long[] locate(int[] hist, int off, long rank) {
+    /**
+     * The 0-based ranks, among a unit's {@code count} values in ascending order, of the two order statistics the
+     * quantile interpolates. Non-finite values are stored lowest ({@code skip} of them): the quantile is that of the
+     * finite ones, counted from above them.
+     */
+    static long[] ranks(long count, long skip, double quantile) {
+        long finite = Math.max(1, count - skip);
+        long lowRank = Math.min(count - 1, skip + Quantiles.lowerRank(finite, quantile));
+        long highRank = Math.min(skip + Math.min(Quantiles.lowerRank(finite, quantile) + 1, finite - 1), count - 1);
+        return new long[] {lowRank, highRank};
+    }
+
+    /** The bin holding the value of 0-based rank {@code rank} among {@code bins} bins, and the rank within it. */
+    static long[] locate(int[] hist, int off, int bins, long rank) {
         long seen = 0;
-        for (int b = 0; b < 256; b++) {
+        for (int b = 0; b < bins; b++) {
             int c = hist[off + b];
             if (rank < seen + c) {
                 return new long[] {b, rank - seen};
@@ -171,8 +188,11 @@ public final class CpuBackend implements Backend {
         throw new IllegalStateException("rank " + rank + " beyond " + seen + " counted values");
     }
 
-    /** The k images with the largest maxima, larger first, ties to the earlier image; a min-heap of keys. */
-    private static final class TopK {
+    /**
+     * The k images with the largest maxima, larger first, ties to the earlier image; a min-heap of order keys (a
+     * half's {@link Fp16#sortKey}, or a float's {@link FloatSelection#key}: both order as signed ints).
+     */
+    static final class TopK {
         private final int[] keys;
         private final int[] images;
         private int size;
@@ -244,11 +264,13 @@ public final class CpuBackend implements Backend {
             return out;
         }
 
-        float[] values() {
+        /** The maxima, aligned with {@link #images}: decoded as float keys or as half keys. */
+        float[] values(boolean floatKeys) {
             Integer[] idx = order();
             float[] out = new float[size];
             for (int i = 0; i < size; i++) {
-                out[i] = Fp16.toFloat(Fp16.fromSortKey(keys[idx[i]]));
+                int key = keys[idx[i]];
+                out[i] = floatKeys ? FloatSelection.fromKey(key) : Fp16.toFloat(Fp16.fromSortKey(key));
             }
             return out;
         }
@@ -270,7 +292,9 @@ public final class CpuBackend implements Backend {
         int[] primary = labels.primaryCategory();
         TallyCounts counts = TallyCounts.zero(units, numLabels, numCats);
         int chunk = chunkImages(src);
-        short[] buf = new short[chunk * src.valuesPerImage()];
+        boolean single = src.precision() == Precision.FP32;
+        short[] halves = single ? null : new short[chunk * src.valuesPerImage()];
+        float[] floats = single ? new float[chunk * src.valuesPerImage()] : null;
         CpuTally.PixelLabels[] chunkLabels = new CpuTally.PixelLabels[chunk];
         Map<Long, CpuTally.Grid> grids = new HashMap<>();
 
@@ -286,7 +310,11 @@ public final class CpuBackend implements Backend {
                     }
                 }));
             }
-            src.read(first, m, buf);
+            if (single) {
+                src.readFloats(first, m, floats);
+            } else {
+                src.read(first, m, halves);
+            }
             Threads.awaitAll(loads);
             CpuTally.Grid[] imageGrids = new CpuTally.Grid[m];
             for (int i = 0; i < m; i++) {
@@ -295,7 +323,7 @@ public final class CpuBackend implements Backend {
                 long key = ((long) pl.sh << 32) | pl.sw;
                 imageGrids[i] = grids.computeIfAbsent(key, kk -> new CpuTally.Grid(h, w, pl.sh, pl.sw));
             }
-            forUnitBlocks(units, new CpuTally.TallyTask(buf, m, units, h, w, thresholds, chunkLabels, imageGrids,
+            forUnitBlocks(units, new CpuTally.TallyTask(halves, floats, m, units, h, w, thresholds, chunkLabels, imageGrids,
                     primary, numLabels, numCats, counts));
             progress.advance(m);
         }
@@ -341,7 +369,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** Runs {@code work} for every unit, each unit on exactly one thread, in blocks for locality. */
-    private void forUnitRanges(int units, IntConsumer work) {
+    void forUnitRanges(int units, IntConsumer work) {
         forUnitBlocks(units, (lo, hi) -> {
             for (int u = lo; u < hi; u++) {
                 work.accept(u);

@@ -96,6 +96,15 @@ class CliTest {
     }
 
     @Test
+    void fp32PrecisionIsRecordedAndItsCacheHoldsFloats() throws Exception {
+        Path out = tmp.resolve("fp32");
+        Run r = run(dissect(out, "--layer", "pool", "--precision", "fp32"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(out.resolve("pool/report.json"))).contains("\"precision\" : \"fp32\"");
+        assertThat(out.resolve("cache/pool.f32")).isRegularFile();
+    }
+
+    @Test
     void badUsageExitsWithTwo() {
         Run r = run(dissect(tmp.resolve("x2"), "--layer", "pool", "--quantile", "2"));
         assertThat(r.code()).isEqualTo(2);
@@ -103,6 +112,10 @@ class CliTest {
         r = run(dissect(tmp.resolve("x3"), "--layer", "pool", "--memory", "lots"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--memory", "lots");
+        r = run(dissect(tmp.resolve("bad-precision"), "--layer", "pool", "--precision", "fp64"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jdissect: --precision must be fp16 or fp32, got 'fp64'");
+        assertThat(tmp.resolve("bad-precision")).doesNotExist();
         r = run("dissect", "--model", model.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Missing required option");

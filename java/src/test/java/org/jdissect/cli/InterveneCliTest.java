@@ -40,7 +40,7 @@ class InterveneCliTest {
                 new LayerRecord.Layer("units", "Relu", 6, 1, 1),
                 new LayerRecord.Source.Broden(data.toString(), "0", 0, 0, false),
                 Summary.of(List.of(), List.of("color"), 0.04),
-                new LayerRecord.Settings(List.of("color"), 0.005, "", "", 0.04, 0, "cpu"), java.util.Map.of(), units)
+                new LayerRecord.Settings(List.of("color"), 0.005, "", "", 0.04, 0, "cpu", "fp16"), java.util.Map.of(), units)
                 .write(layerDir);
     }
 

@@ -80,7 +80,7 @@ class DissectionTest {
     }
 
     private static org.jdissect.stats.ActivationSource cacheOf(Path out, DissectionResult r, int layer) {
-        return ActivationCache.openComplete(out.resolve("cache")).source(r.layers().get(layer).layer());
+        return CacheSnapshot.open(out.resolve("cache")).source(r.layers().get(layer).layer());
     }
 
     @Test

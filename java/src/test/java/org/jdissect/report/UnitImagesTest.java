@@ -24,11 +24,11 @@ class UnitImagesTest {
             int height = shape[2];
             int width = shape[3];
             UnitImages images = new UnitImages(shape[4], 0.9f);
-            short[] map = new short[h * w];
+            float[] map = new float[h * w];
             float[] values = new float[h * w];
             for (int i = 0; i < map.length; i++) {
-                map[i] = Fp16.fromFloat((float) rnd.nextGaussian());
-                values[i] = Fp16.toFloat(map[i]);
+                map[i] = Fp16.toFloat(Fp16.fromFloat((float) rnd.nextGaussian()));
+                values[i] = map[i];
             }
             float threshold = 0.7f;
             float[] ref = Upsampling.upsample(values, h, w, Upsampling.axis(h, height), Upsampling.axis(w, width));
@@ -81,9 +81,9 @@ class UnitImagesTest {
         for (int[] size : new int[][] {{32, 32}, {50, 40}, {17, 96}, {96, 96}, {120, 80}}) {
             UnitImages.Geometry g = images.geometry(size[0], size[1]);
             for (int trial = 0; trial < 20; trial++) {
-                short[] map = new short[7 * 9];
+                float[] map = new float[7 * 9];
                 for (int i = 0; i < map.length; i++) {
-                    map[i] = org.jdissect.stats.Fp16.fromFloat((float) rnd.nextGaussian());
+                    map[i] = (float) rnd.nextGaussian();
                 }
                 float threshold = (float) (1 + rnd.nextGaussian() * 0.7);
                 int stride = images.stripWidth(3);

@@ -14,13 +14,13 @@ public final class BruteForceTally {
 
     public static float threshold(ActivationSource src, int unit, double q) {
         int hw = src.height() * src.width();
-        short[] all = new short[src.images() * src.valuesPerImage()];
-        src.read(0, src.images(), all);
+        float[] all = new float[src.images() * src.valuesPerImage()];
+        src.readFloats(0, src.images(), all); // either precision, as floats
         long skip = src.nonFinite() == null ? 0 : src.nonFinite()[unit];
         double[] sorted = new double[src.images() * hw];
         for (int i = 0; i < src.images(); i++) {
             for (int j = 0; j < hw; j++) {
-                sorted[i * hw + j] = Fp16.toFloat(all[(i * src.units() + unit) * hw + j]);
+                sorted[i * hw + j] = all[(i * src.units() + unit) * hw + j];
             }
         }
         Arrays.sort(sorted);
@@ -41,8 +41,8 @@ public final class BruteForceTally {
         int nc = labels.numCategories();
         int[] primary = labels.primaryCategory();
         TallyCounts c = TallyCounts.zero(units, nl, nc);
-        short[] all = new short[src.images() * src.valuesPerImage()];
-        src.read(0, src.images(), all);
+        float[] all = new float[src.images() * src.valuesPerImage()];
+        src.readFloats(0, src.images(), all);
         for (int i = 0; i < src.images(); i++) {
             ImageLabels il = labels.labels(i);
             int sh = il.sh();
@@ -62,7 +62,7 @@ public final class BruteForceTally {
             for (int u = 0; u < units; u++) {
                 float[] map = new float[hw];
                 for (int j = 0; j < hw; j++) {
-                    map[j] = Fp16.toFloat(all[(i * units + u) * hw + j]);
+                    map[j] = all[(i * units + u) * hw + j];
                 }
                 float[] up = Upsampling.upsample(map, h, w, ys, xs);
                 boolean[] touched = new boolean[nc];

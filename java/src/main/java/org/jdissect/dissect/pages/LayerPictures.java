@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import org.jdissect.JdissectException;
-import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.CacheSnapshot;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.ImageStore;
 import org.jdissect.dissect.LayerRecord;
@@ -78,7 +78,7 @@ final class LayerPictures {
      */
     Drawn drawUnitImages(ImageStore dataset, List<Callable<Void>> pages) throws IOException {
         samples = dataset instanceof TopSamples t ? t : null;
-        ActivationCache.Snapshot cache = output.cache();
+        CacheSnapshot cache = output.cache();
         List<Integer> rows = cache.rows();
         for (int i = 0; i < rows.size(); i++) {
             int row = rows.get(i);
@@ -135,7 +135,7 @@ final class LayerPictures {
             }
             for (DissectionOutput.Layer l : output.layers()) {
                 LayerRecord.Layer shape = l.record().layer();
-                ActivationCache.LayerMaps maps = cache.maps(shape.name(), shape.units(), shape.height(), shape.width());
+                CacheSnapshot.LayerMaps maps = cache.maps(shape.name(), shape.units(), shape.height(), shape.width());
                 for (int block = 0; block * SPRITE_UNITS < l.record().units().size(); block++) {
                     int k = block;
                     futures.add(pool.submit(() -> {
@@ -178,14 +178,14 @@ final class LayerPictures {
         return "m" + block + ".png";
     }
 
-    private void drawSprite(DissectionOutput.Layer l, int block, ActivationCache.LayerMaps maps, UnitImages images,
+    private void drawSprite(DissectionOutput.Layer l, int block, CacheSnapshot.LayerMaps maps, UnitImages images,
                             UnitImages.Scratch s, Map<Integer, UnitImages.Geometry> geometry,
                             ProgressListener.Tracker bar) throws IOException {
         List<LayerRecord.Unit> units = l.record().units();
         LayerRecord.Layer shape = l.record().layer();
         int[] size = spriteSize(units, block);
         byte[] overlay = s.sprite(size[0] * size[1]);
-        short[] map = s.map(shape.height() * shape.width());
+        float[] map = s.map(shape.height() * shape.width());
         int first = block * SPRITE_UNITS;
         int last = Math.min(units.size(), first + SPRITE_UNITS);
         // the cache holds a unit at its power-of-two scale; report.json's threshold is in the model's units
