@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report's experiment pages, end to end through the CLI: a dissection with an ablation curve written under its
- * OUT, and a gan-dissect output with an edit and an effect written where they default to; every page checked for
- * escaping, its numbers against the JSON the experiment wrote, and in headless Chromium for broken images.
+ * The report's experiment pages, end to end through the CLI: a dissection with an ablation curve and units ablated
+ * together written under its OUT, and a gan-dissect output with an edit and an effect written
+ * where they default to; every page checked for escaping, its numbers against the JSON the experiment wrote, and in
+ * headless Chromium for broken images.
  */
 class ReportPagesTest {
     static final String EVIL = "<script>window.jdissectInjected=1</script>";
@@ -34,17 +35,20 @@ class ReportPagesTest {
     static Path cnn;
     static Path ganOut;
     static CliTest.Run ablate;
+    static CliTest.Run units;
+    static Path model;
+    static Path classes;
+    static String[] pre = {"--size", "8", "--mean", "0,0,0", "--std", "1,1,1", "--threads", "1", "-q"};
 
     @BeforeAll
     static void experiments() throws Exception {
         // a classifier whose class "red" is an evil name: dissected, then its curves written into the dissection
-        Path model = KnownUnitsFixture.model(tmp.resolve("known.onnx"));
+        model = KnownUnitsFixture.model(tmp.resolve("known.onnx"));
         Path data = KnownUnitsFixture.broden(tmp.resolve("broden"), 16, 3);
         Path labels = data.resolve("label.csv");
         Files.writeString(labels, Files.readString(labels).replace(",red,", "," + EVIL + ","));
-        Path classes = Files.writeString(tmp.resolve("classes.csv"), "class,index\n" + EVIL + ",0\ngreen,1\nblue,2\n");
+        classes = Files.writeString(tmp.resolve("classes.csv"), "class,index\n" + EVIL + ",0\ngreen,1\nblue,2\n");
         cnn = tmp.resolve("cnn");
-        String[] pre = {"--size", "8", "--mean", "0,0,0", "--std", "1,1,1", "--threads", "1", "-q"};
         CliTest.Run r = CliTest.run(concat(new String[] {"dissect", "--model", model.toString(), "--layer", "units",
                 "--data", data.toString(), "--out", cnn.toString(), "--quantile", "0.05"}, pre));
         assertThat(r.code()).as(r.err()).isZero();
@@ -52,6 +56,11 @@ class ReportPagesTest {
                 data.toString(), "--classes", classes.toString(), "--out", cnn.resolve("interventions/curve").toString(),
                 "--mode", "curve", "--n", "1,2,4"}, pre));
         assertThat(ablate.code()).as(ablate.err()).isZero();
+        // unit 1 is the first class's detector: ablated, that class is lost
+        units = CliTest.run(concat(new String[] {"ablate", "--model", model.toString(), "--layer", "units", "--data",
+                data.toString(), "--classes", classes.toString(), "--out", cnn.resolve("interventions/units").toString(),
+                "--mode", "units", "--units", "1,5"}, pre));
+        assertThat(units.code()).as(units.err()).isZero();
 
         // a generator: dissected (which writes its report), then an edit and an effect under its OUT
         String gen = ColourGan.generator(tmp.resolve("gen.onnx")).toString();
@@ -118,6 +127,75 @@ class ReportPagesTest {
         }
         assertThat(read(site.resolve("figures/ablation-interventions_curve-class1-accuracy.svg")))
                 .doesNotContain("<script").contains("&lt;script&gt;window.jdissectInjected=1");
+    }
+
+    @Test
+    void unitsAblatedTogetherGetAPageWithEachClassWithoutAndWithThem() throws Exception {
+        assertThat(units.out()).contains("report: ");
+        Path site = cnn.resolve("report");
+        String name = "ablation-interventions_units.html";
+        assertThat(read(site.resolve("index.html"))).contains("href=\"" + name + "\"", "units 1, 5 ablated together");
+        assertThat(read(site.resolve("layer-units.html"))).contains("href=\"" + name + "\"");
+        String page = read(site.resolve(name));
+        JsonNode json = JSON.readTree(cnn.resolve("interventions/units/units.json").toFile());
+        checkUnits(page, json);
+        // the units ablated, linked to their cards
+        assertThat(page).contains("<a href=\"layer-units.html#u1\"", "<a href=\"layer-units.html#u5\"");
+        for (String plot : List.of("-units-balanced-accuracy", "-units-accuracy")) {
+            for (String ext : List.of(".svg", ".png")) {
+                String figure = "figures/ablation-interventions_units" + plot + ext;
+                assertThat(site.resolve(figure)).isRegularFile().isNotEmptyFile();
+                assertThat(page).contains("href=\"" + figure + "\"");
+            }
+        }
+        assertThat(page).doesNotContain("<script>window").contains("&lt;script&gt;window.jdissectInjected=1");
+        assertThat(read(site.resolve("figures/ablation-interventions_units-units-accuracy.svg")))
+                .doesNotContain("<script").contains("&lt;script&gt;window.jdissectInjected=1");
+    }
+
+    /**
+     * The rows of the units table are the JSON's, overall and per class; by construction the first class, whose
+     * detector is unit 1, is lost, significantly, and no other class is.
+     */
+    static void checkUnits(String page, JsonNode json) {
+        Matcher m = Pattern.compile("<tr( class=\"overall\")?(?: data-class=\"([^\"]*)\")? data-ba-base=\"([^\"]*)\" "
+                + "data-ba-ablated=\"([^\"]*)\" data-acc-base=\"([^\"]*)\" data-acc-ablated=\"([^\"]*)\">(.*?)</tr>")
+                .matcher(page);
+        List<String> seen = new ArrayList<>();
+        while (m.find()) {
+            JsonNode row;
+            if (m.group(1) != null) {
+                assertThat(m.group(2)).isNull();
+                seen.add("(overall)");
+                row = json.path("overall");
+            } else {
+                String name = unescape(m.group(2));
+                seen.add(name);
+                row = null;
+                for (JsonNode c : json.path("classes")) {
+                    if (c.path("class").asText().equals(name)) {
+                        row = c;
+                    }
+                }
+                assertThat(row).as(name).isNotNull();
+            }
+            assertThat(Double.parseDouble(m.group(3))).isEqualTo(row.at("/balanced_accuracy/base/value").asDouble());
+            assertThat(Double.parseDouble(m.group(4))).isEqualTo(row.at("/balanced_accuracy/ablated/value").asDouble());
+            assertThat(Double.parseDouble(m.group(5))).isEqualTo(row.at("/accuracy/base/value").asDouble());
+            assertThat(Double.parseDouble(m.group(6))).isEqualTo(row.at("/accuracy/ablated/value").asDouble());
+            boolean lost = EVIL.equals(seen.get(seen.size() - 1));
+            assertThat(m.group(7).contains("*<")).as("significance shown in " + m.group(7))
+                    .isEqualTo(row.at("/balanced_accuracy/significant").asBoolean() || row.at("/accuracy/significant")
+                            .asBoolean());
+            if (lost) {
+                assertThat(row.at("/accuracy/ablated/value").asDouble()).isZero();
+                assertThat(row.at("/accuracy/base/value").asDouble()).isEqualTo(1.0);
+                assertThat(row.at("/accuracy/significant").asBoolean()).isTrue();
+            } else if (m.group(1) == null) {
+                assertThat(row.at("/accuracy/ablated/value").asDouble()).isEqualTo(1.0);
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder("(overall)", EVIL, "green", "blue");
     }
 
     /** The numbers on the page are the JSON's: each class's base rates, and its first ranked units with links. */
@@ -307,6 +385,9 @@ class ReportPagesTest {
         Chromium.assertSelftest(dom, 0, 0);
         checkCurves(dom, JSON.readTree(cnn.resolve("interventions/curve/curve.json").toFile()),
                 JSON.readTree(cnn.resolve("interventions/curve/rank.json").toFile()));
+        dom = chromium.dumpDom(cnnSite.resolve("ablation-interventions_units.html").toUri() + "#selftest");
+        Chromium.assertSelftest(dom, 0, 0);
+        checkUnits(dom, JSON.readTree(cnn.resolve("interventions/units/units.json").toFile()));
 
         Path site = ganOut.resolve("report");
         dom = chromium.dumpDom(site.resolve("layer-feat.html").toUri() + "#selftest");
@@ -327,6 +408,8 @@ class ReportPagesTest {
         Files.createDirectories(target);
         chromium.screenshot(cnnSite.resolve("ablation-interventions_curve.html").toUri().toString(),
                 target.resolve("report-ablation-screenshot.png"), 1280, 1400);
+        chromium.screenshot(cnnSite.resolve("ablation-interventions_units.html").toUri().toString(),
+                target.resolve("report-ablation-units-screenshot.png"), 1280, 1500);
         chromium.screenshot(site.resolve("effect-effects_red-top2.html").toUri().toString(),
                 target.resolve("report-gan-effect-screenshot.png"), 1280, 1000);
     }

@@ -23,8 +23,9 @@ final class Templates {
     }
 
     static Content ablation(AblationPages.Ablation a, UnitCards cards, List<AblationPages.ClassCurves> curves,
-                            List<AblationPages.ClassRanking> ranking, List<Setting> settings) {
-        return (HtmlContent) o -> JteablationGenerated.render(o, null, a, cards, curves, ranking, settings);
+                            List<AblationPages.ClassRanking> ranking, AblationPages.UnitsView units,
+                            List<Setting> settings) {
+        return (HtmlContent) o -> JteablationGenerated.render(o, null, a, cards, curves, ranking, units, settings);
     }
 
     static Content edits(List<GanPages.Experiment<GanEdit.Record>> edits) {
