@@ -28,6 +28,17 @@ final class Templates {
         return (HtmlContent) o -> JteablationGenerated.render(o, null, a, cards, curves, ranking, units, settings);
     }
 
+    static Content explanations(List<ExplainPages.Explained> explained) {
+        return (HtmlContent) o -> JteexplanationsGenerated.render(o, null, explained);
+    }
+
+    static Content explanation(ExplainPages.Explained e, UnitCards cards, ExplainPages.Picture picture, Content chart,
+                               List<ExplainPages.UnitRow> firing, List<ExplainPages.UnitRow> decisive,
+                               List<Setting> settings) {
+        return (HtmlContent) o -> JteexplanationGenerated.render(o, null, e, cards, picture, chart, firing, decisive,
+                settings);
+    }
+
     static Content edits(List<GanPages.Experiment<GanEdit.Record>> edits) {
         return (HtmlContent) o -> JteeditsGenerated.render(o, null, edits);
     }
