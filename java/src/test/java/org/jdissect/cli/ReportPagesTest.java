@@ -283,12 +283,13 @@ class ReportPagesTest {
     }
 
     /**
-     * A units.json of another tool, an explain.json cut short and one of another kind are each left out with one
-     * warning line naming the file; an explanation whose image has gone says so on its page; the rest is written.
+     * A units.json of another tool and one without its parts, an explain.json cut short and one of another kind are
+     * each left out with one warning line naming the file; an explanation whose image has gone says so on its page; the rest is written.
      */
     @Test
     void aForeignOrUnreadableResultIsOneWarningAndTheRestIsWritten() throws Exception {
         Path foreign = cnn.resolve("foreign/units.json");
+        Path partial = cnn.resolve("partial/units.json");
         Path cut = cnn.resolve("cut/explain.json");
         Path otherKind = cnn.resolve("other-kind/explain.json");
         Path gone = tmp.resolve("gone.png");
@@ -298,19 +299,22 @@ class ReportPagesTest {
                 "--out", cnn.resolve("explain/gone").toString()}, pre));
         assertThat(r.code()).as(r.err()).isZero();
         Files.delete(gone);
-        for (Path p : List.of(foreign, cut, otherKind)) {
+        for (Path p : List.of(foreign, partial, cut, otherKind)) {
             Files.createDirectories(p.getParent());
         }
         Files.writeString(foreign, "{\"tool\": \"someone-else\", \"kind\": \"ablate-units\", \"settings\": {}}");
+        Files.writeString(partial, "{\"tool\": \"jdissect\", \"kind\": \"ablate-units\", \"settings\": {}}");
         Files.writeString(cut, read(cnn.resolve("explain/red/explain.json")).substring(0, 200));
         Files.writeString(otherKind, read(cnn.resolve("interventions/units/units.json")));
         try {
             r = CliTest.run("report", cnn.toString(), "-q", "--threads", "1");
             assertThat(r.code()).as(r.err()).isZero();
             List<String> warnings = r.err().lines().filter(l -> l.startsWith("warning: report: ")).toList();
-            assertThat(warnings).hasSize(3);
+            assertThat(warnings).hasSize(4);
             assertThat(warnings).anySatisfy(l -> assertThat(l).contains(foreign + " left out",
                     "is not a jdissect ablate-units file", "someone-else"));
+            assertThat(warnings).anySatisfy(l -> assertThat(l).contains(partial + " left out",
+                    "is not a jdissect ablate-units file"));
             assertThat(warnings).anySatisfy(l -> assertThat(l).contains(cut + " left out", "cannot read"));
             assertThat(warnings).anySatisfy(l -> assertThat(l).contains(otherKind + " left out",
                     "is not a jdissect explain file", "kind ablate-units"));
@@ -319,14 +323,14 @@ class ReportPagesTest {
             String index = read(site.resolve("index.html"));
             assertThat(index).contains("href=\"ablation-interventions_curve.html\"",
                     "href=\"ablation-interventions_units.html\"", "href=\"explain-explain_red.html\"",
-                    "href=\"explain-explain_gone.html\"").doesNotContain("ablation-foreign", "explain-cut",
+                    "href=\"explain-explain_gone.html\"").doesNotContain("ablation-foreign", "ablation-partial", "explain-cut",
                     "explain-other-kind");
             String page = read(site.resolve("explain-explain_gone.html"));
             assertThat(page).contains("The image is not at " + gone.toAbsolutePath().normalize() + " any more")
                     .doesNotContain("class=\"gen explained\"");
             checkExplanation(page, JSON.readTree(cnn.resolve("explain/gone/explain.json").toFile()));
         } finally {
-            List<Path> files = List.of(foreign, cut, otherKind, cnn.resolve("explain/gone/explain.json"),
+            List<Path> files = List.of(foreign, partial, cut, otherKind, cnn.resolve("explain/gone/explain.json"),
                     cnn.resolve("explain/gone/explain.csv"));
             for (Path p : files) {
                 Files.deleteIfExists(p);
