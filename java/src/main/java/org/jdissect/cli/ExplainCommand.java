@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.intervene.Explanation;
+import org.jdissect.io.OutputLock;
 import org.jdissect.stats.Backend;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
@@ -19,7 +20,8 @@ import org.jdissect.stats.Backend;
                 + "dissection's report.json, and what ablating each (to zero) does to the prediction.",
                 "The image is prepared as the dissection recorded (the units' thresholds were found so); --size, "
                         + "--channels, --scale, --mean and --std override that field by field. A dissection of another "
-                        + "model (its recorded sha256 differs) is refused."})
+                        + "model (its recorded sha256 differs) is refused.",
+                "With --out in the dissection's OUT the explanation also gets a page in its HTML report."})
 final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The classifier (ONNX).")
     Path model;
@@ -37,7 +39,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "FILE", description = "Output names: lines class,index.")
     Path classes;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write explain.json and explain.csv here.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Also write explain.json and explain.csv here; in a dissection's OUT (e.g. OUT/explain/NAME) "
+                    + "the explanation gets a page in its report, which is rewritten.")
     Path out;
 
     @Mixin
@@ -61,6 +65,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int n = threads.threads();
+        // only a run that writes holds a lock: one that prints alone may run beside anything
+        try (OutputLock lock = out == null ? null : Locks.within(out, root)) {
+            explain(n);
+        }
+        return 0;
+    }
+
+    private void explain(int n) {
         Explanation e;
         try (Backend backend = device.open(n)) {
             e = Explanation.explain(model, layer, image, dissection, classes, pre::over, n, backend,
@@ -80,8 +92,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (out != null) {
             e.write(out);
             System.out.println("written to " + out);
+            ReportCommand.refresh(out, n, output.quiet);
         }
-        return 0;
     }
 
     private static void table(Explanation e, List<Explanation.UnitEffect> units) {

@@ -15,6 +15,7 @@ import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.pages.DissectionPages;
 import org.jdissect.intervene.pages.AblationPages;
+import org.jdissect.intervene.pages.ExplainPages;
 import org.jdissect.intervene.pages.GanPages;
 import org.jdissect.io.OutputLock;
 import org.jdissect.io.Words;
@@ -25,9 +26,9 @@ import org.jdissect.report.HtmlReport;
                 + "page per layer (headline, units per concept, a sortable table of units, a card per unit with its "
                 + "top images and mask, or its top samples), a static site that works from file://.",
                 "Reads OUT/<layer>/report.json, the activation cache in OUT/cache and the images report.json names; "
-                        + "adds a page for every ablate, gan-edit and gan-effect output found under OUT. 'dissect', "
-                        + "'demo' and 'gan-dissect' write it too, and ablate, gan-edit and gan-effect rewrite it when "
-                        + "their --out lies in a dissection's OUT."})
+                        + "adds a page for every ablate, explain, gan-edit and gan-effect output found under OUT. "
+                        + "'dissect', 'demo' and 'gan-dissect' write it too, and ablate, explain, gan-edit and "
+                        + "gan-effect rewrite it when their --out lies in a dissection's OUT."})
 final class ReportCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(ReportCommand.class.getName());
 
@@ -87,15 +88,15 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /**
-     * The report of a dissection with every experiment's pages: the dissection's own, then the ablations' and the
-     * GAN edits' and effects', each found under OUT. An experiment with pages of its own adds its extension here.
+     * The report of a dissection with every experiment's pages: the dissection's own, then the ablations', the GAN
+     * edits' and effects', and the explanations', each found under OUT. An experiment with pages of its own adds its extension here.
      */
     private static void write(DissectionPages dissection, HtmlReport.Builder report, boolean quiet) {
         if (!java.nio.file.Files.isDirectory(dissection.out())) {
             throw new JdissectException("no dissection output in " + dissection.out() + " (not a folder)");
         }
         HtmlReport.Result r = report.progress(new ConsoleProgress(quiet)).extension(dissection)
-                .extension(new AblationPages()).extension(new GanPages()).write();
+                .extension(new AblationPages()).extension(new GanPages()).extension(new ExplainPages()).write();
         DissectionPages.Summary s = dissection.summary();
         // the cards show units x top-k pictures, but an image among several units' top images is drawn once
         System.out.printf("report: %s (%s, %s, %s of %s; %.1f s, the dissection took %.1f s)%n", r.index(),

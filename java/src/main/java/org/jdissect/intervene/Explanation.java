@@ -7,18 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.LayerRecord;
 import org.jdissect.io.Invocation;
-import org.jdissect.io.Json;
 import org.jdissect.io.Provenance;
-import org.jdissect.io.AtomicFiles;
-import org.jdissect.io.Csv;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
@@ -38,6 +33,7 @@ import org.jdissect.stats.Backend;
  * @param probability softmax of the model's first output at the predicted class
  * @param withoutAll  the prediction with every firing unit ablated at once, and its probability of the original
  *                    class
+ * @param image       the image, as an absolute path
  * @param provenance  what made it, as explain.json records it
  */
 public record Explanation(String image, String layer, int predicted, String predictedName, double probability,
@@ -134,7 +130,8 @@ public record Explanation(String image, String layer, int predicted, String pred
                 Provenance provenance = invocation.provenance(List.of(model.provenance("model", pre)), null, null,
                         backend.name(), inference.name().toLowerCase(java.util.Locale.ROOT),
                         OnnxModel.runtimeVersion(), backend.cuda());
-                return new Explanation(imageFile.toString(), layer, predicted, names[predicted], base[predicted],
+                // absolute, so that the report can show the image whatever folder it is written from
+                return new Explanation(imageFile.toAbsolutePath().normalize().toString(), layer, predicted, names[predicted], base[predicted],
                         firing, decisive, noneArg, names[noneArg], none[predicted], provenance);
             }
         }
@@ -232,58 +229,8 @@ public record Explanation(String image, String layer, int predicted, String pred
         return best;
     }
 
-    /** The explanation as JSON-ready maps. */
-    public Map<String, Object> json() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("tool", "jdissect");
-        root.put("kind", "explain");
-        root.put("format", 1);
-        root.put("provenance", provenance);
-        root.put("image", image);
-        root.put("layer", layer);
-        root.put("predicted", Map.of("output", predicted, "class", predictedName, "probability", probability));
-        root.put("firing_units", units.stream().map(this::json).toList());
-        root.put("decisive_units", decisive.stream().map(this::json).toList());
-        root.put("all_firing_ablated", Map.of("output", withoutAllPredicted, "class", withoutAllName,
-                "probability_of_predicted", withoutAllProbability));
-        return root;
-    }
-
-    private Map<String, Object> json(UnitEffect f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("unit", f.unit());
-        m.put("label", f.label());
-        m.put("category", f.category());
-        m.put("iou", f.iou());
-        m.put("interpretable", f.interpretable());
-        m.put("fires", f.fires());
-        m.put("max_activation", f.maxActivation());
-        m.put("threshold", f.threshold());
-        m.put("probability_after_ablation", f.probability());
-        m.put("drop", f.drop());
-        m.put("predicted_after_ablation", Map.of("output", f.predicted(), "class", f.predictedName()));
-        m.put("changes_prediction", f.predicted() != predicted);
-        return m;
-    }
-
-    /** Writes explain.json and explain.csv (the firing and the decisive units, each once) into {@code dir}. */
+    /** Writes explain.json and explain.csv into {@code dir}: see {@link ExplainRecord}. */
     public void write(Path dir) {
-        Json.write(dir.resolve("explain.json"), json());
-        org.jdissect.io.AtomicFiles.writeText(dir.resolve("explain.csv"), w -> {
-            org.jdissect.io.Csv.writeRow(w, List.of("unit", "label", "category", "iou", "fires", "decisive_rank",
-                    "max_activation", "threshold", "probability_after_ablation", "drop", "predicted_after_ablation",
-                    "changes_prediction"));
-            java.util.LinkedHashSet<UnitEffect> rows = new java.util.LinkedHashSet<>(units);
-            rows.addAll(decisive);
-            for (UnitEffect f : rows) {
-                int rank = decisive.indexOf(f);
-                org.jdissect.io.Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(),
-                        ResultFiles.num(f.iou()), Boolean.toString(f.fires()),
-                        rank < 0 ? "" : Integer.toString(rank + 1), Float.toString(f.maxActivation()),
-                        Double.toString(f.threshold()), ResultFiles.num(f.probability()),
-                        ResultFiles.num(f.drop()), f.predictedName(), Boolean.toString(f.predicted() != predicted)));
-            }
-        });
+        ExplainRecord.of(this).write(dir);
     }
-
 }

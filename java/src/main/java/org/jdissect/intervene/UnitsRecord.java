@@ -90,10 +90,17 @@ public record UnitsRecord(String tool, String kind, int format, Provenance prove
                 ResultFiles.num(a.hi()), ResultFiles.num(c.change()), Boolean.toString(c.significant())));
     }
 
-    /** Reads {@code dir/units.json}; another tool's or another kind's file is an error naming it. */
+    /**
+     * Reads {@code dir/units.json}; another tool's or another kind's file, or one without its parts, is an error
+     * naming it.
+     */
     public static UnitsRecord read(Path dir) {
         UnitsRecord r = Json.read(dir.resolve(FILE), UnitsRecord.class);
-        ResultFiles.check(dir.resolve(FILE), r.tool(), r.kind(), KIND, r.settings());
+        // a file of the right kind without its parts is none either (its page would have nothing to show): the
+        // check refuses a null content
+        boolean whole = r.settings() != null && r.settings().ablatedUnits() != null && r.overall() != null
+                && r.classes() != null;
+        ResultFiles.check(dir.resolve(FILE), r.tool(), r.kind(), KIND, whole ? r.settings() : null);
         return r;
     }
 }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The report's experiment pages, end to end through the CLI: a dissection with an ablation curve written under its
- * OUT, and a gan-dissect output with an edit and an effect written where they default to; every page checked for
- * escaping, its numbers against the JSON the experiment wrote, and in headless Chromium for broken images.
+ * The report's experiment pages, end to end through the CLI: a dissection with an ablation curve, units ablated
+ * together and an explanation written under its OUT, and a gan-dissect output with an edit and an effect written
+ * where they default to; every page checked for escaping, its numbers against the JSON the experiment wrote, and in
+ * headless Chromium for broken images.
  */
 class ReportPagesTest {
     static final String EVIL = "<script>window.jdissectInjected=1</script>";
@@ -34,17 +35,22 @@ class ReportPagesTest {
     static Path cnn;
     static Path ganOut;
     static CliTest.Run ablate;
+    static CliTest.Run units;
+    static CliTest.Run explain;
+    static Path model;
+    static Path classes;
+    static Path redImage;
+    static String[] pre = {"--size", "8", "--mean", "0,0,0", "--std", "1,1,1", "--threads", "1", "-q"};
 
     @BeforeAll
     static void experiments() throws Exception {
         // a classifier whose class "red" is an evil name: dissected, then its curves written into the dissection
-        Path model = KnownUnitsFixture.model(tmp.resolve("known.onnx"));
+        model = KnownUnitsFixture.model(tmp.resolve("known.onnx"));
         Path data = KnownUnitsFixture.broden(tmp.resolve("broden"), 16, 3);
         Path labels = data.resolve("label.csv");
         Files.writeString(labels, Files.readString(labels).replace(",red,", "," + EVIL + ","));
-        Path classes = Files.writeString(tmp.resolve("classes.csv"), "class,index\n" + EVIL + ",0\ngreen,1\nblue,2\n");
+        classes = Files.writeString(tmp.resolve("classes.csv"), "class,index\n" + EVIL + ",0\ngreen,1\nblue,2\n");
         cnn = tmp.resolve("cnn");
-        String[] pre = {"--size", "8", "--mean", "0,0,0", "--std", "1,1,1", "--threads", "1", "-q"};
         CliTest.Run r = CliTest.run(concat(new String[] {"dissect", "--model", model.toString(), "--layer", "units",
                 "--data", data.toString(), "--out", cnn.toString(), "--quantile", "0.05"}, pre));
         assertThat(r.code()).as(r.err()).isZero();
@@ -52,6 +58,17 @@ class ReportPagesTest {
                 data.toString(), "--classes", classes.toString(), "--out", cnn.resolve("interventions/curve").toString(),
                 "--mode", "curve", "--n", "1,2,4"}, pre));
         assertThat(ablate.code()).as(ablate.err()).isZero();
+        // unit 1 is the first class's detector: ablated, that class is lost
+        units = CliTest.run(concat(new String[] {"ablate", "--model", model.toString(), "--layer", "units", "--data",
+                data.toString(), "--classes", classes.toString(), "--out", cnn.resolve("interventions/units").toString(),
+                "--mode", "units", "--units", "1,5"}, pre));
+        assertThat(units.code()).as(units.err()).isZero();
+        // a red image explained: unit 1 fires and decides it
+        redImage = KnownUnitsFixture.folder(tmp.resolve("folder"), 1, 5).resolve("red/00.png");
+        explain = CliTest.run(concat(new String[] {"explain", "--model", model.toString(), "--layer", "units",
+                "--image", redImage.toString(), "--dissection", cnn.toString(), "--classes", classes.toString(),
+                "--out", cnn.resolve("explain/red").toString()}, pre));
+        assertThat(explain.code()).as(explain.err()).isZero();
 
         // a generator: dissected (which writes its report), then an edit and an effect under its OUT
         String gen = ColourGan.generator(tmp.resolve("gen.onnx")).toString();
@@ -118,6 +135,211 @@ class ReportPagesTest {
         }
         assertThat(read(site.resolve("figures/ablation-interventions_curve-class1-accuracy.svg")))
                 .doesNotContain("<script").contains("&lt;script&gt;window.jdissectInjected=1");
+    }
+
+    @Test
+    void unitsAblatedTogetherGetAPageWithEachClassWithoutAndWithThem() throws Exception {
+        assertThat(units.out()).contains("report: ");
+        Path site = cnn.resolve("report");
+        String name = "ablation-interventions_units.html";
+        assertThat(read(site.resolve("index.html"))).contains("href=\"" + name + "\"", "units 1, 5 ablated together");
+        assertThat(read(site.resolve("layer-units.html"))).contains("href=\"" + name + "\"");
+        String page = read(site.resolve(name));
+        JsonNode json = JSON.readTree(cnn.resolve("interventions/units/units.json").toFile());
+        checkUnits(page, json);
+        // the units ablated, linked to their cards
+        assertThat(page).contains("<a href=\"layer-units.html#u1\"", "<a href=\"layer-units.html#u5\"");
+        for (String plot : List.of("-units-balanced-accuracy", "-units-accuracy")) {
+            for (String ext : List.of(".svg", ".png")) {
+                String figure = "figures/ablation-interventions_units" + plot + ext;
+                assertThat(site.resolve(figure)).isRegularFile().isNotEmptyFile();
+                assertThat(page).contains("href=\"" + figure + "\"");
+            }
+        }
+        assertThat(page).doesNotContain("<script>window").contains("&lt;script&gt;window.jdissectInjected=1");
+        assertThat(read(site.resolve("figures/ablation-interventions_units-units-accuracy.svg")))
+                .doesNotContain("<script").contains("&lt;script&gt;window.jdissectInjected=1");
+    }
+
+    /**
+     * The rows of the units table are the JSON's, overall and per class; by construction the first class, whose
+     * detector is unit 1, is lost, significantly, and no other class is.
+     */
+    static void checkUnits(String page, JsonNode json) {
+        Matcher m = Pattern.compile("<tr( class=\"overall\")?(?: data-class=\"([^\"]*)\")? data-ba-base=\"([^\"]*)\" "
+                + "data-ba-ablated=\"([^\"]*)\" data-acc-base=\"([^\"]*)\" data-acc-ablated=\"([^\"]*)\">(.*?)</tr>")
+                .matcher(page);
+        List<String> seen = new ArrayList<>();
+        while (m.find()) {
+            JsonNode row;
+            if (m.group(1) != null) {
+                assertThat(m.group(2)).isNull();
+                seen.add("(overall)");
+                row = json.path("overall");
+            } else {
+                String name = unescape(m.group(2));
+                seen.add(name);
+                row = null;
+                for (JsonNode c : json.path("classes")) {
+                    if (c.path("class").asText().equals(name)) {
+                        row = c;
+                    }
+                }
+                assertThat(row).as(name).isNotNull();
+            }
+            assertThat(Double.parseDouble(m.group(3))).isEqualTo(row.at("/balanced_accuracy/base/value").asDouble());
+            assertThat(Double.parseDouble(m.group(4))).isEqualTo(row.at("/balanced_accuracy/ablated/value").asDouble());
+            assertThat(Double.parseDouble(m.group(5))).isEqualTo(row.at("/accuracy/base/value").asDouble());
+            assertThat(Double.parseDouble(m.group(6))).isEqualTo(row.at("/accuracy/ablated/value").asDouble());
+            boolean lost = EVIL.equals(seen.get(seen.size() - 1));
+            assertThat(m.group(7).contains("*<")).as("significance shown in " + m.group(7))
+                    .isEqualTo(row.at("/balanced_accuracy/significant").asBoolean() || row.at("/accuracy/significant")
+                            .asBoolean());
+            if (lost) {
+                assertThat(row.at("/accuracy/ablated/value").asDouble()).isZero();
+                assertThat(row.at("/accuracy/base/value").asDouble()).isEqualTo(1.0);
+                assertThat(row.at("/accuracy/significant").asBoolean()).isTrue();
+            } else if (m.group(1) == null) {
+                assertThat(row.at("/accuracy/ablated/value").asDouble()).isEqualTo(1.0);
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder("(overall)", EVIL, "green", "blue");
+    }
+
+    @Test
+    void anExplanationGetsAPageWithItsImageItsUnitsAndTheirCards() throws Exception {
+        assertThat(explain.out()).contains("report: ");
+        Path site = cnn.resolve("report");
+        String name = "explain-explain_red.html";
+        assertThat(read(site.resolve("index.html"))).contains("href=\"" + name + "\"");
+        assertThat(read(site.resolve("layer-units.html"))).contains("href=\"" + name + "\"");
+        String page = read(site.resolve(name));
+        JsonNode json = JSON.readTree(cnn.resolve("explain/red/explain.json").toFile());
+        assertThat(json.path("image").asText()).isEqualTo(redImage.toAbsolutePath().normalize().toString());
+        checkExplanation(page, json);
+        // the image, copied as it is (8 x 8 is under the size the report scales down to) and shown enlarged
+        Matcher img = Pattern.compile("<img class=\"gen explained\" src=\"([^\"]+)\" width=\"(\\d+)\" "
+                + "height=\"(\\d+)\"").matcher(page);
+        assertThat(img.find()).isTrue();
+        assertThat(img.group(1)).isEqualTo("img/explain/explain-explain_red.png");
+        assertThat(img.group(2)).isEqualTo(img.group(3)).isEqualTo(Integer.toString(8 * (224 / 8)));
+        java.awt.image.BufferedImage copy = javax.imageio.ImageIO.read(site.resolve(img.group(1)).toFile());
+        java.awt.image.BufferedImage source = javax.imageio.ImageIO.read(redImage.toFile());
+        assertThat(copy.getWidth()).isEqualTo(8);
+        assertThat(copy.getHeight()).isEqualTo(8);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertThat(copy.getRGB(x, y)).as("pixel %d,%d", x, y).isEqualTo(source.getRGB(x, y));
+            }
+        }
+        assertThat(site.resolve("figures/explain-explain_red-decisive.svg")).isRegularFile().isNotEmptyFile();
+        assertThat(page).contains("href=\"figures/explain-explain_red-decisive.png\"");
+        // the predicted class is the evil name
+        assertThat(page).doesNotContain("<script>window").contains("&lt;script&gt;window.jdissectInjected=1");
+    }
+
+    /**
+     * The numbers on the page are explain.json's: the prediction, and every firing and decisive unit in order, each
+     * linked to its card; by construction unit 1, the red detector, fires and decides.
+     */
+    static void checkExplanation(String page, JsonNode json) {
+        Matcher d = Pattern.compile("<div class=\"decision\" data-output=\"(\\d+)\" data-class=\"([^\"]*)\" "
+                + "data-probability=\"([^\"]*)\" data-all-output=\"(\\d+)\" data-all-probability=\"([^\"]*)\">")
+                .matcher(page);
+        assertThat(d.find()).isTrue();
+        assertThat(Integer.parseInt(d.group(1))).isEqualTo(json.at("/predicted/output").asInt()).isZero();
+        assertThat(unescape(d.group(2))).isEqualTo(json.at("/predicted/class").asText()).isEqualTo(EVIL);
+        assertThat(Double.parseDouble(d.group(3))).isEqualTo(json.at("/predicted/probability").asDouble());
+        assertThat(Integer.parseInt(d.group(4))).isEqualTo(json.at("/all_firing_ablated/output").asInt());
+        assertThat(Double.parseDouble(d.group(5)))
+                .isEqualTo(json.at("/all_firing_ablated/probability_of_predicted").asDouble());
+        for (String section : List.of("firing", "decisive")) {
+            String part = page.substring(page.indexOf("<section id=\"" + section + "\">"));
+            part = part.substring(0, part.indexOf("</section>"));
+            JsonNode units = json.path(section + "_units");
+            Matcher row = Pattern.compile("<tr data-unit=\"(\\d+)\" data-iou=\"([^\"]*)\" data-probability=\"([^\"]*)\" "
+                    + "data-drop=\"([^\"]*)\" data-changes=\"(true|false)\"(?: data-rank=\"(\\d+)\")?><td class=\"num\">"
+                    + "<a href=\"([^\"]*)\"").matcher(part);
+            int i = 0;
+            while (row.find()) {
+                JsonNode u = units.get(i);
+                assertThat(u).as(section + " row " + i).isNotNull();
+                assertThat(Integer.parseInt(row.group(1))).isEqualTo(u.path("unit").asInt());
+                assertThat(Double.parseDouble(row.group(2))).isEqualTo(u.path("iou").asDouble());
+                assertThat(Double.parseDouble(row.group(3))).isEqualTo(u.path("probability_after_ablation").asDouble());
+                assertThat(Double.parseDouble(row.group(4))).isEqualTo(u.path("drop").asDouble());
+                assertThat(Boolean.parseBoolean(row.group(5))).isEqualTo(u.path("changes_prediction").asBoolean());
+                if (section.equals("decisive")) {
+                    assertThat(row.group(6)).isEqualTo(Integer.toString(i + 1));
+                }
+                assertThat(row.group(7)).isEqualTo("layer-units.html#u" + u.path("unit").asInt());
+                i++;
+            }
+            assertThat(i).as(section + " rows").isEqualTo(units.size()).isPositive();
+        }
+        assertThat(json.at("/decisive_units/0/unit").asInt()).isEqualTo(1);
+        assertThat(json.at("/decisive_units/0/changes_prediction").asBoolean()).isTrue();
+        assertThat(json.path("firing_units").findValues("unit").stream().map(JsonNode::asInt)).contains(1);
+    }
+
+    /**
+     * A units.json of another tool and one without its parts, an explain.json cut short and one of another kind are
+     * each left out with one warning line naming the file; an explanation whose image has gone says so on its page; the rest is written.
+     */
+    @Test
+    void aForeignOrUnreadableResultIsOneWarningAndTheRestIsWritten() throws Exception {
+        Path foreign = cnn.resolve("foreign/units.json");
+        Path partial = cnn.resolve("partial/units.json");
+        Path cut = cnn.resolve("cut/explain.json");
+        Path otherKind = cnn.resolve("other-kind/explain.json");
+        Path gone = tmp.resolve("gone.png");
+        Files.copy(redImage, gone);
+        CliTest.Run r = CliTest.run(concat(new String[] {"explain", "--model", model.toString(), "--layer", "units",
+                "--image", gone.toString(), "--dissection", cnn.toString(), "--classes", classes.toString(),
+                "--out", cnn.resolve("explain/gone").toString()}, pre));
+        assertThat(r.code()).as(r.err()).isZero();
+        Files.delete(gone);
+        for (Path p : List.of(foreign, partial, cut, otherKind)) {
+            Files.createDirectories(p.getParent());
+        }
+        Files.writeString(foreign, "{\"tool\": \"someone-else\", \"kind\": \"ablate-units\", \"settings\": {}}");
+        Files.writeString(partial, "{\"tool\": \"jdissect\", \"kind\": \"ablate-units\", \"settings\": {}}");
+        Files.writeString(cut, read(cnn.resolve("explain/red/explain.json")).substring(0, 200));
+        Files.writeString(otherKind, read(cnn.resolve("interventions/units/units.json")));
+        try {
+            r = CliTest.run("report", cnn.toString(), "-q", "--threads", "1");
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> warnings = r.err().lines().filter(l -> l.startsWith("warning: report: ")).toList();
+            assertThat(warnings).hasSize(4);
+            assertThat(warnings).anySatisfy(l -> assertThat(l).contains(foreign + " left out",
+                    "is not a jdissect ablate-units file", "someone-else"));
+            assertThat(warnings).anySatisfy(l -> assertThat(l).contains(partial + " left out",
+                    "is not a jdissect ablate-units file"));
+            assertThat(warnings).anySatisfy(l -> assertThat(l).contains(cut + " left out", "cannot read"));
+            assertThat(warnings).anySatisfy(l -> assertThat(l).contains(otherKind + " left out",
+                    "is not a jdissect explain file", "kind ablate-units"));
+            assertThat(r.err()).doesNotContain("\tat ", "Exception");
+            Path site = cnn.resolve("report");
+            String index = read(site.resolve("index.html"));
+            assertThat(index).contains("href=\"ablation-interventions_curve.html\"",
+                    "href=\"ablation-interventions_units.html\"", "href=\"explain-explain_red.html\"",
+                    "href=\"explain-explain_gone.html\"").doesNotContain("ablation-foreign", "ablation-partial", "explain-cut",
+                    "explain-other-kind");
+            String page = read(site.resolve("explain-explain_gone.html"));
+            assertThat(page).contains("The image is not at " + gone.toAbsolutePath().normalize() + " any more")
+                    .doesNotContain("class=\"gen explained\"");
+            checkExplanation(page, JSON.readTree(cnn.resolve("explain/gone/explain.json").toFile()));
+        } finally {
+            List<Path> files = List.of(foreign, partial, cut, otherKind, cnn.resolve("explain/gone/explain.json"),
+                    cnn.resolve("explain/gone/explain.csv"));
+            for (Path p : files) {
+                Files.deleteIfExists(p);
+            }
+            for (Path p : files) {
+                Files.deleteIfExists(p.getParent());
+            }
+            assertThat(CliTest.run("report", cnn.toString(), "-q", "--threads", "1").code()).isZero();
+        }
     }
 
     /** The numbers on the page are the JSON's: each class's base rates, and its first ranked units with links. */
@@ -307,6 +529,12 @@ class ReportPagesTest {
         Chromium.assertSelftest(dom, 0, 0);
         checkCurves(dom, JSON.readTree(cnn.resolve("interventions/curve/curve.json").toFile()),
                 JSON.readTree(cnn.resolve("interventions/curve/rank.json").toFile()));
+        dom = chromium.dumpDom(cnnSite.resolve("ablation-interventions_units.html").toUri() + "#selftest");
+        Chromium.assertSelftest(dom, 0, 0);
+        checkUnits(dom, JSON.readTree(cnn.resolve("interventions/units/units.json").toFile()));
+        dom = chromium.dumpDom(cnnSite.resolve("explain-explain_red.html").toUri() + "#selftest");
+        Chromium.assertSelftest(dom, 1, 0);
+        checkExplanation(dom, JSON.readTree(cnn.resolve("explain/red/explain.json").toFile()));
 
         Path site = ganOut.resolve("report");
         dom = chromium.dumpDom(site.resolve("layer-feat.html").toUri() + "#selftest");
@@ -327,6 +555,10 @@ class ReportPagesTest {
         Files.createDirectories(target);
         chromium.screenshot(cnnSite.resolve("ablation-interventions_curve.html").toUri().toString(),
                 target.resolve("report-ablation-screenshot.png"), 1280, 1400);
+        chromium.screenshot(cnnSite.resolve("ablation-interventions_units.html").toUri().toString(),
+                target.resolve("report-ablation-units-screenshot.png"), 1280, 1500);
+        chromium.screenshot(cnnSite.resolve("explain-explain_red.html").toUri().toString(),
+                target.resolve("report-explain-screenshot.png"), 1280, 1700);
         chromium.screenshot(site.resolve("effect-effects_red-top2.html").toUri().toString(),
                 target.resolve("report-gan-effect-screenshot.png"), 1280, 1000);
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,7 @@ import org.jdissect.intervene.AblationSettings;
 import org.jdissect.intervene.CurveRecord;
 import org.jdissect.intervene.RankRecord;
 import org.jdissect.intervene.RateRecord;
+import org.jdissect.intervene.UnitsRecord;
 import org.jdissect.io.Json;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
@@ -27,23 +29,43 @@ import org.jdissect.report.Site;
 import org.jdissect.report.UnitCards;
 
 /**
- * The pages of {@code jdissect ablate}: every folder under OUT that holds a {@code curve.json} or {@code rank.json}
- * gets a page with the decision-sparsity curves (log2 x axis, Wilson bands, chance and no-ablation lines) and the
- * units ranked per class, each linked to its card when the layer was dissected in OUT; the index and the layer's
- * page list them.
+ * The pages of {@code jdissect ablate}: every folder under OUT that holds a {@code curve.json}, {@code rank.json} or
+ * {@code units.json} gets a page with the decision-sparsity curves (log2 x axis, Wilson bands, chance and no-ablation
+ * lines), the units ranked per class, and the units ablated together with each class's accuracy and balanced
+ * accuracy without and with them; units link to their cards when the layer was dissected in OUT. The index and the
+ * layer's page list them.
  */
 public final class AblationPages implements ReportExtension {
     static final String TOP_N_COLOUR = "#d1495b";
     static final String ALL_BUT_COLOUR = "#2e86ab";
+    static final String NO_ABLATION_COLOUR = GanPages.BASELINE_COLOUR;
     /** Ranked units shown per class; rank.csv has them all. */
     static final int RANKED = 15;
 
     private List<Ablation> ablations = List.of();
 
-    /** One ablate output folder: its curves and ranking (either may be absent), the layer, the page. */
-    record Ablation(Path dir, String where, String page, CurveRecord curve, RankRecord rank) {
+    /**
+     * One ablate output folder: its curves, ranking and units ablated together (any may be absent, not all), the
+     * layer, the page.
+     */
+    record Ablation(Path dir, String where, String page, CurveRecord curve, RankRecord rank, UnitsRecord units) {
         AblationSettings settings() {
-            return curve != null ? curve.settings() : rank.settings();
+            return curve != null ? curve.settings() : rank != null ? rank.settings() : units.settings();
+        }
+
+        /** What the folder holds, for the lists of ablations. */
+        String what() {
+            List<String> parts = new ArrayList<>();
+            if (curve != null) {
+                parts.add("decision-sparsity curves");
+            }
+            if (rank != null) {
+                parts.add("units ranked per class");
+            }
+            if (units != null) {
+                parts.add("units " + GanPages.units(units.settings().ablatedUnits()) + " ablated together");
+            }
+            return String.join(" and ", parts);
         }
 
         String layer() {
@@ -54,12 +76,14 @@ public final class AblationPages implements ReportExtension {
     @Override
     public void prepare(Site site) {
         Map<Path, Object[]> byDir = new LinkedHashMap<>();
-        for (String name : List.of(CurveRecord.FILE, RankRecord.FILE)) {
-            for (Path file : site.find(name)) {
+        List<String> files = List.of(CurveRecord.FILE, RankRecord.FILE, UnitsRecord.FILE);
+        List<Function<Path, Object>> readers = List.of(CurveRecord::read, RankRecord::read, UnitsRecord::read);
+        for (int f = 0; f < files.size(); f++) {
+            for (Path file : site.find(files.get(f))) {
                 Path dir = file.getParent();
                 try {
-                    Object r = name.equals(CurveRecord.FILE) ? CurveRecord.read(dir) : RankRecord.read(dir);
-                    byDir.computeIfAbsent(dir, k -> new Object[2])[name.equals(CurveRecord.FILE) ? 0 : 1] = r;
+                    Object r = readers.get(f).apply(dir);
+                    byDir.computeIfAbsent(dir, k -> new Object[files.size()])[f] = r;
                 } catch (JdissectException e) {
                     site.warn("report: " + file + " left out: " + e.getMessage());
                 }
@@ -72,7 +96,7 @@ public final class AblationPages implements ReportExtension {
         for (int i = 0; i < dirs.size(); i++) {
             Object[] r = byDir.get(dirs.get(i));
             found.add(new Ablation(dirs.get(i), Folders.where(site.out(), dirs.get(i)), pages.get(i),
-                    (CurveRecord) r[0], (RankRecord) r[1]));
+                    (CurveRecord) r[0], (RankRecord) r[1], (UnitsRecord) r[2]));
         }
         ablations = List.copyOf(found);
     }
@@ -106,12 +130,95 @@ public final class AblationPages implements ReportExtension {
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            if (!e.getKey().equals("n") && !e.getKey().equals("mode")) {
+            // the units ablated together are listed linked, below
+            if (!List.of("n", "mode", "ablated_units").contains(e.getKey())) {
                 settings.add(Setting.of(e.getKey().replace('_', ' '), v.isValueNode() ? v.asText() : v.toString()));
             }
         }
+        UnitsView units = null;
+        if (a.units() != null) {
+            AblationSettings us = a.units().settings();
+            Content links = GanPages.unitLinks(site.cards(us.layer()).filter(c -> c.units() == us.units()),
+                    us.ablatedUnits());
+            settings.add(Setting.of("units ablated together", links));
+            units = units(site, a, links);
+        }
         return Templates.ablation(a, cards.orElse(null), a.curve() == null ? null : curves(site, a),
-                a.rank() == null ? null : ranking(a.rank(), cards), settings);
+                a.rank() == null ? null : ranking(a.rank(), cards), units, settings);
+    }
+
+    /** The units ablated together: their links, both metrics drawn per class, and the rows of the table. */
+    record UnitsView(UnitsRecord record, Content links, List<Content> plots, List<UnitsRow> rows) {
+    }
+
+    /** A row of the table: a class, or all of them ({@code className} null), its rates without and with. */
+    record UnitsRow(String className, Integer output, long images, UnitsRecord.Change accuracy,
+                    UnitsRecord.Change balancedAccuracy) {
+    }
+
+    private static UnitsView units(Site site, Ablation a, Content links) {
+        UnitsRecord u = a.units();
+        List<UnitsRow> rows = new ArrayList<>();
+        rows.add(new UnitsRow(null, null, u.overall().accuracy().base().n(), u.overall().accuracy(),
+                u.overall().balancedAccuracy()));
+        for (UnitsRecord.PerClass c : u.classes()) {
+            rows.add(new UnitsRow(c.className(), c.output(), c.images(), c.accuracy(), c.balancedAccuracy()));
+        }
+        String stem = a.page().substring(0, a.page().length() - ".html".length());
+        String ablated = "units " + GanPages.units(u.settings().ablatedUnits());
+        List<Content> plots = new ArrayList<>();
+        for (boolean accuracy : new boolean[] {false, true}) {
+            String metric = accuracy ? "accuracy (recall)" : "balanced accuracy";
+            List<Charts.Share> bars = new ArrayList<>();
+            for (UnitsRow r : rows) {
+                UnitsRecord.Change c = accuracy ? r.accuracy() : r.balancedAccuracy();
+                String name = r.className() == null ? "all classes" : r.className();
+                // a class without images has no rate: an empty bar, and its tooltip says so
+                Charts.Share base = new Charts.Share(null, orZero(c.base()), c.base().lo(), c.base().hi(),
+                        name + ", no ablation: " + metric + " " + rate(c.base()), NO_ABLATION_COLOUR, "no ablation",
+                        null);
+                bars.add(new Charts.Share(name, orZero(c.ablated()), c.ablated().lo(), c.ablated().hi(),
+                        name + ", " + ablated + " ablated: " + metric + " " + rate(c.ablated()) + ", change "
+                                + change(c), TOP_N_COLOUR, points(c), base));
+            }
+            plots.add(site.figure(stem + (accuracy ? "-units-accuracy" : "-units-balanced-accuracy"),
+                    Charts.shareBars("Per class " + metric + " with " + ablated + " ablated, against no ablation",
+                            metric + " (" + Format.fixed(100 * u.settings().confidence(), 0)
+                                    + "% Wilson intervals)", bars)));
+        }
+        return new UnitsView(u, links, plots, rows);
+    }
+
+    /** The images a units.json scored, as its page says it: {@code all}, {@code the held-out part's}, .... */
+    static String part(String part) {
+        return switch (part == null ? "" : part) {
+            case "all" -> "all";
+            case "train" -> "the training part's";
+            case "held_out" -> "the held-out part's";
+            default -> "the";
+        };
+    }
+
+    private static double orZero(RateRecord r) {
+        return r.value() == null ? 0 : r.value();
+    }
+
+    /** A change in percentage points, as the bars show it: {@code (−41.2 points) *}. */
+    static String points(UnitsRecord.Change c) {
+        if (c.base().value() == null || c.ablated().value() == null) {
+            return "(no images)";
+        }
+        return "(" + (c.change() < 0 ? "\u2212" : "+") + Format.fixed(100 * Math.abs(c.change()), 1) + " points)"
+                + (c.significant() ? " *" : "");
+    }
+
+    /** A change of a rate, signed, three decimals, {@code *} when significant: {@code −0.412 *}. */
+    static String change(UnitsRecord.Change c) {
+        if (c.base().value() == null || c.ablated().value() == null) {
+            return "\u2013";
+        }
+        return (c.change() < 0 ? "\u2212" : "+") + Format.fixed(Math.abs(c.change()), 3)
+                + (c.significant() ? "\u00a0*" : ""); // kept on the number's line
     }
 
     /** A class's curves: both metrics drawn, and the numbers. */

@@ -146,7 +146,11 @@ public final class GanPages implements ReportExtension {
     }
 
     private static Content unitLinks(Site site, String layer, List<Integer> units) {
-        Optional<UnitCards> cards = site.cards(layer);
+        return unitLinks(site.cards(layer), units);
+    }
+
+    /** Units, each linked to its card among {@code cards} where it has one; the other experiments' pages use it too. */
+    static Content unitLinks(Optional<UnitCards> cards, List<Integer> units) {
         List<UnitLink> links = new ArrayList<>();
         for (int u : units) {
             Optional<UnitCards.Card> card = cards.flatMap(c -> c.card(u));

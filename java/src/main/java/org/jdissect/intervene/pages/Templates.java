@@ -23,8 +23,20 @@ final class Templates {
     }
 
     static Content ablation(AblationPages.Ablation a, UnitCards cards, List<AblationPages.ClassCurves> curves,
-                            List<AblationPages.ClassRanking> ranking, List<Setting> settings) {
-        return (HtmlContent) o -> JteablationGenerated.render(o, null, a, cards, curves, ranking, settings);
+                            List<AblationPages.ClassRanking> ranking, AblationPages.UnitsView units,
+                            List<Setting> settings) {
+        return (HtmlContent) o -> JteablationGenerated.render(o, null, a, cards, curves, ranking, units, settings);
+    }
+
+    static Content explanations(List<ExplainPages.Explained> explained) {
+        return (HtmlContent) o -> JteexplanationsGenerated.render(o, null, explained);
+    }
+
+    static Content explanation(ExplainPages.Explained e, UnitCards cards, ExplainPages.Picture picture, Content chart,
+                               List<ExplainPages.UnitRow> firing, List<ExplainPages.UnitRow> decisive,
+                               List<Setting> settings) {
+        return (HtmlContent) o -> JteexplanationGenerated.render(o, null, e, cards, picture, chart, firing, decisive,
+                settings);
     }
 
     static Content edits(List<GanPages.Experiment<GanEdit.Record>> edits) {
