@@ -15,6 +15,7 @@ import org.jdissect.data.BrodenDataset;
 import org.jdissect.data.ImageFolder;
 import org.jdissect.io.FileNames;
 import org.jdissect.io.Provenance;
+import org.jdissect.stats.LabelSource;
 
 /**
  * A dissection's output folder read back: its layers' records in the order of the run, the activation cache they
@@ -192,15 +193,8 @@ public final class DissectionOutput implements AutoCloseable {
         }
         LayerRecord first = first();
         Path where = out.resolve(layers.get(0).dir()).resolve(LayerRecord.FILE);
-        if (first.source() instanceof LayerRecord.Source.Broden b) {
-            Path dir = moved != null ? moved : Path.of(b.dataset());
-            if (!Files.isRegularFile(dir.resolve("index.csv"))) {
-                throw missing(dir, moved != null, "Broden dataset", b.dataset(), where, "index.csv is missing");
-            }
-            BrodenDataset ds = BrodenDataset.open(dir, first.settings().categories(), b.skipBad());
-            checkFingerprint(ds.fingerprint(), b.fingerprint(), dir, where, moved == null,
-                    "its index.csv, label.csv or category.csv differ");
-            return ImageStore.of(ds);
+        if (first.source() instanceof LayerRecord.Source.Broden) {
+            return ImageStore.of(dataset(moved));
         }
         if (first.source() instanceof LayerRecord.Source.SegmentedImages s) {
             Path dir = moved != null ? moved : Path.of(s.folder());
@@ -213,6 +207,34 @@ public final class DissectionOutput implements AutoCloseable {
             return ImageStore.of(folder);
         }
         return null;
+    }
+
+    /**
+     * The Broden dataset the dissection read, opened again from where the record says (or {@code moved}) with its
+     * categories and checked against the fingerprint it records.
+     *
+     * @throws JdissectException when the dissection did not read a Broden dataset, or the dataset is gone or changed
+     */
+    public BrodenDataset dataset(Path moved) {
+        LayerRecord first = first();
+        Path where = out.resolve(layers.get(0).dir()).resolve(LayerRecord.FILE);
+        if (!(first.source() instanceof LayerRecord.Source.Broden b)) {
+            throw new JdissectException(where + " is a dissection of " + (generated() ? "a generator's samples"
+                    : "segmented images") + ", not of a Broden dataset");
+        }
+        Path dir = moved != null ? moved : Path.of(b.dataset());
+        if (!Files.isRegularFile(dir.resolve("index.csv"))) {
+            throw missing(dir, moved != null, "Broden dataset", b.dataset(), where, "index.csv is missing");
+        }
+        BrodenDataset ds = BrodenDataset.open(dir, first.settings().categories(), b.skipBad());
+        checkFingerprint(ds.fingerprint(), b.fingerprint(), dir, where, moved == null,
+                "its index.csv, label.csv or category.csv differ");
+        return ds;
+    }
+
+    /** The labels of the cached images, in cache order, from {@code dataset} (see {@link #dataset}). */
+    public LabelSource labels(BrodenDataset dataset) {
+        return new DatasetLabels(dataset, cache.rows());
     }
 
     private JdissectException missing(Path dir, boolean given, String what, String recorded, Path where, String why) {
