@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.roaringbitmap.RoaringBitmap;
 
@@ -24,10 +26,22 @@ import org.roaringbitmap.RoaringBitmap;
  * every concept it does not hold yet, and keeps the {@code beam} best of the beam and the candidates, so formulas of
  * every length up to {@code length} compete. Ties of IoU go to {@link Formula#compareTo}: the shorter formula, then
  * the lower label numbers. Integers throughout: no tolerance anywhere.
+ *
+ * <p>|F AND C| depends on the formula, not on the unit: it is counted once per formula for every concept and kept
+ * ({@link #overlaps}), so the formulas many units share (a popular concept, a common pair) cost once. |M AND F| is
+ * carried from step to step as M AND F, built from the parent's (M AND (F OR C) = (M AND F) OR (M AND C), and so
+ * on), small where the unit's mask is small.
+ *
+ * <p>A candidate is counted only when an upper bound of its IoU, from the counts already known (|M|, |M AND F|,
+ * |F|, |M AND C|, |C|), reaches the beam's current cut-off; the bound is never below the IoU, so the beam is the one
+ * an exhaustive step would keep.
  */
 public final class BeamSearch {
     private final PixelMasks concepts;
     private final int[] candidates;
+    private final long[] conceptSize;
+    /** Per formula met in any unit's beam, |F AND C| for each candidate concept, in the order of the candidates. */
+    private final Map<Formula, long[]> overlaps = new ConcurrentHashMap<>();
 
     /**
      * @param concepts   the concepts' masks
@@ -36,6 +50,10 @@ public final class BeamSearch {
     public BeamSearch(PixelMasks concepts, int[] candidates) {
         this.concepts = concepts;
         this.candidates = candidates.clone();
+        this.conceptSize = new long[concepts.numLabels()];
+        for (int c : candidates) {
+            conceptSize[c] = concepts.label(c).getLongCardinality();
+        }
     }
 
     /** A formula with the counts behind its IoU. */
@@ -54,8 +72,12 @@ public final class BeamSearch {
         return union == 0 ? 0.0 : (double) intersection / union;
     }
 
-    /** A formula of the beam, with its mask and the unit's mask within it. */
-    private record Member(Scored scored, RoaringBitmap mask, RoaringBitmap withUnit) {
+    /** A formula of the beam with the unit's mask within it (M AND F). */
+    private record Member(Scored scored, RoaringBitmap withUnit) {
+    }
+
+    /** A candidate: its score, and how to build its M AND F' from its parent's if it is kept. */
+    private record Candidate(Scored scored, Member parent, Formula.Op op, int concept) {
     }
 
     public Result search(RoaringBitmap unit, int length, int beam) {
@@ -66,11 +88,9 @@ public final class BeamSearch {
         long[] withConcept = new long[concepts.numLabels()];
         List<Scored> singles = new ArrayList<>(candidates.length);
         for (int c : candidates) {
-            RoaringBitmap cm = concepts.label(c);
-            long inter = RoaringBitmap.andCardinality(unit, cm);
+            long inter = RoaringBitmap.andCardinality(unit, concepts.label(c));
             withConcept[c] = inter;
-            long size = cm.getLongCardinality();
-            singles.add(new Scored(Formula.of(c), size, inter, iou(inter, m, size)));
+            singles.add(new Scored(Formula.of(c), conceptSize[c], inter, iou(inter, m, conceptSize[c])));
         }
         singles.sort(ORDER);
         if (singles.isEmpty()) {
@@ -78,54 +98,125 @@ public final class BeamSearch {
         }
         List<Member> members = new ArrayList<>();
         for (Scored s : singles.subList(0, Math.min(beam, singles.size()))) {
-            RoaringBitmap mask = concepts.label(s.formula().first());
-            members.add(new Member(s, mask, RoaringBitmap.and(unit, mask)));
+            members.add(new Member(s, RoaringBitmap.and(unit, concepts.label(s.formula().first()))));
         }
         for (int step = 2; step <= length; step++) {
-            List<Scored> pool = new ArrayList<>();
+            List<Candidate> pool = new ArrayList<>();
             Set<Formula> seen = new HashSet<>();
+            Cutoff cutoff = new Cutoff(beam);
             for (Member b : members) {
-                pool.add(b.scored());
+                pool.add(new Candidate(b.scored(), null, null, 0));
                 seen.add(b.scored().formula());
+                cutoff.offer(b.scored().iou());
             }
             for (Member b : members) {
                 Scored f = b.scored();
-                for (int c : candidates) {
+                long mf = f.intersection();
+                long fOut = f.formulaPixels() - mf; // |F \ M|
+                long[] fcs = null;
+                for (int j = 0; j < candidates.length; j++) {
+                    int c = candidates[j];
                     if (f.formula().uses(c)) {
                         continue;
                     }
-                    RoaringBitmap cm = concepts.label(c);
-                    long fc = RoaringBitmap.andCardinality(b.mask(), cm);
-                    long mfc = RoaringBitmap.andCardinality(b.withUnit(), cm);
-                    long size = cm.getLongCardinality();
-                    add(pool, seen, f.formula().then(Formula.Op.AND, c), fc, mfc, m);
-                    add(pool, seen, f.formula().then(Formula.Op.OR, c), f.formulaPixels() + size - fc,
-                            f.intersection() + withConcept[c] - mfc, m);
-                    add(pool, seen, f.formula().then(Formula.Op.AND_NOT, c), f.formulaPixels() - fc,
-                            f.intersection() - mfc, m);
+                    long size = conceptSize[c];
+                    long mc = withConcept[c];
+                    long cOut = size - mc; // |C \ M|
+                    // Upper bounds of the three candidates' IoUs from what is known without counting: I / (|M| +
+                    // |F' \ M|) with I at its largest and |F' \ M| at its smallest. A candidate whose bound is below
+                    // the beam's current cut-off cannot enter the beam, so skipping it changes nothing.
+                    double and = bound(Math.min(mf, mc), 0, m);
+                    double or = bound(Math.min(m, mf + mc), Math.max(fOut, cOut), m);
+                    double andNot = bound(mf, Math.max(0, fOut - cOut), m);
+                    double cut = cutoff.value();
+                    if (and < cut && or < cut && andNot < cut) {
+                        continue;
+                    }
+                    if (fcs == null) {
+                        fcs = overlaps(f.formula());
+                    }
+                    long fc = fcs[j];
+                    long mfc = RoaringBitmap.andCardinality(b.withUnit(), concepts.label(c));
+                    add(pool, seen, cutoff, b, Formula.Op.AND, c, fc, mfc, m);
+                    add(pool, seen, cutoff, b, Formula.Op.OR, c, f.formulaPixels() + size - fc, mf + mc - mfc, m);
+                    add(pool, seen, cutoff, b, Formula.Op.AND_NOT, c, f.formulaPixels() - fc, mf - mfc, m);
                 }
             }
-            pool.sort(ORDER);
+            pool.sort(Comparator.comparing(Candidate::scored, ORDER));
             List<Member> next = new ArrayList<>();
-            for (Scored s : pool.subList(0, Math.min(beam, pool.size()))) {
-                Member kept = members.stream().filter(b -> b.scored().formula().equals(s.formula())).findFirst()
-                        .orElse(null);
-                if (kept == null) {
-                    RoaringBitmap mask = build(s.formula());
-                    kept = new Member(s, mask, RoaringBitmap.and(unit, mask));
+            for (Candidate k : pool.subList(0, Math.min(beam, pool.size()))) {
+                if (k.parent() == null) {
+                    next.add(members.stream().filter(b -> b.scored() == k.scored()).findFirst().orElseThrow());
+                    continue;
                 }
-                next.add(kept);
+                RoaringBitmap parent = k.parent().withUnit();
+                RoaringBitmap c = concepts.label(k.concept());
+                RoaringBitmap within = switch (k.op()) {
+                    case AND -> RoaringBitmap.and(parent, c);
+                    case OR -> RoaringBitmap.or(parent, RoaringBitmap.and(unit, c));
+                    case AND_NOT -> RoaringBitmap.andNot(parent, c);
+                };
+                next.add(new Member(k.scored(), within));
             }
             members = next;
         }
         return new Result(members.get(0).scored(), singles.get(0), m);
     }
 
-    private static void add(List<Scored> pool, Set<Formula> seen, Formula f, long size, long inter, long unit) {
+    private static void add(List<Candidate> pool, Set<Formula> seen, Cutoff cutoff, Member parent, Formula.Op op,
+                            int concept, long size, long inter, long unit) {
+        Formula f = parent.scored().formula().then(op, concept);
         if (seen.add(f)) {
-            pool.add(new Scored(f, size, inter, iou(inter, unit, size)));
+            Scored s = new Scored(f, size, inter, iou(inter, unit, size));
+            pool.add(new Candidate(s, parent, op, concept));
+            cutoff.offer(s.iou());
         }
     }
+
+    /** |F AND C| for every candidate concept C, counted once per formula and kept for every unit. */
+    long[] overlaps(Formula f) {
+        return overlaps.computeIfAbsent(f, key -> {
+            RoaringBitmap mask = build(key);
+            long[] out = new long[candidates.length];
+            for (int j = 0; j < candidates.length; j++) {
+                out[j] = RoaringBitmap.andCardinality(mask, concepts.label(candidates[j]));
+            }
+            return out;
+        });
+    }
+
+    /** An IoU no candidate with at most {@code inter} shared pixels and at least {@code outside} others exceeds. */
+    private static double bound(long inter, long outside, long unit) {
+        long denominator = unit + outside;
+        return denominator == 0 ? 0.0 : (double) inter / denominator;
+    }
+
+    /**
+     * The {@code k}-th best IoU offered so far (0 until k were offered): a candidate strictly below it cannot be among
+     * the k best, whatever the ties. A min-heap of the k best.
+     */
+    private static final class Cutoff {
+        private final java.util.PriorityQueue<Double> best = new java.util.PriorityQueue<>();
+        private final int k;
+
+        Cutoff(int k) {
+            this.k = k;
+        }
+
+        void offer(double iou) {
+            if (best.size() < k) {
+                best.add(iou);
+            } else if (iou > best.peek()) {
+                best.poll();
+                best.add(iou);
+            }
+        }
+
+        double value() {
+            return best.size() < k ? 0.0 : best.peek();
+        }
+    }
+
 
     /** The formula's mask, built step by step. */
     public RoaringBitmap build(Formula f) {
