@@ -23,7 +23,8 @@ import org.jdissect.io.OutputLock;
                 + "found by beam search, with IoU = |unit AND formula| / |unit OR formula| over every label pixel. "
                 + "Reads the dissection's activation cache, thresholds and Broden dataset: no second inference.",
                 "Writes OUT/<layer>/compose.csv (unit, formula, IoU, length, best single concept, its IoU, gain) and "
-                        + "OUT/<layer>/compose.json (each formula's concepts and counts)."})
+                        + "OUT/<layer>/compose.json (each formula's concepts and counts), and rewrites OUT's report, "
+                        + "whose layer page then lists the formulas."})
 final class ComposeCommand implements Callable<Integer> {
     @ParentCommand
     JdissectCommand root;
@@ -72,6 +73,7 @@ final class ComposeCommand implements Callable<Integer> {
         Composition.Composed done;
         try (OutputLock lock = Locks.output(dissection, root)) {
             done = Composition.run(spec, output.progress(), root.invocation());
+            ReportCommand.refresh(done.dir(), threads.threads(), output.quiet);
         }
         ComposeRecord r = done.record();
         List<ComposeRecord.Unit> gainers = new ArrayList<>(r.units());

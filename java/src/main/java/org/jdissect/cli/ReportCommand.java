@@ -14,6 +14,7 @@ import org.jdissect.JdissectException;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.pages.DissectionPages;
+import org.jdissect.compose.pages.ComposePages;
 import org.jdissect.intervene.pages.AblationPages;
 import org.jdissect.intervene.pages.ExplainPages;
 import org.jdissect.intervene.pages.GanPages;
@@ -96,7 +97,8 @@ final class ReportCommand implements Callable<Integer> {
             throw new JdissectException("no dissection output in " + dissection.out() + " (not a folder)");
         }
         HtmlReport.Result r = report.progress(new ConsoleProgress(quiet)).extension(dissection)
-                .extension(new AblationPages()).extension(new GanPages()).extension(new ExplainPages()).write();
+                .extension(new AblationPages()).extension(new GanPages()).extension(new ExplainPages())
+                .extension(new ComposePages()).write();
         DissectionPages.Summary s = dissection.summary();
         // the cards show units x top-k pictures, but an image among several units' top images is drawn once
         System.out.printf("report: %s (%s, %s, %s of %s; %.1f s, the dissection took %.1f s)%n", r.index(),

@@ -108,6 +108,17 @@ class ComposeCliTest {
         }
         // the colour detectors' best single concept is their colour, as the dissection says
         assertThat(rec.units().get(0).single().text()).isEqualTo("red");
+        // the report was rewritten: the layer's page lists every unit (5 < the 60 listed) with its formula and gain,
+        // linked to its card; the index says how many gained
+        String page = Files.readString(out.resolve("report/layer-pool.html"));
+        assertThat(page).contains("id=\"compose\"", "Compositional explanations");
+        for (ComposeRecord.Unit u : rec.units()) {
+            assertThat(page).contains("<tr data-unit=\"" + u.unit() + "\" data-iou=\"" + u.formula().iou() + "\"",
+                    "<a href=\"layer-pool.html#u" + u.unit() + "\">" + u.unit() + "</a>", u.formula().text());
+        }
+        long gaining = rec.units().stream().filter(u -> u.gain() >= 0.02).count();
+        assertThat(Files.readString(out.resolve("report/index.html"))).contains("href=\"layer-pool.html#compose\"",
+                gaining + " of 5 units gain at least 0.02");
         // one concept, one step: the single concepts alone
         r = CliTest.run("compose", "--dissection", out.toString(), "--layer", "pool", "--length", "1", "--units",
                 "1,2", "--categories", "color", "-q");
@@ -116,6 +127,25 @@ class ComposeCliTest {
         assertThat(rec.units()).extracting(ComposeRecord.Unit::unit).containsExactly(1, 2);
         assertThat(rec.units()).allSatisfy(u -> assertThat(u.gain()).isZero());
         assertThat(rec.units()).allSatisfy(u -> assertThat(u.formula().terms().get(0).category()).isEqualTo("color"));
+    }
+
+    @Test
+    void aForeignComposeJsonIsOneWarningAndTheReportIsWritten() throws Exception {
+        CliTest.Run r = CliTest.run("compose", "--dissection", out.toString(), "--layer", "pool", "--length", "2",
+                "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        Path file = out.resolve("pool").resolve(ComposeRecord.FILE);
+        String kept = Files.readString(file);
+        try {
+            Files.writeString(file, "{\"tool\": \"other\", \"kind\": \"compose\"}");
+            r = CliTest.run("report", out.toString(), "-q");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains(file + " left out: ", "is not a jdissect compose record");
+            assertThat(Files.readString(out.resolve("report/layer-pool.html"))).doesNotContain("id=\"compose\"")
+                    .contains("id=\"u1\"");
+        } finally {
+            Files.writeString(file, kept);
+        }
     }
 
     @Test
