@@ -116,6 +116,16 @@ class ComposeCliTest {
             assertThat(page).contains("<tr data-unit=\"" + u.unit() + "\" data-iou=\"" + u.formula().iou() + "\"",
                     "<a href=\"layer-pool.html#u" + u.unit() + "\">" + u.unit() + "</a>", u.formula().text());
         }
+        // and each unit's card shows its formula where it has more than one concept
+        for (ComposeRecord.Unit u : rec.units()) {
+            int card = page.indexOf("id=\"u" + u.unit() + "\"");
+            String cardHtml = page.substring(card, page.indexOf("</article>", card));
+            if (u.formula().length() > 1) {
+                assertThat(cardHtml).contains("<dt>formula</dt>", u.formula().text());
+            } else {
+                assertThat(cardHtml).doesNotContain("<dt>formula</dt>");
+            }
+        }
         long gaining = rec.units().stream().filter(u -> u.gain() >= 0.02).count();
         assertThat(Files.readString(out.resolve("report/index.html"))).contains("href=\"layer-pool.html#compose\"",
                 gaining + " of 5 units gain at least 0.02");

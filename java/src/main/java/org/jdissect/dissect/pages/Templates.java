@@ -24,7 +24,14 @@ final class Templates {
      * concepts next after its label (from iou.csv; empty where the layer has none).
      */
     record Card(LayerRecord.Unit unit, String colour, CardPictures pictures, List<Concept> categories,
-                List<Concept> runnerUps) {
+                List<Concept> runnerUps, Composed formula) {
+    }
+
+    /**
+     * The unit's compositional explanation (jdissect compose), when the layer has one and it beats the best single
+     * concept: its text, its IoU over every label pixel and the gain over that concept.
+     */
+    record Composed(String text, double iou, double gain) {
     }
 
     /** A concept and the unit's IoU with it; a category (with its colour) where the concept is a category's best. */
