@@ -27,7 +27,9 @@ export LD_LIBRARY_PATH="$p/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 echo "gpu-check: pack of commit $(cat "$p/COMMIT" 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 failed=0
-# step NAME SECONDS COMMAND...: runs it with a time limit, keeps its output in OUTDIR/NAME.txt; exit 77 is a skip.
+skipped=0
+# step NAME SECONDS COMMAND...: runs it with a time limit, keeps its output in OUTDIR/NAME.txt. Exit 77 is how a
+# test says it found no usable GPU and skipped: here, where the check exists to run them, that is a failure.
 step() {
   local name="$1" limit="$2"
   shift 2
@@ -37,7 +39,7 @@ step() {
   cat "$out/$name.txt"
   case $rc in
     0) echo "-- $name: ok" ;;
-    77) echo "-- $name: skipped" ;;
+    77) echo "-- $name: SKIPPED (no usable GPU found): counted as failed"; failed=$((failed + 1)); skipped=$((skipped + 1)) ;;
     124) echo "-- $name: TIMED OUT after ${limit}s"; failed=$((failed + 1)) ;;
     *) echo "-- $name: FAILED (exit $rc)"; failed=$((failed + 1)) ;;
   esac
@@ -82,6 +84,6 @@ echo "== summary"
   fi
   grep -h 'cross-check:' "$out/java-cross-check.txt" 2>/dev/null | tail -1
   grep -h '^e2e' "$out/e2e-demo.txt" 2>/dev/null
-  echo "steps failed: $failed; $(( $(date +%s) - start )) s in all"
+  echo "steps failed: $failed (of which skipped for want of a GPU: $skipped); $(( $(date +%s) - start )) s in all"
 } | tee "$out/summary.txt"
 [ "$failed" -eq 0 ]

@@ -50,10 +50,16 @@ def main():
     index = read_csv(os.path.join(data, 'index.csv'))
     manifest = json.load(open(os.path.join(out, 'cache', 'manifest.json')))
     rows = manifest['rows']
-    features = np.fromfile(os.path.join(out, 'cache', cache_file), dtype='<f2').astype(np.float32)
+    dtype = '<f4' if cache_file.endswith('.f32') else '<f2'  # --precision fp32 caches floats
+    features = np.fromfile(os.path.join(out, 'cache', cache_file), dtype=dtype).astype(np.float32)
     features = features.reshape(len(rows), c, h, w)
     thresholds = np.array([float(r['threshold']) for r in read_csv(os.path.join(out, layer_dir, 'thresholds.csv'))],
                           dtype=np.float32)
+    # units whose values half precision cannot hold are cached at a power-of-two scale (manifest "exponents"):
+    # compare the cached values with the threshold at the same scale
+    exponents = (manifest.get('exponents') or [None] * len(manifest['files']))[manifest['files'].index(cache_file)]
+    if exponents:
+        thresholds = np.ldexp(thresholds, np.array(exponents)).astype(np.float32)
 
     tally_both = np.zeros((c, num_labels), dtype=np.int64)
     tally_units_cat = np.zeros((c, len(categories)), dtype=np.int64)

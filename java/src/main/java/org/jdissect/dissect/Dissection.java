@@ -268,8 +268,10 @@ public final class Dissection {
             Threads.finishQuietly(writer);
         }
         if (cache.overflowed() > 0) {
+            // a unit scaled for its first batch's tiny values can overflow later: its masks lose those pixels
             LOG.log(Level.WARNING, cache.overflowed() + " activation values exceed the half-precision range "
-                    + "(65504) and were cached as infinities");
+                    + "(65504, after their unit's scale) and were cached as infinities, which no mask counts; "
+                    + "--precision fp32 caches the model's values as they are");
         }
         cache.markComplete();
     }

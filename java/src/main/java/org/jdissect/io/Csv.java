@@ -144,14 +144,27 @@ public final class Csv {
         w.write('\n');
     }
 
-    /** A score as Python's repr would print it, so files compare with NetDissect-Lite's. */
+    /**
+     * A score as Python's repr would print it, so files compare with NetDissect-Lite's: plain from 1e-4 to 1e16, else
+     * {@code 2.4e-05}, {@code 1e+16} (a signed exponent of at least two digits, no {@code .0} before it), where Java
+     * writes {@code 2.4E-5} and {@code 1.0E16}.
+     */
     public static String number(double v) {
         String s = Double.toString(v);
         double abs = Math.abs(v);
         if (abs == 0.0 || (abs >= 1e-4 && abs < 1e16)) {
-            s = new BigDecimal(s).toPlainString();
+            s = new BigDecimal(s).stripTrailingZeros().toPlainString(); // "1.0E-4" is 0.0001, not 0.00010
             return s.indexOf('.') < 0 ? s + ".0" : s;
         }
-        return s;
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s; // NaN, Infinity: no score is either
+        }
+        String mantissa = s.substring(0, e);
+        if (mantissa.endsWith(".0")) {
+            mantissa = mantissa.substring(0, mantissa.length() - 2);
+        }
+        int exponent = Integer.parseInt(s.substring(e + 1));
+        return mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }
 }

@@ -17,6 +17,18 @@ class CsvTest {
         return Csv.parse(text.getBytes(StandardCharsets.UTF_8), FILE);
     }
 
+    /** Known answers from Python's repr, NetDissect-Lite's number format in tally.csv. */
+    @Test
+    void numbersAreWrittenAsPythonsReprWritesThem() {
+        double[] values = {2.406777485398881e-05, 1e-05, 1.5e-07, 1e16, 1.2345e20, 0.00015, 0.0001,
+            9.999999999999999e-05, 0.5, 0.0, 123.0, 0.06135183943511995, 3.4e-300};
+        String[] python = {"2.406777485398881e-05", "1e-05", "1.5e-07", "1e+16", "1.2345e+20", "0.00015", "0.0001",
+            "9.999999999999999e-05", "0.5", "0.0", "123.0", "0.06135183943511995", "3.4e-300"};
+        for (int i = 0; i < values.length; i++) {
+            assertThat(Csv.number(values[i])).as("%s", values[i]).isEqualTo(python[i]);
+        }
+    }
+
     @Test
     void splitsPlainFieldsAndKeepsEmptyOnes() {
         List<Csv.Row> rows = parse("a,b,c\ndtd/g.jpg,train,,,314;194\n");

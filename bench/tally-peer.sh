@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The tally as the pipeline runs it (label PNGs decoded inside it) against NetDissect-Lite's formulation
+# (bench/peer/netdissect_tally.py: PIL resize, numpy bincount), timed in the same run on the same dissection: a
+# layer shaped like ResNet-18's layer4 (512 units at 7 x 7, the fixed random network of ComposeWorkload) over a
+# SceneWorld of IMAGES images at 224 x 224 (label maps 112 x 112). Prints both speeds and how many units' rows of the
+# two tally.csv files differ (PIL's float resize and jdissect's fp32 interpolation differ on a few pixels at some
+# scales, issue 21, and on values the half-precision cache overflowed to infinity, which the dissection warns of).
+# bench/tally.sh measures the statistics alone (labels decoded once, outside the timing).
+# Usage: bash bench/tally-peer.sh [IMAGES=1000] [WORK=/tmp/jdissect-tally-peer]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+images="${1:-1000}"
+work="${2:-/tmp/jdissect-tally-peer}"
+jar=java/target/jdissect-0.1.0-SNAPSHOT-all.jar
+if [ ! -f "$jar" ] || [ ! -f bench/target/classes/org/jdissect/bench/ComposeWorkload.class ]; then
+  mvn -q -B -DskipTests package
+fi
+/usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null || { echo "tally-peer.sh: /usr/bin/python3 needs numpy and PIL (apt-get install python3-numpy python3-pil)" >&2; exit 2; }
+mkdir -p "$work"
+world="$work/world-$images"
+[ -f "$world/index.csv" ] || java -jar "$jar" synth --out "$world" --images "$images" --size 224 --seed 3 -q
+java -cp "bench/target/classes:$jar" org.jdissect.bench.ComposeWorkload "$work/layer4-224.onnx" 1 224 >/dev/null
+out="$work/dissection-$images"
+rm -rf "$out"
+java -jar "$jar" dissect --model "$work/layer4-224.onnx" --data "$world" --layer layer --size 224 --mean 0,0,0 \
+  --std 1,1,1 --out "$out" -q >/dev/null
+echo "== NetDissect-Lite's tally (numpy, one core) on the same activations and thresholds"
+start=$(date +%s%N)
+/usr/bin/python3 bench/peer/netdissect_tally.py "$world" "$out" layer layer.f16 512 7 7 "$work/peer-tally.csv"
+peer_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+/usr/bin/python3 - "$out/layer/report.json" "$peer_ms" "$images" "$out/layer/tally.csv" "$work/peer-tally.csv" <<'PY'
+import csv, json, sys
+report = json.load(open(sys.argv[1]))
+ours = report["timings_seconds"]["tally"]
+peer = float(sys.argv[2]) / 1000
+n = int(sys.argv[3])
+a = {r[0]: r for r in list(csv.reader(open(sys.argv[4])))[1:]}
+b = {r[0]: r for r in list(csv.reader(open(sys.argv[5])))[1:]}
+differ = sorted((u for u in a if a[u] != b.get(u)), key=int)
+print("tally.csv: %d of %d units' rows identical%s" % (len(a) - len(differ), len(a),
+      (" (differ: units " + ", ".join(differ[:20]) + ")") if differ else ""))
+print("jdissect tally, label PNGs decoded inside it (%s): %.2f s, %.0f images/s" % (report["settings"]["backend"], ours, n / ours))
+print("NetDissect-Lite's tally (one process): %.1f s, %.0f images/s; ratio %.1fx" % (peer, n / peer, peer / ours))
+PY
