@@ -5,8 +5,9 @@ import java.util.Arrays;
 import org.jdissect.data.ImageLabels;
 
 /**
- * BRODEN.md's tally written as plainly as possible: every pixel of every upsampled map, every layer, no shortcuts.
- * The backends must match it exactly.
+ * BRODEN.md's tally written as plainly as possible: every pixel of every upsampled map, every layer, no shortcuts,
+ * the maps resized by {@link ReferenceResize} (the resizing's definition written again, not the code's). The backends
+ * must match it exactly.
  */
 public final class BruteForceTally {
     private BruteForceTally() {
@@ -57,14 +58,12 @@ public final class BruteForceTally {
             for (int l : il.imageLevel()) {
                 c.labelPixels()[l] += (long) sh * sw;
             }
-            Upsampling.Axis ys = Upsampling.axis(h, sh);
-            Upsampling.Axis xs = Upsampling.axis(w, sw);
             for (int u = 0; u < units; u++) {
                 float[] map = new float[hw];
                 for (int j = 0; j < hw; j++) {
                     map[j] = all[(i * units + u) * hw + j];
                 }
-                float[] up = Upsampling.upsample(map, h, w, ys, xs);
+                float[] up = ReferenceResize.resize(map, h, w, sh, sw); // the definition, not the code
                 boolean[] touched = new boolean[nc];
                 long size = 0;
                 for (int p = 0; p < sh * sw; p++) {

@@ -100,6 +100,37 @@ class CpuBackendTest {
         assertThat(fast.maskPixels()[3]).isZero();
     }
 
+    /**
+     * Thresholds set at resized values themselves (computed by the definition, not the code), so that every mask's
+     * edge runs through pixels whose value equals the threshold: a one-ulp change anywhere in the tally's resizing
+     * moves pixels in or out, and the counts differ from brute force.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13})
+    void tallyAtThresholdsOnResizedValuesEqualsBruteForce(long seed) {
+        Case c = randomCase(seed, 17, 5, 7, 7, false);
+        Random rnd = new Random(seed);
+        float[] t = new float[5];
+        float[] map = new float[49];
+        float[] all = new float[c.acts().values().length];
+        c.acts().readFloats(0, c.acts().images(), all);
+        for (int u = 0; u < 5; u++) {
+            int image = rnd.nextInt(17);
+            ImageLabels il = c.labels().labels(image);
+            System.arraycopy(all, (image * 5 + u) * 49, map, 0, 49);
+            float[] up = ReferenceResize.resize(map, 7, 7, il.sh(), il.sw());
+            // a value in the upper part of the map, so the mask is neither empty nor everything
+            float[] sorted = up.clone();
+            java.util.Arrays.sort(sorted);
+            t[u] = sorted[(int) (sorted.length * 0.8)];
+        }
+        TallyCounts fast = BACKEND.tally(c.acts(), t, c.labels(), Progress.NONE);
+        TallyCounts slow = BruteForceTally.tally(c.acts(), t, c.labels());
+        assertThat(fast.maskPixels()).isEqualTo(slow.maskPixels());
+        assertThat(fast.intersection()).isEqualTo(slow.intersection());
+        assertThat(fast.activation()).isEqualTo(slow.activation());
+    }
+
     @ParameterizedTest
     @ValueSource(doubles = {0.005, 0.05, 0.5, 0.9})
     void thresholdEqualsFullSort(double q) {
