@@ -79,10 +79,10 @@ final class ComposeCommand implements Callable<Integer> {
         List<ComposeRecord.Unit> gainers = new ArrayList<>(r.units());
         gainers.sort(Comparator.comparingDouble((ComposeRecord.Unit u) -> -u.gain())
                 .thenComparingInt(ComposeRecord.Unit::unit));
-        long gaining = r.units().stream().filter(u -> u.gain() >= 0.02).count();
-        System.out.printf("%s: %d of %d units gain >= 0.02 IoU from a formula (length <= %d, beam %d, %d concepts, "
-                        + "%.1f s)%n", layer, gaining, r.units().size(), length, beam, r.settings().concepts(),
-                r.settings().seconds());
+        long gaining = r.units().stream().filter(u -> u.gain() >= Composition.GAIN).count();
+        System.out.printf("%s: %d of %d units gain >= %.2f IoU from a formula (length <= %d, beam %d, %d concepts, "
+                        + "%.1f s)%n", layer, gaining, r.units().size(), Composition.GAIN, length, beam,
+                r.settings().concepts(), r.settings().seconds());
         for (ComposeRecord.Unit u : gainers.subList(0, Math.min(Math.max(0, show), gainers.size()))) {
             System.out.printf("  unit %4d  %-50s IoU %.3f  (%s %.3f, +%.3f)%n", u.unit(), u.formula().text(),
                     u.formula().iou(), u.single().text(), u.single().iou(), u.gain());

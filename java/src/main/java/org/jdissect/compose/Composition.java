@@ -37,6 +37,8 @@ public final class Composition {
     /** compexp's defaults. */
     public static final int LENGTH = 3;
     public static final int BEAM = 5;
+    /** A gain of IoU this large counts as a unit explained better by a formula (the and the README's). */
+    public static final double GAIN = 0.02;
 
     private Composition() {
     }
@@ -169,10 +171,19 @@ public final class Composition {
         LayerInfo info = new LayerInfo(shape.name(), shape.op(), shape.units(), shape.height(), shape.width());
         ActivationSource source = out.cache().source(info);
         int[] exponents = out.cache().exponents(shape.name(), shape.units());
+        java.util.Map<Integer, Float> recorded = new java.util.HashMap<>();
+        for (LayerRecord.Unit u : record.units()) {
+            recorded.put(u.unit(), u.threshold());
+        }
         float[] thresholds = new float[units.length];
         for (int i = 0; i < units.length; i++) {
+            Float t = recorded.get(units[i] + 1);
+            if (t == null) {
+                throw new JdissectException(record.layer().name() + ": report.json has no threshold for unit "
+                        + (units[i] + 1));
+            }
             // the cache holds a unit at its power-of-two scale; report.json's threshold is in the model's units
-            thresholds[i] = Math.scalb(record.units().get(units[i]).threshold(), exponents[units[i]]);
+            thresholds[i] = Math.scalb(t, exponents[units[i]]);
         }
         int h = shape.height();
         int w = shape.width();

@@ -11,6 +11,7 @@ import gg.jte.html.HtmlContent;
 
 import org.jdissect.JdissectException;
 import org.jdissect.compose.ComposeRecord;
+import org.jdissect.compose.Composition;
 import org.jdissect.report.ReportExtension;
 import org.jdissect.report.ReportSection;
 import org.jdissect.report.Site;
@@ -23,8 +24,7 @@ import org.jdissect.report.UnitCards;
 public final class ComposePages implements ReportExtension {
     /** Units listed on a layer's page; compose.csv has them all. */
     static final int LISTED = 60;
-    /** A gain this large counts as a unit explained better by a formula (the and the README's figure). */
-    static final double GAIN = 0.02;
+    static final double GAIN = Composition.GAIN;
 
     private Map<String, Composed> byLayer = Map.of();
 
