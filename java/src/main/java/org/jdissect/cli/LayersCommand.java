@@ -32,10 +32,9 @@ final class LayersCommand implements Callable<Integer> {
         try (OnnxModel m = OnnxModel.load(model, inference.inference())) {
             List<LayerInfo> layers = m.layers(pre.preprocessing(model));
             int width = Math.max(5, layers.stream().mapToInt(l -> l.name().length()).max().orElse(5));
-            System.out.printf("%-" + width + "s  %-20s  %s%n", "layer", "op", "C x H x W");
+            System.out.printf("%-" + width + "s  %-20s  %s%n", "layer", "op", "units x H x W");
             for (LayerInfo l : layers) {
-                System.out.printf("%-" + width + "s  %-20s  %d x %d x %d%n", l.name(), l.op(), l.channels(),
-                        l.height(), l.width());
+                System.out.printf("%-" + width + "s  %-20s  %s%n", l.name(), l.op(), l.describe());
             }
             System.out.printf("%d layers; input '%s' at %dx%d%n", layers.size(), m.inputName(),
                     pre.preprocessing(model).height(), pre.preprocessing(model).width());

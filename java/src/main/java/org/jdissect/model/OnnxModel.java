@@ -266,11 +266,12 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private String whyNotALayer(String name, Probe probe, Preprocessing pre) {
-        String valid = "valid layers (N x C x H x W at " + pre.height() + "x" + pre.width() + "): " + layerNames(pre);
+        String valid = "valid layers (N x C x H x W or N x C at " + pre.height() + "x" + pre.width() + "): "
+                + layerNames(pre);
         long[] shape = probe.shapes.get(name);
         if (shape != null) {
             return file + ": layer '" + name + "' (" + probe.ops.get(name) + ") has shape " + Arrays.toString(shape)
-                    + (shape.length != 4 ? ", not N x C x H x W"
+                    + (shape.length != 4 && shape.length != 2 ? ", not N x C x H x W or N x C"
                         : !FLOAT_TYPES.contains(probe.types.get(name)) ? " of type " + probe.types.get(name) + ", not float"
                         : ", not one C x H x W map per image")
                     + "; " + valid;
@@ -291,11 +292,11 @@ public final class OnnxModel implements AutoCloseable {
         synchronized (this) {
             all = probe(pre).layers;
         }
-        return all.isEmpty() ? "(none: no 4-D float tensor depends on the input)"
+        return all.isEmpty() ? "(none: no 4-D or 2-D float tensor depends on the input)"
                 : all.stream().map(LayerInfo::name).collect(Collectors.joining(", "));
     }
 
-    /** What one dry run found: every exposed tensor's shape, and the 4-D float ones as layers. */
+    /** What one dry run found: every exposed tensor's shape, and the 4-D and 2-D float ones as layers. */
     private record Probe(int batch, List<LayerInfo> layers, Map<String, long[]> shapes, Map<String, String> ops,
                          Map<String, OnnxJavaType> types, Set<String> nonTensors) {
     }
@@ -334,6 +335,10 @@ public final class OnnxModel implements AutoCloseable {
                             && shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
                         layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]),
                                 Math.toIntExact(shape[2]), Math.toIntExact(shape[3])));
+                    } else if (shape.length == 2 && shape[0] == batch && FLOAT_TYPES.contains(t.getInfo().type)
+                            && shape[1] > 0) {
+                        // a fully connected or pooled layer: one value per unit and image
+                        layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]), 1, 1, true));
                     }
                 }
             } catch (OrtException e) {
@@ -555,8 +560,7 @@ public final class OnnxModel implements AutoCloseable {
                 for (int i = 0; i < layers.size(); i++) {
                     LayerInfo l = layers.get(i);
                     FloatBuffer slice = outputs[i].clear().limit(fed * l.valuesPerImage()).slice();
-                    pinned.put(l.name(), OnnxTensor.createTensor(env, slice,
-                            new long[] {fed, l.channels(), l.height(), l.width()}));
+                    pinned.put(l.name(), OnnxTensor.createTensor(env, slice, l.shape(fed)));
                 }
                 try (OrtSession.Result result = session.run(Map.of(input, in), pinned)) {
                     for (int i = 0; i < layers.size(); i++) {
@@ -567,9 +571,8 @@ public final class OnnxModel implements AutoCloseable {
             } catch (OrtException e) {
                 StringBuilder expected = new StringBuilder();
                 for (LayerInfo l : layers) {
-                    expected.append(expected.length() == 0 ? "" : ", ").append(l.name()).append(" [").append(fed)
-                            .append(", ").append(l.channels()).append(", ").append(l.height()).append(", ")
-                            .append(l.width()).append(']');
+                    expected.append(expected.length() == 0 ? "" : ", ").append(l.name()).append(' ')
+                            .append(Arrays.toString(l.shape(fed)));
                 }
                 throw JdissectException.failure(file + ": inference failed on a batch of " + fed + "x3x" + pre.height()
                         + "x" + pre.width() + " (layers expected as " + expected + "): " + e.getMessage(), e);

@@ -69,4 +69,40 @@ class AblationWorldTest {
         assertThat(kept.stream().filter(v -> v >= 0.85).count()).as("classes at 0.85 or more: " + kept)
                 .isGreaterThanOrEqualTo(8);
     }
+
+    /**
+     * A fully connected layer (N x C, here the classifier's logits) dissected as one value per unit and image: each
+     * class's logit is labelled with that class's scene, as it should be; and the pooled layer before it (N x 128)
+     * ablates like a map layer.
+     */
+    @Test
+    void theLogitsOfAFullyConnectedLayerAreLabelledWithTheirOwnClasses() throws Exception {
+        Path out = tmp.resolve("logits");
+        CliTest.Run r = CliTest.run("dissect", "--model", models.resolve(Demo.MODEL).toString(), "--data",
+                world.toString(), "--layer", "logits", "--size", "64", "--mean", "0.5,0.5,0.5", "--std",
+                "0.5,0.5,0.5", "--categories", "scene", "--quantile", "0.05", "--out", out.toString(), "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> classes = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(models.resolve("scene_cnn_classes.csv"))) {
+            if (!line.isBlank() && !line.startsWith("class,")) {
+                classes.add(line.split(",")[0]);
+            }
+        }
+        JsonNode units = new ObjectMapper().readTree(out.resolve("logits/report.json").toFile()).get("units");
+        assertThat(units).hasSize(11);
+        List<String> wrong = new ArrayList<>();
+        for (JsonNode u : units) {
+            String want = classes.get(u.get("unit").asInt() - 1);
+            if (!u.get("label").asText().equals(want)) {
+                wrong.add(u.get("unit").asInt() + ": " + u.get("label").asText() + " for " + want);
+            }
+        }
+        assertThat(wrong).as("logits labelled with another class").hasSizeLessThanOrEqualTo(1);
+        r = CliTest.run("ablate", "--model", models.resolve(Demo.MODEL).toString(), "--layer", "/ReduceMean_output_0",
+                "--data", world.toString(), "--mode", "units", "--units", "1,2", "--classes",
+                models.resolve("scene_cnn_classes.csv").toString(), "--size", "64", "--mean", "0.5,0.5,0.5", "--std",
+                "0.5,0.5,0.5", "--out", tmp.resolve("pooled").toString(), "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(tmp.resolve("pooled/units.json")).isRegularFile();
+    }
 }

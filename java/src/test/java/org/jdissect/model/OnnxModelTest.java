@@ -121,7 +121,9 @@ class OnnxModelTest {
                     new LayerInfo("conv", "Conv", 4, 8, 8),
                     new LayerInfo("detect", "Relu", 4, 8, 8),
                     new LayerInfo("pool", "AveragePool", 4, 2, 2),
-                    new LayerInfo("gap", "GlobalAveragePool", 4, 1, 1));
+                    new LayerInfo("gap", "GlobalAveragePool", 4, 1, 1),
+                    new LayerInfo("flat", "Flatten", 4, 1, 1, true),
+                    new LayerInfo("logits", "Gemm", 2, 1, 1, true));
         }
     }
 
@@ -134,7 +136,8 @@ class OnnxModelTest {
         Path file = dir.resolve("reversed.onnx");
         Files.write(file, shuffled.toByteArray());
         try (OnnxModel m = OnnxModel.load(file)) {
-            assertThat(m.layers(PRE8)).extracting(LayerInfo::name).containsExactly("conv", "detect", "pool", "gap");
+            assertThat(m.layers(PRE8)).extracting(LayerInfo::name).containsExactly("conv", "detect", "pool", "gap", "flat",
+                    "logits");
         }
     }
 
@@ -361,15 +364,42 @@ class OnnxModelTest {
         }
     }
 
+    /**
+     * A fully connected or pooled layer (N x C) is a layer of C units with one value per image; its values are what
+     * the model computes (the flattened pooling, the logits by hand). A tensor of another rank is refused with its
+     * shape.
+     */
     @Test
-    void nonFourDimensionalLayerGivesItsShape() {
+    void flatLayersRunAsOneValuePerUnitAndOtherRanksGiveTheirShape() {
         try (OnnxModel m = OnnxModel.load(save(detector(OnnxBuilder.imageInput(8, 8)), "detector.onnx"))) {
-            assertThatThrownBy(() -> m.runner(List.of("flat"), PRE8, 1))
+            float[] x = new float[2 * 3 * 64];
+            java.util.Random rnd = new java.util.Random(4);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat();
+            }
+            try (LayerRunner r = m.runner(List.of("gap", "flat", "logits"), PRE8, 1)) {
+                assertThat(r.layers().get(1)).isEqualTo(new LayerInfo("flat", "Flatten", 4, 1, 1, true));
+                List<float[]> out = r.run(x, 2);
+                assertThat(out.get(1)).containsExactly(out.get(0));
+                for (int i = 0; i < 2; i++) {
+                    for (int k = 0; k < 2; k++) {
+                        double s = GEMM_B[k];
+                        for (int u = 0; u < 4; u++) {
+                            s += GEMM_W[k * 4 + u] * out.get(1)[i * 4 + u];
+                        }
+                        assertThat(out.get(2)[i * 2 + k]).isCloseTo((float) s, org.assertj.core.api.Assertions.within(1e-5f));
+                    }
+                }
+            }
+        }
+        OnnxBuilder b = detector(OnnxBuilder.imageInput(8, 8))
+                .initializerInt64("three_d", new long[] {3}, new long[] {0, 4, -1})
+                .node("Reshape", List.of("detect", "three_d"), "tokens");
+        try (OnnxModel m = OnnxModel.load(save(b, "tokens.onnx"))) {
+            assertThatThrownBy(() -> m.runner(List.of("tokens"), PRE8, 1))
                     .isInstanceOf(JdissectException.class)
-                    .hasMessageContaining("'flat' (Flatten) has shape [1, 4], not N x C x H x W")
-                    .hasMessageContaining("conv, detect, pool, gap");
-            assertThatThrownBy(() -> m.runner(List.of("logits"), PRE8, 1))
-                    .hasMessageContaining("'logits' (Gemm) has shape [1, 2]");
+                    .hasMessageContaining("'tokens' (Reshape) has shape [1, 4, 64], not N x C x H x W or N x C")
+                    .hasMessageContaining("conv, detect, pool, gap, flat, logits");
         }
     }
 
@@ -393,7 +423,7 @@ class OnnxModelTest {
                 .gemm("flat", "logits", 2, 16, new float[32], new float[2])
                 .output("logits");
         try (OnnxModel m = OnnxModel.load(save(b, "gemm.onnx"))) {
-            assertThat(m.layers(PRE8)).extracting(LayerInfo::name).containsExactly("conv", "pool");
+            assertThat(m.layers(PRE8)).extracting(LayerInfo::name).containsExactly("conv", "pool", "flat", "logits");
             assertThatThrownBy(() -> m.layers(pre16))
                     .isInstanceOf(JdissectException.class)
                     .hasMessageContaining("gemm.onnx: the model rejects input 1x3x16x16")
