@@ -12,17 +12,11 @@ cd "$root"
 images="${1:-2000}"
 ref_units="${2:-4}"
 work="${3:-/tmp/jdissect-compose-bench}"
-jar=java/target/jdissect-0.1.0-SNAPSHOT-all.jar
-if [ ! -f "$jar" ] || [ ! -f bench/target/classes/org/jdissect/bench/ComposeWorkload.class ]; then
-  mvn -q -B -DskipTests package
-fi
-/usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null || { echo "compose.sh: /usr/bin/python3 needs numpy and PIL (apt-get install python3-numpy python3-pil)" >&2; exit 2; }
-mkdir -p "$work"
-world="$work/world-$images"
-[ -f "$world/index.csv" ] || java -jar "$jar" synth --out "$world" --images "$images" --size 112 --seed 3 -q
-java -cp "bench/target/classes:$jar" org.jdissect.bench.ComposeWorkload "$work/layer4.onnx" 1 >/dev/null
+size=112
+bench=compose.sh
+source bench/layer4-workload.sh
 out="$work/dissection-$images"
-java -jar "$jar" dissect --model "$work/layer4.onnx" --data "$world" --layer layer --size 112 --mean 0,0,0 \
+java -jar "$jar" dissect --model "$model" --data "$world" --layer layer --size 112 --mean 0,0,0 \
   --std 1,1,1 --out "$out" -q >/dev/null
 units="$(seq -s, 1 "$ref_units")"
 echo "== jdissect compose: 512 units, $images images ($(nproc) cores)"

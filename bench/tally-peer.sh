@@ -12,18 +12,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 images="${1:-1000}"
 work="${2:-/tmp/jdissect-tally-peer}"
-jar=java/target/jdissect-0.1.0-SNAPSHOT-all.jar
-if [ ! -f "$jar" ] || [ ! -f bench/target/classes/org/jdissect/bench/ComposeWorkload.class ]; then
-  mvn -q -B -DskipTests package
-fi
-/usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null || { echo "tally-peer.sh: /usr/bin/python3 needs numpy and PIL (apt-get install python3-numpy python3-pil)" >&2; exit 2; }
-mkdir -p "$work"
-world="$work/world-$images"
-[ -f "$world/index.csv" ] || java -jar "$jar" synth --out "$world" --images "$images" --size 224 --seed 3 -q
-java -cp "bench/target/classes:$jar" org.jdissect.bench.ComposeWorkload "$work/layer4-224.onnx" 1 224 >/dev/null
+size=224
+bench=tally-peer.sh
+source bench/layer4-workload.sh
 out="$work/dissection-$images"
 rm -rf "$out"
-java -jar "$jar" dissect --model "$work/layer4-224.onnx" --data "$world" --layer layer --size 224 --mean 0,0,0 \
+java -jar "$jar" dissect --model "$model" --data "$world" --layer layer --size 224 --mean 0,0,0 \
   --std 1,1,1 --out "$out" -q >/dev/null
 echo "== NetDissect-Lite's tally (numpy, one core) on the same activations and thresholds"
 start=$(date +%s%N)
