@@ -40,10 +40,37 @@ class RateTest {
         Rate tnr = Rate.wilson(5, 20, 0.975);
         assertThat(ba.lo()).isEqualTo((recall.lo() + tnr.lo()) / 2);
         assertThat(ba.hi()).isEqualTo((recall.hi() + tnr.hi()) / 2);
+        assertThat(ba.n()).isEqualTo(30);
+        assertThat(ba.k()).isEqualTo(-1);
         ClassScores s = ClassScores.of(new int[] {0, 0, 1, 1}, new int[] {0, 1, 1, -1}, 2, 0.95);
         assertThat(s.accuracy().value()).isEqualTo(0.5);
         assertThat(s.classes().get(0).accuracy().value()).isEqualTo(0.5);
         assertThat(s.classes().get(0).balancedAccuracy().value()).isEqualTo(0.75); // recall 1/2, TNR 2/2
         assertThat(s.classes().get(1).balancedAccuracy().value()).isEqualTo(0.5);  // recall 1/2, TNR 1/2
+    }
+
+    /** The edges: no trials, a class with no positives or no negatives, intervals that touch. */
+    @Test
+    void edges() {
+        Rate none = Rate.wilson(0, 0, 0.95);
+        assertThat(none.value()).isNaN();
+        assertThat(none.lo()).isZero();
+        assertThat(none.hi()).isEqualTo(1.0);
+        // without positives the balanced accuracy is the specificity alone, without negatives the recall alone
+        Rate onlyNegatives = Rate.balanced(0, 0, 5, 20, 0.95);
+        Rate tnr = Rate.wilson(5, 20, 0.975);
+        assertThat(onlyNegatives.value()).isEqualTo(tnr.value());
+        assertThat(onlyNegatives.lo()).isEqualTo(tnr.lo());
+        assertThat(onlyNegatives.hi()).isEqualTo(tnr.hi());
+        assertThat(onlyNegatives.n()).isEqualTo(20);
+        Rate onlyPositives = Rate.balanced(3, 4, 0, 0, 0.95);
+        assertThat(onlyPositives.value()).isEqualTo(0.75);
+        assertThat(onlyPositives.hi()).isEqualTo(Rate.wilson(3, 4, 0.975).hi());
+        // intervals that only touch are not disjoint; one an ulp apart are
+        Rate a = new Rate(0.2, 0.1, 0.3, 2, 10);
+        assertThat(a.differsFrom(new Rate(0.5, 0.3, 0.7, 5, 10))).isFalse();
+        assertThat(new Rate(0.5, 0.3, 0.7, 5, 10).differsFrom(a)).isFalse();
+        assertThat(a.differsFrom(new Rate(0.5, Math.nextUp(0.3), 0.7, 5, 10))).isTrue();
+        assertThat(new Rate(0.5, Math.nextUp(0.3), 0.7, 5, 10).differsFrom(a)).isTrue();
     }
 }
