@@ -56,6 +56,12 @@ fi
 for t in test_reference test_api_errors test_stats; do
   step "native-$t" 90 "$p/native/$t"
 done
+# memory errors in the kernels (out-of-bounds, races on shared memory): the README's "0 errors" comes from here
+if command -v compute-sanitizer >/dev/null; then
+  step native-test_stats-sanitizer 150 compute-sanitizer --error-exitcode 1 "$p/native/test_stats"
+else
+  echo "== native-test_stats-sanitizer: not run (no compute-sanitizer on PATH)" | tee "$out/native-test_stats-sanitizer.txt"
+fi
 step java-cross-check 150 "$p/jre/bin/java" -Xmx6g -Dorg.bytedeco.javacpp.cachedir="$work/javacpp-cache" \
   -cp "$p/lib/jdissect.jar:$p/lib/javacpp.jar" org.jdissect.cuda.CrossCheck
 step kernel-bench 150 "$p/native/jd_bench" --images 63000 --repeats 3
