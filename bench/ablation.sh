@@ -4,6 +4,7 @@
 # and the masked tail's images/s.
 # Usage: bash bench/ablation.sh [--images 1000] [--threads N] [--baseline-units 8] [--model M --layer L --size S]
 #        [--device cpu|cuda|auto]   (where the ablations run; default cpu)
+#        [--data BRODEN_DIR --mean a,b,c --std a,b,c]   (real images instead of noise: the first IMAGES of the dataset)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Random;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -48,6 +49,9 @@ public final class AblationBench {
         String layer = "conv3_relu";
         int size = 64;
         String device = "cpu";
+        Path data = null;
+        float[] mean = new float[3];
+        float[] std = {1, 1, 1};
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--images" -> images = Integer.parseInt(args[i + 1]);
@@ -58,19 +62,33 @@ public final class AblationBench {
                 case "--layer" -> layer = args[i + 1];
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
                 case "--device" -> device = args[i + 1];
+                case "--data" -> data = Path.of(args[i + 1]);
+                case "--mean" -> mean = floats(args[i + 1]);
+                case "--std" -> std = floats(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (modelFile == null) {
             modelFile = vggLike(Files.createTempDirectory("jdissect-bench").resolve("vgg_like.onnx"), size);
         }
-        Preprocessing pre = new Preprocessing(size, size, Preprocessing.ChannelOrder.RGB, 255f, new float[3],
-                new float[] {1, 1, 1});
+        Preprocessing pre = new Preprocessing(size, size, Preprocessing.ChannelOrder.RGB, 255f, mean, std);
         int per = pre.valuesPerImage();
-        Random rnd = new Random(7);
         float[] pixels = new float[images * per];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = rnd.nextFloat();
+        if (data == null) {
+            // noise: enough for timing; the agreement of predictions means more on real images (--data)
+            Random rnd = new Random(7);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = rnd.nextFloat();
+            }
+        } else {
+            org.jdissect.data.BrodenDataset ds = org.jdissect.data.BrodenDataset.open(data, List.of(), false);
+            if (ds.size() < images) {
+                throw new IllegalArgumentException(data + " has " + ds.size() + " images, fewer than --images "
+                        + images);
+            }
+            for (int i = 0; i < images; i++) {
+                pre.apply(ds.readImage(i), pixels, i * per);
+            }
         }
         try (OnnxModel model = OnnxModel.load(modelFile);
              Backend backend = Devices.open(device, threads)) {
@@ -193,6 +211,14 @@ public final class AblationBench {
     }
 
     /** conv 3->32, pool, conv 32->64, pool, conv 64->128 (conv3_relu), pool, fc 256, fc 10; He-initialised. */
+    static float[] floats(String text) {
+        String[] p = text.split(",");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("expected a,b,c, got " + text);
+        }
+        return new float[] {Float.parseFloat(p[0]), Float.parseFloat(p[1]), Float.parseFloat(p[2])};
+    }
+
     static Path vggLike(Path file, int size) {
         Random rnd = new Random(11);
         int s = size / 8;
