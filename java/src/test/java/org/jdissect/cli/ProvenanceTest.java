@@ -94,6 +94,26 @@ class ProvenanceTest {
                 "--layer", "pool", "--size", "32", "--mean", "0", "--std", "1", "--quantile", "0.1", "-q");
         p = check(segOut.resolve("pool/report.json"), command, List.of("model", "segmenter"), List.of(model, seg));
         assertThat(p.path("dataset").path("kind").asText()).isEqualTo("image-folder");
+
+        // compose runs no model: its provenance names the dissection's model and dataset, and no inference
+        command = run("compose", "--dissection", out.toString(), "--layer", "pool", "-q");
+        JsonNode c = Json.tree(out.resolve("pool/compose.json")).path("provenance");
+        List<String> recorded = new ArrayList<>();
+        c.path("command").forEach(a -> recorded.add(a.asText()));
+        assertThat(recorded).isEqualTo(command);
+        assertThat(c.path("tool").asText()).isEqualTo("jdissect");
+        assertThat(c.path("commit").asText()).isNotBlank();
+        assertThat(Duration.between(start, Instant.parse(c.path("created").asText()))).isPositive();
+        assertThat(c.path("models").get(0).path("sha256").asText()).isEqualTo(Hashing.sha256(model));
+        assertThat(c.path("dataset").path("fingerprint").asText())
+                .isEqualTo(org.jdissect.data.BrodenDataset.open(world, List.of(), false).fingerprint());
+        assertThat(c.path("backend").asText()).startsWith("cpu");
+        assertThat(c.has("inference")).isFalse();
+        // a dissection of segmented images has no Broden labels to compose: one line
+        CliTest.Run r = CliTest.run("compose", "--dissection", segOut.toString(), "--layer", "pool", "-q");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("a dissection of segmented images, not of a Broden dataset")
+                .doesNotContain("\n");
     }
 
     @Test
