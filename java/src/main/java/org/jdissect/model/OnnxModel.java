@@ -1,8 +1,6 @@
 package org.jdissect.model;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,7 +234,8 @@ public final class OnnxModel implements AutoCloseable {
         }
         ModelProto edited = GraphSurgery.withOutputs(model, layers);
         OrtSession session = createSession(edited, intraOpThreads, pre, probe.batch);
-        return new Runner(session, inputName(), List.copyOf(chosen), pre, probe.batch);
+        return new OrtRunner(file, session, inputName(), List.copyOf(chosen), pre,
+                fixedBatchDeclared() ? probe.batch : 0);
     }
 
     /**
@@ -271,7 +270,11 @@ public final class OnnxModel implements AutoCloseable {
         long[] shape = probe.shapes.get(name);
         if (shape != null) {
             return file + ": layer '" + name + "' (" + probe.ops.get(name) + ") has shape " + Arrays.toString(shape)
-                    + (shape.length != 4 && shape.length != 2 ? ", not N x C x H x W or N x C"
+                    + (shape.length == 3 ? ", tokens N x T x D whose patch grid is not known (jdissect reads a token "
+                        + "layer on the grid of the model's patch embedding, a convolution on the input with its "
+                        + "kernel as its stride, with at most " + MAX_SPECIAL_TOKENS + " special tokens before the "
+                        + "patch tokens)"
+                        : shape.length != 4 && shape.length != 2 ? ", not N x C x H x W, N x C or N x T x D"
                         : !FLOAT_TYPES.contains(probe.types.get(name)) ? " of type " + probe.types.get(name) + ", not float"
                         : ", not one C x H x W map per image")
                     + "; " + valid;
@@ -301,6 +304,41 @@ public final class OnnxModel implements AutoCloseable {
                          Map<String, OnnxJavaType> types, Set<String> nonTensors) {
     }
 
+    /** Tokens before the patch tokens a token layer may hold: a class token, a distillation token, registers. */
+    static final int MAX_SPECIAL_TOKENS = 16;
+
+    /**
+     * The patch grid of a Vision Transformer: the output size of a convolution on the model's input whose kernel
+     * equals its stride and that has no padding (the patch embedding), or null when the model has none. A token
+     * layer is read on this grid; without it a tensor N x T x D is not a layer (the tokens' arrangement is unknown).
+     */
+    private int[] patchGrid(Preprocessing pre) {
+        String input = inputName();
+        for (NodeProto n : model.getGraph().getNodeList()) {
+            if (!n.getOpType().equals("Conv") || n.getInputCount() == 0 || !n.getInput(0).equals(input)) {
+                continue;
+            }
+            List<Long> kernel = List.of();
+            List<Long> strides = List.of();
+            boolean padded = false;
+            for (var a : n.getAttributeList()) {
+                switch (a.getName()) {
+                    case "kernel_shape" -> kernel = a.getIntsList();
+                    case "strides" -> strides = a.getIntsList();
+                    case "pads" -> padded = a.getIntsList().stream().anyMatch(v -> v != 0);
+                    case "auto_pad" -> padded = !a.getS().toStringUtf8().equals("NOTSET")
+                            && !a.getS().toStringUtf8().equals("VALID");
+                    default -> { }
+                }
+            }
+            if (kernel.size() == 2 && kernel.equals(strides) && !padded && kernel.get(0) > 1
+                    && pre.height() % kernel.get(0) == 0 && pre.width() % kernel.get(1) == 0) {
+                return new int[] {(int) (pre.height() / kernel.get(0)), (int) (pre.width() / kernel.get(1))};
+            }
+        }
+        return null;
+    }
+
     private Probe probe(Preprocessing pre) {
         List<Integer> key = List.of(pre.height(), pre.width());
         Probe cached = probes.get(key);
@@ -315,6 +353,7 @@ public final class OnnxModel implements AutoCloseable {
         Map<String, OnnxJavaType> types = new HashMap<>();
         Set<String> nonTensors = new HashSet<>();
         List<LayerInfo> layers = new ArrayList<>();
+        int[] grid = patchGrid(pre);
         if (!ops.isEmpty()) {
             ModelProto exposed = GraphSurgery.withOutputs(model, ops.keySet());
             float[] zeros = new float[batch * pre.valuesPerImage()];
@@ -339,6 +378,13 @@ public final class OnnxModel implements AutoCloseable {
                             && shape[1] > 0) {
                         // a fully connected or pooled layer: one value per unit and image
                         layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]), 1, 1, true));
+                    } else if (shape.length == 3 && shape[0] == batch && FLOAT_TYPES.contains(t.getInfo().type)
+                            && grid != null && shape[1] >= (long) grid[0] * grid[1]
+                            && shape[1] - (long) grid[0] * grid[1] <= MAX_SPECIAL_TOKENS && shape[2] > 0) {
+                        // tokens N x T x D on the patch grid, the special tokens leading (ViT, DeiT, DINO)
+                        int tokens = Math.toIntExact(shape[1]);
+                        layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[2]), grid[0],
+                                grid[1], false, tokens, tokens - grid[0] * grid[1]));
                     }
                 }
             } catch (OrtException e) {
@@ -465,133 +511,13 @@ public final class OnnxModel implements AutoCloseable {
         return "OnnxModel[" + file + ", sha256 " + fingerprint + "]";
     }
 
-    /** One ORT session; splits or pads batches to the model's fixed batch size when it has one. */
-    private final class Runner implements LayerRunner {
-        private final OrtSession session;
-        private final String input;
-        private final List<LayerInfo> layers;
-        private final Preprocessing pre;
-        private FloatBuffer inputBuffer;
-        private FloatBuffer[] outputs;
-        /** Images per inference: the model's fixed batch size, or 0 when the batch dimension is free. */
-        private final int fixedBatch;
-        private boolean closed;
-
-        Runner(OrtSession session, String input, List<LayerInfo> layers, Preprocessing pre, int batch) {
-            this.session = session;
-            this.input = input;
-            this.layers = layers;
-            this.pre = pre;
-            this.fixedBatch = fixedBatchDeclared() ? batch : 0;
+    /** Whether the input declares a fixed batch size (a positive first dimension). */
+    private boolean fixedBatchDeclared() {
+        ValueInfoProto v = inputInfo();
+        if (!v.getType().getTensorType().hasShape()) {
+            return false;
         }
-
-        private boolean fixedBatchDeclared() {
-            ValueInfoProto v = inputInfo();
-            if (!v.getType().getTensorType().hasShape()) {
-                return false;
-            }
-            TensorShapeProto.Dimension n = v.getType().getTensorType().getShape().getDim(0);
-            return n.hasDimValue() && n.getDimValue() > 0;
-        }
-
-        @Override
-        public List<LayerInfo> layers() {
-            return layers;
-        }
-
-        @Override
-        public List<float[]> run(float[] batch, int n) {
-            if (closed) {
-                throw new IllegalStateException("runner is closed");
-            }
-            int per = pre.valuesPerImage();
-            if (n <= 0 || (long) n * per > batch.length) {
-                throw new IllegalArgumentException("batch of " + batch.length + " floats cannot hold " + n
-                        + " images of " + per + " values");
-            }
-            List<float[]> out = new ArrayList<>(layers.size());
-            for (LayerInfo l : layers) {
-                out.add(new float[n * l.valuesPerImage()]);
-            }
-            int step = fixedBatch > 0 ? fixedBatch : n;
-            ensureBuffers(step);
-            for (int start = 0; start < n; start += step) {
-                int count = Math.min(step, n - start);
-                int fed = fixedBatch > 0 ? step : count;
-                FloatBuffer data = inputBuffer.clear();
-                data.put(batch, start * per, count * per);
-                for (int i = count * per; i < fed * per; i++) {
-                    data.put(0f); // a fixed batch size: the rest of the last batch is padding
-                }
-                runOnce(data.flip(), fed, start, count, out);
-            }
-            return out;
-        }
-
-        /**
-         * The model's input and the layers' outputs live in direct buffers kept for the runner's life, so a batch is
-         * one copy in and one copy out. Before, ONNX Runtime copied each batch's input into a direct buffer of its
-         * own (19 MB for 32 images at 224 x 224) and each output into another, freed only when a garbage collection
-         * found them: on a large default heap they piled up between collections (README, Performance).
-         */
-        private void ensureBuffers(int step) {
-            if (inputBuffer != null && inputBuffer.capacity() >= (long) step * pre.valuesPerImage()) {
-                return;
-            }
-            inputBuffer = direct((long) step * pre.valuesPerImage());
-            outputs = new FloatBuffer[layers.size()];
-            for (int i = 0; i < layers.size(); i++) {
-                outputs[i] = direct((long) step * layers.get(i).valuesPerImage());
-            }
-        }
-
-        private static FloatBuffer direct(long floats) {
-            if (floats > Integer.MAX_VALUE / 4) {
-                throw new JdissectException("a batch's tensor of " + floats + " values is beyond a Java buffer's 2 GB;"
-                        + " use a smaller --batch");
-            }
-            return ByteBuffer.allocateDirect((int) floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        }
-
-        private void runOnce(FloatBuffer data, int fed, int start, int count, List<float[]> out) {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
-            try (OnnxTensor in = OnnxTensor.createTensor(env, data, new long[] {fed, 3, pre.height(), pre.width()})) {
-                for (int i = 0; i < layers.size(); i++) {
-                    LayerInfo l = layers.get(i);
-                    FloatBuffer slice = outputs[i].clear().limit(fed * l.valuesPerImage()).slice();
-                    pinned.put(l.name(), OnnxTensor.createTensor(env, slice, l.shape(fed)));
-                }
-                try (OrtSession.Result result = session.run(Map.of(input, in), pinned)) {
-                    for (int i = 0; i < layers.size(); i++) {
-                        int per = layers.get(i).valuesPerImage();
-                        outputs[i].clear().get(out.get(i), start * per, count * per);
-                    }
-                }
-            } catch (OrtException e) {
-                StringBuilder expected = new StringBuilder();
-                for (LayerInfo l : layers) {
-                    expected.append(expected.length() == 0 ? "" : ", ").append(l.name()).append(' ')
-                            .append(Arrays.toString(l.shape(fed)));
-                }
-                throw JdissectException.failure(file + ": inference failed on a batch of " + fed + "x3x" + pre.height()
-                        + "x" + pre.width() + " (layers expected as " + expected + "): " + e.getMessage(), e);
-            } finally {
-                pinned.values().forEach(OnnxTensor::close);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("closing an ONNX Runtime session failed", e);
-            }
-        }
+        TensorShapeProto.Dimension n = v.getType().getTensorType().getShape().getDim(0);
+        return n.hasDimValue() && n.getDimValue() > 0;
     }
 }

@@ -398,7 +398,8 @@ class OnnxModelTest {
         try (OnnxModel m = OnnxModel.load(save(b, "tokens.onnx"))) {
             assertThatThrownBy(() -> m.runner(List.of("tokens"), PRE8, 1))
                     .isInstanceOf(JdissectException.class)
-                    .hasMessageContaining("'tokens' (Reshape) has shape [1, 4, 64], not N x C x H x W or N x C")
+                    .hasMessageContaining("'tokens' (Reshape) has shape [1, 4, 64], tokens N x T x D whose patch grid "
+                            + "is not known")
                     .hasMessageContaining("conv, detect, pool, gap, flat, logits");
         }
     }
