@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * embedding's map: the same values, and so the same tally, byte for byte.
  */
 class TokenLayerTest {
-    static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
-            new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    static final Preprocessing PRE = DissectionTest.PRE;
 
     @TempDir
     static Path tmp;
