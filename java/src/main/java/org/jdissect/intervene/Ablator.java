@@ -101,7 +101,7 @@ public final class Ablator {
                 backend.ablate(layerBuf, rows, units, hw, alpha, replacement);
             }
             Map<String, TensorData> in = new HashMap<>(cache.crossings(images, from, count, rows));
-            in.put(l.name(), TensorData.ofFloats(layerBuf, cache.layerShape(rows)));
+            in.put(l.name(), cache.layerTensor(images, from, count, rows, layerBuf));
             TensorData out = runner.tail(in).get(output);
             tailImages += rows;
             int k = (int) (TensorData.elements(out.shape()) / rows);

@@ -92,12 +92,6 @@ public final class ClassifierIntervention implements AutoCloseable {
         SplitRunner runner = null;
         try {
             LayerInfo info = model.layer(layer, pre);
-            if (info.tokens() > 0) {
-                // the head's tokens are N x T x D; editing a unit means its channel at every patch token, which the
-                // masked ablation (written for N x C x H x W) does not do yet
-                throw new JdissectException("layer '" + layer + "' is a token layer (" + info.describe() + "): "
-                        + "dissection reads it, ablation does not yet; ablate a layer of maps or an N x C layer");
-            }
             check.accept(info);
             runner = SplitRunner.open(model, layer, threads);
             String input = model.inputName();

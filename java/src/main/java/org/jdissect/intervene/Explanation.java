@@ -93,12 +93,6 @@ public record Explanation(String image, String layer, int predicted, String pred
                         + "be another model's; dissect this model first");
             }
             LayerInfo info = model.layer(layer, pre);
-            if (info.tokens() > 0) {
-                // the head's tokens are N x T x D; editing a unit means its channel at every patch token, which the
-                // masked ablation (written for N x C x H x W) does not do yet
-                throw new JdissectException("layer '" + layer + "' is a token layer (" + info.describe() + "): "
-                        + "dissection reads it, ablation does not yet; ablate a layer of maps or an N x C layer");
-            }
             if (info.channels() != units.size()) {
                 throw new JdissectException("the dissection of '" + layer + "' in " + dissection + " has "
                         + units.size() + " units, but the layer has " + info.channels() + "; was it made with another model?");

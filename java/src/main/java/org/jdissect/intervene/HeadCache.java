@@ -118,6 +118,10 @@ public final class HeadCache {
                     per[k] = (int) TensorData.elements(shapes[k]);
                 }
                 float[] f = v.floats();
+                if (k == 0 && layer.tokens() > 0) {
+                    // a token layer is kept as its maps (D x H x W, what ablation edits) then its special tokens
+                    f = mapsFirst(layer, f, count);
+                }
                 for (int i = 0; i < count; i++) {
                     short[] h = new short[per[k]];
                     int base = i * per[k];
@@ -130,6 +134,18 @@ public final class HeadCache {
             progress.advance(count);
         }
         return new HeadCache(layer, List.copyOf(names), per, shapes, values, shared, b);
+    }
+
+    /** A token layer's batch, N x T x D as produced, rearranged per image as its maps then its special tokens. */
+    private static float[] mapsFirst(LayerInfo layer, float[] produced, int count) {
+        int per = layer.producedPerImage();
+        int maps = layer.valuesPerImage();
+        float[] out = new float[produced.length];
+        for (int i = 0; i < count; i++) {
+            layer.toMaps(produced, i * per, out, i * per);
+            System.arraycopy(produced, i * per, out, i * per + maps, per - maps);
+        }
+        return out;
     }
 
     /** Fills one preprocessed image into an array. */
@@ -165,7 +181,40 @@ public final class HeadCache {
 
     /** The layer's cached values of the given images, as floats, {@code [image][unit][y][x]}, into {@code dst}. */
     public void layer(int[] images, int from, int count, float[] dst) {
-        decode(0, images, from, count, dst);
+        if (layer.tokens() == 0) {
+            decode(0, images, from, count, dst);
+            return;
+        }
+        int maps = layer.valuesPerImage();
+        for (int i = 0; i < count; i++) {
+            short[] h = values[0][images[from + i]];
+            for (int j = 0; j < maps; j++) {
+                dst[i * maps + j] = Fp16.toFloat(h[j]);
+            }
+        }
+    }
+
+    /**
+     * The layer's tensor for the tail from (possibly edited) maps {@code [rows][unit][y][x]}: the maps themselves, or
+     * for a token layer its tokens N x T x D with the special tokens as the head gave them and the patch tokens from
+     * the maps.
+     */
+    TensorData layerTensor(int[] images, int from, int count, int rows, float[] maps) {
+        if (layer.tokens() == 0) {
+            return TensorData.ofFloats(maps, layerShape(rows));
+        }
+        int per = layer.producedPerImage();
+        int mapValues = layer.valuesPerImage();
+        int specials = per - mapValues;
+        float[] tokens = new float[rows * per];
+        for (int i = 0; i < count; i++) {
+            short[] h = values[0][images[from + i]];
+            for (int j = 0; j < specials; j++) {
+                tokens[i * per + j] = Fp16.toFloat(h[mapValues + j]);
+            }
+            layer.toTokens(maps, i * mapValues, tokens, i * per);
+        }
+        return TensorData.ofFloats(tokens, layerShape(rows));
     }
 
     /** Every tail input but the layer, for the given images, padded with zeros to {@code rows} images. */

@@ -70,6 +70,25 @@ public record LayerInfo(String name, String op, int channels, int height, int wi
         }
     }
 
+    /**
+     * The reverse of {@link #toMaps} for a token layer's patch tokens: one image's maps ({@code maps} from
+     * {@code from}) written back as tokens {@code skip .. T - 1} of {@code tokens} from {@code to}; the special tokens
+     * before them are left as they are.
+     */
+    public void toTokens(float[] maps, int from, float[] tokens, int to) {
+        if (this.tokens == 0) {
+            System.arraycopy(maps, from, tokens, to, valuesPerImage());
+            return;
+        }
+        int hw = height * width;
+        for (int p = 0; p < hw; p++) {
+            int token = to + (skip + p) * channels;
+            for (int c = 0; c < channels; c++) {
+                tokens[token + c] = maps[from + c * hw + p];
+            }
+        }
+    }
+
     /** How the layer is read, for listings: {@code 512 x 7 x 7}, {@code 512 (N x C, read as 512 x 1 x 1)}, ... */
     public String describe() {
         if (flat) {

@@ -1,13 +1,11 @@
 package org.jdissect.dissect;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.jdissect.JdissectException;
 import org.jdissect.demo.ColourWorld;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.LayerRunner;
@@ -36,25 +34,7 @@ class TokenLayerTest {
     @BeforeAll
     static void world() {
         data = ColourWorld.writeDataset(tmp.resolve("world"), 60, 42);
-        float[] colour = {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f};
-        float[] weights = new float[4 * 3 * 8 * 8];
-        for (int u = 0; u < 4; u++) {
-            for (int c = 0; c < 3; c++) {
-                for (int k = 0; k < 64; k++) {
-                    weights[(u * 3 + c) * 64 + k] = colour[u * 3 + c] / 64f; // the patch's mean colour, projected
-                }
-            }
-        }
-        model = OnnxBuilder.imageInput(32, 32)
-                .conv(OnnxBuilder.INPUT, "patch", 4, 3, 8, 8, 0, weights, new float[4])
-                .relu("patch", "patch_relu")
-                .initializerInt64("flat_shape", new long[] {3}, new long[] {0, 4, 16})
-                .node("Reshape", List.of("patch_relu", "flat_shape"), "patch_flat")
-                .node("Transpose", List.of("patch_flat"), "patches", OnnxBuilder.ints("perm", 0, 2, 1))
-                .node("ReduceMean", List.of("patches"), "cls", OnnxBuilder.ints("axes", 1),
-                        OnnxBuilder.intAttr("keepdims", 1))
-                .node("Concat", List.of("cls", "patches"), "blocks", OnnxBuilder.intAttr("axis", 1))
-                .node("Concat", List.of("cls", "cls", "cls", "patches"), "registers", OnnxBuilder.intAttr("axis", 1))
+        model = vit()
                 .output("blocks")
                 .output("registers")
                 .save(tmp.resolve("vit.onnx"));
@@ -111,20 +91,102 @@ class TokenLayerTest {
         assertThat(labels.subList(0, 3)).containsExactly("red", "green", "blue");
     }
 
+    /**
+     * Ablating a token layer's unit sets its channel at every patch token and leaves the class token as the head gave
+     * it: on a graph whose head is blocks -> mean over the 17 tokens -> a linear layer, the logits after ablating a
+     * unit are those computed by hand from the patch embedding's maps (up to the head cache's half precision).
+     */
     @Test
-    void ablatingATokenLayerIsRefusedInOneLine() {
-        try (OnnxModel m = OnnxModel.load(model)) {
+    void ablatingATokenLayersUnitEditsItsPatchTokensOnly() {
+        float[] w = {1, -1, 0.5f, 2, -0.5f, 1, 1, -1};
+        float[] b = {0.1f, -0.2f};
+        Path classifier = vit().node("ReduceMean", List.of("blocks"), "pooled", OnnxBuilder.ints("axes", 1),
+                        OnnxBuilder.intAttr("keepdims", 0))
+                .gemm("pooled", "logits", 2, 4, w, b)
+                .output("logits")
+                .save(tmp.resolve("vit_classifier.onnx"));
+        int n = 5;
+        float[] x = new float[n * 3 * 32 * 32];
+        java.util.Random rnd = new java.util.Random(8);
+        int per = 3 * 32 * 32;
+        for (int i = 0; i < x.length; i++) {
+            int image = i / per;
+            int channel = (i % per) / (32 * 32);
+            // image i leans to colour i % 3, so the colour detectors fire on some patches
+            x[i] = channel == image % 3 ? 0.6f + 0.4f * rnd.nextFloat() : 0.3f * rnd.nextFloat();
+        }
+        try (OnnxModel m = OnnxModel.load(classifier); LayerRunner maps = m.runner(List.of("patch_relu"), PRE, 1);
+             org.jdissect.model.SplitRunner split = org.jdissect.model.SplitRunner.open(m, "blocks", 1);
+             org.jdissect.stats.CpuBackend backend = new org.jdissect.stats.CpuBackend(1)) {
+            float[] patch = maps.run(x, n).get(0);
             LayerInfo blocks = m.layer("blocks", PRE);
-            assertThat(blocks.describe()).isEqualTo(
-                    "4 x 4 x 4 (N x 17 tokens x 4: 1 leading special token dropped, 16 patch tokens on the 4 x 4 grid)");
+            org.jdissect.intervene.HeadCache cache = org.jdissect.intervene.HeadCache.build(split, blocks, "input",
+                    new long[] {3, 32, 32}, n, (i, dst, off) -> System.arraycopy(x, i * per, dst, off, per), 2, 0,
+                    org.jdissect.io.Progress.NONE);
+            org.jdissect.intervene.Ablator ablator = new org.jdissect.intervene.Ablator(split, cache, backend, 2);
+            int[] images = {0, 1, 2, 3, 4};
+            for (int unit = 0; unit < 4; unit++) {
+                float[][] got = ablator.outputs(images, ablator.alphaFor(unit), new float[4]);
+                float[][] none = ablator.outputs(images, null, null);
+                for (int i = 0; i < n; i++) {
+                    double[] pooled = new double[4];
+                    double[] pooledWhole = new double[4]; // what zeroing the class token too would give
+                    for (int c = 0; c < 4; c++) {
+                        double sum = 0;
+                        for (int p = 0; p < 16; p++) {
+                            sum += patch[(i * 4 + c) * 16 + p];
+                        }
+                        double cls = sum / 16;
+                        pooled[c] = c == unit ? cls / 17 : (cls + sum) / 17;
+                        pooledWhole[c] = c == unit ? 0 : (cls + sum) / 17;
+                    }
+                    for (int k = 0; k < 2; k++) {
+                        double want = b[k];
+                        double wrong = b[k];
+                        for (int c = 0; c < 4; c++) {
+                            want += w[k * 4 + c] * pooled[c];
+                            wrong += w[k * 4 + c] * pooledWhole[c];
+                        }
+                        assertThat((double) got[i][k]).as("unit %d image %d logit %d", unit, i, k)
+                                .isCloseTo(want, org.assertj.core.api.Assertions.within(2e-3));
+                        if (Math.abs(wrong - want) > 0.01) {
+                            assertThat(Math.abs(got[i][k] - wrong)).isGreaterThan(0.005);
+                        }
+                    }
+                }
+                boolean alive = false;
+                for (int i = 0; i < n; i++) {
+                    for (int p = 0; p < 16; p++) {
+                        alive |= patch[(i * 4 + unit) * 16 + p] > 0;
+                    }
+                }
+                if (alive) { // a unit that never fires changes nothing when ablated
+                    assertThat(got).isNotEqualTo(none);
+                }
+            }
         }
-        // the layer is checked before any image is read: no data is needed to be refused
-        try (org.jdissect.stats.CpuBackend backend = new org.jdissect.stats.CpuBackend(1)) {
-            assertThatThrownBy(() -> org.jdissect.intervene.ClassifierIntervention.open(model, "blocks", null, null,
-                    PRE, 4, 1, backend, OnnxModel.Inference.CPU, org.jdissect.io.ProgressListener.NONE, l -> { }))
-                    .isInstanceOf(JdissectException.class)
-                    .hasMessageContaining("'blocks' is a token layer")
-                    .hasMessageContaining("dissection reads it, ablation does not yet");
+    }
+
+    /** The transformer-shaped graph without outputs: patch embedding, tokens, a class token first, registers. */
+    static OnnxBuilder vit() {
+        float[] colour = {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f};
+        float[] weights = new float[4 * 3 * 8 * 8];
+        for (int u = 0; u < 4; u++) {
+            for (int c = 0; c < 3; c++) {
+                for (int k = 0; k < 64; k++) {
+                    weights[(u * 3 + c) * 64 + k] = colour[u * 3 + c] / 64f; // the patch's mean colour, projected
+                }
+            }
         }
+        return OnnxBuilder.imageInput(32, 32)
+                .conv(OnnxBuilder.INPUT, "patch", 4, 3, 8, 8, 0, weights, new float[4])
+                .relu("patch", "patch_relu")
+                .initializerInt64("flat_shape", new long[] {3}, new long[] {0, 4, 16})
+                .node("Reshape", List.of("patch_relu", "flat_shape"), "patch_flat")
+                .node("Transpose", List.of("patch_flat"), "patches", OnnxBuilder.ints("perm", 0, 2, 1))
+                .node("ReduceMean", List.of("patches"), "cls", OnnxBuilder.ints("axes", 1),
+                        OnnxBuilder.intAttr("keepdims", 1))
+                .node("Concat", List.of("cls", "patches"), "blocks", OnnxBuilder.intAttr("axis", 1))
+                .node("Concat", List.of("cls", "cls", "cls", "patches"), "registers", OnnxBuilder.intAttr("axis", 1));
     }
 }
