@@ -80,10 +80,22 @@ class DevicesTest {
         assertThat(api[0]).isEqualTo(2);
         assertThat(runtime[0]).isGreaterThanOrEqualTo(12000);
         assertThat(CudaLib.jd_status_name(CudaLib.JD_ERR_OUT_OF_MEMORY)).isEqualTo("JD_ERR_OUT_OF_MEMORY");
+        // Argument errors come back as statuses, before any driver is needed (on every machine).
+        float[] x = new float[4];
+        int status = CudaLib.jd_ablate(null, x, 1, 2, 2, new float[3], 3, new float[2], err, err.length);
+        assertThat(status).isEqualTo(CudaLib.JD_ERR_INVALID_ARGUMENT);
+        assertThat(NativeCuda.message(err)).contains("alpha needs 2 (per unit) or 4 (per unit and location)");
         int[] count = {-1};
-        int status = CudaLib.jd_device_count(count, err, err.length);
+        status = CudaLib.jd_device_count(count, err, err.length);
         if (status == CudaLib.JD_OK) {
-            return; // a GPU machine: CudaBackendTest covers the rest
+            // a GPU machine: a device is counted, and a context opens on it and closes (CudaBackendTest does the rest)
+            assertThat(count[0]).isPositive();
+            CudaLib.Context ctx = new CudaLib.Context();
+            assertThat(CudaLib.jd_context_create(0, ctx, err, err.length)).as(NativeCuda.message(err))
+                    .isEqualTo(CudaLib.JD_OK);
+            assertThat(ctx.isNull()).isFalse();
+            assertThat(CudaLib.jd_context_destroy(ctx, err, err.length)).isEqualTo(CudaLib.JD_OK);
+            return;
         }
         assertThat(status).isIn(CudaLib.JD_ERR_NO_DRIVER, CudaLib.JD_ERR_NO_DEVICE);
         assertThat(count[0]).isZero();
@@ -97,11 +109,6 @@ class DevicesTest {
         int s = status;
         assertThatThrownBy(() -> NativeCuda.check(s, err2)).isInstanceOf(JdissectException.class)
                 .hasMessageContaining("jd_context_create: no CUDA driver");
-        // Argument errors come back as statuses too, before any driver is needed.
-        float[] x = new float[4];
-        status = CudaLib.jd_ablate(null, x, 1, 2, 2, new float[3], 3, new float[2], err, err.length);
-        assertThat(status).isEqualTo(CudaLib.JD_ERR_INVALID_ARGUMENT);
-        assertThat(NativeCuda.message(err)).contains("alpha needs 2 (per unit) or 4 (per unit and location)");
     }
 
     @Test

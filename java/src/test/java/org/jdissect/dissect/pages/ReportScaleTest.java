@@ -63,6 +63,17 @@ class ReportScaleTest {
                 s.dissectionSeconds(), r.seconds(), 100 * r.seconds() / dissection, s.images(), bytes / 1e6,
                 Files.size(out.resolve("report/layer-pool.html")) / 1e6, threads);
         assertThat(s.units()).isEqualTo(UNITS);
+        // what a reader gets: a card per unit, each with its top images, and the mask sprites of every 32 units
+        String page = Files.readString(out.resolve("report/layer-pool.html"));
+        for (int u = 1; u <= UNITS; u += 97) {
+            assertThat(page).as("unit %d's card", u).contains("id=\"u" + u + "\"");
+        }
+        assertThat(page.split("<article class=\"card", -1).length - 1).isEqualTo(UNITS);
+        for (int k = 0; k < UNITS / 32; k++) {
+            assertThat(out.resolve("report/img/pool/m" + k + ".png")).as("sprite %d", k).isRegularFile();
+        }
+        assertThat(s.images()).isPositive().isLessThanOrEqualTo(images);
+        assertThat(r.seconds()).isPositive();
 
         Optional<Chromium> browser = Chromium.find(tmp.resolve("chromium-profile"));
         if (browser.isPresent()) {
