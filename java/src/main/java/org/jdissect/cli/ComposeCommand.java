@@ -52,6 +52,11 @@ final class ComposeCommand implements Callable<Integer> {
             description = "Concepts from these categories only (default: every category of the dissection).")
     List<String> categories = new ArrayList<>();
 
+    @Option(names = "--memory", defaultValue = "1g", paramLabel = "SIZE",
+            description = "What the units' masks may take at once; units are explained in groups that fit, each "
+                    + "reading the activation cache again; e.g. 512m, 4g (default: ${DEFAULT-VALUE}).")
+    String memory;
+
     @Option(names = "--show", defaultValue = "10", paramLabel = "N",
             description = "Print the N units that gain most from a formula (default: ${DEFAULT-VALUE}).")
     int show;
@@ -65,7 +70,8 @@ final class ComposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Composition.Spec spec = new Composition.Spec(dissection, layer, length, beam,
-                Units.zeroBased(units, "--units"), categories, threads.threads());
+                Units.zeroBased(units, "--units"), categories, threads.threads(),
+                org.jdissect.io.Sizes.parse(memory, "--memory"));
         if (!DissectionOutput.isAt(dissection)) { // before the lock, which would make the folder
             throw new JdissectException("--dissection: no dissection in " + dissection + " (no activation cache "
                     + "there); run jdissect dissect --out " + dissection + " first");

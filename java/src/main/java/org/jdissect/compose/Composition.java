@@ -37,6 +37,11 @@ public final class Composition {
     /** compexp's defaults. */
     public static final int LENGTH = 3;
     public static final int BEAM = 5;
+    /** Units in the first group, before their masks' size says how many fit the memory budget. */
+    static final int GROUP = 64;
+    /** A unit's mask's size guessed for the first group (fewer units where the budget is below 64 of these). */
+    static final long GUESS = 64 << 10;
+
     /** A gain of IoU this large counts as a unit explained better by a formula (the and the README's). */
     public static final double GAIN = 0.02;
 
@@ -54,9 +59,10 @@ public final class Composition {
      * @param categories the categories a concept may come from (by its primary category); empty: all the
      *                   dissection's
      * @param threads    worker threads
+     * @param memory     bytes the units' masks may take at once (units are explained in groups that fit)
      */
     public record Spec(Path dissection, String layer, int length, int beam, int[] units, List<String> categories,
-                       int threads) {
+                       int threads, long memory) {
         public Spec {
             if (length < 1 || length > 10) {
                 throw new JdissectException("--length must be 1 to 10, got " + length);
@@ -66,6 +72,9 @@ public final class Composition {
             }
             if (threads < 1) {
                 throw new JdissectException("--threads must be >= 1, got " + threads);
+            }
+            if (memory < 1) {
+                throw new JdissectException("--memory must be positive, got " + memory);
             }
             units = units.clone();
             categories = List.copyOf(categories);
@@ -111,25 +120,27 @@ public final class Composition {
                         + "the " + images + " images the dissection read");
             }
             int[] candidates = present.stream().mapToInt(Integer::intValue).toArray();
-            RoaringBitmap[] masks = unitMasks(out, record, units, concepts, spec.threads(), progress);
             BeamSearch search = new BeamSearch(concepts, candidates);
             BeamSearch.Result[] results = new BeamSearch.Result[units.length];
-            ExecutorService pool = Threads.pool("compose", spec.threads());
+            // Units go in groups whose masks fit the memory budget: a first group of GROUP, then as many as the
+            // first ones' size says fit. Each group reads the cache once; every unit is searched on its own, so the
+            // grouping changes no result.
+            int first = 0;
+            int group = (int) Math.max(1, Math.min(Math.min(units.length, GROUP), spec.memory() / GUESS));
             try (ProgressListener.Tracker bar = progress.begin("compose: formulas", units.length)) {
-                AtomicInteger next = new AtomicInteger();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < spec.threads(); t++) {
-                    futures.add(pool.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < units.length; i = next.getAndIncrement()) {
-                            results[i] = search.search(masks[i], spec.length(), spec.beam());
-                            masks[i] = null;
-                            bar.advance(1);
-                        }
-                    }));
+                while (first < units.length) {
+                    int[] part = java.util.Arrays.copyOfRange(units, first, first + group);
+                    RoaringBitmap[] masks = unitMasks(out, record, part, concepts, spec.threads(),
+                            ProgressListener.NONE);
+                    long bytes = 0;
+                    for (RoaringBitmap m : masks) {
+                        bytes += m.getLongSizeInBytes();
+                    }
+                    search(search, masks, spec, results, first, bar);
+                    first += group;
+                    long perUnit = Math.max(1, bytes / part.length);
+                    group = (int) Math.max(1, Math.min(units.length - first, spec.memory() / perUnit));
                 }
-                Threads.awaitAll(futures);
-            } finally {
-                pool.shutdownNow();
             }
             LayerRecord.Source.Broden source = (LayerRecord.Source.Broden) record.source();
             Provenance provenance = invocation.provenance(record.provenance() == null ? List.of()
@@ -141,6 +152,28 @@ public final class Composition {
             Path dir = out.out().resolve(layer.dir());
             r.write(dir);
             return new Composed(r, dir);
+        }
+    }
+
+    /** Searches the units whose masks are given, results[offset + i] for masks[i], on every thread. */
+    private static void search(BeamSearch search, RoaringBitmap[] masks, Spec spec, BeamSearch.Result[] results,
+                               int offset, ProgressListener.Tracker bar) {
+        ExecutorService pool = Threads.pool("compose", spec.threads());
+        try {
+            AtomicInteger next = new AtomicInteger();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < spec.threads(); t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < masks.length; i = next.getAndIncrement()) {
+                        results[offset + i] = search.search(masks[i], spec.length(), spec.beam());
+                        masks[i] = null;
+                        bar.advance(1);
+                    }
+                }));
+            }
+            Threads.awaitAll(futures);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

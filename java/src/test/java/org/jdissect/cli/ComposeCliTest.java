@@ -129,6 +129,14 @@ class ComposeCliTest {
         long gaining = rec.units().stream().filter(u -> u.gain() >= 0.02).count();
         assertThat(Files.readString(out.resolve("report/index.html"))).contains("href=\"layer-pool.html#compose\"",
                 gaining + " of 5 units gain at least 0.02");
+        // units in groups of one (a memory budget of one byte) give the same results as all at once
+        List<String> together = Files.readAllLines(out.resolve("pool").resolve(ComposeRecord.CSV));
+        r = CliTest.run("compose", "--dissection", out.toString(), "--layer", "pool", "--memory", "1", "-q");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(out.resolve("pool").resolve(ComposeRecord.CSV))).isEqualTo(together);
+        r = CliTest.run("compose", "--dissection", out.toString(), "--layer", "pool", "--memory", "lots", "-q");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--memory", "lots");
         // one concept, one step: the single concepts alone
         r = CliTest.run("compose", "--dissection", out.toString(), "--layer", "pool", "--length", "1", "--units",
                 "1,2", "--categories", "color", "-q");
