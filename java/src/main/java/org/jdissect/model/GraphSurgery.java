@@ -126,6 +126,41 @@ final class GraphSurgery {
         return feeds;
     }
 
+    /** Ops that keep a tensor's layout position by position (elementwise, with constants or same-layout tensors). */
+    private static final Set<String> LAYOUT_KEEPING = Set.of("Relu", "LeakyRelu", "Gelu", "Sigmoid", "Tanh", "Erf",
+            "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Identity", "Clip", "HardSigmoid", "HardSwish", "Elu", "Softplus",
+            "Dropout", "LayerNormalization");
+
+    /**
+     * The 4-D tensors the graph holds channels-last: the output of a Transpose by (0, 2, 3, 1), and what follows it
+     * through ops that keep the layout (elementwise ops, a LayerNorm written out of ReduceMean over the last axis,
+     * Sub, Pow, Div, ..., and MatMul with a matrix on the last axis, a Linear layer) until a Transpose by (0, 3, 1, 2)
+     * or anything else. A ReduceMean over the last axis keeps the layout too (its output is N x H x W x 1).
+     */
+    static Set<String> channelsLast(List<NodeProto> order) {
+        Set<String> last = new java.util.HashSet<>();
+        for (NodeProto n : order) {
+            String op = n.getOpType();
+            boolean fromLast = n.getInputList().stream().anyMatch(last::contains);
+            boolean keeps;
+            if (op.equals("Transpose")) {
+                List<Long> perm = n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
+                        .map(a -> a.getIntsList()).orElse(List.of());
+                keeps = perm.equals(List.of(0L, 2L, 3L, 1L)) && !fromLast;
+            } else if (op.equals("ReduceMean") || op.equals("ReduceSum")) {
+                List<Long> axes = n.getAttributeList().stream().filter(a -> a.getName().equals("axes")).findFirst()
+                        .map(a -> a.getIntsList()).orElse(List.of());
+                keeps = fromLast && (axes.equals(List.of(-1L)) || axes.equals(List.of(3L)));
+            } else {
+                keeps = fromLast && (LAYOUT_KEEPING.contains(op) || op.equals("MatMul"));
+            }
+            if (keeps) {
+                last.addAll(n.getOutputList());
+            }
+        }
+        return last;
+    }
+
     /** Node outputs that depend on {@code input}, in topological order, with their producing op types. */
     static Map<String, String> outputsDependingOn(List<NodeProto> order, String input) {
         Set<String> reached = new HashSet<>();

@@ -12,11 +12,17 @@ package org.jdissect.model;
  *       the units, and its patch tokens, after {@code skip} leading special tokens (class token, registers), laid on
  *       the H x W patch grid in row order are the map. The model produces N x T x D; the runner hands on
  *       N x D x H x W.</li>
+ *   <li>a 4-D tensor N x H x W x C that the graph made channels-last ({@code channelsLast}: a transpose by
+ *       (0, 2, 3, 1), and what follows it position by position): read as H x W tokens of C values.</li>
  * </ul>
  */
 public record LayerInfo(String name, String op, int channels, int height, int width, boolean flat, int tokens,
-                        int skip) {
+                        int skip, boolean channelsLast) {
     public LayerInfo {
+        if (channelsLast && (flat || tokens != height * width || skip != 0)) {
+            throw new IllegalArgumentException("a channels-last layer is read as its H x W tokens, got " + tokens
+                    + " tokens, skip " + skip);
+        }
         if (flat && (height != 1 || width != 1)) {
             throw new IllegalArgumentException("a flat layer is read as C x 1 x 1, got " + height + " x " + width);
         }
@@ -28,12 +34,25 @@ public record LayerInfo(String name, String op, int channels, int height, int wi
 
     /** A 4-D layer. */
     public LayerInfo(String name, String op, int channels, int height, int width) {
-        this(name, op, channels, height, width, false, 0, 0);
+        this(name, op, channels, height, width, false, 0, 0, false);
     }
 
     /** A 4-D layer, or (flat) a 2-D one. */
     public LayerInfo(String name, String op, int channels, int height, int width, boolean flat) {
-        this(name, op, channels, height, width, flat, 0, 0);
+        this(name, op, channels, height, width, flat, 0, 0, false);
+    }
+
+    /** A token layer of {@code tokens} tokens, the first {@code skip} special. */
+    public LayerInfo(String name, String op, int channels, int height, int width, boolean flat, int tokens, int skip) {
+        this(name, op, channels, height, width, flat, tokens, skip, false);
+    }
+
+    /**
+     * A 4-D channels-last layer N x H x W x C (after a transpose to NHWC, as ConvNeXt and Swin compute): read as
+     * its H x W positions in row order, each a token of C values, with none special.
+     */
+    public static LayerInfo channelsLast(String name, String op, int channels, int height, int width) {
+        return new LayerInfo(name, op, channels, height, width, false, height * width, 0, true);
     }
 
     /** Floats per image as the statistics read them: channels * height * width. */
@@ -48,8 +67,8 @@ public record LayerInfo(String name, String op, int channels, int height, int wi
 
     /** The tensor's shape for {@code n} images, as the model produces it: {n, C}, {n, T, D} or {n, C, H, W}. */
     public long[] shape(long n) {
-        return flat ? new long[] {n, channels} : tokens > 0 ? new long[] {n, tokens, channels}
-                : new long[] {n, channels, height, width};
+        return flat ? new long[] {n, channels} : channelsLast ? new long[] {n, height, width, channels}
+                : tokens > 0 ? new long[] {n, tokens, channels} : new long[] {n, channels, height, width};
     }
 
     /**
@@ -93,6 +112,10 @@ public record LayerInfo(String name, String op, int channels, int height, int wi
     public String describe() {
         if (flat) {
             return channels + " (N x C, read as " + channels + " x 1 x 1)";
+        }
+        if (channelsLast) {
+            return channels + " x " + height + " x " + width + " (N x " + height + " x " + width + " x " + channels
+                    + ", channels last)";
         }
         if (tokens > 0) {
             return channels + " x " + height + " x " + width + " (N x " + tokens + " tokens x " + channels + ": "

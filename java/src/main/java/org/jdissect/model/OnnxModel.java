@@ -354,6 +354,7 @@ public final class OnnxModel implements AutoCloseable {
         Set<String> nonTensors = new HashSet<>();
         List<LayerInfo> layers = new ArrayList<>();
         int[] grid = patchGrid(pre);
+        Set<String> channelsLast = GraphSurgery.channelsLast(order);
         if (!ops.isEmpty()) {
             ModelProto exposed = GraphSurgery.withOutputs(model, ops.keySet());
             float[] zeros = new float[batch * pre.valuesPerImage()];
@@ -372,8 +373,11 @@ public final class OnnxModel implements AutoCloseable {
                     types.put(e.getKey(), t.getInfo().type);
                     if (shape.length == 4 && shape[0] == batch && FLOAT_TYPES.contains(t.getInfo().type)
                             && shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
-                        layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]),
-                                Math.toIntExact(shape[2]), Math.toIntExact(shape[3])));
+                        layers.add(channelsLast.contains(e.getKey())
+                                ? LayerInfo.channelsLast(e.getKey(), e.getValue(), Math.toIntExact(shape[3]),
+                                        Math.toIntExact(shape[1]), Math.toIntExact(shape[2]))
+                                : new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]),
+                                        Math.toIntExact(shape[2]), Math.toIntExact(shape[3])));
                     } else if (shape.length == 2 && shape[0] == batch && FLOAT_TYPES.contains(t.getInfo().type)
                             && shape[1] > 0) {
                         // a fully connected or pooled layer: one value per unit and image

@@ -167,6 +167,37 @@ class TokenLayerTest {
         }
     }
 
+    /**
+     * A channels-last layer (N x H x W x C after a transpose by (0, 2, 3, 1), as ConvNeXt computes its blocks) is
+     * read as C units with H x W maps: its tally is that of the same values channels-first, byte for byte; a
+     * transpose back ends the layout.
+     */
+    @Test
+    void aChannelsLastLayerIsReadAsItsChannelsFirstTwin() throws Exception {
+        float[] w = {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f};
+        Path m = OnnxBuilder.imageInput(32, 32)
+                .conv(OnnxBuilder.INPUT, "feat", 4, 3, 1, 1, 0, w, new float[4])
+                .relu("feat", "feat_relu")
+                .node("Transpose", List.of("feat"), "nhwc", OnnxBuilder.ints("perm", 0, 2, 3, 1))
+                .relu("nhwc", "nhwc_relu")
+                .node("Transpose", List.of("nhwc_relu"), "back", OnnxBuilder.ints("perm", 0, 3, 1, 2))
+                .output("feat_relu")
+                .output("back")
+                .save(tmp.resolve("nhwc.onnx"));
+        try (OnnxModel model = OnnxModel.load(m)) {
+            List<LayerInfo> layers = model.layers(PRE);
+            assertThat(layers).contains(LayerInfo.channelsLast("nhwc_relu", "Relu", 4, 32, 32),
+                    new LayerInfo("back", "Transpose", 4, 32, 32));
+            assertThat(model.layer("nhwc_relu", PRE).describe()).isEqualTo("4 x 32 x 32 (N x 32 x 32 x 4, channels last)");
+        }
+        Path out = tmp.resolve("nhwc-out");
+        Dissection.builder().model(m).data(data).out(out).layers(List.of("feat_relu", "nhwc_relu", "back"))
+                .preprocessing(PRE).quantile(0.05).batch(7).threads(2).run();
+        String reference = Files.readString(out.resolve("feat_relu/tally.csv"));
+        assertThat(Files.readString(out.resolve("nhwc_relu/tally.csv"))).isEqualTo(reference);
+        assertThat(Files.readString(out.resolve("back/tally.csv"))).isEqualTo(reference);
+    }
+
     /** The transformer-shaped graph without outputs: patch embedding, tokens, a class token first, registers. */
     static OnnxBuilder vit() {
         float[] colour = {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f};
