@@ -129,13 +129,13 @@ final class GraphSurgery {
     /** Ops that keep a tensor's layout position by position (elementwise, with constants or same-layout tensors). */
     private static final Set<String> LAYOUT_KEEPING = Set.of("Relu", "LeakyRelu", "Gelu", "Sigmoid", "Tanh", "Erf",
             "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Identity", "Clip", "HardSigmoid", "HardSwish", "Elu", "Softplus",
-            "Dropout", "LayerNormalization");
+            "Dropout", "LayerNormalization", "Pad", "Slice", "Concat");
 
     /**
      * The 4-D tensors the graph holds channels-last: the output of a Transpose by (0, 2, 3, 1), and what follows it
      * through ops that keep the layout (elementwise ops, a LayerNorm written out of ReduceMean over the last axis,
-     * Sub, Pow, Div, ..., and MatMul with a matrix on the last axis, a Linear layer) until a Transpose by (0, 3, 1, 2)
-     * or anything else. A ReduceMean over the last axis keeps the layout too (its output is N x H x W x 1).
+     * Sub, Pow, Div, ..., MatMul with a matrix on the last axis, a Linear layer, and the Pad, Slice and Concat of a
+     * Swin patch merging) until a Transpose by (0, 3, 1, 2) or anything else (a Reshape). A ReduceMean over the last axis keeps the layout too (its output is N x H x W x 1).
      */
     static Set<String> channelsLast(List<NodeProto> order) {
         Set<String> last = new java.util.HashSet<>();
