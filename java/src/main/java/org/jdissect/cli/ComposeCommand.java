@@ -2,7 +2,6 @@ package org.jdissect.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -82,10 +81,8 @@ final class ComposeCommand implements Callable<Integer> {
             ReportCommand.refresh(done.dir(), threads.threads(), output.quiet);
         }
         ComposeRecord r = done.record();
-        List<ComposeRecord.Unit> gainers = new ArrayList<>(r.units());
-        gainers.sort(Comparator.comparingDouble((ComposeRecord.Unit u) -> -u.gain())
-                .thenComparingInt(ComposeRecord.Unit::unit));
-        long gaining = r.units().stream().filter(u -> u.gain() >= Composition.GAIN).count();
+        List<ComposeRecord.Unit> gainers = r.byGain();
+        long gaining = r.gaining();
         System.out.printf("%s: %d of %d units gain >= %.2f IoU from a formula (length <= %d, beam %d, %d concepts, "
                         + "%.1f s)%n", layer, gaining, r.units().size(), Composition.GAIN, length, beam,
                 r.settings().concepts(), r.settings().seconds());

@@ -81,6 +81,18 @@ public record ComposeRecord(String tool, String kind, int format, Provenance pro
                 s.formulaPixels());
     }
 
+    /** The units, those that gain most from a formula first (ties: the lower unit). */
+    public List<Unit> byGain() {
+        List<Unit> sorted = new ArrayList<>(units);
+        sorted.sort(java.util.Comparator.comparingDouble((Unit u) -> -u.gain()).thenComparingInt(Unit::unit));
+        return List.copyOf(sorted);
+    }
+
+    /** How many units gain at least {@link Composition#GAIN} IoU from a formula. */
+    public long gaining() {
+        return units.stream().filter(u -> u.gain() >= Composition.GAIN).count();
+    }
+
     /** Writes {@code dir/compose.json} and {@code dir/compose.csv}, each atomically. */
     public void write(Path dir) {
         Json.write(dir.resolve(FILE), this);

@@ -2,7 +2,6 @@ package org.jdissect.compose.pages;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class ComposePages implements ReportExtension {
     /** A layer's record, where it was found, and its units by gain. */
     record Composed(Path file, ComposeRecord record, List<ComposeRecord.Unit> byGain) {
         long gaining() {
-            return record.units().stream().filter(u -> u.gain() >= GAIN).count();
+            return record.gaining();
         }
 
         String layer() {
@@ -53,10 +52,7 @@ public final class ComposePages implements ReportExtension {
         for (Path f : site.find(ComposeRecord.FILE)) {
             try {
                 ComposeRecord r = ComposeRecord.read(f.getParent());
-                List<ComposeRecord.Unit> units = new ArrayList<>(r.units());
-                units.sort(Comparator.comparingDouble((ComposeRecord.Unit u) -> -u.gain())
-                        .thenComparingInt(ComposeRecord.Unit::unit));
-                found.put(r.settings().layer(), new Composed(f, r, List.copyOf(units)));
+                found.put(r.settings().layer(), new Composed(f, r, r.byGain()));
             } catch (JdissectException | java.io.UncheckedIOException e) {
                 site.warn("report: " + f + " left out: " + e.getMessage());
             }
