@@ -297,6 +297,15 @@ public final class HtmlReport {
         }
 
         @Override
+        public List<CardNote> cardNotes(String layer, int unit) {
+            List<CardNote> all = new ArrayList<>();
+            for (ReportExtension e : b.extensions) {
+                all.addAll(e.cardNotes(this, layer, unit));
+            }
+            return all;
+        }
+
+        @Override
         public String writePage(String file, String title, Content body) {
             if (!PAGE.matcher(file).matches() || file.equals("index.html")) {
                 throw new IllegalArgumentException("a page is a plain .html name, not index.html: " + file);

@@ -39,6 +39,14 @@ public interface ReportExtension extends AutoCloseable {
     default void writePages(Site site) throws IOException {
     }
 
+    /**
+     * Lines this extension adds to the card of {@code unit} (1-based) of layer {@code layer}, asked while the cards
+     * are drawn (after every {@link #prepare}); none by default.
+     */
+    default List<CardNote> cardNotes(Site site, String layer, int unit) {
+        return List.of();
+    }
+
     /** Sections for the page of another extension about layer {@code layer} (by name, as the model spells it). */
     default List<ReportSection> layerSections(Site site, String layer) {
         return List.of();

@@ -45,6 +45,9 @@ public interface Site {
     /** Every extension's sections for the page of layer {@code layer}, in the order of the extensions. */
     List<ReportSection> layerSections(String layer);
 
+    /** Every extension's lines for the card of {@code unit} of layer {@code layer}, in the order of the extensions. */
+    List<CardNote> cardNotes(String layer, int unit);
+
     /**
      * Writes a page with the common header, navigation, style and script, and returns its link.
      *

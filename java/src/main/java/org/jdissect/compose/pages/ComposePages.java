@@ -11,6 +11,9 @@ import gg.jte.html.HtmlContent;
 import org.jdissect.JdissectException;
 import org.jdissect.compose.ComposeRecord;
 import org.jdissect.compose.Composition;
+import org.jdissect.dissect.LayerRecord;
+import org.jdissect.report.CardNote;
+import org.jdissect.report.Format;
 import org.jdissect.report.ReportExtension;
 import org.jdissect.report.ReportSection;
 import org.jdissect.report.Site;
@@ -26,6 +29,8 @@ public final class ComposePages implements ReportExtension {
     static final double GAIN = Composition.GAIN;
 
     private Map<String, Composed> byLayer = Map.of();
+    /** Per layer whose cards show formulas: its units' records by unit number. */
+    private Map<String, Map<Integer, ComposeRecord.Unit>> onCards = Map.of();
 
     /** A layer's record, where it was found, and its units by gain. */
     record Composed(Path file, ComposeRecord record, List<ComposeRecord.Unit> byGain) {
@@ -58,6 +63,37 @@ public final class ComposePages implements ReportExtension {
             }
         }
         byLayer = found;
+        Map<String, Map<Integer, ComposeRecord.Unit>> cards = new LinkedHashMap<>();
+        for (Composed c : found.values()) {
+            // the formulas go on the cards only when compose.json is of the dissection beside it (same layer and
+            // images): one left by another run is a warning, and its section still lists it
+            Path dir = c.file().getParent();
+            LayerRecord layer = LayerRecord.isIn(dir) ? LayerRecord.read(dir) : null;
+            if (layer == null || !c.layer().equals(layer.layer().name())
+                    || c.record().settings().images() != layer.source().images()) {
+                site.warn("report: " + c.file() + " is of another layer or run; the cards of " + c.layer()
+                        + " show no formulas (jdissect compose writes it again)");
+                continue;
+            }
+            Map<Integer, ComposeRecord.Unit> byUnit = new java.util.HashMap<>();
+            for (ComposeRecord.Unit u : c.record().units()) {
+                byUnit.put(u.unit(), u);
+            }
+            cards.put(c.layer(), byUnit);
+        }
+        onCards = cards;
+    }
+
+    /** A unit's formula on its card, where it has more than one concept: its IoU and the gain over one concept. */
+    @Override
+    public List<CardNote> cardNotes(Site site, String layer, int unit) {
+        ComposeRecord.Unit u = onCards.getOrDefault(layer, Map.of()).get(unit);
+        if (u == null || u.formula().length() < 2) {
+            return List.of();
+        }
+        return List.of(new CardNote("formula", u.formula().text(), Format.fixed(u.formula().iou(), 3),
+                "(+" + Format.fixed(u.gain(), 3) + ")",
+                "jdissect compose: IoU over every label pixel, +gain over the best single concept"));
     }
 
     @Override

@@ -12,9 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import gg.jte.Content;
-
-import org.jdissect.compose.ComposeRecord;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.ImageStore;
@@ -166,7 +163,6 @@ public final class DissectionPages implements ReportExtension {
         ranked.sort(Comparator.comparingDouble(LayerRecord.Unit::iou).reversed()
                 .thenComparingInt(LayerRecord.Unit::unit));
         IouTable table = iouTable(site, l);
-        Map<Integer, ComposeRecord.Unit> composed = composed(site, l);
         List<Templates.Card> cards = new ArrayList<>(ranked.size());
         for (LayerRecord.Unit u : ranked) {
             List<Templates.Concept> categories = new ArrayList<>(u.categories().size());
@@ -180,11 +176,8 @@ public final class DissectionPages implements ReportExtension {
                     runnerUps.add(new Templates.Concept(sc.concept(), null, null, sc.iou()));
                 }
             }
-            ComposeRecord.Unit c = composed.get(u.unit());
-            Templates.Composed formula = c == null || c.formula().length() < 2 ? null
-                    : new Templates.Composed(c.formula().text(), c.formula().iou(), c.gain());
             cards.add(new Templates.Card(u, palette.colour(u.category()), pictures.of(l.output(), u), categories,
-                    runnerUps, formula));
+                    runnerUps, site.cardNotes(l.name(), u.unit())));
         }
         List<Setting> timings = new ArrayList<>();
         for (Map.Entry<String, Double> e : l.record().timingsSeconds().entrySet()) {
@@ -193,32 +186,6 @@ public final class DissectionPages implements ReportExtension {
         site.writePage(l.page(), l.name(), Templates.layerPage(l.record(), palette,
                 site.figure("concepts-" + l.output().dir(), unitsPerConcept(l)), cards,
                 site.layerSections(l.name()), timings, output.generated()));
-    }
-
-    /**
-     * The layer's compositional explanations by unit (its compose.json), empty where it has none; one that cannot be
-     * read, or that another layer or run wrote, is a warning and no formulas on the cards.
-     */
-    private Map<Integer, ComposeRecord.Unit> composed(Site site, Layer l) {
-        Path dir = out.resolve(l.output().dir());
-        if (!java.nio.file.Files.isRegularFile(dir.resolve(ComposeRecord.FILE))) {
-            return Map.of();
-        }
-        try {
-            ComposeRecord r = ComposeRecord.read(dir);
-            if (!r.settings().layer().equals(l.name()) || r.settings().images() != l.record().source().images()) {
-                site.warn("report: " + dir.resolve(ComposeRecord.FILE) + " is of another layer or run; the cards of "
-                        + l.name() + " show no formulas (jdissect compose writes it again)");
-                return Map.of();
-            }
-            Map<Integer, ComposeRecord.Unit> byUnit = new java.util.HashMap<>();
-            for (ComposeRecord.Unit u : r.units()) {
-                byUnit.put(u.unit(), u);
-            }
-            return byUnit;
-        } catch (org.jdissect.JdissectException | java.io.UncheckedIOException e) {
-            return Map.of(); // ComposePages warns about this file
-        }
     }
 
     /** The layer's iou.csv (every unit against every concept), or null with a warning where it cannot be read. */

@@ -6,6 +6,7 @@ import gg.jte.Content;
 import gg.jte.html.HtmlContent;
 
 import org.jdissect.dissect.LayerRecord;
+import org.jdissect.report.CardNote;
 import org.jdissect.report.CategoryPalette;
 import org.jdissect.report.ReportSection;
 import org.jdissect.report.Setting;
@@ -24,14 +25,7 @@ final class Templates {
      * concepts next after its label (from iou.csv; empty where the layer has none).
      */
     record Card(LayerRecord.Unit unit, String colour, CardPictures pictures, List<Concept> categories,
-                List<Concept> runnerUps, Composed formula) {
-    }
-
-    /**
-     * The unit's compositional explanation (jdissect compose), when the layer has one and it beats the best single
-     * concept: its text, its IoU over every label pixel and the gain over that concept.
-     */
-    record Composed(String text, double iou, double gain) {
+                List<Concept> runnerUps, List<CardNote> notes) {
     }
 
     /** A concept and the unit's IoU with it; a category (with its colour) where the concept is a category's best. */
