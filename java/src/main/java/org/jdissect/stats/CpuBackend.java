@@ -153,10 +153,8 @@ public final class CpuBackend implements Backend {
             int highKey = binHigh[u] == binLow[u]
                     ? (binLow[u] << 8) | (int) locate(fine, u * 512, 256, restHigh[u])[0]
                     : (binHigh[u] << 8) | (int) locate(fine, u * 512 + 256, 256, restHigh[u])[0];
-            long finite = count - (excluded == null ? 0 : excluded[u]);
-            thresholds[u] = finite <= 0 ? Float.MAX_VALUE // no finite value: nothing exceeds it
-                    : Quantiles.interpolate(finite, quantile, Fp16.toFloat(Fp16.fromSortKey(lowKey)),
-                    Fp16.toFloat(Fp16.fromSortKey(highKey)));
+            thresholds[u] = threshold(count, excluded == null ? 0 : excluded[u], quantile,
+                    Fp16.toFloat(Fp16.fromSortKey(lowKey)), Fp16.toFloat(Fp16.fromSortKey(highKey)));
             topImages[u] = tops[u].images();
             topValues[u] = tops[u].values(false);
         }
@@ -173,6 +171,15 @@ public final class CpuBackend implements Backend {
         long lowRank = Math.min(count - 1, skip + Quantiles.lowerRank(finite, quantile));
         long highRank = Math.min(skip + Math.min(Quantiles.lowerRank(finite, quantile) + 1, finite - 1), count - 1);
         return new long[] {lowRank, highRank};
+    }
+
+    /**
+     * The threshold from the two order statistics {@link #ranks} located, for {@code count} values of which
+     * {@code skip} are non-finite: {@code Float.MAX_VALUE} when none is finite (nothing exceeds it).
+     */
+    static float threshold(long count, long skip, double quantile, float lower, float upper) {
+        long finite = count - skip;
+        return finite <= 0 ? Float.MAX_VALUE : Quantiles.interpolate(finite, quantile, lower, upper);
     }
 
     /** The bin holding the value of 0-based rank {@code rank} among {@code bins} bins, and the rank within it. */

@@ -113,10 +113,8 @@ final class FloatSelection {
         int[][] topImages = new int[units][];
         float[][] topValues = new float[units][];
         for (int u = 0; u < units; u++) {
-            long finite = count - (excluded == null ? 0 : excluded[u]);
-            thresholds[u] = finite <= 0 ? Float.MAX_VALUE // no finite value: nothing exceeds it
-                    : Quantiles.interpolate(finite, quantile, fromKey(prefixLow[u] ^ Integer.MIN_VALUE),
-                    fromKey(prefixHigh[u] ^ Integer.MIN_VALUE));
+            thresholds[u] = CpuBackend.threshold(count, excluded == null ? 0 : excluded[u], quantile,
+                    fromKey(prefixLow[u] ^ Integer.MIN_VALUE), fromKey(prefixHigh[u] ^ Integer.MIN_VALUE));
             topImages[u] = tops[u].images();
             topValues[u] = tops[u].values(true);
         }
