@@ -1,9 +1,12 @@
 package org.jdissect.dissect;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -137,6 +140,36 @@ public record LayerRecord(String tool, String kind, int format, Provenance prove
     /** Whether {@code dir} holds a layer's report.json. */
     public static boolean isIn(Path dir) {
         return Files.isRegularFile(dir.resolve(FILE));
+    }
+
+    /** The layer's record, found in {@code dir} itself or one of its subfolders. */
+    public static LayerRecord find(Path dir, String layer) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new JdissectException("dissection directory " + dir + " does not exist (give the --out of jdissect dissect)");
+        }
+        List<Path> folders = new ArrayList<>();
+        if (LayerRecord.isIn(dir)) {
+            folders.add(dir);
+        }
+        try (Stream<Path> sub = Files.list(dir)) {
+            sub.filter(Files::isDirectory).sorted().filter(LayerRecord::isIn).forEach(folders::add);
+        } catch (IOException e) {
+            throw new JdissectException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (folders.isEmpty()) {
+            throw new JdissectException(dir + " holds no dissection (no report.json in it or its folders); run "
+                    + "jdissect dissect --layer " + layer + " --out " + dir + " first");
+        }
+        List<String> found = new ArrayList<>();
+        for (Path f : folders) {
+            LayerRecord r = read(f);
+            found.add(r.layer().name());
+            if (r.layer().name().equals(layer)) {
+                return r;
+            }
+        }
+        throw new JdissectException(dir + " has no dissection of layer '" + layer + "'; it has: "
+                + String.join(", ", found));
     }
 
     /**

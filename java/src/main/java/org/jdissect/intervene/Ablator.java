@@ -55,7 +55,7 @@ public final class Ablator {
      */
     public int[] predict(int[] images, float[] alpha, float[] replacement) {
         int[] pred = new int[images.length];
-        run(images, alpha, replacement, (i, logits, offset, k) -> {
+        run(images, ablation(alpha, replacement), (i, logits, offset, k) -> {
             int best = 0;
             for (int j = 1; j < k; j++) {
                 if (logits[offset + j] > logits[offset + best]) {
@@ -69,11 +69,35 @@ public final class Ablator {
 
     /** Per image, the model's first output with the layer edited, flattened. */
     public float[][] outputs(int[] images, float[] alpha, float[] replacement) {
+        return outputs(images, ablation(alpha, replacement));
+    }
+
+    /** Per image, the model's first output with the layer's maps edited by {@code edit} (null for none), flattened. */
+    public float[][] outputs(int[] images, LayerEdit edit) {
         float[][] out = new float[images.length][];
-        run(images, alpha, replacement, (i, logits, offset, k) -> {
+        run(images, edit, (i, logits, offset, k) -> {
             out[i] = java.util.Arrays.copyOfRange(logits, offset, offset + k);
         });
         return out;
+    }
+
+    /**
+     * An edit of the layer's maps before the tail runs: {@code maps} holds images {@code images[from .. from + count)}
+     * as {@code [row][unit][y][x]}, {@code rows} of them (rows past {@code count} are padding).
+     */
+    @FunctionalInterface
+    public interface LayerEdit {
+        void edit(int[] images, int from, int count, int rows, float[] maps);
+    }
+
+    /** The edit {@code x = x * (1 - a) + r * a} per unit, as {@link #outputs(int[], float[], float[])} makes it. */
+    public LayerEdit ablation(float[] alpha, float[] replacement) {
+        if (alpha == null) {
+            return null;
+        }
+        LayerInfo l = cache.layer();
+        int hw = l.height() * l.width();
+        return (images, from, count, rows, maps) -> backend.ablate(maps, rows, l.channels(), hw, alpha, replacement);
     }
 
     @FunctionalInterface
@@ -81,7 +105,7 @@ public final class Ablator {
         void accept(int image, float[] logits, int offset, int perImage);
     }
 
-    private void run(int[] images, float[] alpha, float[] replacement, Sink sink) {
+    private void run(int[] images, LayerEdit edit, Sink sink) {
         LayerInfo l = cache.layer();
         int units = l.channels();
         int hw = l.height() * l.width();
@@ -97,8 +121,8 @@ public final class Ablator {
                 java.util.Arrays.fill(layerBuf, count * units * hw, layerBuf.length, 0f);
             }
             cache.layer(images, from, count, layerBuf);
-            if (alpha != null) {
-                backend.ablate(layerBuf, rows, units, hw, alpha, replacement);
+            if (edit != null) {
+                edit.edit(images, from, count, rows, layerBuf);
             }
             Map<String, TensorData> in = new HashMap<>(cache.crossings(images, from, count, rows));
             in.put(l.name(), cache.layerTensor(images, from, count, rows, layerBuf));

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.jdissect.JdissectException;
 import org.jdissect.dissect.LayerRecord;
@@ -70,7 +69,7 @@ public record Explanation(String image, String layer, int predicted, String pred
     public static Explanation explain(Path modelFile, String layer, Path imageFile, Path dissection, Path classesFile,
                                       java.util.function.UnaryOperator<Preprocessing> preprocessing, int threads,
                                       Backend backend, OnnxModel.Inference inference, Invocation invocation) {
-        LayerRecord record = readDissection(dissection, layer);
+        LayerRecord record = LayerRecord.find(dissection, layer);
         List<Dissected> units = record.units().stream().map(u -> new Dissected(u.label(), u.category(), u.iou(),
                 u.interpretable(), u.threshold())).toList();
         Provenance.Model dissected = record.provenance() == null || record.provenance().models().isEmpty() ? null
@@ -170,36 +169,6 @@ public record Explanation(String image, String layer, int predicted, String pred
             names[o] = line.substring(0, comma).strip();
         }
         return names;
-    }
-
-    /** The layer's record, found in {@code dir} itself or one of its subfolders. */
-    static LayerRecord readDissection(Path dir, String layer) {
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new JdissectException("dissection directory " + dir + " does not exist (give the --out of jdissect dissect)");
-        }
-        List<Path> folders = new ArrayList<>();
-        if (LayerRecord.isIn(dir)) {
-            folders.add(dir);
-        }
-        try (Stream<Path> sub = Files.list(dir)) {
-            sub.filter(Files::isDirectory).sorted().filter(LayerRecord::isIn).forEach(folders::add);
-        } catch (IOException e) {
-            throw new JdissectException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        if (folders.isEmpty()) {
-            throw new JdissectException(dir + " holds no dissection (no report.json in it or its folders); run "
-                    + "jdissect dissect --layer " + layer + " --out " + dir + " first");
-        }
-        List<String> found = new ArrayList<>();
-        for (Path f : folders) {
-            LayerRecord r = LayerRecord.read(f);
-            found.add(r.layer().name());
-            if (r.layer().name().equals(layer)) {
-                return r;
-            }
-        }
-        throw new JdissectException(dir + " has no dissection of layer '" + layer + "'; it has: "
-                + String.join(", ", found));
     }
 
     static double[] softmax(float[] logits) {

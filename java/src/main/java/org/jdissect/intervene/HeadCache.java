@@ -11,6 +11,7 @@ import org.jdissect.model.LayerInfo;
 import org.jdissect.model.SplitRunner;
 import org.jdissect.model.TensorData;
 import org.jdissect.stats.Fp16;
+import org.jdissect.stats.Precision;
 import org.jdissect.io.Progress;
 
 /**
@@ -27,17 +28,19 @@ public final class HeadCache {
     private final List<String> names;
     private final int[] perImage;
     private final long[][] imageShape;
-    private final short[][][] values; // [tensor][image][value]
+    private final short[][][] values; // [tensor][image][value], half precision; null when exact
+    private final float[][][] exact; // the same in single precision, as the head gave them; null when half
     private final Map<String, TensorData> shared;
     private final int batch;
 
     private HeadCache(LayerInfo layer, List<String> names, int[] perImage, long[][] imageShape, short[][][] values,
-                      Map<String, TensorData> shared, int batch) {
+                      float[][][] exact, Map<String, TensorData> shared, int batch) {
         this.layer = layer;
         this.names = names;
         this.perImage = perImage;
         this.imageShape = imageShape;
         this.values = values;
+        this.exact = exact;
         this.shared = shared;
         this.batch = batch;
     }
@@ -51,6 +54,18 @@ public final class HeadCache {
      */
     public static HeadCache build(SplitRunner runner, LayerInfo layer, String input, long[] imageShape,
                                   int images, ImageSource pixels, int batch, int fixedBatch, Progress progress) {
+        return build(runner, layer, input, imageShape, images, pixels, batch, fixedBatch, progress, Precision.FP16);
+    }
+
+    /**
+     * As {@link #build(SplitRunner, LayerInfo, String, long[], int, ImageSource, int, int, Progress)}, keeping the
+     * head's values in {@code precision}: {@link Precision#FP32} where a tail run must give exactly what the whole
+     * model gives (an adversarial image lies just across a decision boundary, and half precision can move it back),
+     * at twice the memory.
+     */
+    public static HeadCache build(SplitRunner runner, LayerInfo layer, String input, long[] imageShape,
+                                  int images, ImageSource pixels, int batch, int fixedBatch, Progress progress,
+                                  Precision precision) {
         if (images == 0) {
             throw new IllegalArgumentException("no images");
         }
@@ -86,7 +101,9 @@ public final class HeadCache {
         }
         int[] per = new int[names.size()];
         long[][] shapes = new long[names.size()][];
-        short[][][] values = new short[names.size()][images][];
+        boolean keepExact = precision == Precision.FP32;
+        short[][][] values = keepExact ? null : new short[names.size()][images][];
+        float[][][] exact = keepExact ? new float[names.size()][images][] : null;
         float[] buf = new float[b * valuesPerImage];
         for (int start = 0; start < images; start += b) {
             int count = Math.min(b, images - start);
@@ -123,8 +140,12 @@ public final class HeadCache {
                     f = mapsFirst(layer, f, count);
                 }
                 for (int i = 0; i < count; i++) {
-                    short[] h = new short[per[k]];
                     int base = i * per[k];
+                    if (keepExact) {
+                        exact[k][start + i] = Arrays.copyOfRange(f, base, base + per[k]);
+                        continue;
+                    }
+                    short[] h = new short[per[k]];
                     for (int j = 0; j < h.length; j++) {
                         h[j] = Fp16.fromFloat(f[base + j]);
                     }
@@ -133,7 +154,7 @@ public final class HeadCache {
             }
             progress.advance(count);
         }
-        return new HeadCache(layer, List.copyOf(names), per, shapes, values, shared, b);
+        return new HeadCache(layer, List.copyOf(names), per, shapes, values, exact, shared, b);
     }
 
     /** A token layer's batch, N x T x D as produced, rearranged per image as its maps then its special tokens. */
@@ -166,7 +187,19 @@ public final class HeadCache {
     }
 
     public int images() {
-        return values[0].length;
+        return exact != null ? exact[0].length : values[0].length;
+    }
+
+    /** Values {@code from .. from + len} of tensor {@code k} of one image, as floats, into {@code dst} at {@code off}. */
+    private void copy(int k, int image, int from, int len, float[] dst, int off) {
+        if (exact != null) {
+            System.arraycopy(exact[k][image], from, dst, off, len);
+            return;
+        }
+        short[] h = values[k][image];
+        for (int j = 0; j < len; j++) {
+            dst[off + j] = Fp16.toFloat(h[from + j]);
+        }
     }
 
     /** The head's batch size. */
@@ -187,10 +220,7 @@ public final class HeadCache {
         }
         int maps = layer.valuesPerImage();
         for (int i = 0; i < count; i++) {
-            short[] h = values[0][images[from + i]];
-            for (int j = 0; j < maps; j++) {
-                dst[i * maps + j] = Fp16.toFloat(h[j]);
-            }
+            copy(0, images[from + i], 0, maps, dst, i * maps);
         }
     }
 
@@ -208,10 +238,7 @@ public final class HeadCache {
         int specials = per - mapValues;
         float[] tokens = new float[rows * per];
         for (int i = 0; i < count; i++) {
-            short[] h = values[0][images[from + i]];
-            for (int j = 0; j < specials; j++) {
-                tokens[i * per + j] = Fp16.toFloat(h[mapValues + j]);
-            }
+            copy(0, images[from + i], mapValues, specials, tokens, i * per);
             layer.toTokens(maps, i * mapValues, tokens, i * per);
         }
         return TensorData.ofFloats(tokens, layerShape(rows));
@@ -242,11 +269,7 @@ public final class HeadCache {
     private void decode(int k, int[] images, int from, int count, float[] dst) {
         int p = perImage[k];
         for (int i = 0; i < count; i++) {
-            short[] h = values[k][images[from + i]];
-            int base = i * p;
-            for (int j = 0; j < p; j++) {
-                dst[base + j] = Fp16.toFloat(h[j]);
-            }
+            copy(k, images[from + i], 0, p, dst, i * p);
         }
     }
 
@@ -255,12 +278,13 @@ public final class HeadCache {
         int units = layer.channels();
         int hw = layer.height() * layer.width();
         double[] sum = new double[units];
+        float[] maps = new float[units * hw];
         for (int img : images) {
-            short[] h = values[0][img];
+            copy(0, img, 0, maps.length, maps, 0);
             for (int u = 0; u < units; u++) {
                 double s = 0;
                 for (int j = 0; j < hw; j++) {
-                    s += Fp16.toFloat(h[u * hw + j]);
+                    s += maps[u * hw + j];
                 }
                 sum[u] += s;
             }
@@ -277,11 +301,12 @@ public final class HeadCache {
         int units = layer.channels();
         int hw = layer.height() * layer.width();
         float[] max = new float[units];
-        short[] h = values[0][image];
+        float[] maps = new float[units * hw];
+        copy(0, image, 0, maps.length, maps, 0);
         for (int u = 0; u < units; u++) {
             float m = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < hw; j++) {
-                m = Math.max(m, Fp16.toFloat(h[u * hw + j]));
+                m = Math.max(m, maps[u * hw + j]);
             }
             max[u] = m;
         }

@@ -169,7 +169,7 @@ public final class LabelledImages {
      * An image file, or one message naming it: missing, a folder or other non-file, too large (more than
      * {@link ImageDecoder#MAX_PIXELS}, checked from its header before decoding), truncated, corrupt or unreadable.
      */
-    static BufferedImage readImage(Path file) {
+    public static BufferedImage readImage(Path file) {
         if (Files.isDirectory(file)) {
             throw new JdissectException("image " + file + " is a folder, not an image file");
         }

@@ -86,11 +86,27 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
             throw new IllegalArgumentException("destination too small: " + dst.length + " floats from offset " + offset
                     + ", need " + valuesPerImage());
         }
-        int inW = img.getWidth();
-        int inH = img.getHeight();
         Scratch scratch = SCRATCH.get();
         float[] rgb = readRgb(img, scratch.rgb); // planar R, G, B, each inH * inW, values 0..255
         scratch.rgb = Scratch.keep(rgb);
+        apply(rgb, img.getWidth(), img.getHeight(), dst, offset, scratch);
+    }
+
+    /**
+     * As {@link #apply(BufferedImage, float[], int)} for an image given as planar R, G, B values in 0..255 (each
+     * {@code inH * inW}, as {@link #readRgb} gives them): what an attack that edits pixels feeds, without a
+     * {@code BufferedImage} per candidate.
+     */
+    public void apply(float[] rgb, int inW, int inH, float[] dst, int offset) {
+        if (offset < 0 || dst.length - offset < valuesPerImage() || rgb.length < 3 * inW * inH) {
+            throw new IllegalArgumentException("destination too small or image short: " + dst.length + " floats from "
+                    + "offset " + offset + ", need " + valuesPerImage() + "; image " + rgb.length + " values for "
+                    + inW + " x " + inH);
+        }
+        apply(rgb, inW, inH, dst, offset, SCRATCH.get());
+    }
+
+    private void apply(float[] rgb, int inW, int inH, float[] dst, int offset, Scratch scratch) {
         int plane = height * width;
         float[] resized; // planar R, G, B, each height * width
         if (inW == width && inH == height) {
