@@ -136,6 +136,8 @@ public final class Attack {
                 throw new JdissectException("the dissection of '" + s.layer() + "' in " + s.dissection() + " has "
                         + dissection.units().size() + " units, but the layer has " + layer.channels());
             }
+            // a ranking given is checked now, not after the attacks
+            RankRecord given = s.ranking() == null ? null : ThroughUnits.given(s, model);
             Files.createDirectories(out.resolve(IMAGES));
             Chosen chosen;
             List<AttackedImage> attacked;
@@ -147,7 +149,8 @@ public final class Attack {
                 attacked = verify(s, out, data, mapping, source, target, chosen, scorer);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            RankRecord ranking = ThroughUnits.ranking(s, out, model, data, backend, progress, invocation);
+            RankRecord ranking = given != null ? given
+                    : ThroughUnits.ranking(s, out, model, data, backend, progress, invocation);
             Provenance provenance = invocation.provenance(List.of(model.provenance("model", pre)), data.dataset(),
                     java.util.Map.of("attack", s.seed()), backend.name(),
                     model.inference().name().toLowerCase(Locale.ROOT), OnnxModel.runtimeVersion(), backend.cuda());
@@ -384,6 +387,12 @@ public final class Attack {
             BufferedImage adv = LabelledImages.readImage(out.resolve(IMAGES).resolve(d.png()));
             float[] x = pixels(clean);
             float[] a = pixels(adv);
+            // the clean image beside the adversarial one, as attacked: what a user compares them with, and the report
+            String cleanName = String.format(Locale.ROOT, "%04d-clean.png", n);
+            Path cleanPng = out.resolve(IMAGES).resolve(cleanName);
+            if (!Files.isRegularFile(cleanPng)) {
+                org.jdissect.io.AtomicFiles.writePng(cleanPng, image(x, clean.getWidth(), clean.getHeight()));
+            }
             float[] o = scorer.outputs(List.of(new SquareAttack.Candidate(a, adv.getWidth(), adv.getHeight())))[0];
             int sourceOutput = mapping.output(source);
             int targetOutput = target < 0 ? -1 : mapping.output(target);
@@ -400,7 +409,7 @@ public final class Attack {
             }
             list.add(new AttackedImage(n, d.id(), success, d.queries(), linf, Math.sqrt(l2),
                     prediction(chosen.cleanOutputs()[n], mapping, sourceOutput, targetOutput),
-                    prediction(o, mapping, sourceOutput, targetOutput), IMAGES + "/" + d.png()));
+                    prediction(o, mapping, sourceOutput, targetOutput), IMAGES + "/" + d.png(), IMAGES + "/" + cleanName));
         }
         if (disagree > 0) {
             LOG.log(System.Logger.Level.WARNING, disagree + " adversarial PNGs, read back, do not give the outcome "

@@ -73,10 +73,11 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
      * @param linf in 8-bit levels
      * @param l2   over every value, pixels scaled to 0..1
      * @param png  the adversarial image, relative to the attack's folder
+     * @param cleanPng the clean image as it was attacked (8-bit RGB), beside it
      */
-    @JsonPropertyOrder({"n", "id", "success", "queries", "linf", "l2", "clean", "adversarial", "png"})
+    @JsonPropertyOrder({"n", "id", "success", "queries", "linf", "l2", "clean", "adversarial", "png", "clean_png"})
     public record AttackedImage(int n, String id, boolean success, int queries, int linf, double l2,
-                                Prediction clean, Prediction adversarial, String png) {
+                                Prediction clean, Prediction adversarial, String png, String cleanPng) {
     }
 
     /**
@@ -129,13 +130,15 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
         Json.write(dir.resolve(FILE), this);
         AtomicFiles.writeText(dir.resolve("attack.csv"), w -> {
             Csv.writeRow(w, List.of("n", "id", "success", "queries", "linf", "l2", "clean_class", "clean_p",
-                    "adversarial_class", "adversarial_p", "adversarial_p_source", "adversarial_p_target", "png"));
+                    "adversarial_class", "adversarial_p", "adversarial_p_source", "adversarial_p_target", "png",
+                    "clean_png"));
             for (AttackedImage i : images) {
                 Csv.writeRow(w, List.of(Integer.toString(i.n()), i.id(), Boolean.toString(i.success()),
                         Integer.toString(i.queries()), Integer.toString(i.linf()), num(i.l2()), i.clean().className(),
                         num(i.clean().probability()), i.adversarial().className(), num(i.adversarial().probability()),
                         num(i.adversarial().pSource()),
-                        i.adversarial().pTarget() == null ? "" : num(i.adversarial().pTarget()), i.png()));
+                        i.adversarial().pTarget() == null ? "" : num(i.adversarial().pTarget()), i.png(),
+                        i.cleanPng()));
             }
         });
         AtomicFiles.writeText(dir.resolve("units.csv"), w -> {

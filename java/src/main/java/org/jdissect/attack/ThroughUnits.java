@@ -43,24 +43,17 @@ final class ThroughUnits {
     }
 
     /**
-     * The classifier's per-class ranking of the layer's units: read from --ranking, or from OUT/ranking when an
+     * The classifier's per-class ranking of the layer's units when --ranking gives none: from OUT/ranking when an
      * earlier run computed it for this model and layer, or computed now ({@code ablate --mode rank}, units replaced
      * by zero) and written there.
      */
     static RankRecord ranking(Attack.Settings s, Path out, OnnxModel model, LabelledImages data, Backend backend,
-                                      ProgressListener progress, Invocation invocation) {
-        Path dir = s.ranking() != null ? s.ranking() : out.resolve(Attack.RANKING);
-        if (s.ranking() != null || Files.isRegularFile(dir.resolve(RankRecord.FILE))) {
+                              ProgressListener progress, Invocation invocation) {
+        Path dir = out.resolve(Attack.RANKING);
+        if (Files.isRegularFile(dir.resolve(RankRecord.FILE))) {
             RankRecord r = RankRecord.read(dir);
-            boolean same = model.fingerprint().equals(r.settings().modelSha256())
-                    && s.layer().equals(r.settings().layer());
-            if (same) {
+            if (model.fingerprint().equals(r.settings().modelSha256()) && s.layer().equals(r.settings().layer())) {
                 return r;
-            }
-            if (s.ranking() != null) {
-                throw new JdissectException(dir.resolve(RankRecord.FILE) + " ranks layer '" + r.settings().layer()
-                        + "' of a model with sha256 " + r.settings().modelSha256().substring(0, 12) + "..., not layer '"
-                        + s.layer() + "' of " + s.model() + "; give the ranking of this model and layer, or none");
             }
         }
         LOG.log(System.Logger.Level.INFO, "ranking the units of '" + s.layer() + "' per class (ablate --mode rank; "
@@ -73,6 +66,26 @@ final class ThroughUnits {
             r.write(dir);
             return r;
         }
+    }
+
+    /**
+     * The ranking of --ranking, read and checked before any attack runs: a ranking of another model or layer is
+     * refused, naming both.
+     */
+    static RankRecord given(Attack.Settings s, OnnxModel model) {
+        Path dir = s.ranking();
+        if (!Files.isRegularFile(dir.resolve(RankRecord.FILE))) {
+            throw new JdissectException("--ranking " + dir + " holds no " + RankRecord.FILE + "; give the --out of "
+                    + "jdissect ablate --mode rank (or curve) on this model and layer, or leave --ranking out to "
+                    + "compute it");
+        }
+        RankRecord r = RankRecord.read(dir);
+        if (!model.fingerprint().equals(r.settings().modelSha256()) || !s.layer().equals(r.settings().layer())) {
+            throw new JdissectException(dir.resolve(RankRecord.FILE) + " ranks layer '" + r.settings().layer()
+                    + "' of a model with sha256 " + r.settings().modelSha256().substring(0, 12) + "..., not layer '"
+                    + s.layer() + "' of " + s.model() + "; give the ranking of this model and layer, or none");
+        }
+        return r;
     }
 
     /** Per class name, its ranked units (0-based), best first. */

@@ -147,6 +147,11 @@ final class AttackCommand implements Callable<Integer> {
                     g.sourceVsRest().pT(), g.sourceVsRest().pWilcoxon(), g.targetVsRest().meanDifference(),
                     g.targetVsRest().pT(), g.targetVsRest().pWilcoxon());
         }
+        if (g.attacks() == 0) {
+            System.out.println("no successful attack: no unit changes to report (a larger --epsilon or more "
+                    + "--queries may succeed)");
+            return;
+        }
         int shown = Math.min(5, r.units().size());
         System.out.println("units that fell most:");
         for (int i = 0; i < shown; i++) {

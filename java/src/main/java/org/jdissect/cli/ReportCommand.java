@@ -14,6 +14,7 @@ import org.jdissect.JdissectException;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.pages.DissectionPages;
+import org.jdissect.attack.pages.AttackPages;
 import org.jdissect.compose.pages.ComposePages;
 import org.jdissect.intervene.pages.AblationPages;
 import org.jdissect.intervene.pages.ExplainPages;
@@ -98,7 +99,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         HtmlReport.Result r = report.progress(new ConsoleProgress(quiet)).extension(dissection)
                 .extension(new AblationPages()).extension(new GanPages()).extension(new ExplainPages())
-                .extension(new ComposePages()).write();
+                .extension(new ComposePages()).extension(new AttackPages()).write();
         DissectionPages.Summary s = dissection.summary();
         // the cards show units x top-k pictures, but an image among several units' top images is drawn once
         System.out.printf("report: %s (%s, %s, %s of %s; %.1f s, the dissection took %.1f s)%n", r.index(),

@@ -20,6 +20,7 @@ import org.jdissect.intervene.RankRecord;
 import org.jdissect.intervene.RateRecord;
 import org.jdissect.intervene.UnitsRecord;
 import org.jdissect.io.Json;
+import org.jdissect.report.Folders;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.ReportExtension;

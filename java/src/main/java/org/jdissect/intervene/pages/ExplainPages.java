@@ -16,6 +16,7 @@ import org.jdissect.data.ImageDecoder;
 import org.jdissect.intervene.ExplainRecord;
 import org.jdissect.io.AtomicFiles;
 import org.jdissect.io.Provenance;
+import org.jdissect.report.Folders;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.ReportExtension;

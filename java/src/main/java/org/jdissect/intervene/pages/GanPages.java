@@ -22,6 +22,7 @@ import org.jdissect.intervene.Rate;
 import org.jdissect.intervene.RateRecord;
 import org.jdissect.io.Json;
 import org.jdissect.io.Provenance;
+import org.jdissect.report.Folders;
 import org.jdissect.report.Charts;
 import org.jdissect.report.Format;
 import org.jdissect.report.IndexedPng;
