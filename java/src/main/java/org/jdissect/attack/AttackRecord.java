@@ -51,13 +51,16 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
      * @param succeeded     attacks whose saved PNG is classified as wanted
      * @param successRate   succeeded / attacked, with its Wilson interval
      * @param medianQueries over the successful attacks (NaN when none)
+     * @param queries       asked over all images (a resumed run counts the images it found finished too)
+     * @param queriesThisRun asked by this run, in {@code seconds} (choosing the images, attacking, scoring the PNGs)
      * @param pngAgreement  attacks whose PNG, read back, gives the outcome the attack found in memory
      */
     @JsonPropertyOrder({"attacked", "misclassified", "succeeded", "success_rate", "success_lo", "success_hi",
-        "median_queries", "mean_queries", "queries", "seconds", "queries_per_second", "png_agreement"})
+        "median_queries", "mean_queries", "queries", "queries_this_run", "seconds", "queries_per_second",
+        "png_agreement"})
     public record Summary(int attacked, int misclassified, int succeeded, double successRate, double successLo,
-                          double successHi, double medianQueries, double meanQueries, long queries, double seconds,
-                          double queriesPerSecond, int pngAgreement) {
+                          double successHi, double medianQueries, double meanQueries, long queries,
+                          long queriesThisRun, double seconds, double queriesPerSecond, int pngAgreement) {
     }
 
     /** A class the model gives: its output, name, and its probability, the source's and the target's. */

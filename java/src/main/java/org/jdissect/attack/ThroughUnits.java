@@ -164,9 +164,10 @@ final class ThroughUnits {
                 Attack.Done d = Json.read(Attack.doneFile(out, n), Attack.Done.class);
                 agreement += d.success() == attacked.get(n).success() ? 1 : 0;
             }
+            long total = attacked.stream().mapToLong(AttackedImage::queries).sum();
             AttackRecord.Summary summary = new AttackRecord.Summary(k, chosen.misclassified(), succeededCount,
-                    rate.value(), rate.lo(), rate.hi(), median, meanQ, queries, seconds,
-                    seconds > 0 ? queries / seconds : Double.NaN, agreement);
+                    rate.value(), rate.lo(), rate.hi(), median, meanQ, total, queries, seconds,
+                    queries > 0 && seconds > 0 ? queries / seconds : Double.NaN, agreement);
             AttackRecord.Settings settings = new AttackRecord.Settings("square", s.model().toString(),
                     model.fingerprint(), s.layer(), units, data.description(), data.fingerprint(), mapping.asMap(),
                     s.from(), s.to(), s.epsilon(), Attack.Settings.levels(s.epsilon()), s.queries(), s.seed(), s.images(),

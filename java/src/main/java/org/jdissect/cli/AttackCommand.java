@@ -135,17 +135,26 @@ final class AttackCommand implements Callable<Integer> {
                         + "median %.0f queries; %d images skipped (already misclassified)%n", t.from(), t.to(),
                 t.epsilonLevels(), s.succeeded(), s.attacked(), 100 * s.successRate(), 100 * s.successLo(),
                 100 * s.successHi(), s.medianQueries(), s.misclassified());
-        System.out.printf(Locale.ROOT, "%d queries in %.1f s: %.0f queries/s%n", s.queries(), s.seconds(),
-                s.queriesPerSecond());
+        if (s.queriesThisRun() == s.queries()) {
+            System.out.printf(Locale.ROOT, "%d queries in %.1f s: %.0f queries/s%n", s.queries(), s.seconds(),
+                    s.queriesPerSecond());
+        } else {
+            System.out.printf(Locale.ROOT, "%d queries in all, %d of them in this run (the other attacks were found "
+                    + "finished in OUT)%n", s.queries(), s.queriesThisRun());
+        }
         AttackRecord.Groups g = r.groups();
         if (g.attacks() > 0) {
             System.out.printf(Locale.ROOT, "mean change per successful attack: source's top %d units %+.4f, "
                             + "reached class's top %d %+.4f, all other units %+.4f%n", t.top(), g.sourceChange(), t.top(),
                     g.targetChange(), g.restChange());
-            System.out.printf(Locale.ROOT, "  source vs rest: %+.4f (paired t p = %.3g, Wilcoxon p = %.3g); "
-                            + "reached vs rest: %+.4f (p = %.3g, %.3g)%n", g.sourceVsRest().meanDifference(),
-                    g.sourceVsRest().pT(), g.sourceVsRest().pWilcoxon(), g.targetVsRest().meanDifference(),
-                    g.targetVsRest().pT(), g.targetVsRest().pWilcoxon());
+            if (g.attacks() < 2) {
+                System.out.println("  (one successful attack: too few for a paired test)");
+            } else {
+                System.out.printf(Locale.ROOT, "  source vs rest: %+.4f (paired t p = %.3g, Wilcoxon p = %.3g); "
+                                + "reached vs rest: %+.4f (p = %.3g, %.3g)%n", g.sourceVsRest().meanDifference(),
+                        g.sourceVsRest().pT(), g.sourceVsRest().pWilcoxon(), g.targetVsRest().meanDifference(),
+                        g.targetVsRest().pT(), g.targetVsRest().pWilcoxon());
+            }
         }
         if (g.attacks() == 0) {
             System.out.println("no successful attack: no unit changes to report (a larger --epsilon or more "
