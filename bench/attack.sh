@@ -15,8 +15,7 @@ work="${JDISSECT_BENCH_DIR:-/tmp/jdissect-attack-bench}"
 mkdir -p "$work"
 [ -f "$work/world/index.csv" ] || ./jdissect synth --out "$work/world" --images 300 --size 128 --seed 1 -q
 common=(--model models-onnx/scene_cnn.onnx --layer conv5 --data "$work/world" --classes models-onnx/scene_cnn_classes.csv
-  --from ski_resort-s --to any --epsilon 8/255 --images "$images" --queries "$queries" --size 64 --mean 0.5,0.5,0.5
-  --std 0.5,0.5,0.5 --device cpu -q)
+  --from ski_resort-s --to any --epsilon 8/255 --size 64 --mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 --device cpu -q)
 # the ranking once (ablate --mode rank inside the first attack), reused by every timed run
 [ -f "$work/ranking/ranking/rank.json" ] || ./jdissect attack "${common[@]}" --images 1 --queries 1 --out "$work/ranking" >/dev/null
 jar=java/target/jdissect-0.1.0-SNAPSHOT-all.jar
@@ -25,7 +24,7 @@ for r in $(seq 1 "$repeats"); do
   for b in 1 32; do
     out="$work/run-b$b"
     rm -rf "$out"
-    /usr/bin/time -f "%M" -o "$work/rss" java -jar "$jar" attack "${common[@]}" --batch "$b" \
+    /usr/bin/time -f "%M" -o "$work/rss" java -jar "$jar" attack "${common[@]}" --images "$images" --queries "$queries" --batch "$b" \
       --ranking "$work/ranking/ranking" --out "$out" >/dev/null
     line=$(/usr/bin/python3 - "$out/attack.json" "$work/rss" <<'EOF'
 import json, sys
