@@ -158,6 +158,29 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
         });
     }
 
+    /** The file of every attacked image's every unit, clean and adversarial: see {@link #writeActivations}. */
+    public static final String ACTIVATIONS = "activations.csv";
+
+    /**
+     * Writes {@code dir/activations.csv} atomically: per attacked image {@code n} (as in attack.csv) and unit (1-based),
+     * the mean and the maximum of the unit's map on the clean and on the adversarial image. Arrays are {@code
+     * [image][unit]}.
+     */
+    public static void writeActivations(Path dir, List<AttackedImage> images, double[][] cleanMean, double[][] advMean,
+                                        double[][] cleanMax, double[][] advMax) {
+        AtomicFiles.writeText(dir.resolve(ACTIVATIONS), w -> {
+            Csv.writeRow(w, List.of("n", "unit", "success", "clean_mean", "adversarial_mean", "clean_max",
+                    "adversarial_max"));
+            for (int i = 0; i < images.size(); i++) {
+                for (int u = 0; u < cleanMean[i].length; u++) {
+                    Csv.writeRow(w, List.of(Integer.toString(images.get(i).n()), Integer.toString(u + 1),
+                            Boolean.toString(images.get(i).success()), Csv.number(cleanMean[i][u]),
+                            Csv.number(advMean[i][u]), Csv.number(cleanMax[i][u]), Csv.number(advMax[i][u])));
+                }
+            }
+        });
+    }
+
     /** Six decimals, an empty cell for no value. */
     static String num(double v) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);

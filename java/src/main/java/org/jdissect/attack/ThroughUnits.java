@@ -135,6 +135,8 @@ final class ThroughUnits {
                     max[i][u] = m;
                 }
             }
+            AttackRecord.writeActivations(out, attacked, Arrays.copyOfRange(mean, 0, k),
+                    Arrays.copyOfRange(mean, k, 2 * k), Arrays.copyOfRange(max, 0, k), Arrays.copyOfRange(max, k, 2 * k));
             boolean[] succeeded = new boolean[k];
             int[] reached = new int[k];
             for (int n = 0; n < k; n++) {

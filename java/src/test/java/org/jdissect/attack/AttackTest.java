@@ -130,6 +130,21 @@ class AttackTest {
         assertThat(read.images()).isEqualTo(r.images());
         assertThat(Files.readAllLines(out.resolve("attack.csv"))).hasSize(7);
         assertThat(Files.readAllLines(out.resolve("units.csv"))).hasSize(5);
+        // every image's every unit, clean and adversarial: unit 1 of image 0 as its change says
+        List<String> act = Files.readAllLines(out.resolve(AttackRecord.ACTIVATIONS));
+        assertThat(act).hasSize(1 + 6 * 4);
+        String[] first = act.get(1).split(",");
+        assertThat(first[0]).isEqualTo("0");
+        assertThat(first[1]).isEqualTo("1");
+        assertThat(Double.parseDouble(first[4])).isLessThan(Double.parseDouble(first[3]));
+        double sum = 0;
+        for (String line : act.subList(1, act.size())) {
+            String[] c = line.split(",");
+            if (c[1].equals("2")) {
+                sum += Double.parseDouble(c[4]) - Double.parseDouble(c[3]);
+            }
+        }
+        assertThat(sum / 6).isCloseTo(units.get(2).change(), org.assertj.core.api.Assertions.within(1e-9));
     }
 
     @Test
