@@ -26,6 +26,7 @@ import org.jdissect.model.LayerRunner;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
 import org.jdissect.stats.Backend;
+import org.jdissect.stats.Outputs;
 
 /**
  * An adversarial attack seen through units: images of one class are attacked ({@link SquareAttack}, black box, an
@@ -192,7 +193,7 @@ public final class Attack {
             List<Integer> part = of.subList(from, Math.min(of.size(), from + s.batch()));
             float[][] o = scorer.outputs(part.stream().map(i -> candidate(data.read(i))).toList());
             for (int k = 0; k < part.size() && items.size() < s.images(); k++) {
-                if (mapping.classOfOutput(argmax(o[k])) == source) {
+                if (mapping.classOfOutput(Outputs.argmax(o[k])) == source) {
                     items.add(part.get(k));
                     outs.add(o[k]);
                 } else {
@@ -223,15 +224,6 @@ public final class Attack {
         return new SquareAttack.Candidate(pixels(img), img.getWidth(), img.getHeight());
     }
 
-    static int argmax(float[] o) {
-        int best = 0;
-        for (int k = 1; k < o.length; k++) {
-            if (o[k] > o[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
 
     /** Scores images given as planar 0..255 pixels through the whole model. */
     static final class Scorer {
@@ -419,28 +411,12 @@ public final class Attack {
     }
 
     private static Prediction prediction(float[] o, ClassMapping mapping, int sourceOutput, int targetOutput) {
-        double[] p = softmax(o);
-        int best = argmax(o);
+        double[] p = Outputs.softmax(o);
+        int best = Outputs.argmax(o);
         int c = mapping.classOfOutput(best);
         return new Prediction(best, c < 0 ? "output " + best : mapping.classes().get(c), p[best], p[sourceOutput],
                 targetOutput < 0 ? null : p[targetOutput]);
     }
 
-    static double[] softmax(float[] o) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : o) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[o.length];
-        double sum = 0;
-        for (int i = 0; i < o.length; i++) {
-            p[i] = Math.exp(o[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < o.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
 
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.jdissect.stats.Outputs;
+
 /**
  * Square Attack under an L-infinity budget (Andriushchenko, Croce, Flammarion and Hein, ECCV 2020): a score-based
  * black-box attack that needs the model's outputs only, no gradients, which is all ONNX Runtime gives.
@@ -154,25 +156,12 @@ public final class SquareAttack {
             }
             return o[source] - other;
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : o) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : o) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum) - o[target];
+        return Outputs.logSumExp(o) - o[target];
     }
 
     /** Whether outputs {@code o} are what the attack wants: the target first, or anything but the source first. */
     static boolean succeeds(float[] o, int source, int target) {
-        int best = 0;
-        for (int k = 1; k < o.length; k++) {
-            if (o[k] > o[best]) {
-                best = k;
-            }
-        }
+        int best = Outputs.argmax(o);
         return target < 0 ? best != source : best == target && o[target] > secondLargest(o, target);
     }
 

@@ -28,6 +28,7 @@ import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
 import org.jdissect.model.SplitRunner;
 import org.jdissect.stats.Backend;
+import org.jdissect.stats.Outputs;
 import org.jdissect.stats.Precision;
 
 /**
@@ -270,7 +271,7 @@ final class ThroughUnits {
             if (!SquareAttack.succeeds(o, sourceOutput, targetOutput)) {
                 undone++;
             }
-            if (Attack.argmax(o) == sourceOutput) {
+            if (Outputs.argmax(o) == sourceOutput) {
                 toSource++;
             }
         }

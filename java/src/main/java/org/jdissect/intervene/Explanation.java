@@ -18,6 +18,7 @@ import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
 import org.jdissect.model.SplitRunner;
 import org.jdissect.stats.Backend;
+import org.jdissect.stats.Outputs;
 
 /**
  * A concept-level account of one decision: the predicted class, the units of the layer that fire on the image
@@ -102,9 +103,9 @@ public record Explanation(String image, String layer, int predicted, String pred
                 Ablator ablator = new Ablator(runner, cache, backend, 1);
                 int[] one = {0};
                 float[] zero = new float[info.channels()];
-                double[] base = softmax(ablator.outputs(one, null, null)[0]);
+                double[] base = Outputs.softmax(ablator.outputs(one, null, null)[0]);
                 String[] names = outputNames(classesFile, base.length);
-                int predicted = argmax(base);
+                int predicted = Outputs.argmax(base);
                 float[] maxima = cache.unitMaxima(0);
                 List<UnitEffect> all = new ArrayList<>();
                 List<Integer> firingIdx = new ArrayList<>();
@@ -114,8 +115,8 @@ public record Explanation(String image, String layer, int predicted, String pred
                     if (fires) {
                         firingIdx.add(u);
                     }
-                    double[] p = softmax(ablator.outputs(one, ablator.alphaFor(u), zero)[0]);
-                    int after = argmax(p);
+                    double[] p = Outputs.softmax(ablator.outputs(one, ablator.alphaFor(u), zero)[0]);
+                    int after = Outputs.argmax(p);
                     all.add(new UnitEffect(u + 1, d.label(), d.category(), d.iou(), d.interpretable(), fires,
                             maxima[u], d.threshold(), p[predicted], base[predicted] - p[predicted], after,
                             names[after]));
@@ -123,9 +124,9 @@ public record Explanation(String image, String layer, int predicted, String pred
                 all.sort(Comparator.comparingDouble(UnitEffect::drop).reversed().thenComparingInt(UnitEffect::unit));
                 List<UnitEffect> firing = all.stream().filter(UnitEffect::fires).toList();
                 List<UnitEffect> decisive = all.stream().filter(e -> e.drop() > 0).limit(DECISIVE).toList();
-                double[] none = firingIdx.isEmpty() ? base : softmax(ablator.outputs(one,
+                double[] none = firingIdx.isEmpty() ? base : Outputs.softmax(ablator.outputs(one,
                         ablator.alphaFor(firingIdx.stream().mapToInt(Integer::intValue).toArray()), zero)[0]);
-                int noneArg = argmax(none);
+                int noneArg = Outputs.argmax(none);
                 Provenance provenance = invocation.provenance(List.of(model.provenance("model", pre)), null, null,
                         backend.name(), inference.name().toLowerCase(java.util.Locale.ROOT),
                         OnnxModel.runtimeVersion(), backend.cuda());
@@ -169,33 +170,6 @@ public record Explanation(String image, String layer, int predicted, String pred
             names[o] = line.substring(0, comma).strip();
         }
         return names;
-    }
-
-    static double[] softmax(float[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
-    static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** Writes explain.json and explain.csv into {@code dir}: see {@link ExplainRecord}. */

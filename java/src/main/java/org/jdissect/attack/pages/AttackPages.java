@@ -12,7 +12,6 @@ import java.util.Optional;
 import gg.jte.Content;
 import gg.jte.html.HtmlContent;
 
-import org.jdissect.JdissectException;
 import org.jdissect.attack.AttackRecord;
 import org.jdissect.data.ImageDecoder;
 import org.jdissect.io.AtomicFiles;
@@ -67,22 +66,8 @@ public final class AttackPages implements ReportExtension {
 
     @Override
     public void prepare(Site site) {
-        List<Path> dirs = new ArrayList<>();
-        List<AttackRecord> records = new ArrayList<>();
-        for (Path f : site.find(AttackRecord.FILE)) {
-            try {
-                records.add(AttackRecord.read(f.getParent()));
-                dirs.add(f.getParent());
-            } catch (JdissectException e) {
-                site.warn("report: " + f + " left out: " + e.getMessage());
-            }
-        }
-        List<String> pages = Folders.pages(site.out(), dirs, "attack-");
-        List<Attacked> found = new ArrayList<>();
-        for (int i = 0; i < dirs.size(); i++) {
-            found.add(new Attacked(dirs.get(i), Folders.where(site.out(), dirs.get(i)), pages.get(i), records.get(i)));
-        }
-        attacks = List.copyOf(found);
+        attacks = Folders.find(site, AttackRecord.FILE, "attack-", AttackRecord::read).stream()
+                .map(f -> new Attacked(f.dir(), f.where(), f.page(), f.record())).toList();
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.Optional;
 
 import gg.jte.Content;
 
-import org.jdissect.JdissectException;
 import org.jdissect.data.ImageDecoder;
 import org.jdissect.intervene.ExplainRecord;
 import org.jdissect.io.AtomicFiles;
@@ -60,22 +59,8 @@ public final class ExplainPages implements ReportExtension {
 
     @Override
     public void prepare(Site site) {
-        List<Path> dirs = new ArrayList<>();
-        List<ExplainRecord> records = new ArrayList<>();
-        for (Path f : site.find(ExplainRecord.FILE)) {
-            try {
-                records.add(ExplainRecord.read(f.getParent()));
-                dirs.add(f.getParent());
-            } catch (JdissectException e) {
-                site.warn("report: " + f + " left out: " + e.getMessage());
-            }
-        }
-        List<String> pages = Folders.pages(site.out(), dirs, "explain-");
-        List<Explained> found = new ArrayList<>();
-        for (int i = 0; i < dirs.size(); i++) {
-            found.add(new Explained(dirs.get(i), Folders.where(site.out(), dirs.get(i)), pages.get(i), records.get(i)));
-        }
-        explained = List.copyOf(found);
+        explained = Folders.find(site, ExplainRecord.FILE, "explain-", ExplainRecord::read).stream()
+                .map(f -> new Explained(f.dir(), f.where(), f.page(), f.record())).toList();
     }
 
     @Override

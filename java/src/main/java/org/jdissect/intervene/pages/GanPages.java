@@ -60,29 +60,15 @@ public final class GanPages implements ReportExtension {
 
     private static <R> List<Experiment<R>> find(Site site, String file, String prefix, Function<Path, R> read,
                                                 Function<R, String> layer, Function<R, Provenance> provenance) {
-        List<Path> dirs = new ArrayList<>();
-        List<R> records = new ArrayList<>();
-        for (Path f : site.find(file)) {
-            try {
-                R r = read.apply(f.getParent());
-                Provenance p = provenance.apply(r);
-                if (p == null || p.models() == null || p.models().isEmpty()) {
-                    site.warn("report: " + f + " left out: not a jdissect " + file + " (no provenance)");
-                    continue;
-                }
-                dirs.add(f.getParent());
-                records.add(r);
-            } catch (JdissectException e) {
-                site.warn("report: " + f + " left out: " + e.getMessage());
+        return Folders.find(site, file, prefix, dir -> {
+            R r = read.apply(dir);
+            Provenance p = provenance.apply(r);
+            if (p == null || p.models() == null || p.models().isEmpty()) {
+                throw new JdissectException("not a jdissect " + file + " (no provenance)");
             }
-        }
-        List<String> pages = Folders.pages(site.out(), dirs, prefix);
-        List<Experiment<R>> out = new ArrayList<>();
-        for (int i = 0; i < dirs.size(); i++) {
-            out.add(new Experiment<>(dirs.get(i), Folders.where(site.out(), dirs.get(i)), pages.get(i),
-                    layer.apply(records.get(i)), records.get(i)));
-        }
-        return List.copyOf(out);
+            return r;
+        }).stream().map(f -> new Experiment<>(f.dir(), f.where(), f.page(), layer.apply(f.record()), f.record()))
+                .toList();
     }
 
     @Override
