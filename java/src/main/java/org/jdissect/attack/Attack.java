@@ -50,6 +50,7 @@ public final class Attack {
     /**
      * What to attack and how.
      *
+     * @param skipBad  skip malformed index rows of a Broden dataset
      * @param to       a class, or {@code any}
      * @param epsilon  the budget as a fraction of 255 (0 < epsilon <= 1); whole 8-bit levels are used
      * @param images   how many correctly classified images of the source class
@@ -58,7 +59,8 @@ public final class Attack {
      *                 compute it (into OUT/ranking)
      * @param dissection a dissection's OUT with this layer, or null
      */
-    public record Settings(Path model, String layer, Path data, String category, Path classes, String from, String to,
+    public record Settings(Path model, String layer, Path data, String category, boolean skipBad, Path classes,
+                           String from, String to,
                            double epsilon, int queries, int images, long seed, int top, Path ranking, Path dissection,
                            Preprocessing preprocessing, int batch, int threads, OnnxModel.Inference inference) {
         public Settings {
@@ -118,7 +120,7 @@ public final class Attack {
     /** Runs the attack and its analysis, writes OUT/attack.json, attack.csv, units.csv and the PNGs, returns them. */
     public static AttackRecord run(Settings s, Path out, Backend backend, ProgressListener progress,
                                    Invocation invocation) {
-        LabelledImages data = LabelledImages.open(s.data(), s.category(), false);
+        LabelledImages data = LabelledImages.open(s.data(), s.category(), s.skipBad());
         long t0 = System.nanoTime();
         try (OnnxModel model = OnnxModel.load(s.model(), s.inference())) {
             Preprocessing pre = s.preprocessing();

@@ -50,10 +50,8 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, paramLabel = "L", description = "The layer whose units are ablated.")
     String layer;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "A Broden dataset (classes from an image-level category, see --category) or an image "
-                    + "folder DIR/<class>/<image> (or DIR/train/<class>, DIR/val/<class>).")
-    Path data;
+    @Mixin
+    ClassifierData data;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
     Path out;
@@ -61,15 +59,6 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--mode", required = true, paramLabel = "units|rank|curve",
             description = "units, rank or curve (see above).")
     Mode mode;
-
-    @Option(names = "--classes", paramLabel = "FILE",
-            description = "Class-to-output mapping, lines class,index (0-based). Default: the classes sorted by "
-                    + "name are outputs 0, 1, 2, ...")
-    Path classes;
-
-    @Option(names = "--category", defaultValue = "scene", paramLabel = "CAT",
-            description = "Broden image-level category giving the classes (default: ${DEFAULT-VALUE}).")
-    String category;
 
     @Option(names = "--units", split = ",", paramLabel = "u,v",
             description = "Units to ablate together (1-based), for --mode units.")
@@ -95,9 +84,6 @@ final class AblateCommand implements Callable<Integer> {
 
     @Mixin
     ThreadsOption threads;
-
-    @Option(names = "--skip-bad", description = "Skip malformed index rows of a Broden dataset.")
-    boolean skipBad;
 
     @Mixin
     OutputOptions output;
@@ -126,7 +112,7 @@ final class AblateCommand implements Callable<Integer> {
             throw new JdissectException("--class is for --mode curve");
         }
         int nThreads = threads.threads();
-        LabelledImages images = LabelledImages.open(data, category, skipBad);
+        LabelledImages images = data.open();
         if (className != null && !images.classes().contains(className)) {
             throw new JdissectException("unknown class '" + className + "'; valid classes: "
                     + String.join(", ", images.classes()));
@@ -135,7 +121,7 @@ final class AblateCommand implements Callable<Integer> {
             Replace r = replace == ReplaceWith.mean ? Replace.MEAN : Replace.ZERO;
             String replaceName = replace.name();
             try (Backend backend = device.open(nThreads);
-                 ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, classes,
+                 ClassifierIntervention ci = ClassifierIntervention.open(model, layer, images, data.classes,
                          pre.preprocessing(model), batch, nThreads, backend, inference.inference(), output.progress(),
                          this::check)) {
                 var provenance = ci.provenance(root.invocation());

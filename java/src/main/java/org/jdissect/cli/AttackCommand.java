@@ -37,10 +37,8 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, paramLabel = "L", description = "The layer whose units are watched.")
     String layer;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "A Broden dataset (classes from an image-level category, see --category) or an image "
-                    + "folder DIR/<class>/<image>.")
-    Path data;
+    @Mixin
+    ClassifierData data;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
     Path out;
@@ -72,15 +70,6 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "8", paramLabel = "N",
             description = "How many of a class's ranked units are its top units (default: ${DEFAULT-VALUE}).")
     int top;
-
-    @Option(names = "--classes", paramLabel = "FILE",
-            description = "Class-to-output mapping, lines class,index (0-based). Default: the classes sorted by "
-                    + "name are outputs 0, 1, 2, ...")
-    Path classes;
-
-    @Option(names = "--category", defaultValue = "scene", paramLabel = "CAT",
-            description = "Broden image-level category giving the classes (default: ${DEFAULT-VALUE}).")
-    String category;
 
     @Option(names = "--dissection", paramLabel = "OUT",
             description = "The --out of a dissection of this model's layer: its concepts label the units.")
@@ -115,8 +104,8 @@ final class AttackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int n = threads.threads();
-        Attack.Settings settings = new Attack.Settings(model, layer, data, category, classes, from, to,
-                Attack.parseEpsilon(epsilon), queries, images, seed, top, ranking, dissection,
+        Attack.Settings settings = new Attack.Settings(model, layer, data.data, data.category, data.skipBad,
+                data.classes, from, to, Attack.parseEpsilon(epsilon), queries, images, seed, top, ranking, dissection,
                 pre.preprocessing(model), batch, n, inference.inference());
         AttackRecord r;
         try (OutputLock lock = Locks.within(out, root); Backend backend = device.open(n)) {

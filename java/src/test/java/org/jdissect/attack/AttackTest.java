@@ -39,7 +39,7 @@ class AttackTest {
     }
 
     static Attack.Settings settings(String from, String to, double epsilon, int images, Path ranking) {
-        return new Attack.Settings(model, WarmCool.LAYER, data, "scene", classes, from, to, epsilon, 600, images, 3,
+        return new Attack.Settings(model, WarmCool.LAYER, data, "scene", false, classes, from, to, epsilon, 600, images, 3,
                 1, ranking, null, WarmCool.PRE, 4, 1, OnnxModel.Inference.CPU);
     }
 
@@ -178,7 +178,7 @@ class AttackTest {
         assertThat(again.units()).isEqualTo(first.units());
         // other settings (another seed) attack every image again
         Attack.Settings s = settings("cool", "any", 8 / 255.0, 4, out.resolve("ranking"));
-        Attack.Settings reseeded = new Attack.Settings(s.model(), s.layer(), s.data(), s.category(), s.classes(),
+        Attack.Settings reseeded = new Attack.Settings(s.model(), s.layer(), s.data(), s.category(), s.skipBad(), s.classes(),
                 s.from(), s.to(), s.epsilon(), s.queries(), s.images(), 99, s.top(), s.ranking(), s.dissection(),
                 s.preprocessing(), s.batch(), s.threads(), s.inference());
         AttackRecord third = run(reseeded, out);
