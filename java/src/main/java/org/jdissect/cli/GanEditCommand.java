@@ -14,6 +14,8 @@ import org.jdissect.JdissectException;
 import org.jdissect.intervene.GanEdit;
 import org.jdissect.io.OutputLock;
 import org.jdissect.io.Words;
+import org.jdissect.paint.Painter;
+import org.jdissect.paint.Recipe;
 import org.jdissect.stats.Backend;
 
 @Command(name = "gan-edit", mixinStandardHelpOptions = true,
@@ -39,6 +41,12 @@ final class GanEditCommand implements Callable<Integer> {
         @Option(names = "--concept", paramLabel = "C",
                 description = "Edit the units with the highest IoU for this segmenter class (needs --dissection).")
         String concept;
+
+        @Option(names = "--recipe", paramLabel = "FILE",
+                description = "Replay a recipe exported by jdissect paint: writes OUT/before_N.png and OUT/after_N.png,"
+                        + " the after picture byte for byte what the editor showed (its seed and range are the "
+                        + "recipe's).")
+        Path recipe;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -88,6 +96,9 @@ final class GanEditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (which.recipe != null) {
+            return replay();
+        }
         boolean insert = switch (mode) {
             case "ablate" -> false;
             case "insert" -> true;
@@ -112,6 +123,25 @@ final class GanEditCommand implements Callable<Integer> {
             System.out.printf("%s %s %s on %d samples; pictures in %s%n", insert ? "inserted" : "ablated",
                     Words.counted(r.units().size(), "unit"), r.units(), samples, out);
             ReportCommand.refresh(out, threads.threads(), output.quiet);
+        }
+        return 0;
+    }
+
+    private int replay() {
+        Recipe r = Recipe.read(which.recipe);
+        if (!r.layer().equals(gan.layer)) {
+            throw new JdissectException(which.recipe + " edits layer '" + r.layer() + "', not --layer " + gan.layer);
+        }
+        if (out == null) {
+            throw new JdissectException("give --out DIR for the replayed pictures");
+        }
+        try (OutputLock lock = Locks.within(out, root)) {
+            java.nio.file.Files.createDirectories(out);
+            Painter.Replayed p = Painter.replay(r, gan.generator, out, threads.threads(), inference.inference());
+            System.out.printf("replayed %s (sample %d of seed %d, %s) into %s; after: sha256 %s%n", which.recipe,
+                    r.sample(), r.seed(), Words.counted(r.edits().size(), "edit"), out, p.afterSha256());
+        } catch (java.io.IOException e) {
+            throw new JdissectException("cannot create " + out + ": " + e.getMessage(), e);
         }
         return 0;
     }

@@ -14,7 +14,7 @@ import org.jdissect.io.Invocation;
         description = {"Network dissection of any ONNX model: which concept each unit detects.", ""},
         subcommands = {DemoCommand.class, SynthCommand.class, LayersCommand.class, DissectCommand.class,
                 ReportCommand.class, AblateCommand.class, ExplainCommand.class, GanDissectCommand.class,
-                GanEditCommand.class, GanEffectCommand.class, ComposeCommand.class, AttackCommand.class,
+                GanEditCommand.class, GanEffectCommand.class, ComposeCommand.class, AttackCommand.class, PaintCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage. 'jdissect help COMMAND' shows a command's options."})
 public final class JdissectCommand implements Runnable {

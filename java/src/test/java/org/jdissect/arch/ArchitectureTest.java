@@ -41,6 +41,7 @@ class ArchitectureTest {
             Map.entry("org.jdissect.compose.pages", 5),
             Map.entry("org.jdissect.attack", 5),
             Map.entry("org.jdissect.attack.pages", 5),
+            Map.entry("org.jdissect.paint", 5),
             Map.entry("org.jdissect.demo", 5),
             Map.entry("org.jdissect.report", 4),
             Map.entry("org.jdissect.model", 3),
