@@ -74,19 +74,21 @@ def to_tensor(images_uint8):
 
 def rename_block_outputs(path, blocks):
     """Renames the output of the last node of each named module block (e.g. /conv3/...) to the block's name, so
-    that layers are listed as conv1..conv5 instead of exporter-generated paths."""
+    that layers are listed as conv1..conv5 instead of exporter-generated paths. A block may also be given as
+    (module path, name): ("block1/mlp/mlp.1", "mlp1") names the output of that submodule's last node mlp1."""
     import onnx
     model = onnx.load(path)
     g = model.graph
     renames = {}
     for block in blocks:
+        scope, name = block if isinstance(block, tuple) else (block, block)
         last = None
         for node in g.node:
-            if node.name.startswith("/" + block + "/"):
+            if node.name.startswith("/" + scope + "/"):
                 last = node
         if last is None:
-            raise SystemExit("no nodes for block " + block)
-        renames[last.output[0]] = block
+            raise SystemExit("no nodes for block " + scope)
+        renames[last.output[0]] = name
     for node in g.node:
         for i, name in enumerate(node.output):
             if name in renames:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the three demo models from scratch on the CPU: a SceneWorld training set, then the classifier, the
-# segmenter and the generator. Needs Debian's python3-torch, python3-torchvision (for PIL) and python3-onnx:
+# Rebuilds the demo models from scratch on the CPU: a SceneWorld training set, then the classifier, the Vision
+# Transformer classifier, the segmenter and the generator. Needs Debian's python3-torch, python3-torchvision (for PIL) and python3-onnx:
 #   apt-get install -y python3-torch python3-torchvision python3-onnx
 # Usage: bash models-onnx/train/run_all.sh [WORK_DIR]   (default /tmp/jdissect-train; the models land in WORK_DIR/out,
 # copy them to models-onnx/ and update MODELS.md with the printed figures and hashes)
@@ -22,6 +22,7 @@ $py train_cnn.py "$work/world" "$work/out/scene_cnn_dense.onnx" --epochs 5 --see
   --out "$work/conv5" --categories scene --size 64 --mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 -q --device cpu
 $py sparse_head.py "$work/out/scene_cnn_dense.onnx" "$work/conv5/cache/conv5.f16" "$work/world/index.csv" \
   "$work/out/scene_cnn.onnx" --l1 0.005 --steps 2000 2>&1 | tee -a "$work/cnn.log"
+$py train_vit.py "$work/world" "$work/out/scene_vit.onnx" --epochs 6 --seed 1 2>&1 | tee "$work/vit.log"
 $py train_seg.py "$work/world" "$work/out/scene_seg.onnx" "$work/out/scene_seg_labels.csv" --epochs 3 --seed 1 2>&1 | tee "$work/seg.log"
 # The committed generator was trained on a GPU (MODELS.md gives the two commands, on a 24,000-image world);
 # here: the same recipe on GAN_DEVICE (cpu by default: hours on 2 cores).

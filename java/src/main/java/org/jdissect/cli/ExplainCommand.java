@@ -18,8 +18,9 @@ import org.jdissect.stats.Backend;
         description = {"Explain one decision in concepts: the predicted class, the units of the layer that fire on "
                 + "the image (their map's maximum exceeds their dissection threshold), their concept labels from a "
                 + "dissection's report.json, and what ablating each (to zero) does to the prediction.",
-                "The image is prepared as the dissection recorded (the units' thresholds were found so); --size, "
-                        + "--channels, --scale, --mean and --std override that field by field. A dissection of another "
+                "The image is prepared as the dissection recorded (the units' thresholds were found so), a token "
+                        + "layer read as it recorded (--tokens); --size, --channels, --scale, --mean, --std and "
+                        + "--tokens override that field by field. A dissection of another "
                         + "model (its recorded sha256 differs) is refused.",
                 "With --out in the dissection's OUT the explanation also gets a page in its HTML report."})
 final class ExplainCommand implements Callable<Integer> {

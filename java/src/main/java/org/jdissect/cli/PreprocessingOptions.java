@@ -3,6 +3,7 @@ package org.jdissect.cli;
 import picocli.CommandLine.Option;
 
 import org.jdissect.model.Preprocessing;
+import org.jdissect.model.TokenLayout;
 
 /**
  * The image preprocessing options shared by every command that runs a model. Each may be left out: a command then
@@ -36,6 +37,13 @@ final class PreprocessingOptions {
             description = "Per-channel standard deviation divided after the mean (default: " + STD + ").")
     String std;
 
+    @Option(names = "--tokens", paramLabel = "S:HxW",
+            description = "How token layers (N x T x D, a Vision Transformer's) lie when the model has no patch "
+                    + "embedding convolution on its input to read the grid from: S leading special tokens (class "
+                    + "token, registers) dropped, the other H x W on an H x W grid in row order; T must be S + H x W, "
+                    + "e.g. 1:14x14 (default: the patch embedding's grid).")
+    String tokens;
+
     /**
      * The options over the ImageNet defaults, the size from {@code model} when not given and the model declares one
      * (a classifier trained at 64 x 64 is dissected at 64 x 64 without being told).
@@ -55,12 +63,13 @@ final class PreprocessingOptions {
     /** The options over the ImageNet defaults. */
     Preprocessing preprocessing() {
         return Preprocessing.parse("--", size != null ? size : SIZE, channels != null ? channels : CHANNELS,
-                scale != null ? scale : SCALE, mean != null ? mean : MEAN, std != null ? std : STD);
+                scale != null ? scale : SCALE, mean != null ? mean : MEAN, std != null ? std : STD)
+                .withTokens(tokens == null ? null : TokenLayout.parse("--tokens", tokens));
     }
 
     /** Whether any of the options was given. */
     boolean given() {
-        return size != null || channels != null || scale != null || mean != null || std != null;
+        return size != null || channels != null || scale != null || mean != null || std != null || tokens != null;
     }
 
     /** The options given, over {@code base}: what is not given is {@code base}'s. */
@@ -71,7 +80,8 @@ final class PreprocessingOptions {
         String baseSize = base.height() + "," + base.width();
         return Preprocessing.parse("--", size != null ? size : baseSize, channels != null ? channels : base.channels().name(),
                 scale != null ? scale : base.scale(), mean != null ? mean : join(base.mean()),
-                std != null ? std : join(base.std()));
+                std != null ? std : join(base.std()))
+                .withTokens(tokens != null ? TokenLayout.parse("--tokens", tokens) : base.tokens());
     }
 
     private static String join(float[] v) {

@@ -55,7 +55,7 @@ public final class OnnxModel implements AutoCloseable {
     private final ModelProto model;
     /** Folder ORT reads external data from, or null when all data is inside {@link #model}. */
     private final Path externalFolder;
-    private final Map<List<Integer>, Probe> probes = new HashMap<>();
+    private final Map<List<Object>, Probe> probes = new HashMap<>();
     /** The external weight files, for the provenance; hashed when first asked for. */
     private final List<Path> externalFiles;
     private List<Provenance.DataFile> externalHashes;
@@ -270,10 +270,9 @@ public final class OnnxModel implements AutoCloseable {
         long[] shape = probe.shapes.get(name);
         if (shape != null) {
             return file + ": layer '" + name + "' (" + probe.ops.get(name) + ") has shape " + Arrays.toString(shape)
-                    + (shape.length == 3 ? ", tokens N x T x D whose patch grid is not known (jdissect reads a token "
-                        + "layer on the grid of the model's patch embedding, a convolution on the input with its "
-                        + "kernel as its stride, with at most " + MAX_SPECIAL_TOKENS + " special tokens before the "
-                        + "patch tokens)"
+                    + (shape.length == 3 && shape[0] != probe.batch ? ", not N x T x D tokens of " + probe.batch
+                        + " image" + (probe.batch == 1 ? "" : "s") + " (its first axis is not the batch)"
+                        : shape.length == 3 ? tokenLayerRefused(shape, pre)
                         : shape.length != 4 && shape.length != 2 ? ", not N x C x H x W, N x C or N x T x D"
                         : !FLOAT_TYPES.contains(probe.types.get(name)) ? " of type " + probe.types.get(name) + ", not float"
                         : ", not one C x H x W map per image")
@@ -288,6 +287,27 @@ public final class OnnxModel implements AutoCloseable {
                     + (probe.nonTensors.contains(name) ? " or is not a tensor" : "") + "; " + valid;
         }
         return file + ": the model has no layer '" + name + "'; " + valid;
+    }
+
+    /** Why an N x T x D tensor is not a token layer here, and the token layouts that would read it. */
+    private String tokenLayerRefused(long[] shape, Preprocessing pre) {
+        String choices = TokenLayout.squareChoices(shape[1], MAX_SPECIAL_TOKENS).stream().map(TokenLayout::toString)
+                .collect(Collectors.joining(", "));
+        String valid = "valid: --tokens S:HxW with S + H x W = " + shape[1] + " (S leading special tokens dropped, "
+                + "the rest on an H x W grid), e.g. " + choices;
+        if (pre.tokens() != null) {
+            return ", N x " + shape[1] + " tokens x " + shape[2] + ", which --tokens " + pre.tokens() + " does not read ("
+                    + pre.tokens().special() + " + " + pre.tokens().height() + " x " + pre.tokens().width() + " = "
+                    + pre.tokens().tokens() + " tokens); " + valid;
+        }
+        int[] grid = patchGrid(pre);
+        if (grid != null) {
+            return ", N x " + shape[1] + " tokens x " + shape[2] + ", not the patch embedding's " + grid[0] + " x "
+                    + grid[1] + " grid after at most " + MAX_SPECIAL_TOKENS + " special tokens; " + valid;
+        }
+        return ", tokens N x T x D whose patch grid is not known (jdissect reads a token layer on the grid of the "
+                + "model's patch embedding, a convolution on the input with its kernel as its stride, with at most "
+                + MAX_SPECIAL_TOKENS + " special tokens before the patch tokens, or as --tokens says); " + valid;
     }
 
     private String layerNames(Preprocessing pre) {
@@ -340,7 +360,8 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private Probe probe(Preprocessing pre) {
-        List<Integer> key = List.of(pre.height(), pre.width());
+        List<Object> key = pre.tokens() == null ? List.of(pre.height(), pre.width())
+                : List.of(pre.height(), pre.width(), pre.tokens());
         Probe cached = probes.get(key);
         if (cached != null) {
             return cached;
@@ -353,7 +374,8 @@ public final class OnnxModel implements AutoCloseable {
         Map<String, OnnxJavaType> types = new HashMap<>();
         Set<String> nonTensors = new HashSet<>();
         List<LayerInfo> layers = new ArrayList<>();
-        int[] grid = patchGrid(pre);
+        TokenLayout layout = pre.tokens();
+        int[] grid = layout == null ? patchGrid(pre) : null;
         Set<String> channelsLast = GraphSurgery.channelsLast(order);
         if (!ops.isEmpty()) {
             ModelProto exposed = GraphSurgery.withOutputs(model, ops.keySet());
@@ -383,12 +405,15 @@ public final class OnnxModel implements AutoCloseable {
                         // a fully connected or pooled layer: one value per unit and image
                         layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[1]), 1, 1, true));
                     } else if (shape.length == 3 && shape[0] == batch && FLOAT_TYPES.contains(t.getInfo().type)
-                            && grid != null && shape[1] >= (long) grid[0] * grid[1]
-                            && shape[1] - (long) grid[0] * grid[1] <= MAX_SPECIAL_TOKENS && shape[2] > 0) {
+                            && shape[2] > 0 && (layout != null ? layout.fits(shape[1])
+                                : grid != null && shape[1] >= (long) grid[0] * grid[1]
+                                        && shape[1] - (long) grid[0] * grid[1] <= MAX_SPECIAL_TOKENS)) {
                         // tokens N x T x D on the patch grid, the special tokens leading (ViT, DeiT, DINO)
                         int tokens = Math.toIntExact(shape[1]);
-                        layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[2]), grid[0],
-                                grid[1], false, tokens, tokens - grid[0] * grid[1]));
+                        int h = layout != null ? layout.height() : grid[0];
+                        int w = layout != null ? layout.width() : grid[1];
+                        layers.add(new LayerInfo(e.getKey(), e.getValue(), Math.toIntExact(shape[2]), h, w, false,
+                                tokens, tokens - h * w));
                     }
                 }
             } catch (OrtException e) {

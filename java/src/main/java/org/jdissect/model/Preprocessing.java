@@ -25,9 +25,13 @@ import org.jdissect.stats.Upsampling;
  * How an image becomes the model's input: resized to {@code height x width}, then each value
  * {@code x} (0..255) becomes {@code ((x / scale) - mean[c]) / std[c]}, written CHW in {@code channels} order.
  * {@code mean} and {@code std} are indexed by the output channel, i.e. listed in {@code channels} order
- * (for a BGR model, mean[0] is the blue mean).
+ * (for a BGR model, mean[0] is the blue mean). {@code tokens}, when not null, is the user's layout of the model's token
+ * layers (N x T x D) at this input size, for a graph without a patch embedding to read it from (it replaces the
+ * embedding's grid): it rides with the preprocessing because the input size fixes it and because the preprocessing
+ * goes wherever a layer is looked up, is recorded, and is part of a cache's key.
  */
-public record Preprocessing(int height, int width, ChannelOrder channels, float scale, float[] mean, float[] std) {
+public record Preprocessing(int height, int width, ChannelOrder channels, float scale, float[] mean, float[] std,
+                            TokenLayout tokens) {
 
     public enum ChannelOrder { RGB, BGR }
 
@@ -59,6 +63,16 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** Without a token layout: token layers are read on the model's patch embedding's grid. */
+    public Preprocessing(int height, int width, ChannelOrder channels, float scale, float[] mean, float[] std) {
+        this(height, width, channels, scale, mean, std, null);
+    }
+
+    /** The same preprocessing with token layers read as {@code layout} (null: on the patch embedding's grid). */
+    public Preprocessing withTokens(TokenLayout layout) {
+        return new Preprocessing(height, width, channels, scale, mean, std, layout);
     }
 
     @Override
@@ -372,6 +386,9 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         d.put("mean", toList(mean));
         d.put("std", toList(std));
         d.put("resize", "bilinear, half-pixel centres, antialiased when shrinking (PIL)");
+        if (tokens != null) {
+            d.put("tokens", tokens.toString());
+        }
         return d;
     }
 
@@ -386,7 +403,8 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         try {
             return new Preprocessing(((Number) d.get("height")).intValue(), ((Number) d.get("width")).intValue(),
                     ChannelOrder.valueOf(String.valueOf(d.get("channels"))), ((Number) d.get("scale")).floatValue(),
-                    floats(d.get("mean")), floats(d.get("std")));
+                    floats(d.get("mean")), floats(d.get("std")),
+                    d.get("tokens") == null ? null : TokenLayout.parse("tokens", String.valueOf(d.get("tokens"))));
         } catch (RuntimeException e) {
             throw new JdissectException("a recorded preprocessing is incomplete (" + d + "): " + e.getMessage(), e);
         }

@@ -190,6 +190,43 @@ class CliTest {
         assertThat(run(dissect(out, "--layer", "pool")).code()).isZero();
     }
 
+    /**
+     * --tokens: the input's pixels as tokens (N x 1024 x 3, no patch convolution) are a token layer on the 32 x 32 grid
+     * with 0:32x32, the input's own colours as units; a layout of another token count, or not S:HxW, is one usage line.
+     */
+    @Test
+    void tokensGivesTheLayoutOfTokenLayersWithoutAPatchEmbedding() {
+        Path pixels = org.jdissect.model.OnnxBuilder.imageInput(32, 32)
+                .initializerInt64("flat_shape", new long[] {3}, new long[] {0, 3, 1024})
+                .node("Reshape", List.of(org.jdissect.model.OnnxBuilder.INPUT, "flat_shape"), "flat")
+                .node("Transpose", List.of("flat"), "tokens", org.jdissect.model.OnnxBuilder.ints("perm", 0, 2, 1))
+                .output("tokens")
+                .save(tmp.resolve("pixel_tokens.onnx"));
+        Run r = run("layers", "--model", pixels.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("tokens ");
+        r = run("layers", "--model", pixels.toString(), "--tokens", "0:32x32");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("tokens", "3 x 32 x 32 (N x 1024 tokens x 3: 1024 patch tokens on the 32 x 32 grid)");
+        Path out = tmp.resolve("pixel-tokens");
+        List<String> args = new java.util.ArrayList<>(List.of("dissect", "--model", pixels.toString(), "--data",
+                data.toString(), "--out", out.toString(), "--mean", "0", "--std", "1", "--quantile", "0.02", "-q",
+                "--layer", "tokens"));
+        args.addAll(List.of("--tokens", "1:32x32"));
+        r = run(args.toArray(String[]::new));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip().lines()).singleElement().asString().contains("layer 'tokens'", "[1, 1024, 3]",
+                "--tokens 1:32x32 does not read (1 + 32 x 32 = 1025 tokens)", "S + H x W = 1024", "0:32x32");
+        args.set(args.size() - 1, "32x32");
+        r = run(args.toArray(String[]::new));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--tokens '32x32' is not valid: expected S:HxW").doesNotContain("\tat ");
+        args.set(args.size() - 1, "0:32x32");
+        r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("tokens", "red", "green", "blue");
+    }
+
     /** Sizes and thread counts a typo makes: one line each, no stack trace, and threads capped at the cores. */
     @Test
     void hugeSizesAreUsageErrorsAndThreadsAreCapped() {

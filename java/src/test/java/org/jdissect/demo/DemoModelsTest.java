@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jdissect.JdissectException;
+import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The committed demo models: present, as MODELS.md records them (sha256), small, and found from the build. */
 class DemoModelsTest {
     static final List<String> FILES = List.of("scene_cnn.onnx", "scene_cnn_classes.csv", "scene_gan.onnx",
-            "scene_seg.onnx", "scene_seg_labels.csv");
+            "scene_seg.onnx", "scene_seg_labels.csv", "scene_vit.onnx");
 
     @TempDir
     Path tmp;
@@ -59,6 +60,23 @@ class DemoModelsTest {
         try (OnnxModel m = OnnxModel.load(dir.resolve(Demo.MODEL))) {
             List<String> names = m.layers(Demo.PREPROCESSING).stream().map(l -> l.name()).toList();
             assertThat(names).containsAll(Demo.LAYERS).contains("conv2", "conv4");
+        }
+    }
+
+    /**
+     * The Vision Transformer: its blocks are token layers (a class token, then the 8 x 8 grid of its patch embedding,
+     * patch 8 at 64 x 64) and its class token after the final norm an N x C layer, at the classifier's preprocessing.
+     */
+    @Test
+    void theVisionTransformerHasTokenLayersAndAClassToken() {
+        Path dir = DemoModels.locate(Demo.MODEL);
+        try (OnnxModel m = OnnxModel.load(dir.resolve("scene_vit.onnx"))) {
+            for (int b = 1; b <= 4; b++) {
+                assertThat(m.layer("block" + b, Demo.PREPROCESSING))
+                        .isEqualTo(new LayerInfo("block" + b, "Add", 64, 8, 8, false, 65, 1));
+            }
+            assertThat(m.layer("cls", Demo.PREPROCESSING)).isEqualTo(new LayerInfo("cls", "Gather", 64, 1, 1, true));
+            assertThat(m.layer("logits", Demo.PREPROCESSING)).isEqualTo(new LayerInfo("logits", "Gemm", 11, 1, 1, true));
         }
     }
 

@@ -1,17 +1,20 @@
 package org.jdissect.dissect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.jdissect.JdissectException;
 import org.jdissect.demo.ColourWorld;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.LayerRunner;
 import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
+import org.jdissect.model.TokenLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,8 +201,61 @@ class TokenLayerTest {
         assertThat(Files.readString(out.resolve("back/tally.csv"))).isEqualTo(reference);
     }
 
+    /**
+     * A token layout given ({@code --tokens S:HxW}) where the graph has no patch embedding to read the grid from: the
+     * twin of the graph above that normalises its input in the graph (times 1, so the values are the same), so that
+     * its patch convolution does not read the input. Without a layout its token layers are refused with the layouts
+     * that would read them; with 1:4x4 the class-token layer is the twin's, tally byte for byte; a layout whose count
+     * is not the layer's is refused naming the layer, its shape and the valid layouts; a non-square grid is allowed.
+     */
+    @Test
+    void aGivenTokenLayoutReadsATokenLayerWithoutAPatchEmbeddingAsItsTwin() throws Exception {
+        Path twin = vit(true).output("blocks").output("registers").save(tmp.resolve("vit_normalised.onnx"));
+        Preprocessing classToken = PRE.withTokens(new TokenLayout(1, 4, 4));
+        try (OnnxModel m = OnnxModel.load(twin)) {
+            assertThat(m.layers(PRE)).extracting(LayerInfo::name).contains("patch_relu")
+                    .doesNotContain("patches", "blocks", "registers");
+            assertThatThrownBy(() -> m.layer("blocks", PRE)).isInstanceOf(JdissectException.class)
+                    .hasMessageContaining("layer 'blocks' (Concat) has shape [1, 17, 4]")
+                    .hasMessageContaining("valid: --tokens S:HxW with S + H x W = 17")
+                    .hasMessageContaining("1:4x4").hasMessageContaining("8:3x3").hasMessageNotContaining("\n");
+            assertThat(m.layers(classToken)).contains(new LayerInfo("blocks", "Concat", 4, 4, 4, false, 17, 1))
+                    .extracting(LayerInfo::name).doesNotContain("registers", "patches");
+            assertThatThrownBy(() -> m.layer("registers", classToken)).isInstanceOf(JdissectException.class)
+                    .hasMessageContaining("layer 'registers' (Concat) has shape [1, 19, 4]")
+                    .hasMessageContaining("--tokens 1:4x4 does not read (1 + 4 x 4 = 17 tokens)")
+                    .hasMessageContaining("S + H x W = 19").hasMessageContaining("3:4x4")
+                    .hasMessageNotContaining("\n");
+            assertThat(m.layer("registers", PRE.withTokens(new TokenLayout(3, 4, 4))))
+                    .isEqualTo(new LayerInfo("registers", "Concat", 4, 4, 4, false, 19, 3));
+            assertThat(m.layer("blocks", PRE.withTokens(new TokenLayout(1, 2, 8))))
+                    .isEqualTo(new LayerInfo("blocks", "Concat", 4, 2, 8, false, 17, 1));
+        }
+        Path reference = tmp.resolve("twin-reference");
+        Dissection.builder().model(model).data(data).out(reference).layers(List.of("blocks")).preprocessing(PRE)
+                .quantile(0.05).batch(7).threads(2).run();
+        Path out = tmp.resolve("twin-tokens");
+        Dissection.builder().model(twin).data(data).out(out).layers(List.of("blocks")).preprocessing(classToken)
+                .quantile(0.05).batch(7).threads(2).run();
+        assertThat(Files.readString(out.resolve("blocks/tally.csv")))
+                .isEqualTo(Files.readString(reference.resolve("blocks/tally.csv")));
+        assertThat(Files.readString(out.resolve("blocks/report.json"))).contains("\"tokens\"", "\"1:4x4\"");
+        assertThatThrownBy(() -> TokenLayout.parse("--tokens", "4x4")).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("--tokens '4x4' is not valid: expected S:HxW");
+        assertThatThrownBy(() -> TokenLayout.parse("--tokens", "1:0x4")).isInstanceOf(JdissectException.class)
+                .hasMessageContaining("sides must be positive");
+    }
+
     /** The transformer-shaped graph without outputs: patch embedding, tokens, a class token first, registers. */
     static OnnxBuilder vit() {
+        return vit(false);
+    }
+
+    /**
+     * The same, the patch embedding reading the input ({@code normalised} false: its grid is found), or a copy of the
+     * input times 1 (true: as a model that normalises its input in the graph, whose grid is not found).
+     */
+    static OnnxBuilder vit(boolean normalised) {
         float[] colour = {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f};
         float[] weights = new float[4 * 3 * 8 * 8];
         for (int u = 0; u < 4; u++) {
@@ -209,8 +265,11 @@ class TokenLayerTest {
                 }
             }
         }
-        return OnnxBuilder.imageInput(32, 32)
-                .conv(OnnxBuilder.INPUT, "patch", 4, 3, 8, 8, 0, weights, new float[4])
+        OnnxBuilder b = OnnxBuilder.imageInput(32, 32);
+        if (normalised) {
+            b.mulPerChannel(OnnxBuilder.INPUT, "normalised", new float[] {1, 1, 1});
+        }
+        return b.conv(normalised ? "normalised" : OnnxBuilder.INPUT, "patch", 4, 3, 8, 8, 0, weights, new float[4])
                 .relu("patch", "patch_relu")
                 .initializerInt64("flat_shape", new long[] {3}, new long[] {0, 4, 16})
                 .node("Reshape", List.of("patch_relu", "flat_shape"), "patch_flat")
