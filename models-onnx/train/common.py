@@ -112,3 +112,29 @@ def sha256(path):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def evaluate(model, xv, yv):
+    """Accuracy of a classifier on the validation tensors, in batches of 256, in eval mode."""
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for b in range(0, len(xv), 256):
+            correct += (model(xv[b:b + 256]).argmax(1) == yv[b:b + 256]).sum().item()
+    return correct / max(1, len(xv))
+
+
+def export_classifier(model, out, names, name, acc, train_images, val_images, epochs, train_seconds):
+    """Exports a 64 x 64 scene classifier as the demo models are (opset 13, dynamic batch, input `image`, output
+    `logits`), renames its named tensors (see rename_block_outputs), and prints and writes OUT.json with its figures."""
+    import json
+    model.eval()
+    torch.onnx.export(model, torch.zeros(1, 3, 64, 64), out, input_names=["image"], output_names=["logits"],
+                      opset_version=13, dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
+    rename_block_outputs(out, names)
+    info = dict(model=name, val_accuracy=round(acc, 4), train_images=train_images, val_images=val_images,
+                epochs=epochs, train_seconds=round(train_seconds),
+                parameters=sum(p.numel() for p in model.parameters()), sha256=sha256(out))
+    print(json.dumps(info), flush=True)
+    with open(out + ".json", "w") as f:
+        json.dump(info, f, indent=1)

@@ -1,7 +1,6 @@
 """scene_cnn: a VGG-style scene classifier (conv1..conv5, 64x64 RGB input) trained on SceneWorld scene labels only.
 Usage: python3 train_cnn.py DATA_DIR OUT.onnx [--epochs E]"""
 import argparse
-import json
 import time
 
 import numpy as np
@@ -77,30 +76,14 @@ def main():
             loss_sum += loss.item() * len(idx)
             correct += (out.argmax(1) == yb).sum().item()
             total += len(idx)
-        acc = evaluate(model, xv, yv)
+        acc = common.evaluate(model, xv, yv)
         print(f"epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.3f} train acc {correct / total:.3f} "
               f"val acc {acc:.3f} ({time.time() - t1:.0f} s)", flush=True)
     train_s = time.time() - t1
-    acc = evaluate(model, xv, yv)
-    model.eval()
-    torch.onnx.export(model, torch.zeros(1, 3, 64, 64), args.out, input_names=["image"], output_names=["logits"],
-                      opset_version=13, dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
-    common.rename_block_outputs(args.out, ["conv1", "conv2", "conv3", "conv4", "conv5"])
-    info = dict(model="scene_cnn", val_accuracy=round(acc, 4), train_images=len(xt), val_images=len(xv),
-                epochs=args.epochs, train_seconds=round(train_s), parameters=sum(p.numel() for p in model.parameters()),
-                sha256=common.sha256(args.out))
-    print(json.dumps(info), flush=True)
-    with open(args.out + ".json", "w") as f:
-        json.dump(info, f, indent=1)
+    acc = common.evaluate(model, xv, yv)
+    common.export_classifier(model, args.out, ["conv1", "conv2", "conv3", "conv4", "conv5"], "scene_cnn", acc,
+                             len(xt), len(xv), args.epochs, train_s)
 
-
-def evaluate(model, xv, yv):
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for b in range(0, len(xv), 256):
-            correct += (model(xv[b:b + 256]).argmax(1) == yv[b:b + 256]).sum().item()
-    return correct / max(1, len(xv))
 
 
 if __name__ == "__main__":

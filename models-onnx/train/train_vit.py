@@ -2,7 +2,6 @@
 class token; block1..block4, their MLPs' hidden units mlp1..mlp4, the class token cls) trained on SceneWorld scene labels only, with the same input as scene_cnn.
 Usage: python3 train_vit.py DATA_DIR OUT.onnx [--epochs E]"""
 import argparse
-import json
 import time
 
 import torch
@@ -123,32 +122,16 @@ def main():
             loss_sum += loss.item() * len(idx)
             correct += (out.argmax(1) == yb).sum().item()
             total += len(idx)
-        acc = evaluate(model, xv, yv)
+        acc = common.evaluate(model, xv, yv)
         print(f"epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.3f} train acc {correct / total:.3f} "
               f"val acc {acc:.3f} ({time.time() - t1:.0f} s)", flush=True)
     train_s = time.time() - t1
-    acc = evaluate(model, xv, yv)
-    model.eval()
-    torch.onnx.export(model, torch.zeros(1, 3, 64, 64), args.out, input_names=["image"], output_names=["logits"],
-                      opset_version=13, dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
+    acc = common.evaluate(model, xv, yv)
     # block1..4: each block's output (its second residual Add); mlp1..4: its MLP's hidden units after the GELU; cls
-    common.rename_block_outputs(args.out, ["block%d" % (i + 1) for i in range(model.depth)] + ["cls"]
-                                + [("block%d/mlp/mlp.1" % (i + 1), "mlp%d" % (i + 1)) for i in range(model.depth)])
-    info = dict(model="scene_vit", val_accuracy=round(acc, 4), train_images=len(xt), val_images=len(xv),
-                epochs=args.epochs, train_seconds=round(train_s), parameters=sum(p.numel() for p in model.parameters()),
-                sha256=common.sha256(args.out))
-    print(json.dumps(info), flush=True)
-    with open(args.out + ".json", "w") as f:
-        json.dump(info, f, indent=1)
+    names = (["block%d" % (i + 1) for i in range(model.depth)] + ["cls"]
+             + [("block%d/mlp/mlp.1" % (i + 1), "mlp%d" % (i + 1)) for i in range(model.depth)])
+    common.export_classifier(model, args.out, names, "scene_vit", acc, len(xt), len(xv), args.epochs, train_s)
 
-
-def evaluate(model, xv, yv):
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for b in range(0, len(xv), 256):
-            correct += (model(xv[b:b + 256]).argmax(1) == yv[b:b + 256]).sum().item()
-    return correct / max(1, len(xv))
 
 
 if __name__ == "__main__":
