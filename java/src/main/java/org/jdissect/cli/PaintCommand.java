@@ -29,8 +29,9 @@ final class PaintCommand implements Callable<Integer> {
     @Mixin
     GanOptions gan;
 
-    @Option(names = "--dissection", paramLabel = "DIR",
-            description = "A gan-dissect output of this generator and layer: its concepts are the brushes.")
+    @Option(names = "--dissection", required = true, paramLabel = "DIR",
+            description = "A gan-dissect output of this generator and layer: its concepts are the brushes, its "
+                    + "activations give the values units are added with.")
     Path dissection;
 
     @Mixin
