@@ -157,8 +157,8 @@ public final class Attack {
             Provenance provenance = invocation.provenance(List.of(model.provenance("model", pre)), data.dataset(),
                     java.util.Map.of("attack", s.seed()), backend.name(),
                     model.inference().name().toLowerCase(Locale.ROOT), OnnxModel.runtimeVersion(), backend.cuda());
-            AttackRecord record = ThroughUnits.analyse(s, out, model, layer, data, mapping, source, target, chosen, attacked,
-                    ranking, dissection, backend, queries, seconds, provenance);
+            AttackRecord record = ThroughUnits.analyse(s, out, model, layer, data, mapping, source, target, chosen,
+                    attacked, ranking, dissection, backend, queries, seconds, provenance);
             record.write(out);
             return record;
         } catch (java.io.IOException e) {
@@ -225,7 +225,6 @@ public final class Attack {
     static SquareAttack.Candidate candidate(BufferedImage img) {
         return new SquareAttack.Candidate(pixels(img), img.getWidth(), img.getHeight());
     }
-
 
     /** Scores images given as planar 0..255 pixels through the whole model. */
     static final class Scorer {
@@ -381,12 +380,11 @@ public final class Attack {
             BufferedImage adv = LabelledImages.readImage(out.resolve(IMAGES).resolve(d.png()));
             float[] x = pixels(clean);
             float[] a = pixels(adv);
-            // the clean image beside the adversarial one, as attacked: what a user compares them with, and the report
+            // the clean image beside the adversarial one, as attacked: what a user compares them with, and the report;
+            // written each run, since image n of other settings (another --from) is another image
             String cleanName = String.format(Locale.ROOT, "%04d-clean.png", n);
-            Path cleanPng = out.resolve(IMAGES).resolve(cleanName);
-            if (!Files.isRegularFile(cleanPng)) {
-                org.jdissect.io.AtomicFiles.writePng(cleanPng, image(x, clean.getWidth(), clean.getHeight()));
-            }
+            org.jdissect.io.AtomicFiles.writePng(out.resolve(IMAGES).resolve(cleanName),
+                    image(x, clean.getWidth(), clean.getHeight()));
             float[] o = scorer.outputs(List.of(new SquareAttack.Candidate(a, adv.getWidth(), adv.getHeight())))[0];
             int sourceOutput = mapping.output(source);
             int targetOutput = target < 0 ? -1 : mapping.output(target);
@@ -403,7 +401,8 @@ public final class Attack {
             }
             list.add(new AttackedImage(n, d.id(), success, d.queries(), linf, Math.sqrt(l2),
                     prediction(chosen.cleanOutputs()[n], mapping, sourceOutput, targetOutput),
-                    prediction(o, mapping, sourceOutput, targetOutput), IMAGES + "/" + d.png(), IMAGES + "/" + cleanName));
+                    prediction(o, mapping, sourceOutput, targetOutput), IMAGES + "/" + d.png(),
+                    IMAGES + "/" + cleanName));
         }
         if (disagree > 0) {
             LOG.log(System.Logger.Level.WARNING, disagree + " adversarial PNGs, read back, do not give the outcome "

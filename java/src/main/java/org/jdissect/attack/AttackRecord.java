@@ -162,9 +162,9 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
     public static final String ACTIVATIONS = "activations.csv";
 
     /**
-     * Writes {@code dir/activations.csv} atomically: per attacked image {@code n} (as in attack.csv) and unit (1-based),
-     * the mean and the maximum of the unit's map on the clean and on the adversarial image. Arrays are {@code
-     * [image][unit]}.
+     * Writes {@code dir/activations.csv} atomically: per attacked image {@code n} (as in attack.csv) and unit
+     * (1-based), the mean and the maximum of the unit's map on the clean and on the adversarial image. Arrays are
+     * {@code [image][unit]}.
      */
     public static void writeActivations(Path dir, List<AttackedImage> images, double[][] cleanMean, double[][] advMean,
                                         double[][] cleanMax, double[][] advMax) {

@@ -12,10 +12,10 @@ import org.jdissect.stats.Outputs;
  *
  * <p>Images are planar R, G, B values in 0..255, and the budget is a whole number of 8-bit levels: every candidate is
  * the clean image plus a perturbation of whole levels, clipped to 0..255, so the adversarial image is exactly an 8-bit
- * image and writing it as PNG loses nothing. The search follows the paper's Algorithm 1 and its reference code: vertical
- * stripes of +-epsilon per channel to start; then, per iteration, a square window at a random place whose side shrinks
- * with the iteration ({@link #squareFraction}) gets a fresh +-epsilon per channel, and the candidate is kept when the
- * loss falls. Untargeted, the loss is the margin of the true output over the best other one (success when it is
+ * image and writing it as PNG loses nothing. The search follows the paper's Algorithm 1 and its reference code:
+ * vertical stripes of +-epsilon per channel to start; then, per iteration, a square window at a random place whose
+ * side shrinks with the iteration ({@link #squareFraction}) gets a fresh +-epsilon per channel, and the candidate is
+ * kept when the loss falls. Untargeted, the loss is the margin of the true output over the best other one (success when it is
  * negative); targeted, the cross-entropy of the target output (success when the target is the largest output).
  *
  * <p>All images still being attacked are stepped together, one candidate each per iteration, and scored in batches;

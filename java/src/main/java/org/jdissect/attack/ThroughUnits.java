@@ -100,9 +100,9 @@ final class ThroughUnits {
     }
 
     static AttackRecord analyse(Attack.Settings s, Path out, OnnxModel model, LayerInfo layer, LabelledImages data,
-                                        ClassMapping mapping, int source, int target, Attack.Chosen chosen,
-                                        List<AttackedImage> attacked, RankRecord ranking, LayerRecord dissection,
-                                        Backend backend, long queries, double seconds, Provenance provenance) {
+                                ClassMapping mapping, int source, int target, Attack.Chosen chosen,
+                                List<AttackedImage> attacked, RankRecord ranking, LayerRecord dissection,
+                                Backend backend, long queries, double seconds, Provenance provenance) {
         int k = attacked.size();
         int units = layer.channels();
         Preprocessing pre = s.preprocessing();
@@ -136,8 +136,11 @@ final class ThroughUnits {
                     max[i][u] = m;
                 }
             }
-            AttackRecord.writeActivations(out, attacked, Arrays.copyOfRange(mean, 0, k),
-                    Arrays.copyOfRange(mean, k, 2 * k), Arrays.copyOfRange(max, 0, k), Arrays.copyOfRange(max, k, 2 * k));
+            double[][] cleanMean = Arrays.copyOfRange(mean, 0, k);
+            double[][] advMean = Arrays.copyOfRange(mean, k, 2 * k);
+            double[][] cleanMax = Arrays.copyOfRange(max, 0, k);
+            double[][] advMax = Arrays.copyOfRange(max, k, 2 * k);
+            AttackRecord.writeActivations(out, attacked, cleanMean, advMean, cleanMax, advMax);
             boolean[] succeeded = new boolean[k];
             int[] reached = new int[k];
             for (int n = 0; n < k; n++) {
@@ -146,15 +149,14 @@ final class ThroughUnits {
             }
             List<UnitAnalysis.Concept> concepts = dissection == null ? null : dissection.units().stream()
                     .map(u -> new UnitAnalysis.Concept(u.label(), u.category(), u.iou())).toList();
-            UnitAnalysis.Input in = new UnitAnalysis.Input(Arrays.copyOfRange(mean, 0, k),
-                    Arrays.copyOfRange(mean, k, 2 * k), Arrays.copyOfRange(max, 0, k), Arrays.copyOfRange(max, k, 2 * k),
-                    succeeded, reached, source, c -> order(ranking, mapping.classes().get(c)), concepts);
+            UnitAnalysis.Input in = new UnitAnalysis.Input(cleanMean, advMean, cleanMax, advMax, succeeded, reached,
+                    source, c -> order(ranking, mapping.classes().get(c)), concepts);
             int[] targetOrder = target < 0 ? null : order(ranking, mapping.classes().get(target));
             var unitChanges = UnitAnalysis.units(in, targetOrder);
             var groups = UnitAnalysis.groups(in, s.top());
             Ablator ablator = new Ablator(runner, cache, backend, s.batch());
             List<Defence> defences = defences(s, ablator, cache, k, succeeded, unitChanges, order(ranking,
-                    mapping.classes().get(source)), units, mapping, sourceOutput, targetOutput);
+                    mapping.classes().get(source)), units, sourceOutput, targetOutput);
             int succeededCount = UnitAnalysis.count(succeeded);
             Rate rate = Rate.wilson(succeededCount, k, 0.95);
             double[] q = attacked.stream().filter(AttackedImage::success).mapToDouble(AttackedImage::queries).sorted()
@@ -173,8 +175,8 @@ final class ThroughUnits {
                     queries > 0 && seconds > 0 ? queries / seconds : Double.NaN, agreement);
             AttackRecord.Settings settings = new AttackRecord.Settings("square", s.model().toString(),
                     model.fingerprint(), s.layer(), units, data.description(), data.fingerprint(), mapping.asMap(),
-                    s.from(), s.to(), s.epsilon(), Attack.Settings.levels(s.epsilon()), s.queries(), s.seed(), s.images(),
-                    s.top(), (s.ranking() != null ? s.ranking() : out.resolve(Attack.RANKING)).toString(),
+                    s.from(), s.to(), s.epsilon(), Attack.Settings.levels(s.epsilon()), s.queries(), s.seed(),
+                    s.images(), s.top(), (s.ranking() != null ? s.ranking() : out.resolve(Attack.RANKING)).toString(),
                     s.dissection() == null ? null : s.dissection().toString(),
                     "a unit's value on an image is its map's mean (and maximum); changes are adversarial minus clean",
                     "paired over the successful attacks, two-sided: Student's t and Wilcoxon's signed rank");
@@ -188,9 +190,9 @@ final class ThroughUnits {
      * random units (not among them) at their clean maps; the units the attacks raised most set to zero. Counted over
      * the attacks that the split model, unedited, also finds successful.
      */
-    private static List<Defence> defences(Attack.Settings s, Ablator ablator, HeadCache cache, int k, boolean[] succeeded,
-                                          List<AttackRecord.UnitChange> changes, int[] sourceOrder, int units,
-                                          ClassMapping mapping, int sourceOutput, int targetOutput) {
+    private static List<Defence> defences(Attack.Settings s, Ablator ablator, HeadCache cache, int k,
+                                          boolean[] succeeded, List<AttackRecord.UnitChange> changes,
+                                          int[] sourceOrder, int units, int sourceOutput, int targetOutput) {
         int n = Math.min(s.top(), units);
         int[] advImages = java.util.stream.IntStream.range(0, k).filter(i -> succeeded[i]).map(i -> k + i).toArray();
         if (advImages.length == 0) {
@@ -213,7 +215,7 @@ final class ThroughUnits {
         if (sourceOrder != null) {
             int[] top = Arrays.copyOf(sourceOrder, n);
             out.add(defence("restore-source-top", "the source class's top " + n + " units held at their clean maps",
-                    top, restore(cache, top, k), ablator, images, sourceOutput, targetOutput, mapping));
+                    top, restore(cache, top, k), ablator, images, sourceOutput, targetOutput));
             SplittableRandom random = new SplittableRandom(s.seed());
             List<Integer> others = new ArrayList<>();
             boolean[] inTop = new boolean[units];
@@ -231,8 +233,7 @@ final class ThroughUnits {
             }
             Arrays.sort(control);
             out.add(defence("restore-random", control.length + " random other units held at their clean maps "
-                    + "(a control)", control, restore(cache, control, k), ablator, images, sourceOutput, targetOutput,
-                    mapping));
+                    + "(a control)", control, restore(cache, control, k), ablator, images, sourceOutput, targetOutput));
         }
         int[] raised = changes.stream().sorted(java.util.Comparator.comparingDouble(
                 (AttackRecord.UnitChange c) -> -c.change()).thenComparingInt(AttackRecord.UnitChange::unit))
@@ -241,7 +242,7 @@ final class ThroughUnits {
             float[] alpha = ablator.alphaFor(raised);
             float[] zero = new float[units];
             out.add(defence("ablate-raised", "the " + raised.length + " units the attacks raised most set to zero",
-                    raised, ablator.ablation(alpha, zero), ablator, images, sourceOutput, targetOutput, mapping));
+                    raised, ablator.ablation(alpha, zero), ablator, images, sourceOutput, targetOutput));
         }
         return out;
     }
@@ -262,8 +263,7 @@ final class ThroughUnits {
     }
 
     private static Defence defence(String name, String description, int[] units, Ablator.LayerEdit edit,
-                                   Ablator ablator, int[] images, int sourceOutput, int targetOutput,
-                                   ClassMapping mapping) {
+                                   Ablator ablator, int[] images, int sourceOutput, int targetOutput) {
         float[][] outputs = ablator.outputs(images, edit);
         int undone = 0;
         int toSource = 0;

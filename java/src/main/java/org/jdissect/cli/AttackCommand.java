@@ -43,7 +43,8 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
     Path out;
 
-    @Option(names = "--from", required = true, paramLabel = "CLASS", description = "The class whose images are attacked.")
+    @Option(names = "--from", required = true, paramLabel = "CLASS",
+            description = "The class whose images are attacked.")
     String from;
 
     @Option(names = "--to", defaultValue = "any", paramLabel = "CLASS|any",
@@ -64,7 +65,8 @@ final class AttackCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the attack (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "Seed of the attack (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--top", defaultValue = "8", paramLabel = "N",
@@ -134,8 +136,8 @@ final class AttackCommand implements Callable<Integer> {
         AttackRecord.Groups g = r.groups();
         if (g.attacks() > 0) {
             System.out.printf(Locale.ROOT, "mean change per successful attack: source's top %d units %+.4f, "
-                            + "reached class's top %d %+.4f, all other units %+.4f%n", t.top(), g.sourceChange(), t.top(),
-                    g.targetChange(), g.restChange());
+                            + "reached class's top %d %+.4f, all other units %+.4f%n", t.top(), g.sourceChange(),
+                    t.top(), g.targetChange(), g.restChange());
             if (g.attacks() < 2) {
                 System.out.println("  (one successful attack: too few for a paired test)");
             } else {

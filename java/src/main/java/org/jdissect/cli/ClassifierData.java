@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 import org.jdissect.intervene.LabelledImages;
 
-/** The options of the commands that score a classifier on labelled images (ablate, attack): the data and its classes. */
+/** The options of commands that score a classifier on labelled images (ablate, attack): the data and its classes. */
 final class ClassifierData {
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "A Broden dataset (classes from an image-level category, see --category) or an image "

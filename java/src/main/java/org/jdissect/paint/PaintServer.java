@@ -193,7 +193,8 @@ public final class PaintServer implements AutoCloseable {
     }
 
     private static void png(HttpExchange x, byte[] png, long t0) throws IOException {
-        x.getResponseHeaders().set("X-Render-Millis", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
+        x.getResponseHeaders().set("X-Render-Millis",
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
         send(x, 200, "image/png", png);
     }
 

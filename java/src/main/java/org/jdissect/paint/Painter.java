@@ -145,8 +145,8 @@ public final class Painter implements AutoCloseable {
         }
         IouTable table = IouTable.read(DissectionOutput.layerDir(dissection, g.layer().name()).resolve(IouTable.FILE));
         float[] values = GanIntervention.insertionValues(dissection, g.layer(), 0.995, backend);
-        return new Concepts(java.util.Collections.unmodifiableMap(units), java.util.Collections.unmodifiableMap(categories), table,
-                values);
+        return new Concepts(java.util.Collections.unmodifiableMap(units),
+                java.util.Collections.unmodifiableMap(categories), table, values);
     }
 
     /** What the editor needs to know: sizes and concepts (name to interpretable units, largest first). */
@@ -401,8 +401,8 @@ public final class Painter implements AutoCloseable {
 
     /**
      * Replays {@code recipe} on {@code generator} (its sha256 must be the recipe's) and writes {@code
-     * before_<sample>.png} and {@code after_<sample>.png} into {@code out}: the after picture is, byte for byte, what the
-     * editor showed for the recipe.
+     * before_<sample>.png} and {@code after_<sample>.png} into {@code out}: the after picture is, byte for byte, what
+     * the editor showed for the recipe.
      */
     public static Replayed replay(Recipe recipe, Path generator, Path out, int threads, OnnxModel.Inference inference) {
         try (Painter p = open(generator, recipe.layer(), recipe.seed(), recipe.range()[0], recipe.range()[1], null,

@@ -53,7 +53,8 @@ public record Recipe(String tool, String kind, int format, String generator, Str
                     || e.mask().stream().anyMatch(row -> row == null || row.length() != r.layerWidth()
                     || !row.matches("[01]*"))) {
                 throw new JdissectException(file + ": edit " + (i + 1) + " is malformed (units and values of one "
-                        + "length, a mask of " + r.layerHeight() + " rows of " + r.layerWidth() + " characters 0 or 1)");
+                        + "length, a mask of " + r.layerHeight() + " rows of " + r.layerWidth()
+                        + " characters 0 or 1)");
             }
         }
         return r;
