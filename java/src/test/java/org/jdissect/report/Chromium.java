@@ -99,6 +99,101 @@ public final class Chromium {
         return m.group(1);
     }
 
+    /**
+     * Opens {@code url} in a headless Chromium driven over the DevTools protocol, and evaluates {@code expression} in
+     * the page every 200 ms of real time until it gives a non-empty string (returned) or {@code timeout} passes (an
+     * IOException with the last value). For pages that work against a live server, where --dump-dom's virtual time
+     * may run out while the page still waits for decodes and replies on a loaded machine.
+     */
+    public String evaluateUntil(String url, String expression, java.time.Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-dev-shm-usage",
+                "--remote-debugging-port=0", "--remote-allow-origins=*",
+                "--user-data-dir=" + profile.toAbsolutePath() + "-devtools", url));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String port = null;
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder log = new StringBuilder();
+            for (String line; port == null && (line = in.readLine()) != null; ) {
+                log.append(line).append('\n');
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)/")
+                        .matcher(line);
+                if (m.find()) {
+                    port = m.group(1);
+                }
+            }
+            if (port == null) {
+                throw new IOException("chromium gave no DevTools port: " + log);
+            }
+            Thread drain = new Thread(() -> {
+                try {
+                    in.transferTo(java.io.Writer.nullWriter());
+                } catch (IOException ignored) {
+                    // the browser is gone
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            var http = java.net.http.HttpClient.newHttpClient();
+            String ws = null;
+            while (ws == null && System.nanoTime() < deadline) {
+                String list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + port + "/json/list")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                for (var target : org.jdissect.io.Json.tree(list)) {
+                    if ("page".equals(target.path("type").asText())) {
+                        ws = target.path("webSocketDebuggerUrl").asText();
+                    }
+                }
+                Thread.sleep(100);
+            }
+            if (ws == null) {
+                throw new IOException("chromium opened no page for " + url);
+            }
+            var replies = new java.util.concurrent.LinkedBlockingQueue<String>();
+            StringBuilder partial = new StringBuilder();
+            var socket = http.newWebSocketBuilder().buildAsync(java.net.URI.create(ws),
+                    new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                                                              CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                replies.add(partial.toString());
+                                partial.setLength(0);
+                            }
+                            w.request(1);
+                            return null;
+                        }
+                    }).join();
+            String value = "";
+            for (int id = 1; System.nanoTime() < deadline; id++) {
+                String request = org.jdissect.io.Json.text(java.util.Map.of("id", id, "method", "Runtime.evaluate",
+                        "params", java.util.Map.of("expression", expression, "returnByValue", true)));
+                socket.sendText(request, true).join();
+                String reply = replies.poll(10, TimeUnit.SECONDS);
+                if (reply != null) {
+                    value = org.jdissect.io.Json.tree(reply).path("result").path("result").path("value").asText("");
+                    if (!value.isEmpty()) {
+                        socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+                        return value;
+                    }
+                }
+                Thread.sleep(200);
+            }
+            throw new IOException("the page gave no value for " + expression + " in " + timeout + " (last: '" + value
+                    + "')");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
     private String run(List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-dev-shm-usage",
