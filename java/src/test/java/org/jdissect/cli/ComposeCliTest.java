@@ -117,15 +117,28 @@ class ComposeCliTest {
                     "<a href=\"layer-pool.html#u" + u.unit() + "\">" + u.unit() + "</a>", u.formula().text());
         }
         // and each unit's card shows its formula where it has more than one concept
+        int pictured = 0;
         for (ComposeRecord.Unit u : rec.units()) {
             int card = page.indexOf("id=\"u" + u.unit() + "\"");
             String cardHtml = page.substring(card, page.indexOf("</article>", card));
             if (u.formula().length() > 1) {
                 assertThat(cardHtml).contains("<dt>formula</dt>", u.formula().text());
+                // with the formula's mask drawn over the unit's top images, a cell each as the card's thumbnails
+                String src = "img/compose/pool/u" + u.unit() + ".png";
+                assertThat(cardHtml).contains("<img class=\"notepic\" loading=\"lazy\" src=\"" + src + "\"");
+                java.awt.image.BufferedImage strip = javax.imageio.ImageIO.read(out.resolve("report").resolve(src)
+                        .toFile());
+                int tops = org.jdissect.dissect.LayerRecord.read(out.resolve("pool")).units().get(u.unit() - 1)
+                        .topImages().size();
+                assertThat(strip.getHeight()).isEqualTo(96);
+                assertThat(strip.getWidth()).isEqualTo(tops * 96 + (tops - 1) * 4);
+                pictured++;
             } else {
                 assertThat(cardHtml).doesNotContain("<dt>formula</dt>");
             }
         }
+        assertThat(pictured).as("units with a formula of two concepts or more").isEqualTo(rec.units().stream()
+                .filter(u -> u.formula().length() > 1).count());
         long gaining = rec.units().stream().filter(u -> u.gain() >= 0.02).count();
         assertThat(Files.readString(out.resolve("report/index.html"))).contains("href=\"layer-pool.html#compose\"",
                 gaining + " of 5 units gain at least 0.02");

@@ -11,7 +11,12 @@ import gg.jte.html.HtmlContent;
 import org.jdissect.JdissectException;
 import org.jdissect.compose.ComposeRecord;
 import org.jdissect.compose.Composition;
+import org.jdissect.data.BrodenDataset;
+import org.jdissect.dissect.DissectionOutput;
+import org.jdissect.dissect.ImageStore;
 import org.jdissect.dissect.LayerRecord;
+import org.jdissect.io.AtomicFiles;
+import org.jdissect.io.FileNames;
 import org.jdissect.report.CardNote;
 import org.jdissect.report.Format;
 import org.jdissect.report.ReportExtension;
@@ -31,6 +36,8 @@ public final class ComposePages implements ReportExtension {
     private Map<String, Composed> byLayer = Map.of();
     /** Per layer whose cards show formulas: its units' records by unit number. */
     private Map<String, Map<Integer, ComposeRecord.Unit>> onCards = Map.of();
+    /** Per layer on the cards: each formula unit's picture, where it could be drawn. */
+    private Map<String, Map<Integer, CardNote.Picture>> pictures = Map.of();
 
     /** A layer's record, where it was found, and its units by gain. */
     record Composed(Path file, ComposeRecord record, List<ComposeRecord.Unit> byGain) {
@@ -82,6 +89,50 @@ public final class ComposePages implements ReportExtension {
             cards.put(c.layer(), byUnit);
         }
         onCards = cards;
+        pictures = draw(site, cards);
+    }
+
+    /** Top images drawn with a formula per card, at most as many as the card shows (its top-k). */
+    static final int PICTURED = 10;
+
+    /**
+     * Each formula unit's top images with the formula's mask ({@link FormulaPictures}), into {@code
+     * img/compose/<layer>/u<unit>.png}; the dataset the dissection read must be where it recorded, else the cards keep
+     * their formula line without pictures and the report says why once.
+     */
+    private static Map<String, Map<Integer, CardNote.Picture>> draw(Site site,
+                                                                   Map<String, Map<Integer, ComposeRecord.Unit>> cards) {
+        if (cards.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Map<Integer, CardNote.Picture>> out = new LinkedHashMap<>();
+        try (DissectionOutput dissection = DissectionOutput.open(site.out())) {
+            BrodenDataset dataset = dissection.dataset(null);
+            FormulaPictures drawer = new FormulaPictures(ImageStore.of(dataset), dissection.labels(dataset),
+                    dissection.cache().rows(), site.thumbnail());
+            for (Map.Entry<String, Map<Integer, ComposeRecord.Unit>> e : cards.entrySet()) {
+                LayerRecord layer = dissection.layer(e.getKey()).record();
+                Site.Folder folder = site.imageFolder("compose/" + FileNames.fileSafe(e.getKey()));
+                Map<Integer, CardNote.Picture> byUnit = new java.util.HashMap<>();
+                for (ComposeRecord.Unit u : e.getValue().values()) {
+                    if (u.formula().length() < 2) {
+                        continue;
+                    }
+                    var strip = drawer.strip(layer.units().get(u.unit() - 1), u.formula(), PICTURED);
+                    if (strip != null) {
+                        String name = "u" + u.unit() + ".png";
+                        AtomicFiles.writePng(folder.file(name), strip);
+                        byUnit.put(u.unit(), new CardNote.Picture(folder.link(name), strip.getWidth(),
+                                strip.getHeight(), "the top images with the mask of " + u.formula().text()));
+                    }
+                }
+                out.put(e.getKey(), byUnit);
+            }
+        } catch (JdissectException | java.io.UncheckedIOException e) {
+            site.warn("report: the formulas' masks are not drawn on the cards: " + e.getMessage());
+            return Map.of();
+        }
+        return out;
     }
 
     /** A unit's formula on its card, where it has more than one concept: its IoU and the gain over one concept. */
@@ -93,7 +144,8 @@ public final class ComposePages implements ReportExtension {
         }
         return List.of(new CardNote("formula", u.formula().text(), Format.fixed(u.formula().iou(), 3),
                 "(+" + Format.fixed(u.gain(), 3) + ")",
-                "jdissect compose: IoU over every label pixel, +gain over the best single concept"));
+                "jdissect compose: IoU over every label pixel, +gain over the best single concept",
+                pictures.getOrDefault(layer, Map.of()).get(unit)));
     }
 
     @Override
