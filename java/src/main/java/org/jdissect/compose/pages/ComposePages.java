@@ -17,6 +17,7 @@ import org.jdissect.dissect.ImageStore;
 import org.jdissect.dissect.LayerRecord;
 import org.jdissect.io.AtomicFiles;
 import org.jdissect.io.FileNames;
+import org.jdissect.io.Threads;
 import org.jdissect.report.CardNote;
 import org.jdissect.report.Format;
 import org.jdissect.report.ReportExtension;
@@ -113,20 +114,26 @@ public final class ComposePages implements ReportExtension {
             for (Map.Entry<String, Map<Integer, ComposeRecord.Unit>> e : cards.entrySet()) {
                 LayerRecord layer = dissection.layer(e.getKey()).record();
                 Site.Folder folder = site.imageFolder("compose/" + FileNames.fileSafe(e.getKey()));
-                Map<Integer, CardNote.Picture> byUnit = new java.util.HashMap<>();
+                // a unit per task on the report's pool: reading 10 images and their labels is most of the time
+                Map<Integer, CardNote.Picture> byUnit = new java.util.concurrent.ConcurrentHashMap<>();
+                List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
                 for (ComposeRecord.Unit u : e.getValue().values()) {
                     if (u.formula().length() < 2) {
                         continue;
                     }
-                    var strip = drawer.strip(layer.units().get(u.unit() - 1), u.formula(), PICTURED);
-                    if (strip != null) {
-                        String name = "u" + u.unit() + ".png";
-                        AtomicFiles.writePng(folder.file(name), strip);
-                        byUnit.put(u.unit(), new CardNote.Picture(folder.link(name), strip.getWidth(),
-                                strip.getHeight(), "the top images with the mask of " + u.formula().text()));
-                    }
+                    tasks.add(site.pool().submit(() -> {
+                        var strip = drawer.strip(layer.units().get(u.unit() - 1), u.formula(), PICTURED);
+                        if (strip != null) {
+                            String name = "u" + u.unit() + ".png";
+                            AtomicFiles.writePng(folder.file(name), strip);
+                            byUnit.put(u.unit(), new CardNote.Picture(folder.link(name), strip.getWidth(),
+                                    strip.getHeight(), "the top images with the mask of " + u.formula().text()));
+                        }
+                        return null;
+                    }));
                 }
-                out.put(e.getKey(), byUnit);
+                Threads.awaitAll(tasks);
+                out.put(e.getKey(), Map.copyOf(byUnit));
             }
         } catch (JdissectException | java.io.UncheckedIOException e) {
             site.warn("report: the formulas' masks are not drawn on the cards: " + e.getMessage());
