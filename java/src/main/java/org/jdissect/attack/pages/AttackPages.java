@@ -71,11 +71,6 @@ public final class AttackPages implements ReportExtension {
     }
 
     @Override
-    public List<Path> bulkFolders(Path out) {
-        return attacks.stream().map(a -> a.dir().resolve("images")).toList();
-    }
-
-    @Override
     public void writePages(Site site) {
         for (Attacked a : attacks) {
             site.writePage(a.page(), "Attack " + a.title(), page(site, a));
