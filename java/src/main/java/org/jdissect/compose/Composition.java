@@ -34,6 +34,7 @@ import org.jdissect.stats.Upsampling;
  * {@link BeamSearch}'s, unit by unit on every core.
  */
 public final class Composition {
+    private static final System.Logger LOG = System.getLogger(Composition.class.getName());
     /** compexp's defaults. */
     public static final int LENGTH = 3;
     public static final int BEAM = 5;
@@ -119,6 +120,10 @@ public final class Composition {
                 throw new JdissectException("compose: no label of " + String.join(", ", allowed) + " has a pixel in "
                         + "the " + images + " images the dissection read");
             }
+            // what compose holds for the whole run (README, "Compositional explanations": how it scales)
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "compose: %d concept masks over "
+                    + "%,d label pixels of %d images: %.1f MB", present.size(), concepts.pixels(), images,
+                    concepts.bytes() / 1e6));
             int[] candidates = present.stream().mapToInt(Integer::intValue).toArray();
             BeamSearch search = new BeamSearch(concepts, candidates);
             BeamSearch.Result[] results = new BeamSearch.Result[units.length];
@@ -139,6 +144,11 @@ public final class Composition {
                     search(search, masks, spec, results, first, bar);
                     first += group;
                     long perUnit = Math.max(1, bytes / part.length);
+                    if (first == part.length) {
+                        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "compose: unit masks "
+                                + "%.2f MB each; groups of up to %d units in --memory", perUnit / 1e6,
+                                Math.max(1, Math.min(units.length, spec.memory() / perUnit))));
+                    }
                     group = (int) Math.max(1, Math.min(units.length - first, spec.memory() / perUnit));
                 }
             }

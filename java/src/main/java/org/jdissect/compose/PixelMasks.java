@@ -118,6 +118,15 @@ public final class PixelMasks {
         return labels.length;
     }
 
+    /** The bytes the masks take (RoaringBitmap's own count, run-optimised). */
+    public long bytes() {
+        long b = 0;
+        for (RoaringBitmap m : labels) {
+            b += m.getLongSizeInBytes();
+        }
+        return b;
+    }
+
     /** The pixels that carry {@code label}; empty for a label not built. */
     public RoaringBitmap label(int label) {
         return labels[label];
