@@ -26,7 +26,8 @@ import org.jdissect.stats.Backend;
                         + "successful attacks are re-run with the source's top units held at their clean values, a "
                         + "control of as many random units, and the most-raised units ablated: how many attacks fail "
                         + "then.",
-                "Writes OUT/attack.json, attack.csv (per image), units.csv (per unit) and OUT/images/NNNN.png. An "
+                "Writes OUT/attack.json, attack.csv (per image), units.csv (per unit), activations.csv (per image and "
+                        + "unit) and OUT/images/NNNN.png (with NNNN-clean.png beside it). An "
                         + "interrupted run resumes: finished attacks in OUT/images are kept when the settings match. "
                         + "When OUT lies in a dissection's folder (e.g. DISSECTION/attacks/NAME) its report gets a "
                         + "page for the attack."})
