@@ -287,6 +287,7 @@ class PaintCliTest {
             JsonNode result = Json.tree(text);
             assertThat(result.path("errors")).as(text).isEmpty();
             assertThat(result.path("edits").asInt()).isEqualTo(1);
+            assertThat(result.path("concept").asText()).isEqualTo(demo.info().concepts().get(0).name());
             assertThat(result.path("undoRestoresBytes").asBoolean()).isTrue();
             double inside = result.path("meanChangeInside").asDouble();
             double outside = result.path("meanChangeOutside").asDouble();

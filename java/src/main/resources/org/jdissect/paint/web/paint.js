@@ -273,7 +273,12 @@
       const box = c.getBoundingClientRect();
       const w = state.info.image_width;
       const h = state.info.image_height;
-      // a horizontal stroke across the middle third, brush radius 6 image pixels
+      // pick the concept with the most units and "remove", as a user would, then a horizontal stroke across the
+      // middle third, brush radius 6 image pixels
+      const picker = $('concept');
+      picker.value = picker.options[0].value;
+      picker.dispatchEvent(new Event('change', { bubbles: true }));
+      document.querySelector('input[name=mode][value=remove]').click();
       $('brush').value = 6;
       const y = box.top + box.height / 2;
       const fire = (type, fx) => c.dispatchEvent(new PointerEvent(type, { bubbles: true, pointerId: 1,
