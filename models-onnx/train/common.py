@@ -138,3 +138,51 @@ def export_classifier(model, out, names, name, acc, train_images, val_images, ep
     print(json.dumps(info), flush=True)
     with open(out + ".json", "w") as f:
         json.dump(info, f, indent=1)
+
+
+def load_scenes(root, limit=None):
+    """A SceneWorld's 64 x 64 images and scene labels as tensors, split as the demo models were trained: every fifth
+    image is validation (load_sceneworld's "val")."""
+    import time
+    t0 = time.time()
+    d = load_sceneworld(root, 64, limit=limit)
+    x = to_tensor(d["images"])
+    y = torch.from_numpy(d["scenes"]).long()
+    val = torch.from_numpy(d["val"])
+    xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
+    print(f"loaded {len(x)} images ({len(xt)} train, {len(xv)} val) in {time.time() - t0:.0f} s", flush=True)
+    return xt, yt, xv, yv
+
+
+def train_classifier(model, opt, sched, xt, yt, xv, yv, epochs, batch, seed, clip=None):
+    """The demo classifiers' loop: seeded shuffles and horizontal flips, cross-entropy, the scheduler stepped per
+    batch, gradients clipped to `clip` when given; prints each epoch. Returns the validation accuracy and the seconds."""
+    import time
+    import torch.nn.functional as F
+    gen = torch.Generator().manual_seed(seed)
+    t1 = time.time()
+    for epoch in range(epochs):
+        model.train()
+        perm = torch.randperm(len(xt), generator=gen)
+        total, correct, loss_sum = 0, 0, 0.0
+        for b in range(len(xt) // batch):
+            idx = perm[b * batch:(b + 1) * batch]
+            xb, yb = xt[idx], yt[idx]
+            flip = torch.rand(len(idx), generator=gen) < 0.5
+            xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
+            out = model(xb)
+            loss = F.cross_entropy(out, yb)
+            opt.zero_grad()
+            loss.backward()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+            sched.step()
+            loss_sum += loss.item() * len(idx)
+            correct += (out.argmax(1) == yb).sum().item()
+            total += len(idx)
+        acc = evaluate(model, xv, yv)
+        print(f"epoch {epoch + 1}/{epochs}: loss {loss_sum / total:.3f} train acc {correct / total:.3f} "
+              f"val acc {acc:.3f} ({time.time() - t1:.0f} s)", flush=True)
+    train_s = time.time() - t1
+    return evaluate(model, xv, yv), train_s

@@ -1,7 +1,6 @@
 """scene_cnn: a VGG-style scene classifier (conv1..conv5, 64x64 RGB input) trained on SceneWorld scene labels only.
 Usage: python3 train_cnn.py DATA_DIR OUT.onnx [--epochs E]"""
 import argparse
-import time
 
 import numpy as np
 import torch
@@ -45,42 +44,12 @@ def main():
     args = ap.parse_args()
     common.seed_everything(args.seed)
     torch.set_num_threads(2)
-    t0 = time.time()
-    d = common.load_sceneworld(args.data, 64, limit=args.limit)
-    x = common.to_tensor(d["images"])
-    y = torch.from_numpy(d["scenes"]).long()
-    val = torch.from_numpy(d["val"])
-    xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
-    print(f"loaded {len(x)} images ({len(xt)} train, {len(xv)} val) in {time.time() - t0:.0f} s", flush=True)
+    xt, yt, xv, yv = common.load_scenes(args.data, args.limit)
     model = SceneCNN()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     steps = args.epochs * (len(xt) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=steps)
-    gen = torch.Generator().manual_seed(args.seed)
-    t1 = time.time()
-    for epoch in range(args.epochs):
-        model.train()
-        perm = torch.randperm(len(xt), generator=gen)
-        total, correct, loss_sum = 0, 0, 0.0
-        for b in range(len(xt) // args.batch):
-            idx = perm[b * args.batch:(b + 1) * args.batch]
-            xb, yb = xt[idx], yt[idx]
-            flip = torch.rand(len(idx), generator=gen) < 0.5
-            xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
-            out = model(xb)
-            loss = F.cross_entropy(out, yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            loss_sum += loss.item() * len(idx)
-            correct += (out.argmax(1) == yb).sum().item()
-            total += len(idx)
-        acc = common.evaluate(model, xv, yv)
-        print(f"epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.3f} train acc {correct / total:.3f} "
-              f"val acc {acc:.3f} ({time.time() - t1:.0f} s)", flush=True)
-    train_s = time.time() - t1
-    acc = common.evaluate(model, xv, yv)
+    acc, train_s = common.train_classifier(model, opt, sched, xt, yt, xv, yv, args.epochs, args.batch, args.seed)
     common.export_classifier(model, args.out, ["conv1", "conv2", "conv3", "conv4", "conv5"], "scene_cnn", acc,
                              len(xt), len(xv), args.epochs, train_s)
 

@@ -2,11 +2,9 @@
 class token; block1..block4, their MLPs' hidden units mlp1..mlp4, the class token cls) trained on SceneWorld scene labels only, with the same input as scene_cnn.
 Usage: python3 train_vit.py DATA_DIR OUT.onnx [--epochs E]"""
 import argparse
-import time
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 import common
 
@@ -88,45 +86,14 @@ def main():
     args = ap.parse_args()
     common.seed_everything(args.seed)
     torch.set_num_threads(2)
-    t0 = time.time()
-    d = common.load_sceneworld(args.data, 64, limit=args.limit)
-    x = common.to_tensor(d["images"])
-    y = torch.from_numpy(d["scenes"]).long()
-    val = torch.from_numpy(d["val"])
-    xt, yt, xv, yv = x[~val], y[~val], x[val], y[val]
-    print(f"loaded {len(x)} images ({len(xt)} train, {len(xv)} val) in {time.time() - t0:.0f} s", flush=True)
+    xt, yt, xv, yv = common.load_scenes(args.data, args.limit)
     model = SceneViT()
     decay = [p for n, p in model.named_parameters() if p.dim() > 1 and n not in ("pos", "cls_token")]
     rest = [p for n, p in model.named_parameters() if not (p.dim() > 1 and n not in ("pos", "cls_token"))]
     opt = torch.optim.AdamW([dict(params=decay, weight_decay=0.05), dict(params=rest, weight_decay=0.0)], lr=args.lr)
     steps = args.epochs * (len(xt) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.15)
-    gen = torch.Generator().manual_seed(args.seed)
-    t1 = time.time()
-    for epoch in range(args.epochs):
-        model.train()
-        perm = torch.randperm(len(xt), generator=gen)
-        total, correct, loss_sum = 0, 0, 0.0
-        for b in range(len(xt) // args.batch):
-            idx = perm[b * args.batch:(b + 1) * args.batch]
-            xb, yb = xt[idx], yt[idx]
-            flip = torch.rand(len(idx), generator=gen) < 0.5
-            xb = torch.where(flip[:, None, None, None], xb.flip(3), xb)
-            out = model(xb)
-            loss = F.cross_entropy(out, yb)
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            loss_sum += loss.item() * len(idx)
-            correct += (out.argmax(1) == yb).sum().item()
-            total += len(idx)
-        acc = common.evaluate(model, xv, yv)
-        print(f"epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.3f} train acc {correct / total:.3f} "
-              f"val acc {acc:.3f} ({time.time() - t1:.0f} s)", flush=True)
-    train_s = time.time() - t1
-    acc = common.evaluate(model, xv, yv)
+    acc, train_s = common.train_classifier(model, opt, sched, xt, yt, xv, yv, args.epochs, args.batch, args.seed, clip=1.0)
     # block1..4: each block's output (its second residual Add); mlp1..4: its MLP's hidden units after the GELU; cls
     names = (["block%d" % (i + 1) for i in range(model.depth)] + ["cls"]
              + [("block%d/mlp/mlp.1" % (i + 1), "mlp%d" % (i + 1)) for i in range(model.depth)])
