@@ -38,7 +38,8 @@ final class PaintCommand implements Callable<Integer> {
     SegmenterOptions seg;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "H",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every "
+                    + "interface, where the editor answers to any of the machine's IP addresses).")
     String host;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "P",

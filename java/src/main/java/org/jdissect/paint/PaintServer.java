@@ -42,12 +42,15 @@ public final class PaintServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final Set<String> hosts;
+    /** Bound to every interface (--host 0.0.0.0 or ::): any IP address of this machine names it. */
+    private final boolean wildcard;
 
     private PaintServer(Painter painter, HttpServer server, ExecutorService pool, Set<String> hosts) {
         this.painter = painter;
         this.server = server;
         this.pool = pool;
         this.hosts = hosts;
+        this.wildcard = server.getAddress().getAddress().isAnyLocalAddress();
     }
 
     /** Starts serving {@code painter} on {@code host:port} ({@code port} 0: any free port). */
@@ -88,12 +91,12 @@ public final class PaintServer implements AutoCloseable {
         try (x) {
             String path = x.getRequestURI().getPath();
             String host = x.getRequestHeaders().getFirst("Host");
-            if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+            if (host == null || !allowed(host)) {
                 error(x, 403, "requests must name this editor's host (" + url() + "), not " + host);
                 return;
             }
             String origin = x.getRequestHeaders().getFirst("Origin");
-            if (origin != null && !hosts.contains(origin.replaceFirst("^http://", "").toLowerCase(Locale.ROOT))) {
+            if (origin != null && !(origin.startsWith("http://") && allowed(origin.substring("http://".length())))) {
                 error(x, 403, "requests from other origins are refused: " + origin);
                 return;
             }
@@ -143,6 +146,24 @@ public final class PaintServer implements AutoCloseable {
                 error(x, 500, "internal error: " + e);
             }
         }
+    }
+
+    /**
+     * Whether {@code hostAndPort} (a Host header, or an Origin without its scheme) names this editor: the address it
+     * listens on, or localhost, at its port; when it listens on every interface, any IP address at its port too. A
+     * DNS name other than those is refused: a page on such a name that resolves here (DNS rebinding) must not reach
+     * the editor.
+     */
+    boolean allowed(String hostAndPort) {
+        String h = hostAndPort.toLowerCase(Locale.ROOT);
+        if (hosts.contains(h)) {
+            return true;
+        }
+        if (!wildcard || !h.endsWith(":" + port())) {
+            return false;
+        }
+        String name = h.substring(0, h.length() - (":" + port()).length());
+        return name.matches("\\d{1,3}(\\.\\d{1,3}){3}") || name.matches("\\[[0-9a-f:.]+\\]");
     }
 
     private static void requireMethod(String method, String wanted) {

@@ -206,11 +206,16 @@ class PaintCliTest {
     void badRequestsAreRefusedWithOneLine() throws Exception {
         assertError(post("/api/render", "{}", "Origin", "http://evil.example"), 403, "other origins");
         // a page on another name that resolves here (DNS rebinding) sends its own Host: refused
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(("GET /api/info HTTP/1.1\r\nHost: evil.example:" + server.port()
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(reply).startsWith("HTTP/1.1 403").contains("must name this editor's host");
+        assertThat(withHost(server, "evil.example:" + server.port())).startsWith("HTTP/1.1 403")
+                .contains("must name this editor's host");
+        assertThat(withHost(server, "10.1.2.3:" + server.port())).as("another address").startsWith("HTTP/1.1 403");
+        assertThat(withHost(server, "localhost:" + server.port())).startsWith("HTTP/1.1 200");
+        // listening on every interface (--host 0.0.0.0), any address of the machine names it, still no other name
+        try (PaintServer all = PaintServer.start(painter, "0.0.0.0", 0, 2)) {
+            assertThat(withHost(all, "10.1.2.3:" + all.port())).startsWith("HTTP/1.1 200");
+            assertThat(withHost(all, "[fe80::1]:" + all.port())).startsWith("HTTP/1.1 200");
+            assertThat(withHost(all, "evil.example:" + all.port())).startsWith("HTTP/1.1 403");
+            assertThat(withHost(all, "10.1.2.3:1")).as("another port").startsWith("HTTP/1.1 403");
         }
         assertError(get("/api/render"), 405, "method GET");
         assertError(post("/api/render", "{not json"), 400, "not the JSON expected");
@@ -228,6 +233,15 @@ class PaintCliTest {
                 + "\"}"), 413, "body over");
         assertError(get("/api/sample/abc"), 400, "not a number");
         assertError(get("/etc/passwd"), 404, "no such page");
+    }
+
+    /** The reply to GET /api/info with this Host header, sent by hand (Java's HTTP client will not set Host). */
+    static String withHost(PaintServer s, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.port())) {
+            socket.getOutputStream().write(("GET /api/info HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     static void assertError(HttpResponse<byte[]> r, int status, String text) {
