@@ -2,7 +2,6 @@ package org.jdissect.attack;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -137,10 +136,10 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
                     "clean_png"));
             for (AttackedImage i : images) {
                 Csv.writeRow(w, List.of(Integer.toString(i.n()), i.id(), Boolean.toString(i.success()),
-                        Integer.toString(i.queries()), Integer.toString(i.linf()), num(i.l2()), i.clean().className(),
-                        num(i.clean().probability()), i.adversarial().className(), num(i.adversarial().probability()),
-                        num(i.adversarial().pSource()),
-                        i.adversarial().pTarget() == null ? "" : num(i.adversarial().pTarget()), i.png(),
+                        Integer.toString(i.queries()), Integer.toString(i.linf()), Csv.decimals(i.l2()), i.clean().className(),
+                        Csv.decimals(i.clean().probability()), i.adversarial().className(), Csv.decimals(i.adversarial().probability()),
+                        Csv.decimals(i.adversarial().pSource()),
+                        i.adversarial().pTarget() == null ? "" : Csv.decimals(i.adversarial().pTarget()), i.png(),
                         i.cleanPng()));
             }
         });
@@ -149,8 +148,8 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
                     "max_change", "rose", "fell", "source_rank", "target_rank"));
             for (UnitChange u : units) {
                 Csv.writeRow(w, List.of(Integer.toString(u.unit()), u.label() == null ? "" : u.label(),
-                        u.category() == null ? "" : u.category(), u.iou() == null ? "" : num(u.iou()),
-                        num(u.meanClean()), num(u.meanAdversarial()), num(u.change()), num(u.maxChange()),
+                        u.category() == null ? "" : u.category(), u.iou() == null ? "" : Csv.decimals(u.iou()),
+                        Csv.decimals(u.meanClean()), Csv.decimals(u.meanAdversarial()), Csv.decimals(u.change()), Csv.decimals(u.maxChange()),
                         Integer.toString(u.rose()), Integer.toString(u.fell()),
                         u.sourceRank() == null ? "" : u.sourceRank().toString(),
                         u.targetRank() == null ? "" : u.targetRank().toString()));
@@ -179,11 +178,6 @@ public record AttackRecord(String tool, String kind, int format, Provenance prov
                 }
             }
         });
-    }
-
-    /** Six decimals, an empty cell for no value. */
-    static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
     }
 
     /** Whether {@code dir} holds an attack.json. */

@@ -81,11 +81,11 @@ public record CurveRecord(String tool, String kind, int format, Provenance prove
     }
 
     private static void row(Writer w, Curve c, String which, Point p) throws IOException {
-        Csv.writeRow(w, List.of(c.className(), Integer.toString(p.n()), which, ResultFiles.num(p.accuracy().valueOrNaN()),
-                ResultFiles.num(p.accuracy().lo()), ResultFiles.num(p.accuracy().hi()),
-                ResultFiles.num(p.balancedAccuracy().valueOrNaN()), ResultFiles.num(p.balancedAccuracy().lo()),
-                ResultFiles.num(p.balancedAccuracy().hi()), ResultFiles.num(c.baseAccuracy().valueOrNaN()),
-                ResultFiles.num(c.baseBalancedAccuracy().valueOrNaN()), Boolean.toString(p.significant())));
+        Csv.writeRow(w, List.of(c.className(), Integer.toString(p.n()), which, Csv.decimals(p.accuracy().valueOrNaN()),
+                Csv.decimals(p.accuracy().lo()), Csv.decimals(p.accuracy().hi()),
+                Csv.decimals(p.balancedAccuracy().valueOrNaN()), Csv.decimals(p.balancedAccuracy().lo()),
+                Csv.decimals(p.balancedAccuracy().hi()), Csv.decimals(c.baseAccuracy().valueOrNaN()),
+                Csv.decimals(c.baseBalancedAccuracy().valueOrNaN()), Boolean.toString(p.significant())));
     }
 
     /** Reads {@code dir/curve.json}; another tool's or another kind's file is an error naming it. */

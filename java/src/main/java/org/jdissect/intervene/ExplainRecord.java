@@ -79,10 +79,10 @@ public record ExplainRecord(String tool, String kind, int format, Provenance pro
             rows.addAll(decisiveUnits);
             for (Unit f : rows) {
                 int rank = decisiveUnits.indexOf(f);
-                Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(), ResultFiles.num(f.iou()),
+                Csv.writeRow(w, List.of(Integer.toString(f.unit()), f.label(), f.category(), Csv.decimals(f.iou()),
                         Boolean.toString(f.fires()), rank < 0 ? "" : Integer.toString(rank + 1),
                         Float.toString(f.maxActivation()), Double.toString(f.threshold()),
-                        ResultFiles.num(f.probabilityAfterAblation()), ResultFiles.num(f.drop()),
+                        Csv.decimals(f.probabilityAfterAblation()), Csv.decimals(f.drop()),
                         f.predictedAfterAblation().className(), Boolean.toString(f.changesPrediction())));
             }
         });

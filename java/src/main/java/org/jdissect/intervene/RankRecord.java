@@ -71,9 +71,9 @@ public record RankRecord(String tool, String kind, int format, Provenance proven
                 for (Ranked u : c.units()) {
                     RateRecord ba = u.balancedAccuracy();
                     Csv.writeRow(w, List.of(c.className(), Integer.toString(u.rank()), Integer.toString(u.unit()),
-                            ResultFiles.num(u.drop()), ResultFiles.num(u.marginDrop()), ResultFiles.num(ba.valueOrNaN()),
-                            ResultFiles.num(ba.lo()), ResultFiles.num(ba.hi()),
-                            ResultFiles.num(c.baseBalancedAccuracy().valueOrNaN()), Boolean.toString(u.significant())));
+                            Csv.decimals(u.drop()), Csv.decimals(u.marginDrop()), Csv.decimals(ba.valueOrNaN()),
+                            Csv.decimals(ba.lo()), Csv.decimals(ba.hi()),
+                            Csv.decimals(c.baseBalancedAccuracy().valueOrNaN()), Boolean.toString(u.significant())));
                 }
             }
         });

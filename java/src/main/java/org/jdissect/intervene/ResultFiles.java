@@ -3,18 +3,12 @@ package org.jdissect.intervene;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.jdissect.JdissectException;
 
-/** What the intervention files share: numbers in CSV cells, 1-based units, how a JSON file is known for ours. */
+/** What the intervention files share: 1-based units, how a JSON file is known for ours (numbers: Csv.decimals). */
 final class ResultFiles {
     private ResultFiles() {
-    }
-
-    /** Six decimals, an empty cell for no value. */
-    static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
     }
 
     /** 0-based units as the files number them, from 1 as in tally.csv. */

@@ -85,9 +85,9 @@ public record UnitsRecord(String tool, String kind, int format, Provenance prove
             throws IOException {
         RateRecord b = c.base();
         RateRecord a = c.ablated();
-        Csv.writeRow(w, List.of(cls, output, Long.toString(images), metric, ResultFiles.num(b.valueOrNaN()),
-                ResultFiles.num(b.lo()), ResultFiles.num(b.hi()), ResultFiles.num(a.valueOrNaN()), ResultFiles.num(a.lo()),
-                ResultFiles.num(a.hi()), ResultFiles.num(c.change()), Boolean.toString(c.significant())));
+        Csv.writeRow(w, List.of(cls, output, Long.toString(images), metric, Csv.decimals(b.valueOrNaN()),
+                Csv.decimals(b.lo()), Csv.decimals(b.hi()), Csv.decimals(a.valueOrNaN()), Csv.decimals(a.lo()),
+                Csv.decimals(a.hi()), Csv.decimals(c.change()), Boolean.toString(c.significant())));
     }
 
     /**

@@ -145,6 +145,14 @@ public final class Csv {
     }
 
     /**
+     * A measure in six decimals ({@code 0.125000}), and an empty cell for no value (NaN): the result files of the
+     * experiments (ablation, explanation, attack) write their rates and changes so.
+     */
+    public static String decimals(double v) {
+        return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6f", v);
+    }
+
+    /**
      * A score as Python's repr would print it, so files compare with NetDissect-Lite's: plain from 1e-4 to 1e16, else
      * {@code 2.4e-05}, {@code 1e+16} (a signed exponent of at least two digits, no {@code .0} before it), where Java
      * writes {@code 2.4E-5} and {@code 1.0E16}.
