@@ -148,13 +148,7 @@ public final class SquareAttack {
      */
     static double loss(float[] o, int source, int target) {
         if (target < 0) {
-            double other = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < o.length; k++) {
-                if (k != source) {
-                    other = Math.max(other, o[k]);
-                }
-            }
-            return o[source] - other;
+            return o[source] - Outputs.largestOther(o, source);
         }
         return Outputs.logSumExp(o) - o[target];
     }
@@ -162,17 +156,7 @@ public final class SquareAttack {
     /** Whether outputs {@code o} are what the attack wants: the target first, or anything but the source first. */
     static boolean succeeds(float[] o, int source, int target) {
         int best = Outputs.argmax(o);
-        return target < 0 ? best != source : best == target && o[target] > secondLargest(o, target);
-    }
-
-    private static double secondLargest(float[] o, int except) {
-        double other = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < o.length; k++) {
-            if (k != except) {
-                other = Math.max(other, o[k]);
-            }
-        }
-        return other;
+        return target < 0 ? best != source : best == target && o[target] > Outputs.largestOther(o, target);
     }
 
     private static final class State {

@@ -17,6 +17,7 @@ import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
 import org.jdissect.model.SplitRunner;
 import org.jdissect.stats.Backend;
+import org.jdissect.stats.Outputs;
 
 /**
  * Unit ablation experiments on a classifier: the model is split at the layer, the head runs once per image into a
@@ -318,21 +319,11 @@ public final class ClassifierIntervention implements AutoCloseable {
         long[] counts = new long[means.length];
         for (int i = 0; i < images.length; i++) {
             float[] o = outputs[i];
-            int best = 0;
-            for (int j = 1; j < o.length; j++) {
-                if (o[j] > o[best]) {
-                    best = j;
-                }
-            }
-            predicted[i] = best;
+            predicted[i] = Outputs.argmax(o);
             int c = data.items().get(images[i]).label();
             int own = mapping.output(c);
-            float other = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < o.length; j++) {
-                if (j != own && o[j] > other) {
-                    other = o[j];
-                }
-            }
+            // the largest of floats is one of them: the margin is the float difference it always was
+            float other = (float) Outputs.largestOther(o, own);
             means[c] += o.length > 1 ? o[own] - other : o[own];
             counts[c]++;
         }

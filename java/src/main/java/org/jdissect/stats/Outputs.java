@@ -30,6 +30,20 @@ public final class Outputs {
         return best;
     }
 
+    /**
+     * The largest value but the one at {@code except} (negative infinity when there is no other); a NaN is passed
+     * over, as {@link #argmax(float[])} passes it over.
+     */
+    public static double largestOther(float[] v, int except) {
+        float other = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < v.length; k++) {
+            if (k != except && v[k] > other) {
+                other = v[k];
+            }
+        }
+        return other;
+    }
+
     /** {@code log(sum(exp(v)))}, computed from the largest value so that no term overflows. */
     public static double logSumExp(float[] v) {
         double max = Double.NEGATIVE_INFINITY;
