@@ -143,13 +143,13 @@ public final class Attack {
             RankRecord given = s.ranking() == null ? null : ThroughUnits.given(s, model);
             Files.createDirectories(out.resolve(IMAGES));
             Chosen chosen;
-            List<AttackedImage> attacked;
+            Verified attacked;
             long queries;
             try (LayerRunner full = model.runner(List.of(output), pre, s.threads())) {
                 Scorer scorer = new Scorer(full, pre, outputs.channels(), s.batch());
                 chosen = choose(s, data, mapping, source, scorer);
                 queries = attack(s, out, model, data, mapping, source, target, chosen, scorer, progress);
-                attacked = verify(s, out, data, mapping, source, target, chosen, scorer);
+                attacked = verify(out, mapping, source, target, chosen, scorer);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             RankRecord ranking = given != null ? given
@@ -166,8 +166,18 @@ public final class Attack {
         }
     }
 
-    /** The images to attack (item numbers), how many were skipped as misclassified, and their clean outputs. */
-    record Chosen(int[] items, int misclassified, float[][] cleanOutputs) {
+    /**
+     * The images to attack (item numbers), how many were skipped as misclassified, their clean outputs, and their
+     * pixels as decoded once (the attack, the verification and the analysis read them from here).
+     */
+    record Chosen(int[] items, int misclassified, float[][] cleanOutputs, List<SquareAttack.Candidate> clean) {
+    }
+
+    /**
+     * The attacked images as their PNGs give them, and how many of those agree with the outcome the attack found in
+     * memory.
+     */
+    record Verified(List<AttackedImage> images, List<SquareAttack.Candidate> adversarial, int agreement) {
     }
 
     /**
@@ -190,14 +200,17 @@ public final class Attack {
         }
         List<Integer> items = new ArrayList<>();
         List<float[]> outs = new ArrayList<>();
+        List<SquareAttack.Candidate> clean = new ArrayList<>();
         int wrong = 0;
         for (int from = 0; from < of.size() && items.size() < s.images(); from += s.batch()) {
             List<Integer> part = of.subList(from, Math.min(of.size(), from + s.batch()));
-            float[][] o = scorer.outputs(part.stream().map(i -> candidate(data.read(i))).toList());
+            List<SquareAttack.Candidate> read = part.stream().map(i -> candidate(data.read(i))).toList();
+            float[][] o = scorer.outputs(read);
             for (int k = 0; k < part.size() && items.size() < s.images(); k++) {
                 if (mapping.classOfOutput(Outputs.argmax(o[k])) == source) {
                     items.add(part.get(k));
                     outs.add(o[k]);
+                    clean.add(read.get(k));
                 } else {
                     wrong++;
                 }
@@ -215,15 +228,13 @@ public final class Attack {
             LOG.log(System.Logger.Level.INFO, wrong + " images of class '" + s.from() + "' skipped: the model "
                     + "already misclassifies them");
         }
-        return new Chosen(items.stream().mapToInt(Integer::intValue).toArray(), wrong, outs.toArray(float[][]::new));
+        return new Chosen(items.stream().mapToInt(Integer::intValue).toArray(), wrong, outs.toArray(float[][]::new),
+                List.copyOf(clean));
     }
 
-    static float[] pixels(BufferedImage img) {
-        return Preprocessing.readRgb(img).clone();
-    }
-
+    /** An image as the attack holds it: planar 0..255 values, a fresh array (the attack never writes into it). */
     static SquareAttack.Candidate candidate(BufferedImage img) {
-        return new SquareAttack.Candidate(pixels(img), img.getWidth(), img.getHeight());
+        return new SquareAttack.Candidate(Preprocessing.readRgb(img), img.getWidth(), img.getHeight());
     }
 
     /** Scores images given as planar 0..255 pixels through the whole model. */
@@ -279,7 +290,7 @@ public final class Attack {
                 java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    static Path doneFile(Path out, int n) {
+    private static Path doneFile(Path out, int n) {
         return out.resolve(IMAGES).resolve(String.format(Locale.ROOT, "%04d.json", n));
     }
 
@@ -321,12 +332,12 @@ public final class Attack {
                 resumed++;
                 continue;
             }
-            BufferedImage img = data.read(chosen.items()[n]);
+            SquareAttack.Candidate img = chosen.clean().get(n);
             // an image's seed is its number's, so that a resumed run attacks it as the first run did
-            starts.add(new SquareAttack.Start(pixels(img), img.getWidth(), img.getHeight(), sourceOutput,
+            starts.add(new SquareAttack.Start(img.pixels(), img.width(), img.height(), sourceOutput,
                     targetOutput, new SplittableRandom(s.seed() ^ (0x9E3779B97F4A7C15L * (n + 1))).nextLong(),
-                    SquareAttack.Start.cell(img.getWidth(), s.preprocessing().width()),
-                    SquareAttack.Start.cell(img.getHeight(), s.preprocessing().height())));
+                    SquareAttack.Start.cell(img.width(), s.preprocessing().width()),
+                    SquareAttack.Start.cell(img.height(), s.preprocessing().height())));
             todo.add(n);
         }
         if (resumed > 0) {
@@ -370,22 +381,24 @@ public final class Attack {
      * Every attacked image read back from its PNG and scored again: the outcome a user who feeds the file anywhere
      * gets. Its norms are measured from the file too.
      */
-    private static List<AttackedImage> verify(Settings s, Path out, LabelledImages data, ClassMapping mapping,
-                                              int source, int target, Chosen chosen, Scorer scorer) {
+    private static Verified verify(Path out, ClassMapping mapping, int source, int target, Chosen chosen,
+                                   Scorer scorer) {
         List<AttackedImage> list = new ArrayList<>();
+        List<SquareAttack.Candidate> adversarial = new ArrayList<>();
         int disagree = 0;
         for (int n = 0; n < chosen.items().length; n++) {
             Done d = Json.read(doneFile(out, n), Done.class);
-            BufferedImage clean = data.read(chosen.items()[n]);
-            BufferedImage adv = LabelledImages.readImage(out.resolve(IMAGES).resolve(d.png()));
-            float[] x = pixels(clean);
-            float[] a = pixels(adv);
+            SquareAttack.Candidate clean = chosen.clean().get(n);
+            SquareAttack.Candidate adv = candidate(LabelledImages.readImage(out.resolve(IMAGES).resolve(d.png())));
+            adversarial.add(adv);
+            float[] x = clean.pixels();
+            float[] a = adv.pixels();
             // the clean image beside the adversarial one, as attacked: what a user compares them with, and the report;
             // written each run, since image n of other settings (another --from) is another image
             String cleanName = String.format(Locale.ROOT, "%04d-clean.png", n);
             org.jdissect.io.AtomicFiles.writePng(out.resolve(IMAGES).resolve(cleanName),
-                    image(x, clean.getWidth(), clean.getHeight()));
-            float[] o = scorer.outputs(List.of(new SquareAttack.Candidate(a, adv.getWidth(), adv.getHeight())))[0];
+                    image(x, clean.width(), clean.height()));
+            float[] o = scorer.outputs(List.of(adv))[0];
             int sourceOutput = mapping.output(source);
             int targetOutput = target < 0 ? -1 : mapping.output(target);
             boolean success = SquareAttack.succeeds(o, sourceOutput, targetOutput);
@@ -408,7 +421,7 @@ public final class Attack {
             LOG.log(System.Logger.Level.WARNING, disagree + " adversarial PNGs, read back, do not give the outcome "
                     + "the attack found in memory; attack.json counts what the files give");
         }
-        return list;
+        return new Verified(List.copyOf(list), List.copyOf(adversarial), list.size() - disagree);
     }
 
     private static Prediction prediction(float[] o, ClassMapping mapping, int sourceOutput, int targetOutput) {

@@ -1,6 +1,5 @@
 package org.jdissect.attack;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import org.jdissect.intervene.LabelledImages;
 import org.jdissect.intervene.Rate;
 import org.jdissect.intervene.RankRecord;
 import org.jdissect.io.Invocation;
-import org.jdissect.io.Json;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.io.Provenance;
 import org.jdissect.model.LayerInfo;
@@ -101,23 +99,21 @@ final class ThroughUnits {
 
     static AttackRecord analyse(Attack.Settings s, Path out, OnnxModel model, LayerInfo layer, LabelledImages data,
                                 ClassMapping mapping, int source, int target, Attack.Chosen chosen,
-                                List<AttackedImage> attacked, RankRecord ranking, LayerRecord dissection,
+                                Attack.Verified verified, RankRecord ranking, LayerRecord dissection,
                                 Backend backend, long queries, double seconds, Provenance provenance) {
+        List<AttackedImage> attacked = verified.images();
         int k = attacked.size();
         int units = layer.channels();
         Preprocessing pre = s.preprocessing();
-        List<BufferedImage> images = new ArrayList<>(2 * k);
-        for (int n = 0; n < k; n++) {
-            images.add(data.read(chosen.items()[n]));
-        }
-        for (AttackedImage a : attacked) {
-            images.add(LabelledImages.readImage(out.resolve(a.png())));
-        }
+        // clean images 0 .. k - 1, then the adversarial ones as their PNGs gave them
+        List<SquareAttack.Candidate> images = new ArrayList<>(chosen.clean());
+        images.addAll(verified.adversarial());
         int sourceOutput = mapping.output(source);
         int targetOutput = target < 0 ? -1 : mapping.output(target);
         try (SplitRunner runner = SplitRunner.open(model, s.layer(), s.threads())) {
             HeadCache cache = HeadCache.build(runner, layer, model.inputName(), new long[] {3, pre.height(),
-                    pre.width()}, 2 * k, (i, dst, off) -> pre.apply(images.get(i), dst, off), s.batch(), 0,
+                    pre.width()}, 2 * k, (i, dst, off) -> pre.apply(images.get(i).pixels(), images.get(i).width(),
+                    images.get(i).height(), dst, off), s.batch(), 0,
                     done -> { }, Precision.FP32);
             int hw = layer.height() * layer.width();
             double[][] mean = new double[2 * k][units];
@@ -164,15 +160,10 @@ final class ThroughUnits {
             double median = q.length == 0 ? Double.NaN : q.length % 2 == 1 ? q[q.length / 2]
                     : (q[q.length / 2 - 1] + q[q.length / 2]) / 2;
             double meanQ = attacked.stream().mapToDouble(AttackedImage::queries).average().orElse(Double.NaN);
-            int agreement = 0;
-            for (int n = 0; n < k; n++) {
-                Attack.Done d = Json.read(Attack.doneFile(out, n), Attack.Done.class);
-                agreement += d.success() == attacked.get(n).success() ? 1 : 0;
-            }
             long total = attacked.stream().mapToLong(AttackedImage::queries).sum();
             AttackRecord.Summary summary = new AttackRecord.Summary(k, chosen.misclassified(), succeededCount,
                     rate.value(), rate.lo(), rate.hi(), median, meanQ, total, queries, seconds,
-                    queries > 0 && seconds > 0 ? queries / seconds : Double.NaN, agreement);
+                    queries > 0 && seconds > 0 ? queries / seconds : Double.NaN, verified.agreement());
             AttackRecord.Settings settings = new AttackRecord.Settings("square", s.model().toString(),
                     model.fingerprint(), s.layer(), units, data.description(), data.fingerprint(), mapping.asMap(),
                     s.from(), s.to(), s.epsilon(), Attack.Settings.levels(s.epsilon()), s.queries(), s.seed(),
