@@ -1,5 +1,8 @@
 package org.jdissect.report;
 
+import java.util.List;
+import java.util.function.Function;
+
 import gg.jte.Content;
 
 /**
@@ -38,6 +41,15 @@ public record ReportSection(String id, String title, Place place, Content body) 
     }
 
     /** A page's introduction: {@code <section class="intro">BODY</section>}, first on the index page. */
+    /**
+     * The section listing {@code items} ({@code body} draws the list), or none when there are none: what an
+     * experiment's extension gives the index and a layer's page.
+     */
+    public static <T> List<ReportSection> listing(String id, String title, List<T> items,
+                                                  Function<List<T>, Content> body) {
+        return items.isEmpty() ? List.of() : List.of(new ReportSection(id, title, body.apply(items)));
+    }
+
     public static ReportSection intro(Content body) {
         return new ReportSection(null, null, Place.TOP, body);
     }

@@ -79,14 +79,13 @@ public final class AttackPages implements ReportExtension {
 
     @Override
     public List<ReportSection> indexSections(Site site) {
-        return attacks.isEmpty() ? List.of() : List.of(new ReportSection("attacks", "Adversarial attacks",
-                list(attacks)));
+        return ReportSection.listing("attacks", "Adversarial attacks", attacks, AttackPages::list);
     }
 
     @Override
     public List<ReportSection> layerSections(Site site, String layer) {
         List<Attacked> mine = attacks.stream().filter(a -> a.layer().equals(layer)).toList();
-        return mine.isEmpty() ? List.of() : List.of(new ReportSection("attacks", "Adversarial attacks", list(mine)));
+        return ReportSection.listing("attacks", "Adversarial attacks", mine, AttackPages::list);
     }
 
     static Content list(List<Attacked> attacks) {

@@ -111,15 +111,13 @@ public final class AblationPages implements ReportExtension {
 
     @Override
     public List<ReportSection> indexSections(Site site) {
-        return ablations.isEmpty() ? List.of() : List.of(new ReportSection("interventions", "Interventions",
-                Templates.ablations(ablations)));
+        return ReportSection.listing("interventions", "Interventions", ablations, Templates::ablations);
     }
 
     @Override
     public List<ReportSection> layerSections(Site site, String layer) {
         List<Ablation> mine = ablations.stream().filter(a -> a.layer().equals(layer)).toList();
-        return mine.isEmpty() ? List.of() : List.of(new ReportSection("interventions", "Interventions",
-                Templates.ablations(mine)));
+        return ReportSection.listing("interventions", "Interventions", mine, Templates::ablations);
     }
 
     private static Content page(Site site, Ablation a) {

@@ -72,15 +72,13 @@ public final class ExplainPages implements ReportExtension {
 
     @Override
     public List<ReportSection> indexSections(Site site) {
-        return explained.isEmpty() ? List.of() : List.of(new ReportSection("explanations", "Explanations",
-                Templates.explanations(explained)));
+        return ReportSection.listing("explanations", "Explanations", explained, Templates::explanations);
     }
 
     @Override
     public List<ReportSection> layerSections(Site site, String layer) {
         List<Explained> mine = explained.stream().filter(e -> e.layer().equals(layer)).toList();
-        return mine.isEmpty() ? List.of() : List.of(new ReportSection("explanations", "Explanations",
-                Templates.explanations(mine)));
+        return ReportSection.listing("explanations", "Explanations", mine, Templates::explanations);
     }
 
     /** A unit's row: the record's unit, its card here (or null), its rank among the decisive units (or null). */
