@@ -68,12 +68,11 @@ final class PaintCommand implements Callable<Integer> {
         float[] range = gan.range();
         Painter painter;
         try (Backend backend = new CpuBackend(threads.threads())) {
-            Painter.SegmenterSpec segSpec = null;
-            if (seg.segmenter != null) {
-                segSpec = new Painter.SegmenterSpec(seg.segmenter, seg.labels, null);
-            }
-            painter = Painter.open(gan.generator, gan.layer, gan.seed, range[0], range[1], dissection,
-                    segSpec == null ? null : withSize(segSpec), n, backend, inference.inference());
+            // the segmenter's input is the generated image's size unless --seg-size says otherwise
+            Painter.SegmenterSpec segSpec = seg.segmenter == null ? null
+                    : new Painter.SegmenterSpec(seg.segmenter, seg.labels, seg::preprocessing);
+            painter = Painter.open(gan.generator, gan.layer, gan.seed, range[0], range[1], dissection, segSpec, n,
+                    backend, inference.inference());
         }
         PaintServer server;
         try {
@@ -96,12 +95,4 @@ final class PaintCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The segmenter's preprocessing at the generated image's size unless --seg-size says otherwise. */
-    private Painter.SegmenterSpec withSize(Painter.SegmenterSpec s) {
-        try (org.jdissect.model.OnnxModel m = org.jdissect.model.OnnxModel.load(gan.generator, inference.inference());
-             org.jdissect.model.Generator g = org.jdissect.model.Generator.open(m, gan.layer, 1)) {
-            int[] shape = g.imageShape();
-            return new Painter.SegmenterSpec(s.model(), s.labels(), seg.preprocessing(new int[] {shape[1], shape[2]}));
-        }
-    }
 }

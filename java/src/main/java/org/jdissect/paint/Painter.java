@@ -82,8 +82,13 @@ public final class Painter implements AutoCloseable {
         this.concepts = concepts;
     }
 
-    /** Where the segmenter comes from, when the editor shows its view; null for none. */
-    public record SegmenterSpec(Path model, Path labels, Preprocessing preprocessing) {
+    /**
+     * Where the segmenter comes from, when the editor shows its view; null for none.
+     *
+     * @param preprocessing how its input is prepared, given the generated image's height and width
+     */
+    public record SegmenterSpec(Path model, Path labels,
+                                java.util.function.Function<int[], Preprocessing> preprocessing) {
     }
 
     /**
@@ -108,7 +113,8 @@ public final class Painter implements AutoCloseable {
                 s = OnnxModel.load(seg.model(), inference);
                 var labels = org.jdissect.model.SegmenterLabels.read(seg.labels());
                 for (int i = 0; i < workers; i++) {
-                    segs.add(Segmenter.open(s, labels, seg.preprocessing(), 1));
+                    int[] shape = gens.get(0).imageShape();
+                    segs.add(Segmenter.open(s, labels, seg.preprocessing().apply(new int[] {shape[1], shape[2]}), 1));
                 }
             }
             return new Painter(m, s, gens, segs, seed, lo, hi, concepts);

@@ -60,8 +60,9 @@ class PaintCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         try (CpuBackend backend = new CpuBackend(1)) {
             painter = Painter.open(gen, "feat", 1, -1, 1, dissection, new Painter.SegmenterSpec(seg, labels,
-                    new Preprocessing(16, 16, Preprocessing.ChannelOrder.RGB, 255f, new float[] {0.5f, 0.5f, 0.5f},
-                            new float[] {1, 1, 1})), 2, backend, OnnxModel.Inference.CPU);
+                    size -> new Preprocessing(size[0], size[1], Preprocessing.ChannelOrder.RGB, 255f,
+                            new float[] {0.5f, 0.5f, 0.5f}, new float[] {1, 1, 1})), 2, backend,
+                    OnnxModel.Inference.CPU);
         }
         server = PaintServer.start(painter, "127.0.0.1", 0, 4);
     }
