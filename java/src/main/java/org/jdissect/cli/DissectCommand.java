@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
 import org.jdissect.io.OutputLock;
+import org.jdissect.dissect.ClusterDissection;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
@@ -61,6 +62,12 @@ final class DissectCommand implements Callable<Integer> {
             + "instead of stopping at the first.")
     boolean skipBad;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run the passes as a Spark job on this master: local[*] in this process, spark://host:7077, "
+                    + "yarn, k8s://...; the same files as without it (needs the Spark module: README, Dissection on "
+                    + "Spark). Broden datasets (--data), half precision.")
+    String spark;
+
     @Mixin
     DeviceOption device;
 
@@ -101,9 +108,12 @@ final class DissectCommand implements Callable<Integer> {
         }
         DissectionOptions options = run.options(scoring, threads.threads(), skipBad); // checked before OUT is made
         try (OutputLock lock = Locks.output(out, root)) {
-            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
-                    .inference(inference.inference()).backend(device::open).progress(output.progress())
-                    .invocation(root.invocation()).run();
+            DissectionResult result = spark != null
+                    ? ClusterDissection.find().run(spark, probe, out, options, inference.inference(),
+                            output.progress(), root.invocation())
+                    : Dissection.builder().probe(probe).out(out).options(options)
+                            .inference(inference.inference()).backend(device::open).progress(output.progress())
+                            .invocation(root.invocation()).run();
             SummaryTable.print(result);
             ReportCommand.write(result, options.threads(), output.quiet);
         }

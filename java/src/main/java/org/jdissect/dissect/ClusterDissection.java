@@ -1,0 +1,35 @@
+package org.jdissect.dissect;
+
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+
+import org.jdissect.JdissectException;
+import org.jdissect.io.Invocation;
+import org.jdissect.io.ProgressListener;
+import org.jdissect.model.OnnxModel;
+
+/**
+ * A dissection run as a job on a cluster (jdissect's {@code spark/} module), found on the class path with
+ * {@link ServiceLoader}: the library and its CLI do not depend on Spark, and without the module {@code --spark} says
+ * how to get it in one line.
+ */
+public interface ClusterDissection {
+    /** How a user gets the module onto the class path, for the one-line error. */
+    String HOW = "--spark needs jdissect's Spark module on the class path: build it with 'mvn -B -DskipTests package' "
+            + "(spark/target) and run ./jdissect, which adds it when --spark is given, or use spark-submit --class "
+            + "org.jdissect.spark.SparkDissect spark/target/jdissect-spark-0.1.0-SNAPSHOT.jar (README, Dissection on "
+            + "Spark)";
+
+    /**
+     * Dissects {@code probe} with the passes run as a job of the cluster {@code master} (a Spark master URL, e.g.
+     * {@code local[*]} or {@code spark://host:7077}), writing the files a single-machine run writes under {@code out}.
+     */
+    DissectionResult run(String master, Probe probe, Path out, DissectionOptions options,
+                         OnnxModel.Inference inference, ProgressListener progress, Invocation invocation);
+
+    /** The implementation on the class path, or a one-line error saying how to get it. */
+    static ClusterDissection find() {
+        return ServiceLoader.load(ClusterDissection.class).findFirst()
+                .orElseThrow(() -> new JdissectException(HOW));
+    }
+}

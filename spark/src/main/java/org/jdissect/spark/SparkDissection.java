@@ -1,0 +1,418 @@
+package org.jdissect.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.TaskCompletionListener;
+import org.jdissect.JdissectException;
+import org.jdissect.dissect.DissectionOptions;
+import org.jdissect.dissect.DissectionResult;
+import org.jdissect.dissect.Probe;
+import org.jdissect.dissect.ProbeSession;
+import org.jdissect.io.Invocation;
+import org.jdissect.io.Progress;
+import org.jdissect.io.ProgressListener;
+import org.jdissect.model.LayerInfo;
+import org.jdissect.model.OnnxModel;
+import org.jdissect.stats.ArrayActivations;
+import org.jdissect.stats.CpuBackend;
+import org.jdissect.stats.HalfSelection;
+import org.jdissect.stats.TallyCounts;
+import org.jdissect.stats.UnitStats;
+
+/**
+ * A dissection as a Spark job, with the results of {@code jdissect dissect} byte for byte.
+ *
+ * <p>The candidates are cut into ranges of whole batches, one per partition. Each task runs its range through the
+ * model (a session borrowed from its executor, {@link Sessions}), and the batches are persisted on the executors'
+ * disks: a lost partition is recomputed from the images by Spark. The driver then chooses the cache's half-precision
+ * scales from the run's first batch, as the single-machine cache does, and three passes over the persisted
+ * activations compute what the single-machine backend computes in one place, as sums: the coarse key counts and top
+ * images (pass 1a), the fine counts in the two bins of each unit's quantile (pass 1b), and the tally (pass 2), each
+ * merged with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the files with the
+ * single-machine code ({@link HalfSelection}, {@link ProbeSession#write}).
+ *
+ * <p>Driver memory: each pass's partials are merged in a tree, so the driver holds one partial per partition of the
+ * last level (about the square root of the partitions: 15 for 200) plus the running sum; a tally partial is
+ * {@code 8 (U x L + U x C + L + U)} bytes.
+ */
+public final class SparkDissection {
+    private static final System.Logger LOG = System.getLogger(SparkDissection.class.getName());
+
+    private final JavaSparkContext sc;
+    private final int partitions;
+    private final TaskHook hook;
+
+    /**
+     * Something each task of the inference runs first, with its partition number and attempt: the tests' way of
+     * making a task fail once, or an executor die, at a chosen point. {@link #NONE} in use.
+     */
+    @FunctionalInterface
+    interface TaskHook extends java.io.Serializable {
+        void beforeInference(int partition, int attempt);
+    }
+
+    static final TaskHook NONE = (p, a) -> { };
+
+    SparkDissection(JavaSparkContext sc, int partitions, TaskHook hook) {
+        this.sc = sc;
+        this.partitions = partitions;
+        this.hook = hook;
+    }
+
+    /** A job on {@code sc}, with as many partitions as it has cores, three times over (so a slow task is a third of a core's share). */
+    public SparkDissection(JavaSparkContext sc) {
+        this(sc, 0, NONE);
+    }
+
+    /**
+     * Dissects {@code probe}, writing under {@code out} what {@code jdissect dissect} writes (tally.csv, report.json,
+     * thresholds.csv, topk.csv, iou.csv per layer), and returns the result the report is made from.
+     */
+    public DissectionResult run(Probe probe, Path out, DissectionOptions options, OnnxModel.Inference inference,
+                                ProgressListener progress, Invocation invocation) {
+        long start = System.nanoTime();
+        ProbeSession session = ProbeSession.open(probe, options, inference);
+        JobSpec spec = JobSpec.of((Probe.Broden) probe, options, inference, taskThreads(sc.getConf()));
+        try {
+            session.release(); // the driver only describes the model: the executors run it
+            List<LayerInfo> layers = session.layers();
+            int[] dims = dims(layers);
+            int n = session.candidates();
+            List<int[]> ranges = ranges(n, options.batch(), partitions > 0 ? partitions : sc.defaultParallelism() * 3);
+            TaskHook hook = this.hook;
+            JavaRDD<Partials.RawBatch> raw = sc.parallelize(ranges, ranges.size())
+                    .mapPartitions(it -> inference(spec, it.next(), hook))
+                    .persist(StorageLevel.DISK_ONLY());
+            // the raw batches: per partition its rows, skipped reasons and first scales (this runs the inference)
+            List<Partials.Meta> metas;
+            Map<String, Double> timings = new LinkedHashMap<>();
+            try (ProgressListener.Tracker bar = progress.begin("inference (spark, " + ranges.size()
+                    + " partitions)", n)) {
+                metas = collect(() -> raw.mapPartitions(it -> meta(it, dims)).collect());
+                bar.advance(n);
+            }
+            List<Integer> rows = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            List<int[]> exponents = null;
+            for (Partials.Meta m : metas) {
+                Arrays.stream(m.rows()).forEach(rows::add);
+                skipped.addAll(m.skipped());
+                exponents = exponents == null ? m.exponents() : exponents;
+            }
+            skipped.forEach(ProbeSession::logSkipped);
+            if (rows.isEmpty()) {
+                throw new JdissectException("every image of the probe was skipped as unreadable");
+            }
+            timings.put("inference" + (layers.size() > 1 ? " (all layers)" : ""), seconds(start));
+
+            List<int[]> scales = exponents;
+            JavaRDD<Partials.HalfBatch> halves = raw.map(b -> toHalves(b, dims, scales))
+                    .persist(StorageLevel.DISK_ONLY());
+            int depth = depth(ranges.size());
+            int topk = options.topk();
+            int threads = spec.threads();
+
+            long t0 = System.nanoTime();
+            Partials.Coarse coarse = collect(() -> halves.mapPartitions(it -> coarse(it, dims, topk, threads))
+                    .treeReduce(Partials.Coarse::plus, depth));
+            raw.unpersist(false); // the half batches hold all the passes need; lineage still reaches the images
+            if (coarse.overflowed() > 0) {
+                LOG.log(System.Logger.Level.WARNING, coarse.overflowed() + " activation values exceed the "
+                        + "half-precision range (65504, after their unit's scale) and were cached as infinities, "
+                        + "which no mask counts; --precision fp32 caches the model's values as they are");
+            }
+            List<HalfSelection.Bins> bins = new ArrayList<>();
+            for (int l = 0; l < layers.size(); l++) {
+                bins.add(HalfSelection.bins(coarse.layers().get(l), coarse.nonFinite().get(l), options.quantile()));
+            }
+            Partials.Fine fine = collect(() -> halves.mapPartitions(it -> fine(it, dims, bins, threads))
+                    .treeReduce(Partials.Fine::plus, depth));
+            int[] positions = rows.stream().mapToInt(Integer::intValue).toArray(); // ascending: cache order
+            List<UnitStats> stats = new ArrayList<>();
+            List<float[]> thresholds = new ArrayList<>();
+            for (int l = 0; l < layers.size(); l++) {
+                UnitStats s = HalfSelection.finish(coarse.layers().get(l), bins.get(l), fine.layers().get(l),
+                        coarse.nonFinite().get(l), options.quantile());
+                stats.add(byPosition(s, positions));
+                thresholds.add(s.thresholds());
+            }
+            long t1 = System.nanoTime();
+            Partials.Tally tally = collect(() -> halves.mapPartitions(it -> tally(it, spec, dims, thresholds))
+                    .treeReduce(Partials.Tally::plus, depth));
+            long t2 = System.nanoTime();
+            halves.unpersist(false);
+            timings.put("thresholds", (t1 - t0) / 1e9);
+            timings.put("tally", (t2 - t1) / 1e9);
+
+            List<ProbeSession.LayerPasses> passes = new ArrayList<>();
+            for (int l = 0; l < layers.size(); l++) {
+                passes.add(new ProbeSession.LayerPasses(stats.get(l), exponents.get(l), tally.layers().get(l),
+                        coarse.nonFinite().get(l), timings));
+            }
+            return session.write(out, rows, skipped, passes, "spark " + sc.master() + " (" + ranges.size()
+                    + " partitions; cpu statistics, " + threads + " thread" + (threads == 1 ? "" : "s")
+                    + " per task)", invocation);
+        } finally {
+            session.close();
+            Sessions.close(spec);
+        }
+    }
+
+    /** Threads per task: the cores Spark gives a task. */
+    static int taskThreads(SparkConf conf) {
+        return Math.max(1, conf.getInt("spark.task.cpus", 1));
+    }
+
+    /**
+     * Candidate ranges of whole batches (so that every batch is one the single-machine run also makes), about
+     * {@code wanted} of them, none empty.
+     */
+    static List<int[]> ranges(int candidates, int batch, int wanted) {
+        int batches = (candidates + batch - 1) / batch;
+        int parts = Math.max(1, Math.min(batches, wanted));
+        List<int[]> out = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            int from = (int) ((long) batches * p / parts) * batch;
+            int to = (int) Math.min(candidates, (long) batches * (p + 1) / parts * batch);
+            out.add(new int[] {from, to});
+        }
+        return out;
+    }
+
+    /** The tree's depth: at most about 16 partials reach the driver (2 levels up to 256 partitions, then 3). */
+    static int depth(int partitions) {
+        return partitions <= 16 ? 1 : partitions <= 256 ? 2 : 3;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** Per layer: units, height, width. */
+    private static int[] dims(List<LayerInfo> layers) {
+        int[] d = new int[layers.size() * 3];
+        for (int l = 0; l < layers.size(); l++) {
+            d[3 * l] = layers.get(l).channels();
+            d[3 * l + 1] = layers.get(l).height();
+            d[3 * l + 2] = layers.get(l).width();
+        }
+        return d;
+    }
+
+    private static LayerInfo info(int[] dims, int l) {
+        return new LayerInfo("layer" + l, "", dims[3 * l], dims[3 * l + 1], dims[3 * l + 2]);
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /** A partition's range through the model, batch by batch, with a borrowed session given back at the end. */
+    private static Iterator<Partials.RawBatch> inference(JobSpec spec, int[] range, TaskHook hook) {
+        TaskContext task = TaskContext.get();
+        hook.beforeInference(task.partitionId(), task.attemptNumber());
+        ProbeSession session = Sessions.borrow(spec);
+        ProbeSession.Batches batches = session.batches(range[0], range[1]);
+        task.addTaskCompletionListener((TaskCompletionListener) ctx -> {
+            batches.close();
+            if (!ctx.isInterrupted() && !ctx.isFailed()) {
+                Sessions.giveBack(spec, session);
+            } else {
+                session.close(); // it may be mid-inference on another thread
+            }
+        });
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return batches.hasNext();
+            }
+
+            @Override
+            public Partials.RawBatch next() {
+                ProbeSession.Batch b = batches.next();
+                return new Partials.RawBatch(b.rows(), b.outputs(), b.skipped());
+            }
+        };
+    }
+
+    private static Iterator<Partials.Meta> meta(Iterator<Partials.RawBatch> batches, int[] dims) {
+        List<Integer> rows = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<int[]> exponents = null;
+        while (batches.hasNext()) {
+            Partials.RawBatch b = batches.next();
+            Arrays.stream(b.rows()).forEach(rows::add);
+            skipped.addAll(b.skipped());
+            if (exponents == null && b.rows().length > 0) {
+                exponents = new ArrayList<>();
+                for (int l = 0; l < b.outputs().size(); l++) {
+                    exponents.add(ProbeSession.chooseExponents(b.outputs().get(l), b.rows().length, info(dims, l)));
+                }
+            }
+        }
+        return List.of(new Partials.Meta(rows.stream().mapToInt(Integer::intValue).toArray(), skipped, exponents))
+                .iterator();
+    }
+
+    private static Partials.HalfBatch toHalves(Partials.RawBatch b, int[] dims, List<int[]> exponents) {
+        int layers = dims.length / 3;
+        List<short[]> halves = new ArrayList<>();
+        List<long[]> nonFinite = new ArrayList<>();
+        long overflowed = 0;
+        for (int l = 0; l < layers; l++) {
+            float[] v = b.outputs().get(l);
+            short[] h = new short[v.length];
+            long[] bad = new long[dims[3 * l]];
+            if (b.rows().length > 0) {
+                overflowed += ProbeSession.toHalves(v, b.rows().length, info(dims, l), exponents.get(l), bad, h);
+            }
+            halves.add(h);
+            nonFinite.add(bad);
+        }
+        return new Partials.HalfBatch(b.rows(), halves, nonFinite, overflowed);
+    }
+
+    private static ArrayActivations activations(Partials.HalfBatch b, int[] dims, int l) {
+        return new ArrayActivations(b.halves().get(l), b.rows().length, dims[3 * l], dims[3 * l + 1],
+                dims[3 * l + 2]);
+    }
+
+    private static Iterator<Partials.Coarse> coarse(Iterator<Partials.HalfBatch> batches, int[] dims, int topk,
+                                                    int threads) {
+        int layers = dims.length / 3;
+        List<HalfSelection.Coarse> sum = new ArrayList<>();
+        List<long[]> bad = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            sum.add(HalfSelection.Coarse.empty(dims[3 * l]));
+            bad.add(new long[dims[3 * l]]);
+        }
+        long overflowed = 0;
+        try (CpuBackend cpu = new CpuBackend(threads)) {
+            while (batches.hasNext()) {
+                Partials.HalfBatch b = batches.next();
+                if (b.rows().length == 0) {
+                    continue;
+                }
+                int[] rows = b.rows();
+                for (int l = 0; l < layers; l++) {
+                    // images known by source row: rows grow with the cache position, so ties break the same way
+                    HalfSelection.Coarse c = HalfSelection.coarse(cpu, activations(b, dims, l), topk, i -> rows[i],
+                            Progress.NONE);
+                    sum.set(l, sum.get(l).plus(c, topk));
+                    bad.set(l, HalfSelection.plus(bad.get(l), b.nonFinite().get(l)));
+                }
+                overflowed += b.overflowed();
+            }
+        }
+        return List.of(new Partials.Coarse(sum, bad, overflowed, topk)).iterator();
+    }
+
+    private static Iterator<Partials.Fine> fine(Iterator<Partials.HalfBatch> batches, int[] dims,
+                                                List<HalfSelection.Bins> bins, int threads) {
+        int layers = dims.length / 3;
+        List<long[]> sum = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            sum.add(new long[dims[3 * l] * 512]);
+        }
+        try (CpuBackend cpu = new CpuBackend(threads)) {
+            while (batches.hasNext()) {
+                Partials.HalfBatch b = batches.next();
+                if (b.rows().length == 0) {
+                    continue;
+                }
+                for (int l = 0; l < layers; l++) {
+                    sum.set(l, HalfSelection.plus(sum.get(l),
+                            HalfSelection.fine(cpu, activations(b, dims, l), bins.get(l), Progress.NONE)));
+                }
+            }
+        }
+        return List.of(new Partials.Fine(sum)).iterator();
+    }
+
+    private static Iterator<Partials.Tally> tally(Iterator<Partials.HalfBatch> batches, JobSpec spec, int[] dims,
+                                                  List<float[]> thresholds) {
+        int layers = dims.length / 3;
+        List<TallyCounts> sum = new ArrayList<>(Collections.nCopies(layers, null));
+        ProbeSession session = Sessions.borrow(spec);
+        try (CpuBackend cpu = new CpuBackend(spec.threads())) {
+            while (batches.hasNext()) {
+                Partials.HalfBatch b = batches.next();
+                if (b.rows().length == 0) {
+                    continue;
+                }
+                for (int l = 0; l < layers; l++) {
+                    TallyCounts t = cpu.tally(activations(b, dims, l), thresholds.get(l), session.labels(b.rows()),
+                            Progress.NONE);
+                    sum.set(l, sum.get(l) == null ? t : sum.get(l).plus(t));
+                }
+            }
+            Sessions.giveBack(spec, session);
+        } catch (RuntimeException | Error e) {
+            session.close();
+            throw e;
+        }
+        for (int l = 0; l < layers; l++) {
+            if (sum.get(l) == null) {
+                var labels = session.labels(new int[0]);
+                sum.set(l, TallyCounts.zero(dims[3 * l], labels.numLabels(), labels.numCategories()));
+            }
+        }
+        return List.of(new Partials.Tally(sum)).iterator();
+    }
+
+    // ------------------------------------------------------------------ driver
+
+    /** The top images numbered by cache position (their index among the rows read), as the files name them. */
+    private static UnitStats byPosition(UnitStats s, int[] rows) {
+        int[][] top = new int[s.topImages().length][];
+        for (int u = 0; u < top.length; u++) {
+            top[u] = new int[s.topImages()[u].length];
+            for (int k = 0; k < top[u].length; k++) {
+                top[u][k] = Arrays.binarySearch(rows, s.topImages()[u][k]);
+            }
+        }
+        return new UnitStats(s.thresholds(), top, s.topValues());
+    }
+
+    @FunctionalInterface
+    private interface Action<T> {
+        T run();
+    }
+
+    /**
+     * Runs a Spark action; a failed job whose cause is a user's error (an unreadable image without --skip-bad) ends
+     * in that error's one line, as the single-machine run does, not in Spark's stage-failure report.
+     */
+    private static <T> T collect(Action<T> action) {
+        try {
+            return action.run();
+        } catch (Exception e) { // SparkException is checked, and Scala does not declare it
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof JdissectException j) {
+                    throw new JdissectException(j.getMessage(), e);
+                }
+            }
+            String text = String.valueOf(e.getMessage());
+            String marker = JdissectException.class.getName() + ": ";
+            int at = text.indexOf(marker);
+            if (at >= 0) {
+                String line = text.substring(at + marker.length()).lines().findFirst().orElse("");
+                throw new JdissectException(line, e);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}
