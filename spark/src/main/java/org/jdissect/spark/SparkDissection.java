@@ -55,15 +55,21 @@ public final class SparkDissection {
     private final TaskHook hook;
 
     /**
-     * Something each task of the inference runs first, with its partition number and attempt: the tests' way of
-     * making a task fail once, or an executor die, at a chosen point. {@link #NONE} in use.
+     * Something each task runs first, with its pass ("inference", "coarse", "fine", "tally"), partition number and
+     * attempt: the tests' way of making a task fail once, or an executor die, at a chosen point. {@link #NONE} in use.
      */
     @FunctionalInterface
     interface TaskHook extends java.io.Serializable {
-        void beforeInference(int partition, int attempt);
+        void before(String pass, int partition, int attempt);
+
+        /** Runs the hook for the task running on this thread. */
+        default void run(String pass) {
+            TaskContext task = TaskContext.get();
+            before(pass, task.partitionId(), task.attemptNumber());
+        }
     }
 
-    static final TaskHook NONE = (p, a) -> { };
+    static final TaskHook NONE = (s, p, a) -> { };
 
     SparkDissection(JavaSparkContext sc, int partitions, TaskHook hook) {
         this.sc = sc;
@@ -125,7 +131,10 @@ public final class SparkDissection {
             int threads = spec.threads();
 
             long t0 = System.nanoTime();
-            Partials.Coarse coarse = collect(() -> halves.mapPartitions(it -> coarse(it, dims, topk, threads))
+            Partials.Coarse coarse = collect(() -> halves.mapPartitions(it -> {
+                hook.run("coarse");
+                return coarse(it, dims, topk, threads);
+            })
                     .treeReduce(Partials.Coarse::plus, depth));
             raw.unpersist(false); // the half batches hold all the passes need; lineage still reaches the images
             if (coarse.overflowed() > 0) {
@@ -137,7 +146,10 @@ public final class SparkDissection {
             for (int l = 0; l < layers.size(); l++) {
                 bins.add(HalfSelection.bins(coarse.layers().get(l), coarse.nonFinite().get(l), options.quantile()));
             }
-            Partials.Fine fine = collect(() -> halves.mapPartitions(it -> fine(it, dims, bins, threads))
+            Partials.Fine fine = collect(() -> halves.mapPartitions(it -> {
+                hook.run("fine");
+                return fine(it, dims, bins, threads);
+            })
                     .treeReduce(Partials.Fine::plus, depth));
             int[] positions = rows.stream().mapToInt(Integer::intValue).toArray(); // ascending: cache order
             List<UnitStats> stats = new ArrayList<>();
@@ -149,7 +161,10 @@ public final class SparkDissection {
                 thresholds.add(s.thresholds());
             }
             long t1 = System.nanoTime();
-            Partials.Tally tally = collect(() -> halves.mapPartitions(it -> tally(it, spec, dims, thresholds))
+            Partials.Tally tally = collect(() -> halves.mapPartitions(it -> {
+                hook.run("tally");
+                return tally(it, spec, dims, thresholds);
+            })
                     .treeReduce(Partials.Tally::plus, depth));
             long t2 = System.nanoTime();
             halves.unpersist(false);
@@ -220,7 +235,7 @@ public final class SparkDissection {
     /** A partition's range through the model, batch by batch, with a borrowed session given back at the end. */
     private static Iterator<Partials.RawBatch> inference(JobSpec spec, int[] range, TaskHook hook) {
         TaskContext task = TaskContext.get();
-        hook.beforeInference(task.partitionId(), task.attemptNumber());
+        hook.run("inference");
         ProbeSession session = Sessions.borrow(spec);
         ProbeSession.Batches batches = session.batches(range[0], range[1]);
         task.addTaskCompletionListener((TaskCompletionListener) ctx -> {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark job in this JVM ({@code local[2]}) against {@code jdissect dissect}'s pipeline on the demo world: the
  * same files, byte for byte, for the demo classifier's three layers, with the candidates cut into several partitions
  * of several batches (so that merging, the order of top images across partitions and the first batch's scales are
- * all exercised).
+ * all exercised); and with a task that fails once, which Spark runs again.
  */
 class LocalSparkTest {
     static final List<String> LAYERS = Demo.LAYERS;
@@ -45,7 +45,8 @@ class LocalSparkTest {
         single = tmp.resolve("single");
         DissectionResult r = Dissection.builder().probe(probe()).out(single).options(options()).run();
         assertThat(r.rows()).hasSize(70);
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("test")
+        // local[2, 3]: two cores, and a failed task is tried up to 3 times (local mode's default is once)
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2,3]").setAppName("test")
                 .set("spark.ui.enabled", "false"));
     }
 
@@ -71,6 +72,24 @@ class LocalSparkTest {
         DissectionResult r = new SparkDissection(sc, 4, SparkDissection.NONE).run(probe(), out, options(),
                 OnnxModel.Inference.CPU, ProgressListener.NONE, Invocation.current());
         assertThat(r.rows()).hasSize(70);
+        Outputs.assertSame(single, out, LAYERS);
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger FAILED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Test
+    void aTaskThatFailsOnceIsRetriedAndTheFilesAreTheSame() {
+        Path out = tmp.resolve("spark-retry");
+        // local mode runs the tasks in this JVM: the static counter is the one the test reads
+        SparkDissection.TaskHook failOnce = (pass, partition, attempt) -> {
+            if ((pass.equals("inference") || pass.equals("tally")) && partition == 2 && attempt == 0) {
+                FAILED.incrementAndGet();
+                throw new IllegalStateException("a task failing once, as a lost node's would");
+            }
+        };
+        new SparkDissection(sc, 4, failOnce).run(probe(), out, options(), OnnxModel.Inference.CPU,
+                ProgressListener.NONE, Invocation.current());
+        assertThat(FAILED.get()).as("tasks failed").isEqualTo(2);
         Outputs.assertSame(single, out, LAYERS);
     }
 
