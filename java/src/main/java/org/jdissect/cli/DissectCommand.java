@@ -38,8 +38,8 @@ final class DissectCommand implements Callable<Integer> {
                     + "'jdissect layers --model M' lists them.")
     List<String> layers;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A Broden-format dataset.")
-    Path data;
+    @Option(names = "--data", paramLabel = "DIR", description = "A Broden-format dataset: a path or a file:// URI.")
+    String data;
 
     @Option(names = "--images", paramLabel = "DIR",
             description = "Instead of --data: a folder of images (searched recursively), labelled by --segmenter.")
@@ -65,7 +65,7 @@ final class DissectCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Run the passes as a Spark job on this master: local[*] in this process, spark://host:7077, "
                     + "yarn, k8s://...; the same files as without it (needs the Spark module: README, Dissection on "
-                    + "Spark). Broden datasets (--data), half precision.")
+                    + "Spark). Broden datasets (--data), half precision; no HTML report.")
     String spark;
 
     @Mixin
@@ -97,7 +97,8 @@ final class DissectCommand implements Callable<Integer> {
             if (seg.segmenter != null) {
                 throw new JdissectException("--segmenter labels --images; a Broden dataset (--data) has its own labels");
             }
-            probe = new Probe.Broden(model, layers, pre.preprocessing(model), data, categories);
+            probe = new Probe.Broden(model, layers, pre.preprocessing(model), Locations.local("--data", data),
+                    categories);
         } else {
             if (!categories.isEmpty()) {
                 throw new JdissectException("--categories is for --data; with --images the categories are the "
@@ -107,15 +108,23 @@ final class DissectCommand implements Callable<Integer> {
                     seg.segmentation("--images"));
         }
         DissectionOptions options = run.options(scoring, threads.threads(), skipBad); // checked before OUT is made
+        ClusterDissection cluster = spark == null ? null : ClusterDissection.find(); // so is the Spark module
         try (OutputLock lock = Locks.output(out, root)) {
-            DissectionResult result = spark != null
-                    ? ClusterDissection.find().run(spark, probe, out, options, inference.inference(),
+            DissectionResult result = cluster != null
+                    ? cluster.run(spark, probe, out, options, inference.inference(),
                             output.progress(), root.invocation())
                     : Dissection.builder().probe(probe).out(out).options(options)
                             .inference(inference.inference()).backend(device::open).progress(output.progress())
                             .invocation(root.invocation()).run();
             SummaryTable.print(result);
-            ReportCommand.write(result, options.threads(), output.quiet);
+            if (cluster != null) {
+                // the report's unit pictures are drawn from the activation cache, which a Spark job keeps on its
+                // executors for the job's length only
+                System.out.println("report: not written with --spark (its unit pictures need the activation cache, "
+                        + "which stays on the executors); the layers' files are in " + out);
+            } else {
+                ReportCommand.write(result, options.threads(), output.quiet);
+            }
         }
         return 0;
     }

@@ -65,6 +65,16 @@ class CliTest {
         assertThat(out.resolve("detect_relu/report.json")).exists();
     }
 
+    /** The library's jar has no Spark in it: --spark names what to put on the class path, in one line. */
+    @Test
+    void sparkWithoutTheSparkModuleSaysHowToGetIt() {
+        Path out = tmp.resolve("no-spark");
+        Run r = run(dissect(out, "--layer", "pool", "--spark", "local[2]"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jdissect: " + org.jdissect.dissect.ClusterDissection.HOW);
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void layersListsNamesOpsAndShapes() {
         Run r = run("layers", "--model", model.toString(), "--size", "32");
