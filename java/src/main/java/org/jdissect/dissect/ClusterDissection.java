@@ -17,8 +17,8 @@ public interface ClusterDissection {
     /** How a user gets the module onto the class path, for the one-line error. */
     String HOW = "--spark needs jdissect's Spark module on the class path: build it with 'mvn -B -DskipTests package' "
             + "(spark/target) and run ./jdissect, which adds it when --spark is given, or use spark-submit --class "
-            + "org.jdissect.spark.SparkDissect spark/target/jdissect-spark-0.1.0-SNAPSHOT.jar (README, Dissection on "
-            + "Spark)";
+            + "org.jdissect.spark.SparkDissect spark/target/jdissect-spark-0.1.0-SNAPSHOT-submit.jar (README, "
+            + "Dissection on Spark)";
 
     /**
      * Dissects {@code probe} with the passes run as a job of the cluster {@code master} (a Spark master URL, e.g.
