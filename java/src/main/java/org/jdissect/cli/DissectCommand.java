@@ -38,7 +38,8 @@ final class DissectCommand implements Callable<Integer> {
                     + "'jdissect layers --model M' lists them.")
     List<String> layers;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A Broden-format dataset: a path or a file:// URI.")
+    @Option(names = "--data", paramLabel = "DIR", description = "A Broden-format dataset: a path or a file:// URI; "
+            + "with --spark also any Hadoop file system's URI (hdfs://, s3a://).")
     String data;
 
     @Option(names = "--images", paramLabel = "DIR",
@@ -89,6 +90,7 @@ final class DissectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Probe probe;
+        String dataUri = null;
         if ((data == null) == (images == null)) {
             throw new JdissectException("give the images to dissect on: --data DIR (a Broden dataset) or --images DIR "
                     + "(any images, labelled by --segmenter)");
@@ -97,8 +99,10 @@ final class DissectCommand implements Callable<Integer> {
             if (seg.segmenter != null) {
                 throw new JdissectException("--segmenter labels --images; a Broden dataset (--data) has its own labels");
             }
-            probe = new Probe.Broden(model, layers, pre.preprocessing(model), Locations.local("--data", data),
-                    categories);
+            // with --spark a URI is read by the executors through Hadoop's file systems; without it, a file:// URI
+            dataUri = spark != null && Locations.isUri(data) ? data : null;
+            probe = new Probe.Broden(model, layers, pre.preprocessing(model),
+                    dataUri != null ? Path.of(".") : Locations.local("--data", data), categories);
         } else {
             if (!categories.isEmpty()) {
                 throw new JdissectException("--categories is for --data; with --images the categories are the "
@@ -111,7 +115,7 @@ final class DissectCommand implements Callable<Integer> {
         ClusterDissection cluster = spark == null ? null : ClusterDissection.find(); // so is the Spark module
         try (OutputLock lock = Locks.output(out, root)) {
             DissectionResult result = cluster != null
-                    ? cluster.run(spark, probe, out, options, inference.inference(),
+                    ? cluster.run(spark, probe, dataUri, out, options, inference.inference(),
                             output.progress(), root.invocation())
                     : Dissection.builder().probe(probe).out(out).options(options)
                             .inference(inference.inference()).backend(device::open).progress(output.progress())

@@ -16,6 +16,11 @@ final class Locations {
     private Locations() {
     }
 
+    /** Whether {@code text} is written as a URI (a scheme and ://), not a path. */
+    static boolean isUri(String text) {
+        return URI_LIKE.matcher(text).matches();
+    }
+
     /** The local path of {@code text}: itself, or a {@code file:} URI's path; other schemes are one-line errors. */
     static Path local(String option, String text) {
         if (!URI_LIKE.matcher(text).matches()) {
@@ -35,7 +40,7 @@ final class Locations {
                         + e.getMessage());
             }
         }
-        throw new JdissectException(option + " " + text + ": " + uri.getScheme() + ":// locations are not read; "
-                + "give a path (on a file system every executor mounts, for --spark) or a file:// URI");
+        throw new JdissectException(option + " " + text + ": " + uri.getScheme() + ":// locations are read by "
+                + "--spark jobs only (through Hadoop's file systems); on one machine give a path or a file:// URI");
     }
 }

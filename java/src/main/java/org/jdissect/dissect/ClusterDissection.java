@@ -23,8 +23,12 @@ public interface ClusterDissection {
     /**
      * Dissects {@code probe} with the passes run as a job of the cluster {@code master} (a Spark master URL, e.g.
      * {@code local[*]} or {@code spark://host:7077}), writing the files a single-machine run writes under {@code out}.
+     *
+     * @param dataUri where the dataset is when it is given as a URI (hdfs://, s3a://, file://: read where the tasks
+     *                run, through the cluster's file systems), the probe's data folder then being unused; null when
+     *                the probe's folder is the dataset
      */
-    DissectionResult run(String master, Probe probe, Path out, DissectionOptions options,
+    DissectionResult run(String master, Probe probe, String dataUri, Path out, DissectionOptions options,
                          OnnxModel.Inference inference, ProgressListener progress, Invocation invocation);
 
     /** The implementation on the class path, or a one-line error saying how to get it. */

@@ -146,6 +146,22 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
+    /** The index row of source row {@code row}: its image and label maps (a local copy fetches them). */
+    public org.jdissect.data.IndexRow indexRow(int row) {
+        return source.brodenDataset().row(row);
+    }
+
+    /** The source row of candidate {@code candidate}. */
+    public int candidateRow(int candidate) {
+        return source.candidateRow(candidate);
+    }
+
+    /** Records (report.json, provenance) name the dataset {@code location}: the URI the opened folder copies. */
+    public ProbeSession location(String location) {
+        source.location(location);
+        return this;
+    }
+
     /** The labels of these source rows, image {@code i} being {@code rows[i]}. */
     public LabelSource labels(int[] rows) {
         return new DatasetLabels(source.brodenDataset(), java.util.Arrays.stream(rows).boxed().toList());

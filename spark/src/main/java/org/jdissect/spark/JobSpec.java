@@ -24,14 +24,20 @@ import org.jdissect.stats.Precision;
  */
 record JobSpec(String model, List<String> layers, String data, List<String> categories, String preprocessing,
                double quantile, double iouThreshold, int topk, int batch, boolean skipBad, int threads,
-               String inference) implements Serializable {
+               String inference, Map<String, String> hadoop) implements Serializable {
 
-    static JobSpec of(Probe.Broden probe, DissectionOptions o, OnnxModel.Inference inference, int threads) {
+    /**
+     * @param dataUri the dataset's URI, read through Hadoop's file systems; null: the probe's folder
+     * @param hadoop  the Hadoop settings tasks read it with (the job's spark.hadoop.* settings)
+     */
+    static JobSpec of(Probe.Broden probe, String dataUri, DissectionOptions o, OnnxModel.Inference inference,
+                      int threads, Map<String, String> hadoop) {
         try {
-            return new JobSpec(probe.model().toString(), List.copyOf(probe.layers()), probe.data().toString(),
-                    List.copyOf(probe.categories()),
+            return new JobSpec(probe.model().toString(), List.copyOf(probe.layers()),
+                    dataUri != null ? dataUri : probe.data().toString(), List.copyOf(probe.categories()),
                     new ObjectMapper().writeValueAsString(probe.preprocessing().describe()), o.quantile(),
-                    o.iouThreshold(), o.topk(), o.batch(), o.skipBad(), threads, inference.name());
+                    o.iouThreshold(), o.topk(), o.batch(), o.skipBad(), threads, inference.name(),
+                    new java.util.TreeMap<>(hadoop));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -41,11 +47,31 @@ record JobSpec(String model, List<String> layers, String data, List<String> cate
     Probe.Broden probe() {
         try {
             Map<String, Object> d = new ObjectMapper().readValue(preprocessing, Map.class);
-            return new Probe.Broden(Path.of(model), layers, Preprocessing.fromDescription(d), Path.of(data),
+            return new Probe.Broden(Path.of(model), layers, Preprocessing.fromDescription(d), localData(),
                     categories);
         } catch (JsonProcessingException e) {
             throw new JdissectException("a job's preprocessing cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the dataset is read through Hadoop's file systems. */
+    boolean hadoopData() {
+        return HadoopData.isUri(data);
+    }
+
+    /** This JVM's copy of the dataset read through Hadoop's file systems. */
+    HadoopData hadoopCopy() {
+        return HadoopData.of(data, hadoop);
+    }
+
+    /** The folder the dataset is read from here: the path, or this JVM's copy of the URI's CSV files. */
+    Path localData() {
+        return hadoopData() ? hadoopCopy().local() : Path.of(data);
+    }
+
+    /** A message about the local copy, naming the URI instead. */
+    String unlocal(String message) {
+        return hadoopData() ? hadoopCopy().unlocal(message) : message;
     }
 
     /** The options of a task: the run's, with the task's threads; the memory budget is unused (nothing is cached). */

@@ -19,7 +19,7 @@ import org.jdissect.model.OnnxModel;
  */
 public final class SparkClusterDissection implements ClusterDissection {
     @Override
-    public DissectionResult run(String master, Probe probe, Path out, DissectionOptions options,
+    public DissectionResult run(String master, Probe probe, String dataUri, Path out, DissectionOptions options,
                                 OnnxModel.Inference inference, ProgressListener progress, Invocation invocation) {
         // spark-submit's settings come in as system properties, which SparkConf reads; its master is MASTER here too
         SparkConf conf = new SparkConf().setMaster(master).setIfMissing("spark.app.name", "jdissect dissect")
@@ -28,7 +28,7 @@ public final class SparkClusterDissection implements ClusterDissection {
                 .setIfMissing("spark.ui.enabled", "false");
         JavaSparkContext sc = new JavaSparkContext(conf);
         try {
-            return new SparkDissection(sc).run(probe, out, options, inference, progress, invocation);
+            return new SparkDissection(sc).run(probe, dataUri, out, options, inference, progress, invocation);
         } finally {
             sc.stop();
         }

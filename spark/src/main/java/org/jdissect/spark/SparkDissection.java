@@ -88,9 +88,28 @@ public final class SparkDissection {
      */
     public DissectionResult run(Probe probe, Path out, DissectionOptions options, OnnxModel.Inference inference,
                                 ProgressListener progress, Invocation invocation) {
+        return run(probe, null, out, options, inference, progress, invocation);
+    }
+
+    /**
+     * As {@link #run(Probe, Path, DissectionOptions, OnnxModel.Inference, ProgressListener, Invocation)}, with the
+     * dataset at {@code dataUri} (hdfs://, s3a://, file://: read where the tasks run, through Hadoop's file systems),
+     * the probe's own folder unused; null: the probe's folder.
+     */
+    public DissectionResult run(Probe probe, String dataUri, Path out, DissectionOptions options,
+                                OnnxModel.Inference inference, ProgressListener progress, Invocation invocation) {
         long start = System.nanoTime();
-        ProbeSession session = ProbeSession.open(probe, options, inference);
-        JobSpec spec = JobSpec.of((Probe.Broden) probe, options, inference, taskThreads(sc.getConf()));
+        if (!(probe instanceof Probe.Broden broden)) {
+            throw new JdissectException("--spark dissects a Broden dataset (--data DIR); --images with a segmenter "
+                    + "runs on one machine (leave out --spark)");
+        }
+        JobSpec spec = JobSpec.of(broden, dataUri, options, inference, taskThreads(sc.getConf()),
+                hadoopSettings(sc.getConf()));
+        ProbeSession session = ProbeSession.open(new Probe.Broden(broden.model(), broden.layers(),
+                broden.preprocessing(), spec.localData(), broden.categories()), options, inference);
+        if (dataUri != null) {
+            session.location(dataUri);
+        }
         try {
             session.release(); // the driver only describes the model: the executors run it
             List<LayerInfo> layers = session.layers();
@@ -185,6 +204,15 @@ public final class SparkDissection {
         }
     }
 
+    /** The job's Hadoop settings (spark.hadoop.x=v is Hadoop's x=v), for the tasks that read a dataset URI. */
+    static Map<String, String> hadoopSettings(SparkConf conf) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (scala.Tuple2<String, String> kv : conf.getAllWithPrefix("spark.hadoop.")) {
+            out.put(kv._1(), kv._2());
+        }
+        return out;
+    }
+
     /** Threads per task: the cores Spark gives a task. */
     static int taskThreads(SparkConf conf) {
         return Math.max(1, conf.getInt("spark.task.cpus", 1));
@@ -237,6 +265,12 @@ public final class SparkDissection {
         TaskContext task = TaskContext.get();
         hook.run("inference");
         ProbeSession session = Sessions.borrow(spec);
+        if (spec.hadoopData()) {
+            HadoopData copy = spec.hadoopCopy();
+            for (int c = range[0]; c < range[1]; c++) {
+                copy.fetch(session.indexRow(session.candidateRow(c)));
+            }
+        }
         ProbeSession.Batches batches = session.batches(range[0], range[1]);
         task.addTaskCompletionListener((TaskCompletionListener) ctx -> {
             batches.close();
@@ -254,8 +288,13 @@ public final class SparkDissection {
 
             @Override
             public Partials.RawBatch next() {
-                ProbeSession.Batch b = batches.next();
-                return new Partials.RawBatch(b.rows(), b.outputs(), b.skipped());
+                ProbeSession.Batch b;
+                try {
+                    b = batches.next();
+                } catch (JdissectException e) {
+                    throw new JdissectException(spec.unlocal(e.getMessage()), e);
+                }
+                return new Partials.RawBatch(b.rows(), b.outputs(), b.skipped().stream().map(spec::unlocal).toList());
             }
         };
     }
@@ -364,6 +403,11 @@ public final class SparkDissection {
                 Partials.HalfBatch b = batches.next();
                 if (b.rows().length == 0) {
                     continue;
+                }
+                if (spec.hadoopData()) { // a new executor's copy has not the rows of the lost one
+                    for (int row : b.rows()) {
+                        spec.hadoopCopy().fetch(session.indexRow(row));
+                    }
                 }
                 for (int l = 0; l < layers; l++) {
                     TallyCounts t = cpu.tally(activations(b, dims, l), thresholds.get(l), session.labels(b.rows()),

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code jdissect dissect ... --spark local[2]} through the command line, with the Spark module on the class path
- * (found by ServiceLoader): the same files and the same printed table as {@code jdissect dissect}; the data given
- * as a {@code file://} URI; and a mistyped option still a usage error before any Spark context starts.
+ * (found by ServiceLoader): the same files and the same printed table as {@code jdissect dissect}, the data given
+ * as a {@code file://} URI (read through Hadoop's file system API, as an hdfs:// or s3a:// one would be); and the
+ * errors of URIs in one line.
  */
 class SparkCliTest {
     @TempDir
@@ -71,6 +72,9 @@ class SparkCliTest {
         Path spark = tmp.resolve("spark");
         Run many = run(dissect(spark, world.toUri().toString(), "--spark", "local[2]"));
         assertThat(many.code()).as(many.err()).isZero();
+        // read through Hadoop's file system API (a copy per JVM): the records name the URI, not the copy
+        assertThat(Files.readString(spark.resolve("conv5/report.json"))).contains(world.toUri().toString())
+                .doesNotContain("jdissect-data-");
         for (String f : List.of("tally.csv", "thresholds.csv", "topk.csv", "iou.csv")) {
             assertThat(Files.readString(spark.resolve("conv5").resolve(f)))
                     .isEqualTo(Files.readString(single.resolve("conv5").resolve(f)));
@@ -83,10 +87,19 @@ class SparkCliTest {
     }
 
     @Test
-    void aUriOfAnotherFileSystemSaysWhatWorks() {
-        Run r = run(dissect(tmp.resolve("hdfs"), "hdfs://namenode/broden", "--spark", "local[2]"));
+    void aHadoopUriWithoutSparkSaysWhatWorks() {
+        Run r = run(dissect(tmp.resolve("hdfs"), "hdfs://namenode/broden"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(1);
-        assertThat(r.err()).contains("--data").contains("hdfs://namenode/broden").contains("file://");
+        assertThat(r.err()).contains("--data").contains("hdfs://namenode/broden").contains("--spark");
+    }
+
+    @Test
+    void aUriWithNoDatasetIsOneLine() {
+        String missing = tmp.resolve("nowhere").toUri().toString();
+        Run r = run(dissect(tmp.resolve("missing"), missing, "--spark", "local[2]"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> l.startsWith("jdissect:")).toList())
+                .containsExactly("jdissect: --data " + missing + ": no such dataset folder");
     }
 }
