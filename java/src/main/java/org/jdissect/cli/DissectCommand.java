@@ -30,8 +30,14 @@ final class DissectCommand implements Callable<Integer> {
     @ParentCommand
     JdissectCommand root;
 
-    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX model.")
+    @Option(names = "--model", paramLabel = "M.onnx", description = "The ONNX model.")
     Path model;
+
+    @Option(names = "--models", paramLabel = "A.onnx,B.onnx|LIST",
+            description = "Instead of --model, with --spark: a campaign over several models (comma-separated, or a "
+                    + "file listing one per line), each into OUT/<model>/<layer>/, with OUT/campaign.csv and "
+                    + "OUT/campaign.html comparing them.")
+    String models;
 
     @Option(names = "--layer", required = true, paramLabel = "L",
             description = "A layer (tensor name) to dissect; repeat for several, all from one inference. "
@@ -89,6 +95,13 @@ final class DissectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((model == null) == (models == null)) {
+            throw new JdissectException("give the network: --model M.onnx, or --models A.onnx,B.onnx (or a file "
+                    + "listing them) for a campaign");
+        }
+        if (models != null) {
+            return campaign();
+        }
         Probe probe;
         String dataUri = null;
         if ((data == null) == (images == null)) {
@@ -129,6 +142,36 @@ final class DissectCommand implements Callable<Integer> {
             } else {
                 ReportCommand.write(result, options.threads(), output.quiet);
             }
+        }
+        return 0;
+    }
+
+    /** --models: each model as --model would be, in one Spark job per model, then the campaign's summary. */
+    private int campaign() {
+        if (spark == null) {
+            throw new JdissectException("--models runs a campaign as a Spark job: add --spark MASTER (local[*] runs "
+                    + "it in this process)");
+        }
+        if (data == null || images != null) {
+            throw new JdissectException("--models dissects a Broden dataset: give --data DIR");
+        }
+        List<Path> paths = Campaigns.models("--models", models);
+        String dataUri = Locations.isUri(data) ? data : null;
+        List<Probe> probes = new java.util.ArrayList<>();
+        for (Path m : paths) {
+            probes.add(new Probe.Broden(m, layers, pre.preprocessing(m),
+                    dataUri != null ? Path.of(".") : Locations.local("--data", data), categories));
+        }
+        DissectionOptions options = run.options(scoring, threads.threads(), skipBad);
+        ClusterDissection cluster = ClusterDissection.find();
+        try (OutputLock lock = Locks.output(out, root)) {
+            List<DissectionResult> results = cluster.campaign(spark, probes, Campaigns.names(paths), dataUri, out,
+                    options, inference.inference(), output.progress(), root.invocation());
+            for (DissectionResult r : results) {
+                SummaryTable.print(r);
+            }
+            System.out.println("campaign: " + paths.size() + " models x " + layers.size() + " layers; "
+                    + out.resolve("campaign.csv") + ", " + out.resolve("campaign.html"));
         }
         return 0;
     }

@@ -31,6 +31,16 @@ public interface ClusterDissection {
     DissectionResult run(String master, Probe probe, String dataUri, Path out, DissectionOptions options,
                          OnnxModel.Inference inference, ProgressListener progress, Invocation invocation);
 
+    /**
+     * A campaign: every probe (one per model, the same layers and data) dissected as {@link #run} does, in one
+     * context, into {@code out/<name>/<layer>/}, with a summary of them all in {@code out} (campaign.csv and
+     * campaign.html); returns the results in the probes' order.
+     */
+    java.util.List<DissectionResult> campaign(String master, java.util.List<Probe> probes,
+                                              java.util.List<String> names, String dataUri, Path out,
+                                              DissectionOptions options, OnnxModel.Inference inference,
+                                              ProgressListener progress, Invocation invocation);
+
     /** The implementation on the class path, or a one-line error saying how to get it. */
     static ClusterDissection find() {
         return ServiceLoader.load(ClusterDissection.class).findFirst()

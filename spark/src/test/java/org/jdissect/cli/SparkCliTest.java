@@ -86,6 +86,50 @@ class SparkCliTest {
         assertThat(many.out()).startsWith(table).contains("report: not written with --spark");
     }
 
+    /**
+     * A campaign of two models (two copies of the demo classifier, one listed in a file) and two layers: each model's
+     * folder as dissect writes it, and the summary's rows those of the layers' report.json.
+     */
+    @Test
+    void aCampaignWritesEveryModelAsDissectDoesAndComparesThem() throws Exception {
+        Path single = tmp.resolve("campaign-single");
+        List<String> one = dissect(single, world.toString());
+        one.addAll(List.of("--layer", "conv3"));
+        assertThat(run(one).code()).isZero();
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        Files.copy(model, models.resolve("epoch1.onnx"));
+        Files.copy(model, models.resolve("epoch2.onnx"));
+        Files.writeString(models.resolve("list.txt"), "# two checkpoints\nepoch1.onnx\n\nepoch2.onnx\n");
+        Path out = tmp.resolve("campaign");
+        List<String> args = dissect(out, world.toString(), "--layer", "conv3", "--spark", "local[2]");
+        int m = args.indexOf("--model");
+        args.set(m, "--models");
+        args.set(m + 1, models.resolve("list.txt").toString());
+        Run r = run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("campaign: 2 models x 2 layers");
+        for (String name : List.of("epoch1", "epoch2")) {
+            for (String layer : List.of("conv3", "conv5")) {
+                for (String f : List.of("tally.csv", "thresholds.csv", "topk.csv")) {
+                    assertThat(Files.readString(out.resolve(name).resolve(layer).resolve(f)))
+                            .as(name + "/" + layer + "/" + f)
+                            .isEqualTo(Files.readString(single.resolve(layer).resolve(f)));
+                }
+            }
+        }
+        List<String> csv = Files.readAllLines(out.resolve("campaign.csv"));
+        assertThat(csv).hasSize(5);
+        assertThat(csv.get(0)).isEqualTo("model,layer,units,interpretable,concepts,color,object,part,material,scene,"
+                + "texture");
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(single.resolve("conv5/report.json").toFile()).get("summary");
+        StringBuilder row = new StringBuilder("epoch2,conv5," + summary.get("units").asInt() + ","
+                + summary.get("interpretable").asInt() + "," + summary.get("unique_concepts").asInt());
+        summary.get("units_per_category").forEach(n -> row.append(',').append(n.asInt()));
+        assertThat(csv).contains(row.toString());
+        assertThat(Files.readString(out.resolve("campaign.html"))).contains("<svg").contains("epoch2/conv5");
+    }
+
     @Test
     void aHadoopUriWithoutSparkSaysWhatWorks() {
         Run r = run(dissect(tmp.resolve("hdfs"), "hdfs://namenode/broden"));
