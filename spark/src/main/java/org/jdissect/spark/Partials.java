@@ -8,7 +8,7 @@ import org.jdissect.stats.HalfSelection;
 import org.jdissect.stats.TallyCounts;
 
 /**
- * What the tasks of the job hand on: batches of activations (persisted between the passes) and the partial
+ * What the tasks of the job hand on: batches of activations (persisted for the passes) and the partial
  * statistics of a partition, each with the sum that merges two partitions' (used by treeReduce, so the driver
  * receives a bounded number of partials, not one per partition).
  */
@@ -17,23 +17,16 @@ final class Partials {
     }
 
     /**
-     * One batch of candidates as the model gave it: the source rows read, per layer their values (fp32, so that the
-     * driver can choose the cache's scales from the run's first batch before anything is rounded), and why the
-     * batch's other candidates were skipped.
+     * One batch of candidates in half precision as the single-machine cache holds it: the source rows read, per layer
+     * their values and non-finite counts, the values that overflowed, and why the batch's other candidates were
+     * skipped.
      */
-    record RawBatch(int[] rows, List<float[]> outputs, List<String> skipped) implements Serializable {
-    }
-
-    /** One batch in half precision as the single-machine cache holds it, with its non-finite counts per layer. */
-    record HalfBatch(int[] rows, List<short[]> halves, List<long[]> nonFinite, long overflowed)
+    record HalfBatch(int[] rows, List<short[]> halves, List<long[]> nonFinite, long overflowed, List<String> skipped)
             implements Serializable {
     }
 
-    /**
-     * What a partition read: its rows and skipped reasons in candidate order, and, when it read an image, the
-     * per-layer scales chosen from its first batch with one (the run's are those of the first such partition).
-     */
-    record Meta(int[] rows, List<String> skipped, List<int[]> exponents) implements Serializable {
+    /** What a partition read: its rows and skipped reasons, in candidate order. */
+    record Meta(int[] rows, List<String> skipped) implements Serializable {
     }
 
     /** Pass 1a of some images: per layer, the coarse counts and top images, the non-finite counts. */

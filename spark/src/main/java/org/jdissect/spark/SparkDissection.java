@@ -34,13 +34,13 @@ import org.jdissect.stats.UnitStats;
 /**
  * A dissection as a Spark job, with the results of {@code jdissect dissect} byte for byte.
  *
- * <p>The candidates are cut into ranges of whole batches, one per partition. Each task runs its range through the
- * model (a session borrowed from its executor, {@link Sessions}), and the batches are persisted on the executors'
- * disks: a lost partition is recomputed from the images by Spark. The driver then chooses the cache's half-precision
- * scales from the run's first batch, as the single-machine cache does, and three passes over the persisted
- * activations compute what the single-machine backend computes in one place, as sums: the coarse key counts and top
- * images (pass 1a), the fine counts in the two bins of each unit's quantile (pass 1b), and the tally (pass 2), each
- * merged with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the files with the
+ * <p>The candidates are cut into ranges of whole batches, one per partition. A first task chooses the cache's
+ * half-precision scales from the run's first batch, as the single-machine cache does. Each task then runs its range
+ * through the model (a session borrowed from its executor, {@link Sessions}), converts the batches to half precision
+ * as the cache would hold them, and they are persisted on the executors' disks: a lost partition is recomputed from
+ * the images by Spark. Three passes over the persisted activations compute what the single-machine backend computes
+ * in one place, as sums: the coarse key counts and top images (pass 1a), the fine counts in the two bins of each
+ * unit's quantile (pass 1b), and the tally (pass 2), each merged with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the files with the
  * single-machine code ({@link HalfSelection}, {@link ProbeSession#write}).
  *
  * <p>Driver memory: each pass's partials are merged in a tree, so the driver holds one partial per partition of the
@@ -117,24 +117,28 @@ public final class SparkDissection {
             int n = session.candidates();
             List<int[]> ranges = ranges(n, options.batch(), partitions > 0 ? partitions : sc.defaultParallelism() * 3);
             TaskHook hook = this.hook;
-            JavaRDD<Partials.RawBatch> raw = sc.parallelize(ranges, ranges.size())
-                    .mapPartitions(it -> inference(spec, it.next(), hook))
+            // The cache's half-precision scales come from the run's first batch with an image, as on one machine:
+            // one task runs the first batches until one has an image (the first, unless its images are unreadable).
+            List<int[]> first = collect(() -> sc.parallelize(List.of(0), 1)
+                    .map(x -> firstScales(spec, n, dims)).collect()).get(0);
+            List<int[]> scales = first != null ? first : zeroScales(dims);
+            // Every range through the model, converted to half precision as the cache holds it, and persisted on the
+            // executors' disks: a lost partition is recomputed from its images.
+            JavaRDD<Partials.HalfBatch> halves = sc.parallelize(ranges, ranges.size())
+                    .mapPartitions(it -> inference(spec, it.next(), hook, dims, scales))
                     .persist(StorageLevel.DISK_ONLY());
-            // the raw batches: per partition its rows, skipped reasons and first scales (this runs the inference)
             List<Partials.Meta> metas;
             Map<String, Double> timings = new LinkedHashMap<>();
             try (ProgressListener.Tracker bar = progress.begin("inference (spark, " + ranges.size()
                     + " partitions)", n)) {
-                metas = collect(() -> raw.mapPartitions(it -> meta(it, dims)).collect());
+                metas = collect(() -> halves.mapPartitions(SparkDissection::meta).collect());
                 bar.advance(n);
             }
             List<Integer> rows = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
-            List<int[]> exponents = null;
             for (Partials.Meta m : metas) {
                 Arrays.stream(m.rows()).forEach(rows::add);
                 skipped.addAll(m.skipped());
-                exponents = exponents == null ? m.exponents() : exponents;
             }
             skipped.forEach(ProbeSession::logSkipped);
             if (rows.isEmpty()) {
@@ -142,9 +146,6 @@ public final class SparkDissection {
             }
             timings.put("inference" + (layers.size() > 1 ? " (all layers)" : ""), seconds(start));
 
-            List<int[]> scales = exponents;
-            JavaRDD<Partials.HalfBatch> halves = raw.map(b -> toHalves(b, dims, scales))
-                    .persist(StorageLevel.DISK_ONLY());
             int depth = depth(ranges.size());
             int topk = options.topk();
             int threads = spec.threads();
@@ -155,7 +156,6 @@ public final class SparkDissection {
                 return coarse(it, dims, topk, threads);
             })
                     .treeReduce(Partials.Coarse::plus, depth));
-            raw.unpersist(false); // the half batches hold all the passes need; lineage still reaches the images
             if (coarse.overflowed() > 0) {
                 LOG.log(System.Logger.Level.WARNING, coarse.overflowed() + " activation values exceed the "
                         + "half-precision range (65504, after their unit's scale) and were cached as infinities, "
@@ -192,7 +192,7 @@ public final class SparkDissection {
 
             List<ProbeSession.LayerPasses> passes = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
-                passes.add(new ProbeSession.LayerPasses(stats.get(l), exponents.get(l), tally.layers().get(l),
+                passes.add(new ProbeSession.LayerPasses(stats.get(l), scales.get(l), tally.layers().get(l),
                         coarse.nonFinite().get(l), timings));
             }
             return session.write(out, rows, skipped, passes, "spark " + sc.master() + " (" + ranges.size()
@@ -260,8 +260,51 @@ public final class SparkDissection {
 
     // ------------------------------------------------------------------ tasks
 
-    /** A partition's range through the model, batch by batch, with a borrowed session given back at the end. */
-    private static Iterator<Partials.RawBatch> inference(JobSpec spec, int[] range, TaskHook hook) {
+    /**
+     * The scales of the run's first batch with an image (null when no candidate has one): the candidates from the
+     * first on, in the run's batches, until a batch has an image.
+     */
+    private static List<int[]> firstScales(JobSpec spec, int candidates, int[] dims) {
+        ProbeSession session = Sessions.borrow(spec);
+        int batch = spec.batch();
+        try (ProbeSession.Batches batches = session.batches(0, candidates)) {
+            for (int pos = 0; batches.hasNext(); pos += batch) {
+                if (spec.hadoopData()) { // this batch's files, and the next's, which are decoded ahead
+                    for (int c = pos; c < Math.min(candidates, pos + 2 * batch); c++) {
+                        spec.hadoopCopy().fetch(session.indexRow(session.candidateRow(c)));
+                    }
+                }
+                ProbeSession.Batch b = batches.next();
+                if (b.rows().length > 0) {
+                    List<int[]> scales = new ArrayList<>();
+                    for (int l = 0; l < dims.length / 3; l++) {
+                        scales.add(ProbeSession.chooseExponents(b.outputs().get(l), b.rows().length, info(dims, l)));
+                    }
+                    return scales;
+                }
+            }
+            return null;
+        } catch (JdissectException e) {
+            throw new JdissectException(spec.unlocal(e.getMessage()), e);
+        } finally {
+            Sessions.giveBack(spec, session);
+        }
+    }
+
+    private static List<int[]> zeroScales(int[] dims) {
+        List<int[]> zeros = new ArrayList<>();
+        for (int l = 0; l < dims.length / 3; l++) {
+            zeros.add(new int[dims[3 * l]]);
+        }
+        return zeros;
+    }
+
+    /**
+     * A partition's range through the model, batch by batch, each in half precision as the cache holds it, with a
+     * borrowed session given back at the end.
+     */
+    private static Iterator<Partials.HalfBatch> inference(JobSpec spec, int[] range, TaskHook hook, int[] dims,
+                                                          List<int[]> scales) {
         TaskContext task = TaskContext.get();
         hook.run("inference");
         ProbeSession session = Sessions.borrow(spec);
@@ -287,38 +330,31 @@ public final class SparkDissection {
             }
 
             @Override
-            public Partials.RawBatch next() {
+            public Partials.HalfBatch next() {
                 ProbeSession.Batch b;
                 try {
                     b = batches.next();
                 } catch (JdissectException e) {
                     throw new JdissectException(spec.unlocal(e.getMessage()), e);
                 }
-                return new Partials.RawBatch(b.rows(), b.outputs(), b.skipped().stream().map(spec::unlocal).toList());
+                return toHalves(b, dims, scales, b.skipped().stream().map(spec::unlocal).toList());
             }
         };
     }
 
-    private static Iterator<Partials.Meta> meta(Iterator<Partials.RawBatch> batches, int[] dims) {
+    private static Iterator<Partials.Meta> meta(Iterator<Partials.HalfBatch> batches) {
         List<Integer> rows = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        List<int[]> exponents = null;
         while (batches.hasNext()) {
-            Partials.RawBatch b = batches.next();
+            Partials.HalfBatch b = batches.next();
             Arrays.stream(b.rows()).forEach(rows::add);
             skipped.addAll(b.skipped());
-            if (exponents == null && b.rows().length > 0) {
-                exponents = new ArrayList<>();
-                for (int l = 0; l < b.outputs().size(); l++) {
-                    exponents.add(ProbeSession.chooseExponents(b.outputs().get(l), b.rows().length, info(dims, l)));
-                }
-            }
         }
-        return List.of(new Partials.Meta(rows.stream().mapToInt(Integer::intValue).toArray(), skipped, exponents))
-                .iterator();
+        return List.of(new Partials.Meta(rows.stream().mapToInt(Integer::intValue).toArray(), skipped)).iterator();
     }
 
-    private static Partials.HalfBatch toHalves(Partials.RawBatch b, int[] dims, List<int[]> exponents) {
+    private static Partials.HalfBatch toHalves(ProbeSession.Batch b, int[] dims, List<int[]> exponents,
+                                               List<String> skipped) {
         int layers = dims.length / 3;
         List<short[]> halves = new ArrayList<>();
         List<long[]> nonFinite = new ArrayList<>();
@@ -333,7 +369,7 @@ public final class SparkDissection {
             halves.add(h);
             nonFinite.add(bad);
         }
-        return new Partials.HalfBatch(b.rows(), halves, nonFinite, overflowed);
+        return new Partials.HalfBatch(b.rows(), halves, nonFinite, overflowed, skipped);
     }
 
     private static ArrayActivations activations(Partials.HalfBatch b, int[] dims, int l) {
