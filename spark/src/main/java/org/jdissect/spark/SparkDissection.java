@@ -50,6 +50,12 @@ import org.jdissect.stats.UnitStats;
 public final class SparkDissection {
     private static final System.Logger LOG = System.getLogger(SparkDissection.class.getName());
 
+    /**
+     * The setting for how many partitions the candidates are cut into (at most one per batch); by default three per
+     * core of the job, so that a slow task is a third of a core's share.
+     */
+    public static final String PARTITIONS = "spark.jdissect.partitions";
+
     private final JavaSparkContext sc;
     private final int partitions;
     private final TaskHook hook;
@@ -77,7 +83,7 @@ public final class SparkDissection {
         this.hook = hook;
     }
 
-    /** A job on {@code sc}, with as many partitions as it has cores, three times over (so a slow task is a third of a core's share). */
+    /** A job on {@code sc}, with {@link #PARTITIONS} partitions. */
     public SparkDissection(JavaSparkContext sc) {
         this(sc, 0, NONE);
     }
@@ -115,7 +121,9 @@ public final class SparkDissection {
             List<LayerInfo> layers = session.layers();
             int[] dims = dims(layers);
             int n = session.candidates();
-            List<int[]> ranges = ranges(n, options.batch(), partitions > 0 ? partitions : sc.defaultParallelism() * 3);
+            int wanted = partitions > 0 ? partitions
+                    : sc.getConf().getInt(PARTITIONS, sc.defaultParallelism() * 3);
+            List<int[]> ranges = ranges(n, options.batch(), wanted);
             TaskHook hook = this.hook;
             // The cache's half-precision scales come from the run's first batch with an image, as on one machine:
             // one task runs the first batches until one has an image (the first, unless its images are unreadable).
