@@ -125,6 +125,10 @@ final class DissectCommand implements Callable<Integer> {
                     seg.segmentation("--images"));
         }
         DissectionOptions options = run.options(scoring, threads.threads(), skipBad); // checked before OUT is made
+        if (spark != null && "cuda".equalsIgnoreCase(device.device)) {
+            throw new JdissectException("--device cuda: a --spark job computes its statistics on the executors' CPUs; "
+                    + "leave out --device (or --spark for the CUDA backend on this machine)");
+        }
         ClusterDissection cluster = spark == null ? null : ClusterDissection.find(); // so is the Spark module
         try (OutputLock lock = Locks.output(out, root)) {
             DissectionResult result = cluster != null

@@ -73,6 +73,16 @@ class CliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("jdissect: " + org.jdissect.dissect.ClusterDissection.HOW);
         assertThat(out).doesNotExist();
+        r = run(dissect(out, "--layer", "pool", "--spark", "local[2]", "--device", "cuda"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("jdissect: --device cuda: a --spark job computes its statistics");
+        r = run(dissect(out, "--layer", "pool", "--models", "a.onnx,b.onnx", "--spark", "local[2]"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("jdissect: give the network: --model M.onnx, or --models");
+        r = run("dissect", "--models", "a.onnx,b.onnx", "--layer", "pool", "--data", data.toString(), "--out",
+                out.toString(), "-q");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("jdissect: --models runs a campaign as a Spark job");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkFiles;
 import org.jdissect.JdissectException;
 import org.jdissect.data.IndexRow;
 
@@ -20,8 +21,9 @@ import org.jdissect.data.IndexRow;
  * A Broden dataset on a Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file://}, any scheme Hadoop has a
  * FileSystem for), read where the task runs: each JVM keeps a local copy of the dataset's CSV files, and a task copies
  * the image and label maps of its own rows before reading them (the images never pass through the driver). The copy
- * lies in a folder of the JVM's temporary space named after the URI, and lives as long as the JVM; files are copied
- * to a temporary name and renamed, so two tasks of one executor can fetch the same file.
+ * lies in the application's files folder ({@link SparkFiles#getRootDirectory}: the executor's work folder, the
+ * driver's temporary one), which Spark removes with the application; files are copied to a temporary name and
+ * renamed, so two tasks of one executor can fetch the same file.
  */
 final class HadoopData {
     /** The JVM's copies: one per dataset URI and Hadoop settings. */
@@ -39,9 +41,8 @@ final class HadoopData {
         this.root = new org.apache.hadoop.fs.Path(this.uri);
         try {
             this.fs = root.getFileSystem(conf);
-            String name = Integer.toHexString(this.uri.hashCode()) + "-" + ProcessHandle.current().pid();
-            this.local = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
-                    "jdissect-data-" + name));
+            this.local = Files.createDirectories(Path.of(SparkFiles.getRootDirectory(),
+                    "jdissect-data-" + Integer.toHexString(this.uri.hashCode())));
             FileStatus[] top = fs.listStatus(root);
             for (FileStatus f : top) {
                 String file = f.getPath().getName();
@@ -65,7 +66,9 @@ final class HadoopData {
 
     /** This JVM's copy of the dataset at {@code uri} (its CSV files fetched on first use). */
     static HadoopData of(String uri, Map<String, String> settings) {
-        return OPEN.computeIfAbsent(uri + "\n" + settings, k -> new HadoopData(uri, settings));
+        // per Spark application too: a JVM that runs two (the tests' driver) has a files folder for each
+        return OPEN.computeIfAbsent(SparkFiles.getRootDirectory() + "\n" + uri + "\n" + settings,
+                k -> new HadoopData(uri, settings));
     }
 
     /** The local folder the dataset is read from. */

@@ -12,8 +12,8 @@ import org.jdissect.dissect.ProbeSession;
  * ONNX Runtime session and reads the dataset's CSV files, which would dominate a short task, so tasks borrow one and
  * give it back: an executor keeps one per task it runs at a time, reused by every later task of the job.
  *
- * <p>This is the one mutable static of the project, and it has to be: it is what outlives a task in an executor,
- * which Spark offers no other handle for.
+ * <p>This and {@link HadoopData}'s copies are the project's mutable statics, and they have to be: they are what
+ * outlives a task in an executor, which Spark offers no other handle for.
  */
 final class Sessions {
     private static final Map<JobSpec, Deque<ProbeSession>> IDLE = new ConcurrentHashMap<>();

@@ -459,17 +459,17 @@ public final class SparkDissection {
                     sum.set(l, sum.get(l) == null ? t : sum.get(l).plus(t));
                 }
             }
-            Sessions.giveBack(spec, session);
+            for (int l = 0; l < layers; l++) {
+                if (sum.get(l) == null) { // a partition of unreadable images only
+                    var labels = session.labels(new int[0]);
+                    sum.set(l, TallyCounts.zero(dims[3 * l], labels.numLabels(), labels.numCategories()));
+                }
+            }
         } catch (RuntimeException | Error e) {
             session.close();
             throw e;
         }
-        for (int l = 0; l < layers; l++) {
-            if (sum.get(l) == null) {
-                var labels = session.labels(new int[0]);
-                sum.set(l, TallyCounts.zero(dims[3 * l], labels.numLabels(), labels.numCategories()));
-            }
-        }
+        Sessions.giveBack(spec, session);
         return List.of(new Partials.Tally(sum)).iterator();
     }
 
