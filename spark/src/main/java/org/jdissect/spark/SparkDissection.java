@@ -116,6 +116,7 @@ public final class SparkDissection {
         if (dataUri != null) {
             session.location(dataUri);
         }
+        JavaRDD<Partials.HalfBatch> persisted = null;
         try {
             session.release(); // the driver only describes the model: the executors run it
             List<LayerInfo> layers = session.layers();
@@ -135,6 +136,7 @@ public final class SparkDissection {
             JavaRDD<Partials.HalfBatch> halves = sc.parallelize(ranges, ranges.size())
                     .mapPartitions(it -> inference(spec, it.next(), hook, dims, scales))
                     .persist(StorageLevel.DISK_ONLY());
+            persisted = halves;
             List<Partials.Meta> metas;
             Map<String, Double> timings = new LinkedHashMap<>();
             try (ProgressListener.Tracker bar = progress.begin("inference (spark, " + ranges.size()
@@ -162,8 +164,7 @@ public final class SparkDissection {
             Partials.Coarse coarse = collect(() -> halves.mapPartitions(it -> {
                 hook.run("coarse");
                 return coarse(it, dims, topk, threads);
-            })
-                    .treeReduce(Partials.Coarse::plus, depth));
+            }).treeReduce(Partials.Coarse::plus, depth));
             if (coarse.overflowed() > 0) {
                 LOG.log(System.Logger.Level.WARNING, coarse.overflowed() + " activation values exceed the "
                         + "half-precision range (65504, after their unit's scale) and were cached as infinities, "
@@ -176,8 +177,7 @@ public final class SparkDissection {
             Partials.Fine fine = collect(() -> halves.mapPartitions(it -> {
                 hook.run("fine");
                 return fine(it, dims, bins, threads);
-            })
-                    .treeReduce(Partials.Fine::plus, depth));
+            }).treeReduce(Partials.Fine::plus, depth));
             int[] positions = rows.stream().mapToInt(Integer::intValue).toArray(); // ascending: cache order
             List<UnitStats> stats = new ArrayList<>();
             List<float[]> thresholds = new ArrayList<>();
@@ -191,10 +191,8 @@ public final class SparkDissection {
             Partials.Tally tally = collect(() -> halves.mapPartitions(it -> {
                 hook.run("tally");
                 return tally(it, spec, dims, thresholds);
-            })
-                    .treeReduce(Partials.Tally::plus, depth));
+            }).treeReduce(Partials.Tally::plus, depth));
             long t2 = System.nanoTime();
-            halves.unpersist(false);
             timings.put("thresholds", (t1 - t0) / 1e9);
             timings.put("tally", (t2 - t1) / 1e9);
 
@@ -207,6 +205,9 @@ public final class SparkDissection {
                     + " partitions; cpu statistics, " + threads + " thread" + (threads == 1 ? "" : "s")
                     + " per task)", invocation);
         } finally {
+            if (persisted != null) {
+                persisted.unpersist(false); // a failed job's too: a campaign's context goes on
+            }
             session.close();
             Sessions.close(spec);
         }
