@@ -206,7 +206,7 @@ public final class SparkDissection {
                     + " per task)", invocation);
         } finally {
             if (persisted != null) {
-                persisted.unpersist(false); // a failed job's too: a campaign's context goes on
+                persisted.unpersist(false); // a failed job's too: the caller's context may go on
             }
             session.close();
             Sessions.close(spec);
