@@ -298,8 +298,8 @@ public final class UnitImages {
         }
         float[] rows = s.rows;
         byte[] mask = s.mask;
-        // An upsampled value is a convex combination of (at most) four map values, so an image row between two map
-        // rows that never exceed the threshold is outside the mask: only rows near a hot map row are upsampled.
+        // An upsampled value is a convex combination of the map values it reads, so an image row reading only map
+        // rows that never exceed the threshold is outside the mask: only rows near a hot map row are resized.
         if (s.hot.length < h) {
             s.hot = new boolean[h];
             s.need = new boolean[h];
@@ -311,10 +311,12 @@ public final class UnitImages {
         }
         boolean[] rowOn = s.rowOn;
         boolean any = false;
+        boolean finite = true;
         for (int r = 0; r < h; r++) {
             boolean over = false;
-            for (int x = r * w, end = x + w; x < end && !over; x++) {
-                over = map[x] > threshold;
+            for (int x = r * w, end = x + w; x < end; x++) {
+                over |= map[x] > threshold;
+                finite &= Float.isFinite(map[x]);
             }
             hot[r] = over;
             need[r] = false;
@@ -325,35 +327,33 @@ public final class UnitImages {
             java.util.Arrays.fill(rowOn, 0, height, false);
         } else {
             for (int y = 0; y < height; y++) {
-                if (hot[ys.i0()[y]] || hot[ys.i1()[y]]) {
-                    need[ys.i0()[y]] = true;
-                    need[ys.i1()[y]] = true;
+                if (readsHot(ys, y, hot)) {
+                    for (int r = ys.lo(y); r <= ys.hi(y); r++) {
+                        need[r] = true;
+                    }
                 }
             }
-            // Horizontal step once per needed source row; the vertical step then gives Upsampling.upsample's values.
+            // Horizontal pass once per needed source row; the vertical pass then gives Upsampling.upsample's values.
             for (int r = 0; r < h; r++) {
                 if (!need[r]) {
                     continue;
                 }
                 int base = r * w;
                 for (int x = 0; x < width; x++) {
-                    rows[r * width + x] = Upsampling.lerp(map[base + xs.i0()[x]], map[base + xs.i1()[x]],
-                            xs.f()[x]);
+                    rows[r * width + x] = finite ? xs.sampleFinite(map, base, 1, x) : xs.sample(map, base, 1, x);
                 }
             }
             for (int y = 0; y < height; y++) {
                 int o = y * width;
-                if (!hot[ys.i0()[y]] && !hot[ys.i1()[y]]) {
+                if (!readsHot(ys, y, hot)) {
                     java.util.Arrays.fill(mask, o, o + width, (byte) 0);
                     rowOn[y] = false;
                     continue;
                 }
-                int top = ys.i0()[y] * width;
-                int bottom = ys.i1()[y] * width;
-                float fy = ys.f()[y];
                 int n = 0;
                 for (int x = 0; x < width; x++) {
-                    byte v = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
+                    float value = finite ? ys.sampleFinite(rows, x, width, y) : ys.sample(rows, x, width, y);
+                    byte v = value > threshold ? (byte) 1 : 0;
                     mask[o + x] = v;
                     n += v;
                 }
@@ -361,6 +361,15 @@ public final class UnitImages {
             }
         }
         return mask;
+    }
+
+    private static boolean readsHot(Upsampling.Axis ys, int y, boolean[] hot) {
+        for (int r = ys.lo(y); r <= ys.hi(y); r++) {
+            if (hot[r]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Upsampling.Axis axis(int in, int out) {
