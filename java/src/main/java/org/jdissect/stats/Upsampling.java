@@ -37,11 +37,6 @@ public final class Upsampling {
      */
     public record Axis(int in, int out, int[] first, int[] count, int[] offset, double[] weight,
                        int[] i0, int[] i1, double[] k0, double[] k1) {
-        /** True when the axis keeps its size: every target is its own sample. */
-        public boolean identity() {
-            return in == out;
-        }
-
         /** True when the dense two-tap tables {@code i0, i1, k0, k1} are there. */
         public boolean twoTaps() {
             return i0 != null;

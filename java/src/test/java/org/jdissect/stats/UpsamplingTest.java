@@ -72,6 +72,35 @@ class UpsamplingTest {
         assertThat(a.maxTaps()).isEqualTo(3);
     }
 
+    /**
+     * The fast and alternative entry points give {@code sample}'s values: {@code sampleFinite} on finite lines (up to
+     * the sign of a zero result, which no comparison sees) and {@code sample} on doubles holding the same floats.
+     */
+    @Test
+    void everyEntryPointGivesTheSameValues() {
+        java.util.Random rnd = new java.util.Random(12);
+        int checked = 0;
+        for (int in = 1; in <= 24; in++) {
+            for (int out = 1; out <= 60; out++) {
+                Upsampling.Axis a = Upsampling.axis(in, out);
+                float[] line = new float[3 * in + 2];
+                double[] wide = new double[line.length];
+                for (int k = 0; k < line.length; k++) {
+                    line[k] = rnd.nextInt(4) == 0 ? 0.5f : (float) (rnd.nextGaussian() * 3);
+                    wide[k] = line[k];
+                }
+                for (int i = 0; i < out; i++) {
+                    float want = a.sample(line, 2, 3, i);
+                    assertThat(Float.floatToRawIntBits(a.sample(wide, 2, 3, i))).as("%d -> %d at %d", in, out, i)
+                            .isEqualTo(Float.floatToRawIntBits(want));
+                    assertThat(a.sampleFinite(line, 2, 3, i) == want).as("%d -> %d at %d", in, out, i).isTrue();
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(30_000);
+    }
+
     /** The tally's comparison without rounding: {@code d > cut(t)} exactly when {@code (float) d > t}. */
     @Test
     void cutDecidesAsTheRoundedComparison() {
