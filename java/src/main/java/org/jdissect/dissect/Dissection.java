@@ -268,10 +268,11 @@ public final class Dissection {
             Threads.finishQuietly(writer);
         }
         if (cache.overflowed() > 0) {
-            // a unit scaled for its first batch's tiny values can overflow later: its masks lose those pixels
+            // a unit scaled for its first batch's tiny values can overflow later: its statistics are those of the
+            // cached infinities (resized as PIL resizes them: inf, or NaN where a weight is 0), not the model's values
             LOG.log(Level.WARNING, cache.overflowed() + " activation values exceed the half-precision range "
-                    + "(65504, after their unit's scale) and were cached as infinities, which no mask counts; "
-                    + "--precision fp32 caches the model's values as they are");
+                    + "(65504, after their unit's scale) and were cached as infinities, so their units' masks are not "
+                    + "the model's; --precision fp32 caches the model's values as they are");
         }
         cache.markComplete();
     }
