@@ -157,6 +157,7 @@ public final class UnitImages {
     public static final class Scratch {
         float[] map = new float[0];
         double[] rows = new double[0];
+        double[] source = new double[0];
         byte[] mask = new byte[0];
         float[] coverage = new float[0];
         boolean[] hot = new boolean[0];
@@ -344,29 +345,17 @@ public final class UnitImages {
         }
         // PIL's passes as the tally computes them (Upsampling): the horizontal pass once per needed source row, into
         // doubles holding its floats; the vertical pass's double compared with Upsampling.cut (no rounding per pixel)
-        boolean dense = finite && xs.twoTaps() && ys.twoTaps();
+        boolean dense = finite && ys.twoTaps();
+        if (s.source.length < h * w) {
+            s.source = new double[h * w];
+        }
+        double[] source = s.source;
+        for (int i = 0; i < h * w; i++) {
+            source[i] = map[i];
+        }
         for (int r = 0; r < h; r++) {
-            if (!need[r]) {
-                continue;
-            }
-            int base = r * w;
-            int o = r * width;
-            if (dense) {
-                int[] x0 = xs.i0();
-                int[] x1 = xs.i1();
-                double[] k0 = xs.k0();
-                double[] k1 = xs.k1();
-                for (int x = 0; x < width; x++) {
-                    double acc = map[base + x0[x]] * k0[x];
-                    if (x1[x] >= 0) {
-                        acc += map[base + x1[x]] * k1[x];
-                    }
-                    rows[o + x] = (float) acc;
-                }
-            } else {
-                for (int x = 0; x < width; x++) {
-                    rows[o + x] = xs.sample(map, base, 1, x);
-                }
+            if (need[r]) {
+                xs.pass(source, r * w, rows, r * width, 0, width - 1, finite);
             }
         }
         double cut = Upsampling.cut(threshold);

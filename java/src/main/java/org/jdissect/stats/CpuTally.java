@@ -136,7 +136,7 @@ final class CpuTally {
             for (int u = lo; u < hi && buf != null; u++) {
                 keyAbove[u] = Fp16.firstKeyAbove(thresholds[u]);
             }
-            float[] map = new float[h * w];
+            double[] map = new double[h * w]; // the map's values (halves or floats), held as doubles
             double[] rows = new double[h * rowWidth]; // the horizontal pass's floats, held as doubles
             int[] hits = new int[rowWidth];
             int[] catStamp = new int[numCats];
@@ -155,10 +155,6 @@ final class CpuTally {
                 int[] y1 = ys.i1();
                 double[] ky0 = ys.k0();
                 double[] ky1 = ys.k1();
-                int[] x0 = xs.i0();
-                int[] x1 = xs.i1();
-                double[] kx0 = xs.k0();
-                double[] kx1 = xs.k1();
                 for (int u = lo; u < hi; u++) {
                     int p = (i * units + u) * hw;
                     // Find the samples above T by their order keys: integer work only, most maps have none.
@@ -200,7 +196,9 @@ final class CpuTally {
                             map[j] = Fp16.toFloat(buf[p + j]);
                         }
                     } else {
-                        System.arraycopy(floats, p, map, 0, hw);
+                        for (int j = 0; j < hw; j++) {
+                            map[j] = floats[p + j];
+                        }
                     }
                     // Only pixels reading a sample above T can exceed T: a resized value is a convex mix of what it reads
                     // (PIL's normalised weights may sum to 1 +- a few double ulps, far below half a float ulp, so the
@@ -221,22 +219,7 @@ final class CpuTally {
                         continue;
                     }
                     for (int r = ys.lo(yLo); r <= ys.hi(yHi); r++) {
-                        int mr = r * w;
-                        int or = r * sw;
-                        if (x0 != null && finite) {
-                            for (int x = xLo; x <= xHi; x++) {
-                                double acc = map[mr + x0[x]] * kx0[x];
-                                int second = x1[x];
-                                if (second >= 0) {
-                                    acc += map[mr + second] * kx1[x];
-                                }
-                                rows[or + x] = (float) acc;
-                            }
-                        } else {
-                            for (int x = xLo; x <= xHi; x++) {
-                                rows[or + x] = xs.sample(map, mr, 1, x);
-                            }
-                        }
+                        xs.pass(map, r * w, rows, r * sw, xLo, xHi, finite);
                     }
                     stamp++;
                     int rowBase = u * numLabels;

@@ -61,21 +61,10 @@ public final class Upsampling {
             return first[i] + count[i] - 1;
         }
 
-        /** Target {@code i} of the line {@code v[base + s * stride]}, s = 0 .. in - 1, exactly as PIL computes it. */
-        public float sample(float[] v, int base, int stride, int i) {
-            if (in == out) {
-                return v[base + i * stride];
-            }
-            double acc = 0.0;
-            int o = offset[i];
-            int s = base + first[i] * stride;
-            for (int k = 0, n = count[i]; k < n; k++, s += stride) {
-                acc += v[s] * weight[o + k];
-            }
-            return (float) acc;
-        }
-
-        /** As {@link #sample} on a line of floats held as doubles. */
+        /**
+         * Target {@code i} of the line {@code v[base + s * stride]}, s = 0 .. in - 1 (floats held as doubles), exactly
+         * as PIL computes it.
+         */
         public float sample(double[] v, int base, int stride, int i) {
             if (in == out) {
                 return (float) v[base + i * stride];
@@ -90,19 +79,24 @@ public final class Upsampling {
         }
 
         /**
-         * As {@link #sample}, from the two-tap tables where the axis has them, for a line of finite values only
-         * (equal to {@code sample} there up to the sign of a zero result; see the class).
+         * Targets {@code lo .. hi} of the line {@code src[srcBase ..]} (stride 1) into {@code dst[dstBase + i]}: the
+         * horizontal pass of one row. From the two-tap tables when the line is {@code finite} and the axis has them
+         * (equal to {@link #sample} up to the sign of a zero result, which no comparison sees; see the class).
          */
-        public float sampleFinite(float[] v, int base, int stride, int i) {
-            if (i0 == null) {
-                return sample(v, base, stride, i);
+        public void pass(double[] src, int srcBase, double[] dst, int dstBase, int lo, int hi, boolean finite) {
+            if (i0 == null || !finite) {
+                for (int i = lo; i <= hi; i++) {
+                    dst[dstBase + i] = sample(src, srcBase, 1, i);
+                }
+                return;
             }
-            double acc = v[base + i0[i] * stride] * k0[i];
-            int j = i1[i];
-            if (j >= 0) {
-                acc += v[base + j * stride] * k1[i];
+            for (int i = lo; i <= hi; i++) {
+                double acc = src[srcBase + i0[i]] * k0[i];
+                if (i1[i] >= 0) {
+                    acc += src[srcBase + i1[i]] * k1[i];
+                }
+                dst[dstBase + i] = (float) acc;
             }
-            return (float) acc;
         }
     }
 
@@ -219,11 +213,15 @@ public final class Upsampling {
      * bit for bit; the fast paths of the backends compute the same values for the pixels they visit.
      */
     public static float[] upsample(float[] map, int h, int w, Axis ys, Axis xs) {
+        double[] source = new double[map.length];
+        for (int i = 0; i < map.length; i++) {
+            source[i] = map[i];
+        }
         int sw = xs.out();
-        float[] rows = new float[h * sw];
+        double[] rows = new double[h * sw];
         for (int r = 0; r < h; r++) {
             for (int x = 0; x < sw; x++) {
-                rows[r * sw + x] = xs.sample(map, r * w, 1, x);
+                rows[r * sw + x] = xs.sample(source, r * w, 1, x);
             }
         }
         float[] out = new float[ys.out() * sw];

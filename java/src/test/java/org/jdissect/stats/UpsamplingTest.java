@@ -66,34 +66,38 @@ class UpsamplingTest {
         assertThat(a.weight()[a.offset()[23]]).isPositive().isLessThan(1e-15);
         assertThat(a.i0()[23]).isZero();
         assertThat(a.i1()[23]).isEqualTo(1);
-        float[] finite = {1e30f, 2f, 5f};
-        assertThat(a.sampleFinite(finite, 0, 1, 23)).isEqualTo(a.sample(finite, 0, 1, 23));
-        assertThat(a.sample(new float[] {1f, 2f, Float.POSITIVE_INFINITY}, 0, 1, 23)).isNaN();
+        double[] finite = {1e30f, 2f, 5f};
+        double[] fast = new double[47];
+        a.pass(finite, 0, fast, 0, 0, 46, true);
+        assertThat((float) fast[23]).isEqualTo(a.sample(finite, 0, 1, 23));
+        assertThat(a.sample(new double[] {1f, 2f, Float.POSITIVE_INFINITY}, 0, 1, 23)).isNaN();
         assertThat(a.maxTaps()).isEqualTo(3);
     }
 
     /**
-     * The fast and alternative entry points give {@code sample}'s values: {@code sampleFinite} on finite lines (up to
-     * the sign of a zero result, which no comparison sees) and {@code sample} on doubles holding the same floats.
+     * The horizontal pass from the two-tap tables gives {@code sample}'s values on finite lines (up to the sign of a
+     * zero result, which no comparison sees), and the general loop exactly them.
      */
     @Test
-    void everyEntryPointGivesTheSameValues() {
+    void thePassGivesTheSampledValues() {
         java.util.Random rnd = new java.util.Random(12);
         int checked = 0;
         for (int in = 1; in <= 24; in++) {
             for (int out = 1; out <= 60; out++) {
                 Upsampling.Axis a = Upsampling.axis(in, out);
-                float[] line = new float[3 * in + 2];
-                double[] wide = new double[line.length];
+                double[] line = new double[in + 2];
                 for (int k = 0; k < line.length; k++) {
                     line[k] = rnd.nextInt(4) == 0 ? 0.5f : (float) (rnd.nextGaussian() * 3);
-                    wide[k] = line[k];
                 }
+                double[] fast = new double[out + 1];
+                double[] general = new double[out + 1];
+                a.pass(line, 2, fast, 1, 0, out - 1, true);
+                a.pass(line, 2, general, 1, 0, out - 1, false);
                 for (int i = 0; i < out; i++) {
-                    float want = a.sample(line, 2, 3, i);
-                    assertThat(Float.floatToRawIntBits(a.sample(wide, 2, 3, i))).as("%d -> %d at %d", in, out, i)
+                    float want = a.sample(line, 2, 1, i);
+                    assertThat(fast[1 + i] == want).as("%d -> %d at %d", in, out, i).isTrue();
+                    assertThat(Float.floatToRawIntBits((float) general[1 + i])).as("%d -> %d at %d", in, out, i)
                             .isEqualTo(Float.floatToRawIntBits(want));
-                    assertThat(a.sampleFinite(line, 2, 3, i) == want).as("%d -> %d at %d", in, out, i).isTrue();
                     checked++;
                 }
             }
@@ -157,7 +161,7 @@ class UpsamplingTest {
         assertThat(a.count()).containsExactly(3, 3);
         assertThat(a.weight()).containsExactly(0.75 / 1.75, 0.75 / 1.75, 0.25 / 1.75, 0.25 / 1.75, 0.75 / 1.75,
                 0.75 / 1.75);
-        assertThat(a.sample(new float[] {7, 0, 0, 0}, 0, 1, 0)).isEqualTo((float) (0.75 / 1.75 * 7));
+        assertThat(a.sample(new double[] {7, 0, 0, 0}, 0, 1, 0)).isEqualTo((float) (0.75 / 1.75 * 7));
         assertThat(a.lo(1)).isEqualTo(1);
         assertThat(a.hi(1)).isEqualTo(3);
     }
@@ -167,7 +171,7 @@ class UpsamplingTest {
         for (int in = 2; in < 40; in++) {
             for (int out = 1; out < in; out++) {
                 Upsampling.Axis a = Upsampling.axis(in, out);
-                float[] line = new float[in];
+                double[] line = new double[in];
                 java.util.Arrays.fill(line, 0.45f);
                 for (int i = 0; i < out; i++) {
                     assertThat(a.sample(line, 0, 1, i)).as("%d -> %d at %d", in, out, i).isEqualTo(0.45f);
