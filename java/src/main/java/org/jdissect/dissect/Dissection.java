@@ -184,7 +184,7 @@ public final class Dissection {
             LayerRecord.Settings settings = new LayerRecord.Settings(source.categories(), o.quantile(),
                     "exact linear-interpolation percentile over " + (single ? "fp32 activations (as the model gave them)"
                             : "fp16-cached activations"),
-                    "PIL bilinear: half-pixel centres, fp32 fma (growing), double sums (shrinking)",
+                    "PIL resize(BILINEAR) in mode F, bit for bit: taps and sums in double, float after each pass",
                     o.iouThreshold(), o.topk(), backend.name() + (single && backend.cuda() != null
                             ? "; fp32 statistics on the CPU" : ""), o.precision().label());
             LayerRecord.Source record = source.record(rows.size(), skipped);
