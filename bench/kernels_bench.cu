@@ -5,10 +5,12 @@
 // included, the JNI crossing excluded. The data is generated on the device and copied to host memory first.
 // Prints the time of each call kind, images/s and bytes per second, as "key: value" lines and a last
 // "pass1_s=... pass2_s=..." line (bench/gpu-check.sh keeps them).
-// Usage: jd_bench [--images N] [--units U] [--map S] [--labels S] [--layers L] [--repeats R]
+// Usage: jd_bench [--images N] [--units U] [--map S] [--labels S] [--layers L] [--repeats R] [--dump DIR]
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <string>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -101,6 +103,32 @@ float key_value(int key) {
     return __half2float(__ushort_as_half(bits));
 }
 
+// --dump DIR: the benchmark's inputs and results as files, so that the PyTorch peer (bench/peer/torch_stats.py
+// --data DIR) times the same bytes: acts.f16 [images][units][map][map] (fp16 bits), labels.u16
+// [images][layers][side][side], levels.i32 [images], thresholds.f32 [units], and meta.txt (key=value lines: the
+// shape, q and the tally's totals). One file each, written with stdio; returns false on the first error.
+bool write_file(const char* dir, const char* name, const void* data, size_t bytes) {
+    std::string path = std::string(dir) + "/" + name;
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) {
+        std::fprintf(stderr, "jd_bench: cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+        return false;
+    }
+    const bool ok = bytes == 0 || std::fwrite(data, 1, bytes, f) == bytes;
+    if (std::fclose(f) != 0 || !ok) {
+        std::fprintf(stderr, "jd_bench: writing %s failed: %s\n", path.c_str(), std::strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+const char* text_arg(int argc, char** argv, const char* name) {
+    for (int i = 1; i + 1 < argc; i++) {
+        if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+    }
+    return nullptr;
+}
+
 // Seconds per call kind, the best repeat's.
 struct Phase {
     const char* name;
@@ -116,6 +144,7 @@ int main(int argc, char** argv) {
     const int side = arg(argc, argv, "--labels", 112);
     const int layers = arg(argc, argv, "--layers", 3);
     const int repeats = std::max(1, arg(argc, argv, "--repeats", 3));
+    const char* dump = text_arg(argc, argv, "--dump");
     const int num_labels = 1198, num_cats = 6, topk = 10;
     const double q = 0.005;
 
@@ -235,33 +264,10 @@ int main(int argc, char** argv) {
     }
 
     // ---- pass 2, as CudaBackend.tally: one grid (every label map is side x side), descriptors per chunk
-    std::vector<int32_t> gi;
-    std::vector<float> gf;
-    {
-        // Upsampling.axis(map, side), as the native tests' host reference makes it
-        const jdtest::Tables t = jdtest::tables(map, side);
-        const std::vector<int32_t>& i0 = t.i0;
-        const std::vector<int32_t>& i1 = t.i1;
-        const std::vector<float>& f = t.f;
-        for (int a = 0; a < 2; a++) {  // y0 y1, then x0 x1 (square)
-            gi.insert(gi.end(), i0.begin(), i0.end());
-            gi.insert(gi.end(), i1.begin(), i1.end());
-        }
-        for (int a = 0; a < 2; a++) {  // ylo yhi, then xlo xhi
-            for (int s = 0; s < map; s++) {
-                int lo = side;
-                for (int i = 0; i < side; i++) if (i1[i] >= s) { lo = i; break; }
-                gi.push_back(lo);
-            }
-            for (int s = 0; s < map; s++) {
-                int hi = -1;
-                for (int i = side - 1; i >= 0; i--) if (i0[i] <= s) { hi = i; break; }
-                gi.push_back(hi);
-            }
-        }
-        gf.insert(gf.end(), f.begin(), f.end());
-        gf.insert(gf.end(), f.begin(), f.end());
-    }
+    // Upsampling.axis(map, side) on both axes, as the native tests' host reference packs it
+    const jdtest::Grid grid = jdtest::grid(map, map, side, side);
+    const std::vector<int32_t>& gi = grid.ints;
+    const std::vector<double>& gf = grid.weights;
     std::vector<int32_t> levels(images);
     for (long long n = 0; n < images; n++) levels[n] = 1 + static_cast<int32_t>((n * 2654435761ull) % (num_labels - 1));
     std::vector<int32_t> primary(num_labels);
@@ -333,5 +339,22 @@ int main(int argc, char** argv) {
     std::printf("thresholds: unit 0 %.6g, unit 1 %.6g; top image of unit 0: %d\n", thresholds[0], thresholds[1],
                 top_images[0]);
     std::printf("pass1_s=%.4f pass2_s=%.4f\n", best_p1 * scale, best_p2 * scale);
+    if (dump != nullptr) {
+        const double t0 = now();
+        char meta[512];
+        const int len = std::snprintf(meta, sizeof(meta),
+                                      "images=%lld\nunits=%d\nmap=%d\nside=%d\nlayers=%d\nnum_labels=%d\n"
+                                      "num_cats=%d\nq=%.17g\ntopk=%d\nmask_total=%lld\ninter_total=%lld\n",
+                                      images, units, map, side, layers, num_labels, num_cats, q, topk, mask_total,
+                                      inter_total);
+        if (!write_file(dump, "acts.f16", acts.data(), n_acts * 2) ||
+            !write_file(dump, "labels.u16", labels.data(), n_labels * 2) ||
+            !write_file(dump, "levels.i32", levels.data(), levels.size() * 4) ||
+            !write_file(dump, "thresholds.f32", thresholds.data(), thresholds.size() * 4) ||
+            !write_file(dump, "meta.txt", meta, static_cast<size_t>(len))) {
+            return 1;
+        }
+        std::printf("dump: %s (%.1f GB in %.1f s)\n", dump, (n_acts + n_labels) * 2 / 1e9, now() - t0);
+    }
     return 0;
 }

@@ -3,8 +3,8 @@
 # (bench/peer/netdissect_tally.py: PIL resize, numpy bincount), timed in the same run on the same dissection: a
 # layer shaped like ResNet-18's layer4 (512 units at 7 x 7, the fixed random network of ComposeWorkload) over a
 # SceneWorld of IMAGES images at 224 x 224 (label maps 112 x 112). Prints both speeds and how many units' rows of the
-# two tally.csv files differ (PIL's float resize and jdissect's fp32 interpolation differ on a few pixels at some
-# scales, issue 21, and on values the half-precision cache overflowed to infinity, which the dissection warns of).
+# two tally.csv files differ (none since the resizing is PIL's bit for bit, infinities from half-precision overflow
+# included).
 # bench/tally.sh measures the statistics alone (labels decoded once, outside the timing).
 # Usage: bash bench/tally-peer.sh [IMAGES=1000] [WORK=/tmp/jdissect-tally-peer]
 set -euo pipefail

@@ -34,10 +34,14 @@ cudaError_t launch_topk_merge(const unsigned long long* top_in, const int32_t* m
 
 // ---- pass 2: the fused tally (tally.cu)
 
+// The most taps of one resizing axis the kernel reads: an axis that grows (or keeps its size) reads at most 3
+// samples in PIL's bilinear filter (two of non-zero weight; see Upsampling.java).
+constexpr int kMaxTaps = 3;
+
 // Per image of a chunk, 8 int64 values (see jdissect_cuda.h, jd_tally_chunk).
 enum TallyImageField {
     kLabelOffset = 0, kLabelHeight = 1, kLabelWidth = 2, kLayers = 3, kLevelOffset = 4, kLevelCount = 5,
-    kGridInts = 6, kGridFloats = 7, kImageFields = 8
+    kGridInts = 6, kGridWeights = 7, kImageFields = 8
 };
 
 struct TallyArgs {
@@ -49,8 +53,8 @@ struct TallyArgs {
     int64_t label_base;
     const int32_t* levels;    // image-level labels, image n's at info[n][kLevelOffset] - level_base
     int64_t level_base;
-    const int32_t* grid_ints;    // per grid: y0[sh] y1[sh] x0[sw] x1[sw] ylo[h] yhi[h] xlo[w] xhi[w]
-    const float* grid_floats;    // per grid: fy[sh] fx[sw]
+    const int32_t* grid_ints;    // per grid: yfirst[sh] ycount[sh] xfirst[sw] xcount[sw] ylo[h] yhi[h] xlo[w] xhi[w]
+    const double* grid_weights;  // per grid: wy[sh][kMaxTaps] wx[sw][kMaxTaps]
     int num_labels, num_categories;
     const int32_t* primary;   // [num_labels] primary category or -1
     unsigned long long* intersection;  // [units][num_labels]

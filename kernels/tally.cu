@@ -1,11 +1,13 @@
-// Pass 2, fused: bilinear upsampling (half-pixel centres, the fp32 fma contract of Upsampling.java) of every
-// (image, unit) map to the image's label size, thresholding, and the counts of BRODEN.md: intersections per unit and
+// Pass 2, fused: resizing of every (image, unit) map to the image's label size exactly as PIL's resize(BILINEAR) in
+// mode F (Upsampling.java: the taps' weights in double, each pass summed in double from 0.0 in tap order with every
+// product and sum rounded on its own (__dmul_rn, __dadd_rn: no contraction into fma, which PIL's compiled C does not
+// do either), rounded to float after each pass), thresholding, and the counts of BRODEN.md: intersections per unit and
 // label (pixel layers and image-level labels), activation per unit and category (only categories the mask touches,
 // or the image's image-level labels), label pixels, and |mask|. Label sizes may differ per image.
 //
 // One warp per (image, unit); a block holds kWarps units of one image so that they share the image's labels in L1.
-// As in CpuBackend, only output pixels that read a sample above T are visited (bilinear values never exceed their
-// corners): the rows and columns of those samples are reduced across the warp, and the per-grid tables ylo/yhi/
+// As in CpuBackend, only output pixels that read a sample above T are visited (a resized value is a convex mix of
+// what it reads; normalised double weights sum to 1 within far less than half a float ulp): the rows and columns of those samples are reduced across the warp, and the per-grid tables ylo/yhi/
 // xlo/xhi give the output rectangle that reads them; a map with no sample above T costs one read. Equal labels of
 // neighbouring pixels are combined with __match_any_sync before one 64-bit atomic per label and step.
 #include <climits>
@@ -78,16 +80,16 @@ __global__ void __launch_bounds__(kThreads) tally_kernel(TallyArgs a, int groups
     __syncwarp();
 
     const int32_t* gi = a.grid_ints + info[kGridInts];
-    const int32_t* y0 = gi;
-    const int32_t* y1 = y0 + sh;
-    const int32_t* x0 = y1 + sh;
-    const int32_t* x1 = x0 + sw;
-    const int32_t* ylo = x1 + sw;
+    const int32_t* yfirst = gi;
+    const int32_t* ycount = yfirst + sh;
+    const int32_t* xfirst = ycount + sh;
+    const int32_t* xcount = xfirst + sw;
+    const int32_t* ylo = xcount + sw;
     const int32_t* yhi = ylo + h;
     const int32_t* xlo = yhi + h;
     const int32_t* xhi = xlo + w;
-    const float* fy = a.grid_floats + info[kGridFloats];
-    const float* fx = fy + sh;
+    const double* wy = a.grid_weights + info[kGridWeights];
+    const double* wx = wy + static_cast<long long>(sh) * kMaxTaps;
     const int ya = ylo[rmin], yb = yhi[rmax], xa = xlo[cmin], xb = xhi[cmax];
 
     const int num_labels = a.num_labels;
@@ -106,16 +108,24 @@ __global__ void __launch_bounds__(kThreads) tally_kernel(TallyArgs a, int groups
                 const int row = p / bw;
                 const int y = ya + row;
                 const int x = xa + (p - row * bw);
-                const int r0 = __ldg(y0 + y) * w;
-                const int r1 = __ldg(y1 + y) * w;
-                const int c0 = __ldg(x0 + x);
-                const int c1 = __ldg(x1 + x);
-                const float wx = __ldg(fx + x);
-                const float top = __fmaf_rn(wx, __fsub_rn(sample<kStage>(map, src, r0 + c1), sample<kStage>(map, src, r0 + c0)),
-                                            sample<kStage>(map, src, r0 + c0));
-                const float bottom = __fmaf_rn(wx, __fsub_rn(sample<kStage>(map, src, r1 + c1), sample<kStage>(map, src, r1 + c0)),
-                                               sample<kStage>(map, src, r1 + c0));
-                const float value = __fmaf_rn(__ldg(fy + y), __fsub_rn(bottom, top), top);
+                const int fy = __ldg(yfirst + y);
+                const int ny = __ldg(ycount + y);
+                const int fx = __ldg(xfirst + x);
+                const int nx = __ldg(xcount + x);
+                const double* ky = wy + y * kMaxTaps;
+                const double* kx = wx + x * kMaxTaps;
+                // PIL: the horizontal pass's value of each source row read (a float), then the vertical pass.
+                double acc = 0.0;
+                for (int ty = 0; ty < ny; ty++) {
+                    const int r = (fy + ty) * w + fx;
+                    double line = 0.0;
+                    for (int tx = 0; tx < nx; tx++) {
+                        line = __dadd_rn(line, __dmul_rn(static_cast<double>(sample<kStage>(map, src, r + tx)),
+                                                       __ldg(kx + tx)));
+                    }
+                    acc = __dadd_rn(acc, __dmul_rn(static_cast<double>(__double2float_rn(line)), __ldg(ky + ty)));
+                }
+                const float value = __double2float_rn(acc);
                 hit = value > t;
                 pixel = y * sw + x;
             }

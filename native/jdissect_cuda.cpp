@@ -16,7 +16,8 @@ namespace jd {
 namespace {
 
 // 2: the device-memory, stream, profiling and _device calls and jd_tally_mask are gone (unused by Java).
-constexpr int kApiVersion = 2;
+// 3: jd_tally_chunk takes PIL's taps (first, count, double weights) instead of fp32 interpolation tables.
+constexpr int kApiVersion = 3;
 
 struct DriverProbe {
     bool present = false;

@@ -117,21 +117,23 @@ JD_API jd_status jd_stats_finish(jd_context ctx, int32_t* low_key, int32_t* high
  *                        row-major (0 unlabelled; numbers >= num_labels are ignored);
  *                    [1] sh, [2] sw, [3] layers;
  *                    [4] offset and [5] count of its image-level labels in levels (int32);
- *                    [6] offset in grid_ints and [7] offset in grid_floats of its upsampling tables:
- *                        grid_ints:   y0[sh] y1[sh] x0[sw] x1[sw] ylo[h] yhi[h] xlo[w] xhi[w]
- *                        grid_floats: fy[sh] fx[sw]
- *                    with (y0, y1, fy) and (x0, x1, fx) the tables of Upsampling.axis (for output index i of an
- *                    axis from in to out samples: s = (i + 0.5f) * ((float) in / out) - 0.5f in fp32, each
- *                    operation rounded; s = max(s, 0); i0 = (int) s; f = s - i0; i1 = min(i0 + 1, in - 1)),
- *                    ylo[s] the first output row y with y1[y] >= s (sh if none), yhi[s] the last with y0[y] <= s
- *                    (-1 if none), xlo and xhi likewise for columns.
+ *                    [6] offset in grid_ints and [7] offset in grid_weights of its resizing tables:
+ *                        grid_ints:    yfirst[sh] ycount[sh] xfirst[sw] xcount[sw] ylo[h] yhi[h] xlo[w] xhi[w]
+ *                        grid_weights: wy[sh][3] wx[sw][3]
+ *                    the taps of Upsampling.axis, which are those of PIL's resize(BILINEAR) (Pillow's
+ *                    precompute_coeffs): output index i of an axis reads count[i] samples (1 to 3) from first[i]
+ *                    with weights w[i][0 .. count[i]) (unused entries 0); an axis that keeps its size has one tap of
+ *                    weight 1 per index. ylo[s] is the first output row y with yfirst[y] + ycount[y] - 1 >= s (sh if
+ *                    none), yhi[s] the last with yfirst[y] <= s (-1 if none), xlo and xhi likewise for columns.
+ *                    Label maps are at least the map's size on each axis (a shrinking axis reads more taps: the
+ *                    CPU backend computes those).
  *                  Images' labels and image-level labels must lie in image order in labels and levels.
- *                  Each map is upsampled with
- *                    top    = fmaf(fx, v[y0][x1] - v[y0][x0], v[y0][x0])
- *                    bottom = fmaf(fx, v[y1][x1] - v[y1][x0], v[y1][x0])
- *                    value  = fmaf(fy, bottom - top, top)
- *                  (each subtraction a separately rounded fp32 operation, each fmaf fused), and a pixel is in the
- *                  unit's mask when value > thresholds[u]. An image-level label counts every pixel of the mask.
+ *                  Each map is resized as PIL does in mode F, horizontal pass first, every product and sum of
+ *                  doubles rounded on its own (no fused multiply-add):
+ *                    line[k] = (float) (0.0 + v[yfirst + k][xfirst] * wx[0] + v[yfirst + k][xfirst + 1] * wx[1] ...)
+ *                    value   = (float) (0.0 + line[0] * wy[0] + line[1] * wy[1] ...)
+ *                  and a pixel is in the unit's mask when value > thresholds[u]. An image-level label counts every
+ *                  pixel of the mask.
  *  jd_tally_finish intersection[units * num_labels], activation[units * num_categories], label_pixels[num_labels],
  *                  mask_pixels[units]: the sums over every chunk.
  */
@@ -140,7 +142,8 @@ JD_API jd_status jd_tally_begin(jd_context ctx, int units, int h, int w, const f
 JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images, const int64_t* info,
                                 const uint16_t* labels, long long label_count, const int32_t* levels,
                                 long long level_count, const int32_t* grid_ints, long long grid_int_count,
-                                const float* grid_floats, long long grid_float_count, char* err, size_t err_len);
+                                const double* grid_weights, long long grid_weight_count, char* err,
+                                size_t err_len);
 JD_API jd_status jd_tally_finish(jd_context ctx, int64_t* intersection, int64_t* activation, int64_t* label_pixels,
                                  int64_t* mask_pixels, char* err, size_t err_len);
 

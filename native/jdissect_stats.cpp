@@ -33,7 +33,7 @@ struct jd_context_opaque {
     size_t staging_limit = 0;
 
     // Staging of host data.
-    Buffer acts, labels, levels, info, grid_ints, grid_floats, values, alpha, replacement;
+    Buffer acts, labels, levels, info, grid_ints, grid_weights, values, alpha, replacement;
 
     // Pass 1.
     Phase phase = Phase::kIdle;
@@ -230,7 +230,7 @@ jd_status staged_acts(jd_context ctx, const uint16_t* acts, int images, const ch
 // ---- pass 2
 
 struct ImageInfo {
-    long long label_offset, sh, sw, layers, level_offset, level_count, grid_ints, grid_floats;
+    long long label_offset, sh, sw, layers, level_offset, level_count, grid_ints, grid_weights;
 };
 
 ImageInfo info_of(const int64_t* info, long long n) {
@@ -240,13 +240,13 @@ ImageInfo info_of(const int64_t* info, long long n) {
 
 // Checks every image's descriptor against the sizes of the buffers and the image order.
 jd_status check_info(jd_context ctx, const int64_t* info, int images, long long label_count, long long level_count,
-                     long long grid_int_count, long long grid_float_count, const char* fn, char* err,
+                     long long grid_int_count, long long grid_weight_count, const char* fn, char* err,
                      size_t err_len) {
     long long label_end = 0, level_end = 0;
     for (int n = 0; n < images; n++) {
         const ImageInfo i = info_of(info, n);
         if (i.sh <= 0 || i.sw <= 0 || i.sh * i.sw > 0x7fffffffll || i.layers < 0 || i.level_count < 0 ||
-            i.label_offset < label_end || i.level_offset < level_end || i.grid_ints < 0 || i.grid_floats < 0) {
+            i.label_offset < label_end || i.level_offset < level_end || i.grid_ints < 0 || i.grid_weights < 0) {
             return fail(JD_ERR_INVALID_ARGUMENT, err, err_len,
                         "%s: image %d: bad descriptor (label offset %lld, %lldx%lld, %lld layers, %lld image-level "
                         "labels at %lld): sizes must be positive and images in order",
@@ -256,18 +256,18 @@ jd_status check_info(jd_context ctx, const int64_t* info, int images, long long 
         level_end = i.level_offset + i.level_count;
         const long long needed_ints = 2 * i.sh + 2 * i.sw + 2 * ctx->t_h + 2 * ctx->t_w;
         if (label_end > label_count || level_end > level_count || i.grid_ints + needed_ints > grid_int_count ||
-            i.grid_floats + i.sh + i.sw > grid_float_count) {
+            i.grid_weights + (i.sh + i.sw) * jd::kMaxTaps > grid_weight_count) {
             return fail(JD_ERR_INVALID_ARGUMENT, err, err_len,
                         "%s: image %d reaches past its buffers (labels to %lld of %lld, image-level labels to %lld "
                         "of %lld, grid tables at %lld/%lld)",
-                        fn, n, label_end, label_count, level_end, level_count, i.grid_ints, i.grid_floats);
+                        fn, n, label_end, label_count, level_end, level_count, i.grid_ints, i.grid_weights);
         }
     }
     return JD_OK;
 }
 
-// Checks the interpolation tables every image points at: source rows and columns inside the h x w map, reader
-// ranges inside the label map. A wrong table would make the kernel read outside a map; this says so instead.
+// Checks the resizing tables every image points at: taps inside the h x w map, 1 to kMaxTaps of them, reader ranges
+// inside the label map. A wrong table would make the kernel read outside a map; this says so instead.
 jd_status check_grids(jd_context ctx, const int64_t* info, int images, const int32_t* grid_ints,
                       long long grid_int_count, const char* fn, char* err, size_t err_len) {
     std::vector<char> checked(static_cast<size_t>(std::max<long long>(grid_int_count, 1)), 0);
@@ -278,10 +278,12 @@ jd_status check_grids(jd_context ctx, const int64_t* info, int images, const int
         checked[i.grid_ints] = 1;
         const int32_t* g = grid_ints + i.grid_ints;
         const long long sh = i.sh, sw = i.sw;
-        // y0 y1 [sh], x0 x1 [sw], ylo yhi [h], xlo xhi [w]
+        // yfirst ycount [sh], xfirst xcount [sw], ylo yhi [h], xlo xhi [w]
         struct Range { long long at, count, lo, hi; const char* what; };
-        const Range ranges[] = {{0, 2 * sh, 0, h - 1, "source rows"},
-                                {2 * sh, 2 * sw, 0, w - 1, "source columns"},
+        const Range ranges[] = {{0, sh, 0, h - 1, "first source rows"},
+                                {sh, sh, 1, jd::kMaxTaps, "source row counts"},
+                                {2 * sh, sw, 0, w - 1, "first source columns"},
+                                {2 * sh + sw, sw, 1, jd::kMaxTaps, "source column counts"},
                                 {2 * sh + 2 * sw, h, 0, sh, "first reader rows"},
                                 {2 * sh + 2 * sw + h, h, -1, sh - 1, "last reader rows"},
                                 {2 * sh + 2 * sw + 2 * h, w, 0, sw, "first reader columns"},
@@ -294,6 +296,22 @@ jd_status check_grids(jd_context ctx, const int64_t* info, int images, const int
                                 "%s: image %d: the grid table at %lld is not for a %dx%d map resized to %lldx%lld: "
                                 "%s[%lld] = %d, outside %lld..%lld",
                                 fn, n, i.grid_ints, h, w, sh, sw, r.what, j, v, r.lo, r.hi);
+                }
+            }
+        }
+        // the taps of each output index end inside the map
+        for (int axis = 0; axis < 2; axis++) {
+            const long long out = axis == 0 ? sh : sw;
+            const long long in = axis == 0 ? h : w;
+            const int32_t* first = g + (axis == 0 ? 0 : 2 * sh);
+            const int32_t* count = first + out;
+            for (long long j = 0; j < out; j++) {
+                if (first[j] + count[j] > in) {
+                    return fail(JD_ERR_INVALID_ARGUMENT, err, err_len,
+                                "%s: image %d: the grid table at %lld is not for a %dx%d map resized to %lldx%lld: "
+                                "%s %lld reads samples %d..%d, past %lld",
+                                fn, n, i.grid_ints, h, w, sh, sw, axis == 0 ? "row" : "column", j, first[j],
+                                first[j] + count[j] - 1, in - 1);
                 }
             }
         }
@@ -355,7 +373,7 @@ JD_API jd_status jd_context_destroy(jd_context ctx, char* err, size_t err_len) {
         if (ctx == nullptr) return JD_OK;
         JD_TRY(enter(ctx, fn, err, err_len));
         cudaStreamSynchronize(ctx->stream);
-        Buffer* all[] = {&ctx->acts, &ctx->labels, &ctx->levels, &ctx->info, &ctx->grid_ints, &ctx->grid_floats,
+        Buffer* all[] = {&ctx->acts, &ctx->labels, &ctx->levels, &ctx->info, &ctx->grid_ints, &ctx->grid_weights,
                          &ctx->values, &ctx->alpha, &ctx->replacement, &ctx->resident_acts, &ctx->coarse,
                          &ctx->fine, &ctx->max_keys, &ctx->top[0], &ctx->top[1], &ctx->bins, &ctx->thresholds,
                          &ctx->primary, &ctx->intersection, &ctx->activation, &ctx->mask_pixels,
@@ -614,28 +632,29 @@ JD_API jd_status jd_tally_begin(jd_context ctx, int units, int h, int w, const f
 JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images, const int64_t* info,
                                 const uint16_t* labels, long long label_count, const int32_t* levels,
                                 long long level_count, const int32_t* grid_ints, long long grid_int_count,
-                                const float* grid_floats, long long grid_float_count, char* err, size_t err_len) {
+                                const double* grid_weights, long long grid_weight_count, char* err,
+                                size_t err_len) {
     static const char* fn = "jd_tally_chunk";
     return jd::guarded(fn, err, err_len, [&]() -> jd_status {
         JD_TRY(enter(ctx, fn, err, err_len));
         JD_TRY(require_tally(ctx, fn, err, err_len));
-        if (images < 0 || label_count < 0 || level_count < 0 || grid_int_count < 0 || grid_float_count < 0) {
+        if (images < 0 || label_count < 0 || level_count < 0 || grid_int_count < 0 || grid_weight_count < 0) {
             return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: negative size", fn);
         }
         if (images == 0) return JD_OK;
-        if (acts == nullptr || info == nullptr || grid_ints == nullptr || grid_floats == nullptr ||
+        if (acts == nullptr || info == nullptr || grid_ints == nullptr || grid_weights == nullptr ||
             (label_count > 0 && labels == nullptr) || (level_count > 0 && levels == nullptr)) {
             return fail(JD_ERR_INVALID_ARGUMENT, err, err_len, "%s: null input", fn);
         }
-        JD_TRY(check_info(ctx, info, images, label_count, level_count, grid_int_count, grid_float_count, fn, err,
+        JD_TRY(check_info(ctx, info, images, label_count, level_count, grid_int_count, grid_weight_count, fn, err,
                           err_len));
         JD_TRY(check_grids(ctx, info, images, grid_ints, grid_int_count, fn, err, err_len));
         const size_t map_bytes = static_cast<size_t>(ctx->t_units) * ctx->t_h * ctx->t_w * sizeof(uint16_t);
         JD_TRY(reserve(ctx->grid_ints, std::max<long long>(1, grid_int_count) * 4, fn, "grid tables", err, err_len));
-        JD_TRY(reserve(ctx->grid_floats, std::max<long long>(1, grid_float_count) * 4, fn, "grid tables", err,
+        JD_TRY(reserve(ctx->grid_weights, std::max<long long>(1, grid_weight_count) * 8, fn, "grid tables", err,
                        err_len));
         JD_TRY(upload(ctx->grid_ints.ptr, grid_ints, grid_int_count * 4, ctx->stream, fn, err, err_len));
-        JD_TRY(upload(ctx->grid_floats.ptr, grid_floats, grid_float_count * 4, ctx->stream, fn, err, err_len));
+        JD_TRY(upload(ctx->grid_weights.ptr, grid_weights, grid_weight_count * 8, ctx->stream, fn, err, err_len));
         size_t budget = 0;
         JD_TRY(staging_budget(ctx, &budget, fn, err, err_len));
         for (int first = 0; first < images;) {
@@ -682,7 +701,7 @@ JD_API jd_status jd_tally_chunk(jd_context ctx, const uint16_t* acts, int images
             a.levels = static_cast<const int32_t*>(ctx->levels.ptr);
             a.level_base = head.level_offset;
             a.grid_ints = static_cast<const int32_t*>(ctx->grid_ints.ptr);
-            a.grid_floats = static_cast<const float*>(ctx->grid_floats.ptr);
+            a.grid_weights = static_cast<const double*>(ctx->grid_weights.ptr);
             JD_TRY(launched(jd::launch_tally(a, ctx->stream), fn, "tally launch", err, err_len));
             first = end;
         }

@@ -21,87 +21,13 @@ AND, OR, AND_NOT = 0, 1, 2
 OP_TEXT = {AND: "AND", OR: "OR", AND_NOT: "AND NOT"}
 
 
-# ---------------------------------------------------------------- upsampling, from Upsampling's definition
-def fma32(f, d, a):
-    """round_to_float32(f * d + a) computed exactly (the fused multiply-add of the definition): the product of two
-    float32 is exact in float64; TwoSum gives the sum's rounding error, which decides a float32 tie."""
-    p = f.astype(np.float64) * d.astype(np.float64)
-    a64 = a.astype(np.float64)
-    s = p + a64
-    bb = s - p
-    e = (p - (s - bb)) + (a64 - bb)
-    r = s.astype(np.float32)
-    r64 = r.astype(np.float64)
-    toward = np.where(s > r64, np.float32(np.inf), np.float32(-np.inf)).astype(np.float32)
-    other = np.nextafter(r, toward)
-    tie = (s != r64) & (s == (r64 + other.astype(np.float64)) / 2) & (e != 0)
-    larger = np.maximum(r, other)
-    smaller = np.minimum(r, other)
-    return np.where(tie, np.where(e > 0, larger, smaller), r).astype(np.float32)
-
-
-def grow_axis(n_in, n_out):
-    """Target i reads s = (i + 0.5) * (in / out) - 0.5 in float32, clamped at 0; i0 = floor(s), i1 = min(i0 + 1,
-    in - 1), f = s - i0."""
-    scale = np.float32(n_in) / np.float32(n_out)
-    i0 = np.zeros(n_out, dtype=np.int64)
-    i1 = np.zeros(n_out, dtype=np.int64)
-    f = np.zeros(n_out, dtype=np.float32)
-    for i in range(n_out):
-        s = (np.float32(i) + np.float32(0.5)) * scale - np.float32(0.5)
-        if s < 0:
-            s = np.float32(0)
-        lo = int(s)
-        i0[i] = lo
-        i1[i] = min(lo + 1, n_in - 1)
-        f[i] = s - np.float32(lo)
-    return i0, i1, f
-
-
-def shrink_taps(n_in, n_out):
-    """PIL's bilinear taps widened by the shrink factor, weights in double and normalised."""
-    scale = n_in / n_out
-    support = max(1.0, scale)
-    taps = []
-    for i in range(n_out):
-        center = (i + 0.5) * scale
-        lo = max(0, int(center - support + 0.5))
-        hi = min(n_in, int(center + support + 0.5))
-        w = []
-        for x in range(lo, hi):
-            d = abs((x - center + 0.5) / support)
-            w.append(1 - d if d < 1 else 0.0)
-        total = sum(w)
-        taps.append((lo, [v / total for v in w] if total > 0 else w))
-    return taps
-
-
-def resize_axis(v, n_out, axis):
-    """One axis of the map (float32), horizontal or vertical, as the definition computes it."""
-    n_in = v.shape[axis]
-    if n_in <= n_out:
-        i0, i1, f = grow_axis(n_in, n_out)
-        a = np.take(v, i0, axis=axis)
-        b = np.take(v, i1, axis=axis)
-        shape = [1] * v.ndim
-        shape[axis] = n_out
-        return fma32(np.broadcast_to(f.reshape(shape), a.shape), (b - a).astype(np.float32), a)
-    out_shape = list(v.shape)
-    out_shape[axis] = n_out
-    out = np.zeros(out_shape, dtype=np.float32)
-    for i, (lo, w) in enumerate(shrink_taps(n_in, n_out)):
-        acc = np.zeros(np.take(v, 0, axis=axis).shape, dtype=np.float64)
-        for k, wk in enumerate(w):
-            acc = acc + wk * np.take(v, lo + k, axis=axis).astype(np.float64)
-        idx = [slice(None)] * v.ndim
-        idx[axis] = i
-        out[tuple(idx)] = acc.astype(np.float32)
-    return out
-
-
+# ---------------------------------------------------------------- upsampling
 def upsample(m, sh, sw):
-    """Horizontal first, then vertical."""
-    return resize_axis(resize_axis(m.astype(np.float32), sw, 1), sh, 0)
+    """The unit's map at the label size: PIL's resize(BILINEAR) in mode F, as NetDissect-Lite resizes it (jdissect's
+    resizing equals it bit for bit: PilResizeTest)."""
+    return np.asarray(Image.fromarray(np.ascontiguousarray(m, dtype=np.float32)).resize((sw, sh),
+                                                                                        resample=Image.BILINEAR),
+                      dtype=np.float32)
 
 
 # ---------------------------------------------------------------- the dissection's files

@@ -47,35 +47,89 @@ uint16_t float_to_half(float f) {
     return static_cast<uint16_t>(sign | rounded);
 }
 
-Tables tables(int in, int out) {
-    Tables t;
-    t.i0.resize(out);
-    t.i1.resize(out);
-    t.f.resize(out);
-    // volatile stores force each fp32 operation to be rounded on its own, whatever the compiler's contraction or
-    // excess-precision settings: Upsampling.axis evaluates the same expression in strict fp32.
-    const volatile float scale = static_cast<float>(in) / static_cast<float>(out);
-    for (int i = 0; i < out; i++) {
-        volatile float centre = static_cast<float>(i) + 0.5f;
-        volatile float product = centre * scale;
-        float s = product - 0.5f;
-        if (s < 0.0f) s = 0.0f;
-        const int lo = static_cast<int>(s);  // s >= 0, so truncation is floor
-        t.i0[i] = lo;
-        t.f[i] = s - static_cast<float>(lo);
-        t.i1[i] = lo + 1 < in ? lo + 1 : in - 1;
+Taps taps(int in, int out) {
+    Taps t;
+    t.first.resize(out);
+    t.count.resize(out);
+    t.weight.resize(out);
+    if (in == out) {  // PIL skips the pass
+        for (int i = 0; i < out; i++) {
+            t.first[i] = i;
+            t.count[i] = 1;
+            t.weight[i] = {1.0};
+        }
+        return t;
+    }
+    // Pillow's precompute_coeffs with the bilinear filter, operation for operation (built with -ffp-contract=off).
+    const double scale = static_cast<double>(in) / out;
+    const double filterscale = scale < 1.0 ? 1.0 : scale;
+    const double support = 1.0 * filterscale;
+    for (int xx = 0; xx < out; xx++) {
+        const double center = (xx + 0.5) * scale;
+        const double ss = 1.0 / filterscale;
+        int xmin = static_cast<int>(center - support + 0.5);
+        if (xmin < 0) xmin = 0;
+        int xmax = static_cast<int>(center + support + 0.5);
+        if (xmax > in) xmax = in;
+        xmax -= xmin;
+        std::vector<double> k(xmax);
+        double ww = 0.0;
+        for (int x = 0; x < xmax; x++) {
+            double d = (x + xmin - center + 0.5) * ss;
+            if (d < 0.0) d = -d;
+            k[x] = d < 1.0 ? 1.0 - d : 0.0;
+            ww += k[x];
+        }
+        for (int x = 0; x < xmax; x++) {
+            if (ww != 0.0) k[x] /= ww;
+        }
+        t.first[xx] = xmin;
+        t.count[xx] = xmax;
+        t.weight[xx] = k;
     }
     return t;
 }
 
-float upsampled(const float* map, int in_w, const Tables& ty, const Tables& tx, int y, int x) {
-    const float* r0 = map + static_cast<size_t>(ty.i0[y]) * in_w;
-    const float* r1 = map + static_cast<size_t>(ty.i1[y]) * in_w;
-    const int a = tx.i0[x], b = tx.i1[x];
-    const float wx = tx.f[x];
-    const float top = std::fma(wx, r0[b] - r0[a], r0[a]);
-    const float bottom = std::fma(wx, r1[b] - r1[a], r1[a]);
-    return std::fma(ty.f[y], bottom - top, top);
+float resized(const float* map, int in_w, const Taps& ty, const Taps& tx, int y, int x) {
+    double acc = 0.0;
+    for (int r = 0; r < ty.count[y]; r++) {
+        const float* row = map + static_cast<size_t>(ty.first[y] + r) * in_w + tx.first[x];
+        double line = 0.0;
+        for (int k = 0; k < tx.count[x]; k++) line += row[k] * tx.weight[x][k];
+        acc += static_cast<float>(line) * ty.weight[y][r];
+    }
+    return static_cast<float>(acc);
+}
+
+Grid grid(int h, int w, int sh, int sw) {
+    Grid g;
+    const Taps ty = taps(h, sh), tx = taps(w, sw);
+    for (const Taps* t : {&ty, &tx}) {
+        g.ints.insert(g.ints.end(), t->first.begin(), t->first.end());
+        g.ints.insert(g.ints.end(), t->count.begin(), t->count.end());
+        for (const auto& k : t->weight) {
+            for (int j = 0; j < 3; j++) g.weights.push_back(j < static_cast<int>(k.size()) ? k[j] : 0.0);
+        }
+    }
+    // ylo[s]: the first output index whose taps reach s or beyond; yhi[s]: the last whose taps start at s or before
+    for (const auto& [t, in] : {std::pair<const Taps*, int>{&ty, h}, std::pair<const Taps*, int>{&tx, w}}) {
+        const int out = static_cast<int>(t->first.size());
+        for (int s = 0; s < in; s++) {
+            int lo = out;
+            for (int i = 0; i < out; i++) {
+                if (t->first[i] + t->count[i] - 1 >= s) { lo = i; break; }
+            }
+            g.ints.push_back(lo);
+        }
+        for (int s = 0; s < in; s++) {
+            int hi = -1;
+            for (int i = out - 1; i >= 0; i--) {
+                if (t->first[i] <= s) { hi = i; break; }
+            }
+            g.ints.push_back(hi);
+        }
+    }
+    return g;
 }
 
 Counts reference_tally(const TallyCase& c) {
@@ -93,14 +147,14 @@ Counts reference_tally(const TallyCase& c) {
                 if (l != 0) r.lpix[l]++;
         for (int32_t l : im.levels)
             if (l != 0) r.lpix[l] += static_cast<int64_t>(im.sh) * im.sw;
-        const Tables ty = tables(c.h, im.sh), tx = tables(c.w, im.sw);
+        const Taps ty = taps(c.h, im.sh), tx = taps(c.w, im.sw);
         for (int u = 0; u < c.units; u++) {
             for (int j = 0; j < hw; j++) map[j] = half_to_float(c.acts[(n * c.units + u) * hw + j]);
             int64_t size = 0;
             std::vector<bool> touched(c.num_cats, false);
             for (int y = 0; y < im.sh; y++) {
                 for (int x = 0; x < im.sw; x++) {
-                    if (!(upsampled(map.data(), c.w, ty, tx, y, x) > c.thresholds[u])) continue;
+                    if (!(resized(map.data(), c.w, ty, tx, y, x) > c.thresholds[u])) continue;
                     size++;
                     for (const auto& layer : im.layers) {
                         const uint16_t l = layer[static_cast<size_t>(y) * im.sw + x];

@@ -12,16 +12,26 @@ namespace jdtest {
 float half_to_float(uint16_t h);
 uint16_t float_to_half(float f);
 
-// The bilinear source tables of one axis, from in to out samples, as Upsampling.axis makes them (the formula in
-// jdissect_cuda.h, jd_tally_chunk): i0, i1 and f per output index.
-struct Tables {
-    std::vector<int32_t> i0, i1;
-    std::vector<float> f;
+// The taps of one axis, from in to out samples, as Upsampling.axis makes them: PIL's precompute_coeffs for the
+// bilinear filter (the formula in jdissect_cuda.h, jd_tally_chunk), an axis that keeps its size read as one tap of
+// weight 1 per index. Output i reads count[i] samples from first[i] with weights weight[i][k].
+struct Taps {
+    std::vector<int32_t> first, count;
+    std::vector<std::vector<double>> weight;
 };
-Tables tables(int in, int out);
+Taps taps(int in, int out);
 
-// The upsampled value at (y, x) of one map (floats, row-major in_w), per the contract.
-float upsampled(const float* map, int in_w, const Tables& ty, const Tables& tx, int y, int x);
+// The resized value at (y, x) of one map (floats, row-major in_w), as PIL computes it in mode F: each source row's
+// horizontal pass in double rounded to float, then the vertical pass.
+float resized(const float* map, int in_w, const Taps& ty, const Taps& tx, int y, int x);
+
+// One label size's tables as jd_tally_chunk reads them (ints yfirst ycount xfirst xcount ylo yhi xlo xhi; weights
+// wy[sh][3] wx[sw][3]), for an h x w map and sh x sw labels.
+struct Grid {
+    std::vector<int32_t> ints;
+    std::vector<double> weights;
+};
+Grid grid(int h, int w, int sh, int sw);
 
 // A pass-2 problem as jd_tally_begin and jd_tally_chunk see it, one label size per image.
 struct Image {

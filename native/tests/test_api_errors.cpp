@@ -71,7 +71,8 @@ void check_arguments() {
     expect(jd_tally_begin(nullptr, 1, 1, 1, &t, 1, 1, &primary, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT,
            "primary category 5", "jd_tally_begin with a bad primary category");
     const int64_t info[8] = {0, 1, 1, 0, 0, 0, 0, 0};
-    expect(jd_tally_chunk(nullptr, acts, 1, info, nullptr, 0, nullptr, 0, k, 1, &t, 1, err, sizeof(err)),
+    const double weight = 1.0;
+    expect(jd_tally_chunk(nullptr, acts, 1, info, nullptr, 0, nullptr, 0, k, 1, &weight, 1, err, sizeof(err)),
            JD_ERR_INVALID_ARGUMENT, "ctx is null", "jd_tally_chunk without a context");
     int64_t c[1];
     expect(jd_tally_finish(nullptr, c, c, c, c, err, sizeof(err)), JD_ERR_INVALID_ARGUMENT, "ctx is null",
@@ -162,7 +163,7 @@ void check_with_device() {
 int main() {
     int api = 0, runtime = 0;
     expect(jd_version(&api, &runtime, err, sizeof(err)), JD_OK, nullptr, "jd_version");
-    CHECK(api == 2 && runtime >= 11000, "versions %d %d", api, runtime);
+    CHECK(api == 3 && runtime >= 11000, "versions %d %d", api, runtime);
     check_arguments();
 
     int n = 0;

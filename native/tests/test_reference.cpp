@@ -1,7 +1,7 @@
 // Pure host test (no GPU, no CUDA): the host reference that the GPU test (test_stats) checks the kernels against.
-// Its bilinear tables are the contract shared bit for bit with Upsampling.axis, and the GPU test hands these same
-// tables to the tally kernel, so a wrong table would go unnoticed there: they are checked here against known
-// answers and an independent emulation, and the reference tally against counts done by hand.
+// Its taps are PIL's resize(BILINEAR), shared bit for bit with Upsampling.axis, and the GPU test hands these same
+// tables to the tally kernel, so a wrong table would go unnoticed there: the resizing is checked here against values
+// PIL computed, the taps' shape at every scale, and the reference tally against counts done by hand.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -29,57 +29,78 @@ uint32_t bits_of(float f) {
     return b;
 }
 
-// An independent evaluation of the fp32 formula: products and sums of two floats are exact in double, so rounding
-// each double result to float is exactly one correctly rounded fp32 operation. A table built with contraction
-// (FMA) or excess precision would differ somewhere in the sweep below.
-void check_against_emulation(int in, int out) {
-    const jdtest::Tables t = jdtest::tables(in, out);
-    const float scale = static_cast<float>(static_cast<double>(in) / static_cast<double>(out));
+// The taps' shape at one scale: inside the axis, at most 3 of them where the axis grows (what the kernel reads), a
+// single tap of weight 1 where it keeps its size, weights that are non-negative and sum to 1 within a few ulps.
+void check_taps(int in, int out) {
+    const jdtest::Taps t = jdtest::taps(in, out);
     for (int i = 0; i < out; i++) {
-        const float centre = static_cast<float>(static_cast<double>(i) + 0.5);
-        const float product = static_cast<float>(static_cast<double>(centre) * static_cast<double>(scale));
-        float s = static_cast<float>(static_cast<double>(product) - 0.5);
-        if (s < 0.0f) s = 0.0f;
-        const int i0 = static_cast<int>(std::floor(static_cast<double>(s)));
-        const float f = static_cast<float>(static_cast<double>(s) - i0);
-        const int i1 = i0 + 1 < in ? i0 + 1 : in - 1;
-        CHECK(t.i0[i] == i0 && t.i1[i] == i1 && bits_of(t.f[i]) == bits_of(f),
-              "tables(%d -> %d)[%d]: got i0=%d i1=%d f=%a, expected i0=%d i1=%d f=%a", in, out, i, t.i0[i], t.i1[i],
-              t.f[i], i0, i1, f);
-        CHECK(t.i0[i] >= 0 && t.i0[i] < in && t.i1[i] >= t.i0[i] && t.i1[i] < in && t.f[i] >= 0.0f && t.f[i] < 1.0f,
-              "tables(%d -> %d)[%d] out of range: i0=%d i1=%d f=%a", in, out, i, t.i0[i], t.i1[i], t.f[i]);
+        const int n = t.count[i];
+        CHECK(t.first[i] >= 0 && n >= 1 && t.first[i] + n <= in && static_cast<int>(t.weight[i].size()) == n,
+              "taps(%d -> %d)[%d]: first %d, count %d", in, out, i, t.first[i], n);
+        CHECK(in > out || n <= 3, "taps(%d -> %d)[%d]: %d taps on a growing axis", in, out, i, n);
+        CHECK(in != out || (n == 1 && t.first[i] == i && t.weight[i][0] == 1.0), "identity %d at %d", in, i);
+        double sum = 0.0;
+        for (double k : t.weight[i]) {
+            CHECK(k >= 0.0 && k <= 1.0, "taps(%d -> %d)[%d]: weight %a", in, out, i, k);
+            sum += k;
+        }
+        CHECK(std::fabs(sum - 1.0) < 1e-14, "taps(%d -> %d)[%d]: weights sum to %a", in, out, i, sum);
     }
 }
 
-struct Known {
-    int in, out, i, i0, i1;
-    float f;
-};
+bool same(float a, float b) {
+    return std::isnan(a) ? std::isnan(b) : bits_of(a) == bits_of(b);
+}
 
+// Known answers: PIL 9.4's resize(BILINEAR) of these float32 maps in mode F (Image.fromarray(m).resize((w, h))),
+// printed as hex floats; the reference must give them bit for bit.
 void check_known_answers() {
-    // Values of the fp32 formula worked out independently (numpy float32 scalars).
-    const Known known[] = {
-        {5, 13, 0, 0, 1, 0.0f},        {5, 13, 1, 0, 1, 0x1.3b13bp-4f}, {5, 13, 2, 0, 1, 0x1.d89d8cp-2f},
-        {5, 13, 5, 1, 2, 0x1.3b13bp-1f}, {5, 13, 6, 2, 3, 0.0f},        {5, 13, 9, 3, 4, 0x1.3b13cp-3f},
-        {5, 13, 12, 4, 4, 0x1.3b13cp-2f}, {3, 11, 1, 0, 1, 0.0f},       {3, 11, 2, 0, 1, 0x1.745d18p-3f},
-        {3, 11, 6, 1, 2, 0x1.1745d8p-2f}, {3, 11, 9, 2, 2, 0x1.745d4p-4f}, {3, 11, 10, 2, 2, 0x1.745d2p-2f},
-        {7, 112, 0, 0, 1, 0.0f},       {7, 112, 6, 0, 1, 0.0f},         {7, 112, 9, 0, 1, 0.09375f},
-        {7, 112, 111, 6, 6, 0.46875f}, {2, 4, 1, 0, 1, 0.25f},          {2, 4, 2, 0, 1, 0.75f},
-        {2, 4, 3, 1, 1, 0.25f},
-    };
-    for (const Known& k : known) {
-        const jdtest::Tables t = jdtest::tables(k.in, k.out);
-        CHECK(t.i0[k.i] == k.i0 && t.i1[k.i] == k.i1 && bits_of(t.f[k.i]) == bits_of(k.f),
-              "known answer %d -> %d at %d: got i0=%d i1=%d f=%a, expected i0=%d i1=%d f=%a", k.in, k.out, k.i,
-              t.i0[k.i], t.i1[k.i], t.f[k.i], k.i0, k.i1, k.f);
-    }
-    // Same size: the identity.
-    for (int n : {1, 2, 7, 56, 113}) {
-        const jdtest::Tables t = jdtest::tables(n, n);
-        for (int i = 0; i < n; i++) {
-            CHECK(t.i0[i] == i && t.f[i] == 0.0f && t.i1[i] == (i + 1 < n ? i + 1 : n - 1),
-                  "identity %d at %d: i0=%d i1=%d f=%a", n, i, t.i0[i], t.i1[i], t.f[i]);
+    const float two_by_three[6] = {0.1f, -1.7f, 3.3f, 2.9f, 0.0f, -0.45f};
+    const float pil_5x7[5][7] = {
+        {0x1.99999ap-4f, -0x1.41d41ep-3f, -0x1.db6db8p-1f, -0x1.b33334p+0f, 0x1.c57c54p-2f, 0x1.4af8b0p+1f,
+         0x1.a66666p+1f},
+        {0x1.851ebap-2f, 0x1.b6db70p-4f, -0x1.6c405ep-1f, -0x1.87ae16p+0f, 0x1.846376p-2f, 0x1.24efeap+1f,
+         0x1.766666p+1f},
+        {0x1.800000p+0f, 0x1.2a0ea2p+0f, 0x1.41d420p-3f, -0x1.b33334p-1f, 0x1.fffffap-4f, 0x1.19999ap+0f,
+         0x1.6cccccp+0f},
+        {0x1.4f5c2ap+1f, 0x1.1c57c6p+1f, 0x1.069538p+0f, -0x1.5c28f6p-3f, -0x1.08c6f2p-3f, -0x1.6ac9d8p-4f,
+         -0x1.333332p-4f},
+        {0x1.733334p+1f, 0x1.3e2be4p+1f, 0x1.3e2be4p+0f, 0x0.0p+0f, -0x1.8af8aep-3f, -0x1.8af8aep-2f,
+         -0x1.ccccccp-2f}};
+    const jdtest::Taps ty = jdtest::taps(2, 5), tx = jdtest::taps(3, 7);
+    for (int y = 0; y < 5; y++) {
+        for (int x = 0; x < 7; x++) {
+            const float v = jdtest::resized(two_by_three, 3, ty, tx, y, x);
+            CHECK(same(v, pil_5x7[y][x]), "2x3 -> 5x7 at (%d, %d): %a, PIL %a", y, x, v, pil_5x7[y][x]);
         }
+    }
+    // 3 -> 47, index 23: the centre 1.4999999999999998 reads three samples, the first with weight 2.2e-16 (which
+    // PIL keeps: 1e30 * 2.2e-16 shows) and the third with weight 0 (inf * 0 is NaN in PIL).
+    const jdtest::Taps t47 = jdtest::taps(3, 47), one = jdtest::taps(1, 1);
+    CHECK(t47.count[23] == 3 && t47.weight[23][2] == 0.0, "3 -> 47 at 23: %d taps", t47.count[23]);
+    const float row[3] = {1e30f, 2.0f, 5.0f};
+    const float pil_row[3] = {0x1.9c7d86p+95f, 0x1.93e594p+47f, 0x1.1882bap+1f};
+    for (int i = 0; i < 3; i++) {
+        const float v = jdtest::resized(row, 3, one, t47, 0, 22 + i);
+        CHECK(same(v, pil_row[i]), "1e30, 2, 5: 3 -> 47 at %d: %a, PIL %a", 22 + i, v, pil_row[i]);
+    }
+    const float with_inf[3] = {1.0f, 2.0f, INFINITY};
+    CHECK(std::isnan(jdtest::resized(with_inf, 3, one, t47, 0, 23)), "inf * 0 at 3 -> 47, index 23 is NaN");
+    CHECK(std::isinf(jdtest::resized(with_inf, 3, one, t47, 0, 46)), "the last index reads the infinity alone");
+    // Shrinking (PIL's widened triangle) and growing single rows.
+    const float seven[7] = {0.3f, 1.1f, -2.5f, 7.25f, 0.0f, 4.4f, 1.0f};
+    const float pil_7to3[3] = {0x1.5f15fap-5f, 0x1.5c3c3cp+1f, 0x1.1f15f2p+1f};
+    const jdtest::Taps t73 = jdtest::taps(7, 3);
+    for (int i = 0; i < 3; i++) {
+        const float v = jdtest::resized(seven, 7, one, t73, 0, i);
+        CHECK(same(v, pil_7to3[i]), "7 -> 3 at %d: %a, PIL %a", i, v, pil_7to3[i]);
+    }
+    const float pil_3to8[8] = {0x1.99999ap-4f, -0x1.99999cp-7f, -0x1.600000p-1f, -0x1.5ccccep+0f, -0x1.866668p-1f,
+                               0x1.1cccccp+0f, 0x1.7e6666p+1f, 0x1.a66666p+1f};
+    const jdtest::Taps t38 = jdtest::taps(3, 8);
+    for (int i = 0; i < 8; i++) {
+        const float v = jdtest::resized(two_by_three, 3, one, t38, 0, i);
+        CHECK(same(v, pil_3to8[i]), "3 -> 8 at %d: %a, PIL %a", i, v, pil_3to8[i]);
     }
 }
 
@@ -91,10 +112,10 @@ void check_reference() {
                                   {1.5f, 1.75f, 2.25f, 2.5f},
                                   {2.0f, 2.25f, 2.75f, 3.0f}};
     const float map[4] = {0.0f, 1.0f, 2.0f, 3.0f};
-    const jdtest::Tables t = jdtest::tables(2, 4);
+    const jdtest::Taps t = jdtest::taps(2, 4);
     for (int y = 0; y < 4; y++) {
         for (int x = 0; x < 4; x++) {
-            const float v = jdtest::upsampled(map, 2, t, t, y, x);
+            const float v = jdtest::resized(map, 2, t, t, y, x);
             CHECK(v == expected[y][x], "upsampled(%d, %d) = %g, expected %g", y, x, v, expected[y][x]);
         }
     }
@@ -150,12 +171,12 @@ int main() {
     const int sizes[] = {1, 2, 3, 5, 7, 11, 13, 14, 28, 56, 112, 113, 224, 227, 384};
     for (int in : sizes) {
         for (int out : sizes) {
-            check_against_emulation(in, out);
+            check_taps(in, out);
         }
     }
-    for (int in = 1; in <= 40; in++) {
+    for (int in = 1; in <= 64; in++) {
         for (int out = 1; out <= 300; out++) {
-            check_against_emulation(in, out);
+            check_taps(in, out);
         }
     }
     check_reference();
@@ -163,6 +184,6 @@ int main() {
         std::fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;
     }
-    std::printf("host reference (bilinear tables, upsampling, tally, half conversions): all checks passed\n");
+    std::printf("host reference (PIL's taps, resizing, tally, half conversions): all checks passed\n");
     return 0;
 }

@@ -120,7 +120,7 @@ void run_tally(const std::string& name, const TallyCase& c, size_t staging, jd_c
     std::vector<int64_t> info;
     std::vector<uint16_t> labels;
     std::vector<int32_t> levels, gi;
-    std::vector<float> gf;
+    std::vector<double> gf;
     for (const Image& im : c.images) {
         info.push_back(static_cast<int64_t>(labels.size()));
         info.push_back(im.sh);
@@ -132,30 +132,9 @@ void run_tally(const std::string& name, const TallyCase& c, size_t staging, jd_c
         info.push_back(static_cast<int64_t>(gf.size()));
         for (const auto& layer : im.layers) labels.insert(labels.end(), layer.begin(), layer.end());
         levels.insert(levels.end(), im.levels.begin(), im.levels.end());
-        const jdtest::Tables ty = jdtest::tables(c.h, im.sh), tx = jdtest::tables(c.w, im.sw);
-        gi.insert(gi.end(), ty.i0.begin(), ty.i0.end());
-        gi.insert(gi.end(), ty.i1.begin(), ty.i1.end());
-        gi.insert(gi.end(), tx.i0.begin(), tx.i0.end());
-        gi.insert(gi.end(), tx.i1.begin(), tx.i1.end());
-        auto lo_hi = [&](const jdtest::Tables& t, int in, int out) {
-            for (int s = 0; s < in; s++) {
-                int lo = out;
-                for (int i = 0; i < out; i++)
-                    if (t.i1[i] >= s) { lo = i; break; }
-                gi.push_back(lo);
-            }
-            for (int s = 0; s < in; s++) {
-                int hi = -1;
-                for (int i = out - 1; i >= 0; i--)
-                    if (t.i0[i] <= s) { hi = i; break; }
-                gi.push_back(hi);
-            }
-        };
-        // ylo[h] yhi[h] xlo[w] xhi[w]
-        lo_hi(ty, c.h, im.sh);
-        lo_hi(tx, c.w, im.sw);
-        gf.insert(gf.end(), ty.f.begin(), ty.f.end());
-        gf.insert(gf.end(), tx.f.begin(), tx.f.end());
+        const jdtest::Grid g = jdtest::grid(c.h, c.w, im.sh, im.sw);
+        gi.insert(gi.end(), g.ints.begin(), g.ints.end());
+        gf.insert(gf.end(), g.weights.begin(), g.weights.end());
     }
     const Counts want = jdtest::reference_tally(c);
     CHECK_OK(jd_context_set_staging_limit(ctx, staging, err, sizeof(err)));
@@ -243,13 +222,13 @@ TallyCase random_tally(std::mt19937& rng, int images, int units, int h, int w, s
         } else if (k == 1) {
             c.thresholds[u] = -100.0f;
         } else {
-            // An upsampled value of image 0 itself: exact ties.
+            // A resized value of image 0 itself: exact ties.
             const Image& im = c.images[0];
-            const jdtest::Tables ty = jdtest::tables(h, im.sh), tx = jdtest::tables(w, im.sw);
+            const jdtest::Taps ty = jdtest::taps(h, im.sh), tx = jdtest::taps(w, im.sw);
             std::vector<float> map(static_cast<size_t>(h) * w);
             for (size_t j = 0; j < map.size(); j++) map[j] = jdtest::half_to_float(c.acts[static_cast<size_t>(u) * h * w + j]);
             std::uniform_int_distribution<int> py(0, im.sh - 1), px(0, im.sw - 1);
-            c.thresholds[u] = jdtest::upsampled(map.data(), w, ty, tx, py(rng), px(rng));
+            c.thresholds[u] = jdtest::resized(map.data(), w, ty, tx, py(rng), px(rng));
         }
     }
     return c;
@@ -343,18 +322,14 @@ int main() {
         const float th[2] = {0.0f, 0.0f};
         const int32_t primary[3] = {-1, 0, 0};
         CHECK_OK(jd_tally_begin(ctx, 2, 3, 3, th, 3, 1, primary, err, sizeof(err)));
-        const jdtest::Tables t = jdtest::tables(7, 20);
-        std::vector<int32_t> gi;
-        for (int a = 0; a < 2; a++) {
-            gi.insert(gi.end(), t.i0.begin(), t.i0.end());
-            gi.insert(gi.end(), t.i1.begin(), t.i1.end());
-        }
-        gi.resize(gi.size() + 4 * 3, 0);
-        std::vector<float> gf(40, 0.0f);
+        const jdtest::Grid g = jdtest::grid(7, 7, 20, 20);
+        const std::vector<int32_t>& gi = g.ints;
+        const std::vector<double>& gf = g.weights;
         const std::vector<uint16_t> acts(2 * 9, 0x3c00), lab(400, 1);
         const int64_t info[8] = {0, 20, 20, 1, 0, 0, 0, 0};
         s = jd_tally_chunk(ctx, acts.data(), 1, info, lab.data(), 400, nullptr, 0, gi.data(),
-                           static_cast<long long>(gi.size()), gf.data(), 40, err, sizeof(err));
+                           static_cast<long long>(gi.size()), gf.data(), static_cast<long long>(gf.size()), err,
+                           sizeof(err));
         expect(s == JD_ERR_INVALID_ARGUMENT && std::strstr(err, "grid table") != nullptr,
                std::string("tables of another map size refused (got: ") + err + ")");
         std::printf("%-44s refused: %s\n", "grid tables of another map size", err);

@@ -199,26 +199,37 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * One label size's tables as jd_tally_chunk reads them: ints y0 y1 x0 x1 ylo yhi xlo xhi, floats fy fx. ylo[s]
-     * is the first output row reading a source row >= s, yhi[s] the last reading one <= s, so the rows reading any
-     * sample of [r0, r1] are ylo[r0] .. yhi[r1] (CpuBackend.Grid for the samples that are read at all).
+     * One label size's tables as jd_tally_chunk reads them: ints yfirst ycount xfirst xcount ylo yhi xlo xhi, doubles
+     * wy[sh][3] wx[sw][3] (PIL's taps, {@link Upsampling.Axis}). ylo[s] is the first output row reading a source row
+     * >= s, yhi[s] the last reading one <= s, so the rows reading any sample of [r0, r1] are ylo[r0] .. yhi[r1].
      */
-    record PackedGrid(int[] ints, float[] floats) {
+    record PackedGrid(int[] ints, double[] weights) {
+        /** The most taps an axis may have on the GPU (kMaxTaps in kernels/stats.cuh): every axis that grows has. */
+        static final int MAX_TAPS = 3;
+
         static PackedGrid of(int h, int w, int sh, int sw) {
             Upsampling.Axis ys = Upsampling.axis(h, sh);
             Upsampling.Axis xs = Upsampling.axis(w, sw);
+            if (ys.maxTaps() > MAX_TAPS || xs.maxTaps() > MAX_TAPS) {
+                throw new IllegalStateException(h + "x" + w + " -> " + sh + "x" + sw + " reads more than "
+                        + MAX_TAPS + " taps per axis"); // shrinking axes go to the CPU before this
+            }
             int[] ints = new int[2 * sh + 2 * sw + 2 * h + 2 * w];
+            double[] weights = new double[(sh + sw) * MAX_TAPS];
             int p = 0;
-            for (int[] t : new int[][] {ys.i0(), ys.i1(), xs.i0(), xs.i1()}) {
-                System.arraycopy(t, 0, ints, p, t.length);
-                p += t.length;
+            int q = 0;
+            for (Upsampling.Axis a : new Upsampling.Axis[] {ys, xs}) {
+                System.arraycopy(a.first(), 0, ints, p, a.out());
+                System.arraycopy(a.count(), 0, ints, p + a.out(), a.out());
+                p += 2 * a.out();
+                for (int i = 0; i < a.out(); i++) {
+                    System.arraycopy(a.weight(), a.offset()[i], weights, q + i * MAX_TAPS, a.count()[i]);
+                }
+                q += a.out() * MAX_TAPS;
             }
             p = readers(ys, ints, p);
             readers(xs, ints, p);
-            float[] floats = new float[sh + sw];
-            System.arraycopy(ys.f(), 0, floats, 0, sh);
-            System.arraycopy(xs.f(), 0, floats, sh, sw);
-            return new PackedGrid(ints, floats);
+            return new PackedGrid(ints, weights);
         }
 
         private static int readers(Upsampling.Axis axis, int[] dst, int p) {
@@ -227,7 +238,7 @@ public final class CudaBackend implements Backend {
             for (int s = 0; s < in; s++) {
                 int lo = out;
                 for (int i = 0; i < out; i++) {
-                    if (axis.i1()[i] >= s) {
+                    if (axis.hi(i) >= s) {
                         lo = i;
                         break;
                     }
@@ -237,7 +248,7 @@ public final class CudaBackend implements Backend {
             for (int s = 0; s < in; s++) {
                 int hi = -1;
                 for (int i = out - 1; i >= 0; i--) {
-                    if (axis.i0()[i] <= s) {
+                    if (axis.lo(i) <= s) {
                         hi = i;
                         break;
                     }
@@ -258,8 +269,8 @@ public final class CudaBackend implements Backend {
             }
         }
         if (src.images() > 0 && shrinks(src, labels.labels(0))) {
-            // The kernel interpolates; a map larger than its label map is resized with PIL's widened filter in
-            // double (Upsampling), which only the CPU backend implements. Same results, CPU speed.
+            // The kernel reads at most 3 taps per axis; a map larger than its label map is resized with PIL's
+            // filter widened by the shrink factor (more taps), which only the CPU backend runs. Same results.
             try (CpuBackend cpu = new CpuBackend(threads)) {
                 return cpu.tally(src, thresholds, labels, progress);
             }
@@ -295,9 +306,9 @@ public final class CudaBackend implements Backend {
             long labelCount = 0;
             int levelCount = 0;
             Map<GridKey, Integer> gridIntAt = new LinkedHashMap<>();
-            Map<GridKey, Integer> gridFloatAt = new HashMap<>();
+            Map<GridKey, Integer> gridWeightAt = new HashMap<>();
             int gridInts = 0;
-            int gridFloats = 0;
+            int gridWeights = 0;
             for (int i = 0; i < m; i++) {
                 ImageLabels il = chunkLabels[i];
                 if (shrinks(src, il)) {
@@ -309,9 +320,9 @@ public final class CudaBackend implements Backend {
                 if (!gridIntAt.containsKey(key)) {
                     PackedGrid g = grids.computeIfAbsent(key, kk -> PackedGrid.of(h, w, il.sh(), il.sw()));
                     gridIntAt.put(key, gridInts);
-                    gridFloatAt.put(key, gridFloats);
+                    gridWeightAt.put(key, gridWeights);
                     gridInts += g.ints().length;
-                    gridFloats += g.floats().length;
+                    gridWeights += g.weights().length;
                 }
                 int layers = il.layers().length;
                 labelOffset[i] = labelCount;
@@ -322,7 +333,7 @@ public final class CudaBackend implements Backend {
                 info[i * 8 + 4] = levelCount;
                 info[i * 8 + 5] = il.imageLevel().length;
                 info[i * 8 + 6] = gridIntAt.get(key);
-                info[i * 8 + 7] = gridFloatAt.get(key);
+                info[i * 8 + 7] = gridWeightAt.get(key);
                 labelCount += (long) layers * il.sh() * il.sw();
                 levelCount += il.imageLevel().length;
             }
@@ -345,14 +356,14 @@ public final class CudaBackend implements Backend {
                 System.arraycopy(lv, 0, levels, (int) info[i * 8 + 4], lv.length);
             }
             int[] gi = new int[Math.max(1, gridInts)];
-            float[] gf = new float[Math.max(1, gridFloats)];
+            double[] gw = new double[Math.max(1, gridWeights)];
             for (Map.Entry<GridKey, Integer> e : gridIntAt.entrySet()) {
                 PackedGrid g = grids.get(e.getKey());
                 System.arraycopy(g.ints(), 0, gi, e.getValue(), g.ints().length);
-                System.arraycopy(g.floats(), 0, gf, gridFloatAt.get(e.getKey()), g.floats().length);
+                System.arraycopy(g.weights(), 0, gw, gridWeightAt.get(e.getKey()), g.weights().length);
             }
             NativeCuda.check(CudaLib.jd_tally_chunk(ctx, buf, m, info, packed, labelCount, levels, levelCount, gi,
-                    gridInts, gf, gridFloats, err, err.length), err);
+                    gridInts, gw, gridWeights, err, err.length), err);
             progress.advance(m);
         }
         long[] inter = new long[units * numLabels];

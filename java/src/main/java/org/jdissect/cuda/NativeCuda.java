@@ -8,6 +8,8 @@ import org.jdissect.JdissectException;
 /** Loading of the native library and the status-to-exception rule of the C API, in one place. */
 final class NativeCuda {
     static final int ERR_LEN = 2048;
+    /** The C API this code calls (jd_version; kApiVersion in jdissect_cuda.cpp). */
+    static final int API_VERSION = 3;
 
     private static String loadProblem;
     private static boolean tried;
@@ -21,6 +23,12 @@ final class NativeCuda {
             tried = true;
             try {
                 Loader.load(CudaLib.class);
+                int[] api = new int[1];
+                byte[] err = errBuffer();
+                if (CudaLib.jd_version(api, new int[1], err, err.length) == 0 && api[0] != API_VERSION) {
+                    loadProblem = "the CUDA library in this build speaks C API version " + api[0] + ", this jar "
+                            + "needs version " + API_VERSION + ": rebuild both (mvn package)";
+                }
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
                 String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 loadProblem = "the CUDA library is not in this build (it is built only where nvcc exists; "

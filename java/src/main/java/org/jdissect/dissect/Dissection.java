@@ -216,7 +216,7 @@ public final class Dissection {
             this.settings = new LayerRecord.Settings(source.categories(), o.quantile(),
                     "exact linear-interpolation percentile over " + (single ? "fp32 activations (as the model gave them)"
                             : "fp16-cached activations"),
-                    "PIL bilinear: half-pixel centres, fp32 fma (growing), double sums (shrinking)",
+                    "PIL resize(BILINEAR) in mode F, bit for bit: taps and sums in double, float after each pass",
                     o.iouThreshold(), o.topk(), backendName + (single && cuda != null
                             ? "; fp32 statistics on the CPU" : ""), o.precision().label());
         }
@@ -304,12 +304,18 @@ public final class Dissection {
             Threads.finishQuietly(writer);
         }
         if (cache.overflowed() > 0) {
-            // a unit scaled for its first batch's tiny values can overflow later: its masks lose those pixels
-            LOG.log(Level.WARNING, cache.overflowed() + " activation values exceed the half-precision range "
-                    + "(65504, after their unit's scale) and were cached as infinities, which no mask counts; "
-                    + "--precision fp32 caches the model's values as they are");
+            // a unit scaled for its first batch's tiny values can overflow later: its statistics are those of the
+            // cached infinities (resized as PIL resizes them: inf, or NaN where a weight is 0), not the model's values
+            LOG.log(Level.WARNING, overflowMessage(cache.overflowed()));
         }
         cache.markComplete();
+    }
+
+    /** The warning for values that overflowed half precision, the same from a run on one machine or on Spark. */
+    static String overflowMessage(long values) {
+        return values + " activation values exceed the half-precision range (65504, after their unit's scale) and "
+                + "were cached as infinities, so their units' masks are not the model's; --precision fp32 caches the "
+                + "model's values as they are";
     }
 
     /**

@@ -231,6 +231,11 @@ public final class ProbeSession implements AutoCloseable {
                 List.copyOf(results), ImageStore.of(source.brodenDataset()));
     }
 
+    /** Logs values that overflowed half precision as the single-machine run does. */
+    public static void logOverflow(long values) {
+        LOG.log(Level.WARNING, Dissection.overflowMessage(values));
+    }
+
     /** Logs a skipped image as the single-machine run does. */
     public static void logSkipped(String why) {
         LOG.log(Level.WARNING, "skipped: " + why);

@@ -156,7 +156,8 @@ public final class UnitImages {
     /** Per-thread work arrays, grown on demand. */
     public static final class Scratch {
         float[] map = new float[0];
-        float[] rows = new float[0];
+        double[] rows = new double[0];
+        double[] source = new double[0];
         byte[] mask = new byte[0];
         float[] coverage = new float[0];
         boolean[] hot = new boolean[0];
@@ -207,16 +208,17 @@ public final class UnitImages {
             s.coverage = new float[tw * th];
         }
         float[] cov = s.coverage;
+        boolean[] rowOn = s.rowOn;
         if (width <= tw && height <= th) { // enlarging: each thumbnail pixel shows one image pixel
             for (int ty = 0; ty < th; ty++) {
-                int o = b.y0()[ty] * width;
+                int y = b.y0()[ty];
+                int o = y * width;
                 for (int tx = 0; tx < tw; tx++) {
-                    cov[ty * tw + tx] = mask[o + b.x0()[tx]];
+                    cov[ty * tw + tx] = rowOn[y] ? mask[o + b.x0()[tx]] : 0f;
                 }
             }
             return cov;
         }
-        boolean[] rowOn = s.rowOn;
         for (int ty = 0; ty < th; ty++) {
             boolean any = false;
             for (int y = b.y0()[ty]; y < b.y1()[ty] && !any; y++) {
@@ -229,6 +231,9 @@ public final class UnitImages {
             for (int tx = 0; tx < tw; tx++) {
                 int on = 0;
                 for (int y = b.y0()[ty]; y < b.y1()[ty]; y++) {
+                    if (!rowOn[y]) {
+                        continue; // an off row's bytes are stale (imageMask)
+                    }
                     int o = y * width;
                     for (int x = b.x0()[tx]; x < b.x1()[tx]; x++) {
                         on += mask[o + x];
@@ -267,14 +272,16 @@ public final class UnitImages {
                 continue;
             }
             int m = y * width;
-            int up = ty > 0 ? y0[ty - 1] * width : -1;
-            int down = ty < th - 1 ? y0[ty + 1] * width : -1;
+            // a neighbouring row that is off counts as outside (its bytes are stale: imageMask)
+            int up = ty > 0 && on[y0[ty - 1]] ? y0[ty - 1] * width : -1;
+            int down = ty < th - 1 && on[y0[ty + 1]] ? y0[ty + 1] * width : -1;
             for (int tx = 0; tx < tw; tx++) {
                 int x = x0[tx];
                 byte v;
                 if (mask[m + x] != 0) {
                     boolean edge = (tx > 0 && mask[m + x0[tx - 1]] == 0) || (tx < tw - 1 && mask[m + x0[tx + 1]] == 0)
-                            || (up >= 0 && mask[up + x] == 0) || (down >= 0 && mask[down + x] == 0);
+                            || (ty > 0 && (up < 0 || mask[up + x] == 0))
+                            || (ty < th - 1 && (down < 0 || mask[down + x] == 0));
                     v = edge ? EDGE : INSIDE;
                 } else {
                     v = OUTSIDE;
@@ -284,22 +291,25 @@ public final class UnitImages {
         }
     }
 
-    /** The unit's thresholded map at the image's size, {@code height x width}; {@code s.rowOn} says which rows have pixels in it. */
+    /**
+     * The unit's thresholded map at the image's size, {@code height x width}; {@code s.rowOn} says which rows have
+     * pixels in it. Rows that are off are not written (their bytes are stale): readers check {@code s.rowOn} first.
+     */
     private byte[] imageMask(float[] map, int h, int w, float threshold, Geometry b, Scratch s) {
         int height = b.height();
         int width = b.width();
         Upsampling.Axis ys = axis(h, height);
         Upsampling.Axis xs = axis(w, width);
         if (s.rows.length < h * width) {
-            s.rows = new float[h * width];
+            s.rows = new double[h * width];
         }
         if (s.mask.length < height * width) {
             s.mask = new byte[height * width];
         }
-        float[] rows = s.rows;
+        double[] rows = s.rows;
         byte[] mask = s.mask;
-        // An upsampled value is a convex combination of (at most) four map values, so an image row between two map
-        // rows that never exceed the threshold is outside the mask: only rows near a hot map row are upsampled.
+        // A resized value is a convex combination of the map values it reads, so an image row reading only map rows
+        // that never exceed the threshold is outside the mask: only rows near a hot map row are resized.
         if (s.hot.length < h) {
             s.hot = new boolean[h];
             s.need = new boolean[h];
@@ -310,57 +320,85 @@ public final class UnitImages {
             s.rowOn = new boolean[height];
         }
         boolean[] rowOn = s.rowOn;
+        java.util.Arrays.fill(rowOn, 0, height, false);
         boolean any = false;
+        boolean finite = true;
         for (int r = 0; r < h; r++) {
             boolean over = false;
-            for (int x = r * w, end = x + w; x < end && !over; x++) {
-                over = map[x] > threshold;
+            for (int x = r * w, end = x + w; x < end; x++) {
+                over |= map[x] > threshold;
+                finite &= Float.isFinite(map[x]);
             }
             hot[r] = over;
             need[r] = false;
             any |= over;
         }
         if (!any) {
-            java.util.Arrays.fill(mask, 0, height * width, (byte) 0);
-            java.util.Arrays.fill(rowOn, 0, height, false);
-        } else {
-            for (int y = 0; y < height; y++) {
-                if (hot[ys.i0()[y]] || hot[ys.i1()[y]]) {
-                    need[ys.i0()[y]] = true;
-                    need[ys.i1()[y]] = true;
+            return mask;
+        }
+        for (int y = 0; y < height; y++) {
+            if (readsHot(ys, y, hot)) {
+                for (int r = ys.lo(y); r <= ys.hi(y); r++) {
+                    need[r] = true;
                 }
-            }
-            // Horizontal step once per needed source row; the vertical step then gives Upsampling.upsample's values.
-            for (int r = 0; r < h; r++) {
-                if (!need[r]) {
-                    continue;
-                }
-                int base = r * w;
-                for (int x = 0; x < width; x++) {
-                    rows[r * width + x] = Upsampling.lerp(map[base + xs.i0()[x]], map[base + xs.i1()[x]],
-                            xs.f()[x]);
-                }
-            }
-            for (int y = 0; y < height; y++) {
-                int o = y * width;
-                if (!hot[ys.i0()[y]] && !hot[ys.i1()[y]]) {
-                    java.util.Arrays.fill(mask, o, o + width, (byte) 0);
-                    rowOn[y] = false;
-                    continue;
-                }
-                int top = ys.i0()[y] * width;
-                int bottom = ys.i1()[y] * width;
-                float fy = ys.f()[y];
-                int n = 0;
-                for (int x = 0; x < width; x++) {
-                    byte v = Upsampling.lerp(rows[top + x], rows[bottom + x], fy) > threshold ? (byte) 1 : 0;
-                    mask[o + x] = v;
-                    n += v;
-                }
-                rowOn[y] = n > 0;
             }
         }
+        // PIL's passes as the tally computes them (Upsampling): the horizontal pass once per needed source row, into
+        // doubles holding its floats; the vertical pass's double compared with Upsampling.cut (no rounding per pixel)
+        boolean dense = finite && ys.twoTaps();
+        if (s.source.length < h * w) {
+            s.source = new double[h * w];
+        }
+        double[] source = s.source;
+        for (int i = 0; i < h * w; i++) {
+            source[i] = map[i];
+        }
+        for (int r = 0; r < h; r++) {
+            if (need[r]) {
+                xs.pass(source, r * w, rows, r * width, 0, width - 1, finite);
+            }
+        }
+        double cut = Upsampling.cut(threshold);
+        for (int y = 0; y < height; y++) {
+            if (!readsHot(ys, y, hot)) {
+                continue;
+            }
+            int o = y * width;
+            int n = 0;
+            if (dense) {
+                int a = ys.i0()[y] * width;
+                double ka = ys.k0()[y];
+                int second = ys.i1()[y];
+                double kb = ys.k1()[y];
+                int bRow = second < 0 ? a : second * width;
+                for (int x = 0; x < width; x++) {
+                    double v = rows[a + x] * ka;
+                    if (second >= 0) {
+                        v += rows[bRow + x] * kb;
+                    }
+                    byte m = v > cut ? (byte) 1 : 0;
+                    mask[o + x] = m;
+                    n += m;
+                }
+            } else {
+                for (int x = 0; x < width; x++) {
+                    byte m = ys.sample(rows, x, width, y) > threshold ? (byte) 1 : 0;
+                    mask[o + x] = m;
+                    n += m;
+                }
+            }
+            rowOn[y] = n > 0;
+        }
         return mask;
+    }
+
+    private static boolean readsHot(Upsampling.Axis ys, int y, boolean[] hot) {
+        for (int r = ys.lo(y); r <= ys.hi(y); r++) {
+            if (hot[r]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Upsampling.Axis axis(int in, int out) {

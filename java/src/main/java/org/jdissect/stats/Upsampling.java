@@ -1,62 +1,102 @@
 package org.jdissect.stats;
 
+import java.util.Arrays;
+
 /**
- * Resizing a unit's map to the label size exactly as NetDissect-Lite does with PIL's bilinear filter, defined once,
- * in fp32, so that the CPU and CUDA backends agree bit for bit at threshold ties.
+ * Resizing a unit's map to the label size exactly as NetDissect-Lite does, with PIL's {@code resize(BILINEAR)} on a
+ * mode-F image (Pillow's {@code precompute_coeffs} and {@code ImagingResampleHorizontal/Vertical_32bpc}), bit for
+ * bit at every scale, growing or shrinking. Defined once here; the CPU tally, the report's masks and the CUDA kernel
+ * (handed these tables) compute the same values.
  *
- * <p>Each axis is resized on its own, horizontal first, then vertical. An axis that grows or keeps its size
- * ({@code in <= out}) interpolates: target index {@code i} reads source position
- * {@code s = (i + 0.5f) * (in / (float) out) - 0.5f} clamped below at 0, from samples {@code i0 = floor(s)} and
- * {@code i1 = min(i0 + 1, in - 1)} with weight {@code f = s - i0} on {@code i1}, as {@code fma(f, b - a, a)}:
- * <pre>
- *   top    = fma(fx, v[y0][x1] - v[y0][x0], v[y0][x0])
- *   bottom = fma(fx, v[y1][x1] - v[y1][x0], v[y1][x0])
- *   value  = fma(fy, bottom - top, top)
- * </pre>
- * That is PIL's triangle filter at scale 1, with half-pixel centres and clamped edges. An axis that shrinks
- * ({@code in > out}, e.g. a 224 x 224 first-layer map against 112 x 112 labels) uses PIL's filter widened by the
- * shrink factor, computed as PIL computes it: the taps' weights in double, normalised, and the sum
- * {@code acc = acc + w * v} in double, in tap order (no fused multiply-add), rounded to float at the end of each
- * pass. Double matters there: float weights need not sum to exactly 1, and a flat region at the threshold would
- * then cross it. The tables are computed here and handed to the kernels, so there is one definition of them.
+ * <p>Each axis is resized on its own, horizontal first, then vertical; an axis whose size does not change is left
+ * as it is (PIL skips that pass). Target {@code i} of an axis from {@code in} to {@code out} samples reads the taps
+ * of a triangle of support {@code s = max(1, in / out)} centred at {@code c = (i + 0.5) * (in / out)} (double):
+ * samples {@code x} from {@code max(0, (int) (c - s + 0.5))} up to, not including, {@code min(in, (int) (c + s +
+ * 0.5))}, weight {@code max(0, 1 - |(x - c + 0.5) * (1 / s)|)}, each divided by their sum (when it is not 0). The
+ * value is {@code acc = 0.0; acc += v[x] * w[x]} in double, in tap order, no fused multiply-add, rounded to float at
+ * the end of the pass; the vertical pass reads the horizontal pass's floats.
+ *
+ * <p>Why double and not the fp32 lerp used before: PIL computes in double, and a float interpolation differs from it
+ * by an ulp on up to 88% of the pixels at some scales (8 -> 112, 13 -> 112; bench/peer/pil_resize_diff.py), which
+ * moves mask pixels at threshold ties. The cost on the CPU tally is measured in the README (Performance).
+ *
+ * <p>Where every target of an axis has at most two taps of non-zero weight (every growing axis, some shrinking
+ * ones) the axis also carries them densely ({@link Axis#twoTaps()}) for the hot loops: on finite values the taps of
+ * weight 0 (PIL includes one at some scales, e.g. 3 -> 47, where {@code c + 1.5} rounds up to an integer) add
+ * exactly 0 and change nothing but the sign of a zero result, which no threshold comparison sees; a map holding an
+ * infinity or NaN goes through {@link Axis#sample}, where {@code inf * 0} is NaN as in PIL.
  */
 public final class Upsampling {
     private Upsampling() {
     }
 
     /**
-     * The resampling table of one axis: {@code i0, i1, f} when it interpolates, {@code first, count, offset,
-     * weight} (taps of target i: {@code weight[offset[i] + k]} on sample {@code first[i] + k}) when it shrinks.
+     * The resampling taps of one axis: target {@code i} sums {@code weight[offset[i] + k] * v[first[i] + k]} for
+     * {@code k < count[i]}. When {@link #twoTaps()}, {@code i0, k0} is the first tap of non-zero weight and
+     * {@code i1, k1} the second, {@code i1 = -1} (and {@code k1 = 0}) where there is one.
      */
-    public record Axis(int in, int out, int[] i0, int[] i1, float[] f,
-                       int[] first, int[] count, int[] offset, double[] weight) {
-        /** True when the axis interpolates between two samples ({@code in <= out}). */
-        public boolean interpolates() {
-            return in <= out;
+    public record Axis(int in, int out, int[] first, int[] count, int[] offset, double[] weight,
+                       int[] i0, int[] i1, double[] k0, double[] k1) {
+        /** True when the dense two-tap tables {@code i0, i1, k0, k1} are there. */
+        public boolean twoTaps() {
+            return i0 != null;
+        }
+
+        /** The most taps any target reads (taps of weight 0 included). */
+        public int maxTaps() {
+            int m = 0;
+            for (int c : count) {
+                m = Math.max(m, c);
+            }
+            return m;
         }
 
         /** The lowest source sample target {@code i} reads. */
         public int lo(int i) {
-            return interpolates() ? i0[i] : first[i];
+            return first[i];
         }
 
         /** The highest source sample target {@code i} reads. */
         public int hi(int i) {
-            return interpolates() ? i1[i] : first[i] + count[i] - 1;
+            return first[i] + count[i] - 1;
         }
 
-        /** Target {@code i} of the line {@code v[base + s * stride]}, s = 0 .. in - 1. */
-        public float sample(float[] v, int base, int stride, int i) {
-            if (interpolates()) {
-                return lerp(v[base + i0[i] * stride], v[base + i1[i] * stride], f[i]);
+        /**
+         * Target {@code i} of the line {@code v[base + s * stride]}, s = 0 .. in - 1 (floats held as doubles), exactly
+         * as PIL computes it.
+         */
+        public float sample(double[] v, int base, int stride, int i) {
+            if (in == out) {
+                return (float) v[base + i * stride];
             }
             double acc = 0.0;
             int o = offset[i];
             int s = base + first[i] * stride;
             for (int k = 0, n = count[i]; k < n; k++, s += stride) {
-                acc += weight[o + k] * v[s];
+                acc += v[s] * weight[o + k];
             }
             return (float) acc;
+        }
+
+        /**
+         * Targets {@code lo .. hi} of the line {@code src[srcBase ..]} (stride 1) into {@code dst[dstBase + i]}: the
+         * horizontal pass of one row. From the two-tap tables when the line is {@code finite} and the axis has them
+         * (equal to {@link #sample} up to the sign of a zero result, which no comparison sees; see the class).
+         */
+        public void pass(double[] src, int srcBase, double[] dst, int dstBase, int lo, int hi, boolean finite) {
+            if (i0 == null || !finite) {
+                for (int i = lo; i <= hi; i++) {
+                    dst[dstBase + i] = sample(src, srcBase, 1, i);
+                }
+                return;
+            }
+            for (int i = lo; i <= hi; i++) {
+                double acc = src[srcBase + i0[i]] * k0[i];
+                if (i1[i] >= 0) {
+                    acc += src[srcBase + i1[i]] * k1[i];
+                }
+                dst[dstBase + i] = (float) acc;
+            }
         }
     }
 
@@ -64,29 +104,47 @@ public final class Upsampling {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("axis sizes must be positive: " + in + " -> " + out);
         }
-        if (in > out) {
-            return shrinking(in, out);
+        FilterTaps t;
+        if (in == out) {
+            int[] index = new int[out];
+            int[] ones = new int[out];
+            double[] unit = new double[out];
+            for (int i = 0; i < out; i++) {
+                index[i] = i;
+                ones[i] = 1;
+                unit[i] = 1.0;
+            }
+            t = new FilterTaps(index, ones, index.clone(), unit);
+        } else {
+            t = filterTaps(in, out);
         }
         int[] i0 = new int[out];
         int[] i1 = new int[out];
-        float[] f = new float[out];
-        float scale = (float) in / (float) out;
+        double[] k0 = new double[out];
+        double[] k1 = new double[out];
         for (int i = 0; i < out; i++) {
-            float s = (i + 0.5f) * scale - 0.5f;
-            if (s < 0f) {
-                s = 0f;
+            int n = 0;
+            i1[i] = -1;
+            for (int k = 0; k < t.count()[i]; k++) {
+                double w = t.weight()[t.offset()[i] + k];
+                if (w == 0.0) {
+                    continue;
+                }
+                if (n == 0) {
+                    i0[i] = t.first()[i] + k;
+                    k0[i] = w;
+                } else if (n == 1) {
+                    i1[i] = t.first()[i] + k;
+                    k1[i] = w;
+                }
+                n++;
             }
-            int lo = (int) s;
-            i0[i] = lo;
-            i1[i] = Math.min(lo + 1, in - 1);
-            f[i] = s - lo;
+            if (n == 0 || n > 2) {
+                // more than two taps count (or none, which PIL leaves at 0): the general loop only
+                return new Axis(in, out, t.first(), t.count(), t.offset(), t.weight(), null, null, null, null);
+            }
         }
-        return new Axis(in, out, i0, i1, f, null, null, null, null);
-    }
-
-    private static Axis shrinking(int in, int out) {
-        FilterTaps taps = filterTaps(in, out);
-        return new Axis(in, out, null, null, null, taps.first(), taps.count(), taps.offset(), taps.weight());
+        return new Axis(in, out, t.first(), t.count(), t.offset(), t.weight(), i0, i1, k0, k1);
     }
 
     /** PIL's bilinear taps for one axis at any scale, weights in double and normalised. */
@@ -94,13 +152,15 @@ public final class Upsampling {
     }
 
     /**
-     * The taps PIL's {@code resize(..., BILINEAR)} uses: a triangle of support 1 widened by the shrink factor,
-     * centred at {@code (i + 0.5) * in / out}, clipped to the image and normalised.
+     * The taps PIL's {@code resize(..., BILINEAR)} uses (Pillow's {@code precompute_coeffs}, operation for
+     * operation): a triangle of support 1 widened by the shrink factor, centred at {@code (i + 0.5) * in / out},
+     * clipped to the image and normalised.
      */
     public static FilterTaps filterTaps(int in, int out) {
         double scale = (double) in / out;
         double filterScale = Math.max(1.0, scale);
         double support = filterScale;
+        double ss = 1.0 / filterScale; // PIL multiplies by the reciprocal: dividing rounds differently at 3x
         int[] first = new int[out];
         int[] count = new int[out];
         int[] offset = new int[out];
@@ -113,12 +173,12 @@ public final class Upsampling {
             double total = 0;
             int start = k;
             for (int x = lo; x < hi; x++) {
-                double d = Math.abs((x - center + 0.5) / filterScale);
-                double w = d < 1 ? 1 - d : 0;
+                double d = Math.abs((x - center + 0.5) * ss);
+                double w = d < 1.0 ? 1.0 - d : 0.0;
                 weights[k++] = w;
                 total += w;
             }
-            if (total > 0) {
+            if (total != 0.0) {
                 for (int j = start; j < k; j++) {
                     weights[j] /= total;
                 }
@@ -127,24 +187,41 @@ public final class Upsampling {
             count[i] = hi - lo;
             offset[i] = start;
         }
-        return new FilterTaps(first, count, offset, java.util.Arrays.copyOf(weights, k));
+        return new FilterTaps(first, count, offset, Arrays.copyOf(weights, k));
     }
 
-    /** One interpolation step, exactly as the kernels compute it. */
-    public static float lerp(float a, float b, float f) {
-        return Math.fma(f, b - a, a);
+
+    /**
+     * The double {@code c} such that, for every double {@code d}, {@code (float) d > t} exactly when {@code d > c}:
+     * the midpoint between {@code t} and the next float up, which rounds (to nearest, ties to even) down to
+     * {@code t} when {@code t}'s last bit is even and up when it is odd. Lets the tally compare PIL's double sums
+     * with the threshold without rounding each to float.
+     */
+    public static double cut(float t) {
+        if (Float.isNaN(t) || t == Float.POSITIVE_INFINITY) {
+            return t; // nothing exceeds it
+        }
+        double up = t == Float.MAX_VALUE ? 0x1p128 : t == Float.NEGATIVE_INFINITY ? -(double) Float.MAX_VALUE
+                : Math.nextUp(t);
+        double low = t == Float.NEGATIVE_INFINITY ? -0x1p128 : t;
+        double mid = (low + up) / 2; // exact: two neighbouring floats (or the overflow bound) in double
+        return (Float.floatToRawIntBits(t) & 1) == 0 ? mid : Math.nextDown(mid);
     }
 
     /**
-     * Reference resizing of a whole {@code h x w} map (row-major floats) to {@code ys.out() x xs.out()}; the fast
-     * paths of the backends compute the same values for the pixels they visit.
+     * Reference resizing of a whole {@code h x w} map (row-major floats) to {@code ys.out() x xs.out()}, PIL's values
+     * bit for bit; the fast paths of the backends compute the same values for the pixels they visit.
      */
     public static float[] upsample(float[] map, int h, int w, Axis ys, Axis xs) {
+        double[] source = new double[map.length];
+        for (int i = 0; i < map.length; i++) {
+            source[i] = map[i];
+        }
         int sw = xs.out();
-        float[] rows = new float[h * sw];
+        double[] rows = new double[h * sw];
         for (int r = 0; r < h; r++) {
             for (int x = 0; x < sw; x++) {
-                rows[r * sw + x] = xs.sample(map, r * w, 1, x);
+                rows[r * sw + x] = xs.sample(source, r * w, 1, x);
             }
         }
         float[] out = new float[ys.out() * sw];

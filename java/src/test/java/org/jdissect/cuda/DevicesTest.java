@@ -77,7 +77,7 @@ class DevicesTest {
         int[] api = new int[1];
         int[] runtime = new int[1];
         assertThat(CudaLib.jd_version(api, runtime, err, err.length)).isEqualTo(CudaLib.JD_OK);
-        assertThat(api[0]).isEqualTo(2);
+        assertThat(api[0]).isEqualTo(NativeCuda.API_VERSION).isEqualTo(3);
         assertThat(runtime[0]).isGreaterThanOrEqualTo(12000);
         assertThat(CudaLib.jd_status_name(CudaLib.JD_ERR_OUT_OF_MEMORY)).isEqualTo("JD_ERR_OUT_OF_MEMORY");
         // Argument errors come back as statuses, before any driver is needed (on every machine).

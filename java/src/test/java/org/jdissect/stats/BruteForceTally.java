@@ -6,8 +6,8 @@ import org.jdissect.data.ImageLabels;
 
 /**
  * BRODEN.md's tally written as plainly as possible: every pixel of every upsampled map, every layer, no shortcuts,
- * the maps resized by {@link ReferenceResize} (the resizing's definition written again, not the code's). The backends
- * must match it exactly.
+ * the maps resized by {@link ReferenceResize} (the resizing's definition written again, not the code's) or by a given
+ * resizer (PIL's own values in {@code PilResizeTest}). The backends must match it exactly.
  */
 public final class BruteForceTally {
     private BruteForceTally() {
@@ -33,7 +33,17 @@ public final class BruteForceTally {
         return (float) (v[lo] + (h - lo) * (upper - v[lo]));
     }
 
+    /** A map's values at its label size: {@code (image, unit, map) -> sh x sw values}. */
+    public interface Resizer {
+        float[] resize(int image, int unit, float[] map, int h, int w, int sh, int sw);
+    }
+
     public static TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels) {
+        // the definition, not the code
+        return tally(src, thresholds, labels, (i, u, map, h, w, sh, sw) -> ReferenceResize.resize(map, h, w, sh, sw));
+    }
+
+    public static TallyCounts tally(ActivationSource src, float[] thresholds, LabelSource labels, Resizer resizer) {
         int units = src.units();
         int h = src.height();
         int w = src.width();
@@ -63,7 +73,7 @@ public final class BruteForceTally {
                 for (int j = 0; j < hw; j++) {
                     map[j] = all[(i * units + u) * hw + j];
                 }
-                float[] up = ReferenceResize.resize(map, h, w, sh, sw); // the definition, not the code
+                float[] up = resizer.resize(i, u, map, h, w, sh, sw);
                 boolean[] touched = new boolean[nc];
                 long size = 0;
                 for (int p = 0; p < sh * sw; p++) {

@@ -1,26 +1,34 @@
 package org.jdissect.stats;
 
 /**
- * Map resizing written again from its definition (the contract in {@link Upsampling}'s documentation), sharing no
- * code with it, so that the brute-force tally checks the code's resizing rather than repeating it: an axis that grows
- * or keeps its size reads source position {@code s = (i + 0.5f) * (in / (float) out) - 0.5f} (float arithmetic,
- * clamped at 0) from samples {@code floor(s)} and {@code min(floor(s) + 1, in - 1)} with weight {@code f = s - floor(s)}
- * as one fused multiply-add {@code fma(f, b - a, a)}; an axis that shrinks uses PIL's triangle filter widened by
- * {@code in / out}, centred at {@code (i + 0.5) * in / out}, taps {@code (int) (centre - support + 0.5)} up to
- * {@code (int) (centre + support + 0.5)} clipped to the axis, weights {@code 1 - |(x - centre + 0.5) / support|} in
- * double, normalised, summed in double in tap order and rounded once to float. Horizontal first, then vertical.
+ * Map resizing written again from its definition, Pillow's {@code resize(BILINEAR)} of a mode-F image
+ * ({@code precompute_coeffs}, {@code ImagingResampleHorizontal_32bpc}, {@code ImagingResampleVertical_32bpc}),
+ * transcribed step by step and sharing no code with {@link Upsampling}, so that the brute-force tally checks the
+ * code's resizing rather than repeating it. PIL itself checks both ({@code PilResizeTest}).
+ *
+ * <p>Per axis from {@code in} to {@code out} samples ({@code in == out}: the pass is skipped): {@code scale = in /
+ * out}, {@code filterscale = max(scale, 1)}, {@code support = 1 * filterscale}; output {@code xx} has
+ * {@code center = (xx + 0.5) * scale}, taps {@code xmin = max(0, (int) (center - support + 0.5))} to {@code xmax =
+ * min(in, (int) (center + support + 0.5))} (exclusive), weights {@code triangle((x + xmin - center + 0.5) * (1.0 /
+ * filterscale))} divided by their sum when it is not zero; the value {@code ss = 0.0; ss += in[x + xmin] * k[x]}
+ * in double, stored as float. The horizontal pass first, over every row; then the vertical pass over its floats.
  */
 final class ReferenceResize {
     private ReferenceResize() {
     }
 
     static float[] resize(float[] map, int h, int w, int outH, int outW) {
-        float[] rows = new float[h * outW];
-        for (int r = 0; r < h; r++) {
-            float[] line = new float[w];
-            System.arraycopy(map, r * w, line, 0, w);
-            float[] out = line(line, outW);
-            System.arraycopy(out, 0, rows, r * outW, outW);
+        float[] rows = map.clone();
+        if (outW != w) {
+            rows = new float[h * outW];
+            for (int r = 0; r < h; r++) {
+                float[] line = new float[w];
+                System.arraycopy(map, r * w, line, 0, w);
+                System.arraycopy(line(line, outW), 0, rows, r * outW, outW);
+            }
+        }
+        if (outH == h) {
+            return rows;
         }
         float[] result = new float[outH * outW];
         for (int x = 0; x < outW; x++) {
@@ -36,38 +44,55 @@ final class ReferenceResize {
         return result;
     }
 
-    static float[] line(float[] v, int out) {
-        int in = v.length;
-        float[] result = new float[out];
-        if (in <= out) {
-            float step = (float) in / (float) out;
-            for (int i = 0; i < out; i++) {
-                float s = Math.max(0f, (i + 0.5f) * step - 0.5f);
-                int lo = (int) Math.floor(s);
-                int hi = Math.min(lo + 1, in - 1);
-                float f = s - lo;
-                result[i] = Math.fma(f, v[hi] - v[lo], v[lo]);
-            }
-            return result;
+    private static double triangle(double x) {
+        if (x < 0.0) {
+            x = -x;
         }
-        double support = (double) in / out;
-        for (int i = 0; i < out; i++) {
-            double centre = (i + 0.5) * support;
-            int first = Math.max(0, (int) (centre - support + 0.5));
-            int end = Math.min(in, (int) (centre + support + 0.5));
-            double[] weight = new double[end - first];
-            double total = 0;
-            for (int x = first; x < end; x++) {
-                double d = Math.abs((x - centre + 0.5) / support);
-                weight[x - first] = d < 1 ? 1 - d : 0;
-                total += weight[x - first];
-            }
-            double acc = 0;
-            for (int x = first; x < end; x++) {
-                acc += (total > 0 ? weight[x - first] / total : weight[x - first]) * v[x];
-            }
-            result[i] = (float) acc;
+        if (x < 1.0) {
+            return 1.0 - x;
         }
-        return result;
+        return 0.0;
+    }
+
+    static float[] line(float[] in, int outSize) {
+        int inSize = in.length;
+        double scale = (double) inSize / outSize;
+        double filterscale = scale;
+        if (filterscale < 1.0) {
+            filterscale = 1.0;
+        }
+        double support = 1.0 * filterscale;
+        float[] out = new float[outSize];
+        for (int xx = 0; xx < outSize; xx++) {
+            double center = (xx + 0.5) * scale;
+            double ww = 0.0;
+            double ss = 1.0 / filterscale;
+            int xmin = (int) (center - support + 0.5);
+            if (xmin < 0) {
+                xmin = 0;
+            }
+            int xmax = (int) (center + support + 0.5);
+            if (xmax > inSize) {
+                xmax = inSize;
+            }
+            xmax -= xmin;
+            double[] k = new double[xmax];
+            for (int x = 0; x < xmax; x++) {
+                double w = triangle((x + xmin - center + 0.5) * ss);
+                k[x] = w;
+                ww += w;
+            }
+            for (int x = 0; x < xmax; x++) {
+                if (ww != 0.0) {
+                    k[x] /= ww;
+                }
+            }
+            double sum = 0.0;
+            for (int x = 0; x < xmax; x++) {
+                sum += in[x + xmin] * k[x];
+            }
+            out[xx] = (float) sum;
+        }
+        return out;
     }
 }

@@ -48,7 +48,6 @@ import org.jdissect.stats.UnitStats;
  * {@code 8 (U x L + U x C + L + U)} bytes.
  */
 public final class SparkDissection {
-    private static final System.Logger LOG = System.getLogger(SparkDissection.class.getName());
 
     /**
      * The setting for how many partitions the candidates are cut into (at most one per batch); by default three per
@@ -166,9 +165,7 @@ public final class SparkDissection {
                 return coarse(it, dims, topk, threads);
             }).treeReduce(Partials.Coarse::plus, depth));
             if (coarse.overflowed() > 0) {
-                LOG.log(System.Logger.Level.WARNING, coarse.overflowed() + " activation values exceed the "
-                        + "half-precision range (65504, after their unit's scale) and were cached as infinities, "
-                        + "which no mask counts; --precision fp32 caches the model's values as they are");
+                ProbeSession.logOverflow(coarse.overflowed());
             }
             List<HalfSelection.Bins> bins = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
