@@ -44,7 +44,7 @@ import org.jdissect.stats.UnitStats;
  * single-machine code ({@link HalfSelection}, {@link ProbeSession#write}).
  *
  * <p>Driver memory: each pass's partials are merged in a tree, so the driver holds one partial per partition of the
- * last level (about the square root of the partitions: 15 for 200) plus the running sum; a tally partial is
+ * last level (about the square root of the partitions: 13 for 200) plus the running sum; a tally partial is
  * {@code 8 (U x L + U x C + L + U)} bytes.
  */
 public final class SparkDissection {
