@@ -95,6 +95,19 @@ class ClusterSparkTest {
         Outputs.assertSame(single, out, LAYERS);
     }
 
+    /** The dataset of two label layers per image and image-level labels ({@link LabelLayersTest}) on two processes. */
+    @Test
+    void labelLayersAndImageLevelLabelsOnTwoExecutorProcesses() {
+        Path data = LabelLayersTest.writeDataset(tmp.resolve("layers"));
+        Probe probe = new Probe.Broden(model, LAYERS, Demo.PREPROCESSING, data, List.of());
+        Path one = tmp.resolve("layers-single");
+        Dissection.builder().probe(probe).out(one).options(options()).run();
+        Path out = tmp.resolve("layers-cluster");
+        new SparkDissection(sc, 4, SparkDissection.NONE).run(probe, out, options(), OnnxModel.Inference.CPU,
+                ProgressListener.NONE, Invocation.current());
+        Outputs.assertSame(one, out, LAYERS);
+    }
+
     /**
      * The executor that runs partition 3 of pass 1b halts its JVM (as a node dies: no clean-up, no shutdown hook).
      * By then both executors hold persisted activations; the dead one's are lost, so Spark runs its tasks elsewhere

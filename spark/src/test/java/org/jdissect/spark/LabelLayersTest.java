@@ -47,7 +47,15 @@ class LabelLayersTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        data = tmp.resolve("layers");
+        data = writeDataset(tmp.resolve("layers"));
+        model = DemoModels.locate(Demo.MODEL).resolve(Demo.MODEL);
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[*]").setAppName("test")
+                .set("spark.ui.enabled", "false"));
+    }
+
+    /** The dataset of the class comment, {@link #IMAGES} images, in {@code dir}. */
+    static Path writeDataset(Path dir) {
+        Path data = dir;
         Random rnd = new Random(5);
         try (BrodenWriter w = BrodenWriter.create(data, CATS, BrodenWriter.ImageFormat.PNG)) {
             w.label(1, "red").label(2, "green").label(3, "blue").label(10, "handle").label(11, "knob")
@@ -82,9 +90,7 @@ class LabelLayersTest {
             }
             w.finish();
         }
-        model = DemoModels.locate(Demo.MODEL).resolve(Demo.MODEL);
-        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("test")
-                .set("spark.ui.enabled", "false"));
+        return data;
     }
 
     @AfterAll
