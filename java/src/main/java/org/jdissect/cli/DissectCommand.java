@@ -11,7 +11,9 @@ import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
 import org.jdissect.io.OutputLock;
+import org.jdissect.dissect.ActivationCache;
 import org.jdissect.dissect.ClusterDissection;
+import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
@@ -72,7 +74,7 @@ final class DissectCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Run the passes as a Spark job on this master: local[*] in this process, spark://host:7077, "
                     + "yarn, k8s://...; the same files as without it (needs the Spark module: README, Dissection on "
-                    + "Spark). Broden datasets (--data), half precision; no HTML report.")
+                    + "Spark). Broden datasets (--data), half precision; the HTML report with local masters only.")
     String spark;
 
     @Mixin
@@ -138,11 +140,14 @@ final class DissectCommand implements Callable<Integer> {
                             .inference(inference.inference()).backend(device::open).progress(output.progress())
                             .invocation(root.invocation()).run();
             SummaryTable.print(result);
-            if (cluster != null) {
-                // the report's unit pictures are drawn from the activation cache, which a Spark job keeps on its
-                // executors for the job's length only
-                System.out.println("report: not written with --spark (its unit pictures need the activation cache, "
-                        + "which stays on the executors); the layers' files are in " + out);
+            boolean cached = java.nio.file.Files.isRegularFile(out.resolve(DissectionOutput.CACHE)
+                    .resolve(ActivationCache.MANIFEST));
+            if (cluster != null && !cached) {
+                // the report's unit pictures are drawn from the activation cache, which a Spark job on a cluster
+                // keeps on its executors for the job's length only (a local one writes it)
+                System.out.println("report: not written (its unit pictures need the activation cache, which a "
+                        + "--spark job on a cluster or on a URI's data leaves on the executors); the layers' files "
+                        + "are in " + out);
             } else {
                 ReportCommand.write(result, options.threads(), output.quiet);
             }

@@ -181,6 +181,47 @@ public final class ProbeSession implements AutoCloseable {
         return CachedValues.toHalves(values, images, layer, exponents, nonFinite, out);
     }
 
+    /**
+     * Opens the activation cache a single-machine run of this probe would write in {@code out/cache}, empty, for
+     * batches computed elsewhere ({@link CacheWriter#append}, in candidate order): with it the HTML report can be
+     * drawn, and a later run on one machine resumes from it.
+     */
+    public CacheWriter cacheWriter(Path out) {
+        return new CacheWriter(ActivationCache.open(out.resolve(DissectionOutput.CACHE), source.cacheKey(),
+                source.cachedLayers(), Precision.FP16, true, source.candidates(), source.rowCount(),
+                source.stamper()));
+    }
+
+    /** The cache of a dissection computed elsewhere, filled batch by batch (see {@link #cacheWriter}). */
+    public static final class CacheWriter implements AutoCloseable {
+        private final ActivationCache cache;
+        private int consumed;
+
+        private CacheWriter(ActivationCache cache) {
+            this.cache = cache;
+        }
+
+        /**
+         * The next batch of candidates: the rows read and, per layer, their values in half precision at
+         * {@code scales} with their non-finite counts; {@code skipped} candidates of the batch were not read.
+         */
+        public void append(int[] rows, List<short[]> halves, List<long[]> nonFinite, List<int[]> scales,
+                           int skipped) {
+            consumed += rows.length + skipped;
+            cache.appendHalves(rows, halves, nonFinite, scales, consumed);
+        }
+
+        /** Marks the cache complete (after the last batch). */
+        public void complete() {
+            cache.markComplete();
+        }
+
+        @Override
+        public void close() {
+            cache.close();
+        }
+    }
+
     /** Frees the inference session (the driver of a distributed run needs the model's description only). */
     public void release() {
         source.release();

@@ -190,6 +190,9 @@ public final class SparkDissection {
                 return tally(it, spec, dims, thresholds);
             }).treeReduce(Partials.Tally::plus, depth));
             long t2 = System.nanoTime();
+            if (sc.isLocal() && dataUri == null) {
+                writeCache(session, out, halves, scales);
+            }
             timings.put("thresholds", (t1 - t0) / 1e9);
             timings.put("tally", (t2 - t1) / 1e9);
 
@@ -207,6 +210,24 @@ public final class SparkDissection {
             }
             session.close();
             Sessions.close(spec);
+        }
+    }
+
+    /**
+     * In local mode, where the executors are this JVM: the activation cache a single-machine run would leave in
+     * {@code out/cache}, the same bytes, streamed partition by partition from the persisted batches, so that the HTML
+     * report can be drawn and a later run on one machine resumes from it. (On a cluster the activations stay on the
+     * executors' disks: gathering them would move every activation to the driver.)
+     */
+    private static void writeCache(ProbeSession session, Path out, JavaRDD<Partials.HalfBatch> halves,
+                                   List<int[]> scales) {
+        try (ProbeSession.CacheWriter cache = session.cacheWriter(out)) {
+            Iterator<Partials.HalfBatch> batches = halves.toLocalIterator();
+            while (batches.hasNext()) {
+                Partials.HalfBatch b = batches.next();
+                cache.append(b.rows(), b.halves(), b.nonFinite(), scales, b.skipped().size());
+            }
+            cache.complete();
         }
     }
 

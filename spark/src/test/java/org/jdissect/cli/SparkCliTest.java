@@ -83,7 +83,14 @@ class SparkCliTest {
         String table = one.out().substring(0, one.out().indexOf("report: ")).replace(single.toString(),
                 spark.toString());
         assertThat(table).contains("conv5");
-        assertThat(many.out()).startsWith(table).contains("report: not written with --spark");
+        assertThat(many.out()).startsWith(table).contains("report: not written (its unit pictures need the "
+                + "activation cache");
+        // a local master on a path: the cache is written, and with it the report
+        Path local = tmp.resolve("spark-local");
+        Run withReport = run(dissect(local, world.toString(), "--spark", "local[2]"));
+        assertThat(withReport.code()).as(withReport.err()).isZero();
+        assertThat(withReport.out()).contains("report: " + local.resolve("report").resolve("index.html"));
+        assertThat(Files.readString(local.resolve("report/index.html"))).contains("conv5");
     }
 
     /**

@@ -73,6 +73,11 @@ class LocalSparkTest {
                 OnnxModel.Inference.CPU, ProgressListener.NONE, Invocation.current());
         assertThat(r.rows()).hasSize(70);
         Outputs.assertSame(single, out, LAYERS);
+        // in local mode the job also leaves the activation cache one machine leaves, byte for byte (so the report
+        // can be drawn, and a run on one machine resumes from it)
+        for (String f : List.of("conv1.f16", "conv3.f16", "conv5.f16", "manifest.json")) {
+            assertThat(out.resolve("cache").resolve(f)).as(f).hasSameBinaryContentAs(single.resolve("cache").resolve(f));
+        }
     }
 
     static final java.util.concurrent.atomic.AtomicInteger FAILED = new java.util.concurrent.atomic.AtomicInteger();
