@@ -11,6 +11,9 @@ import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
 import org.jdissect.io.OutputLock;
+import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.ClusterDissection;
+import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.Dissection;
 import org.jdissect.dissect.DissectionOptions;
 import org.jdissect.dissect.DissectionResult;
@@ -29,16 +32,23 @@ final class DissectCommand implements Callable<Integer> {
     @ParentCommand
     JdissectCommand root;
 
-    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX model.")
+    @Option(names = "--model", paramLabel = "M.onnx", description = "The ONNX model.")
     Path model;
+
+    @Option(names = "--models", paramLabel = "A.onnx,B.onnx|LIST",
+            description = "Instead of --model, with --spark: a campaign over several models (comma-separated, or a "
+                    + "file listing one per line), each into OUT/<model>/<layer>/, with OUT/campaign.csv and "
+                    + "OUT/campaign.html comparing them.")
+    String models;
 
     @Option(names = "--layer", required = true, paramLabel = "L",
             description = "A layer (tensor name) to dissect; repeat for several, all from one inference. "
                     + "'jdissect layers --model M' lists them.")
     List<String> layers;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A Broden-format dataset.")
-    Path data;
+    @Option(names = "--data", paramLabel = "DIR", description = "A Broden-format dataset: a path or a file:// URI; "
+            + "with --spark also any Hadoop file system's URI (hdfs://, s3a://).")
+    String data;
 
     @Option(names = "--images", paramLabel = "DIR",
             description = "Instead of --data: a folder of images (searched recursively), labelled by --segmenter.")
@@ -61,6 +71,12 @@ final class DissectCommand implements Callable<Integer> {
             + "instead of stopping at the first.")
     boolean skipBad;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run the passes as a Spark job on this master: local[*] in this process, spark://host:7077, "
+                    + "yarn, k8s://...; the same files as without it (needs the Spark module: README, Dissection on "
+                    + "Spark). Broden datasets (--data), half precision; the HTML report with local masters only.")
+    String spark;
+
     @Mixin
     DeviceOption device;
 
@@ -81,7 +97,15 @@ final class DissectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((model == null) == (models == null)) {
+            throw new JdissectException("give the network: --model M.onnx, or --models A.onnx,B.onnx (or a file "
+                    + "listing them) for a campaign");
+        }
+        if (models != null) {
+            return campaign();
+        }
         Probe probe;
+        String dataUri = null;
         if ((data == null) == (images == null)) {
             throw new JdissectException("give the images to dissect on: --data DIR (a Broden dataset) or --images DIR "
                     + "(any images, labelled by --segmenter)");
@@ -90,7 +114,10 @@ final class DissectCommand implements Callable<Integer> {
             if (seg.segmenter != null) {
                 throw new JdissectException("--segmenter labels --images; a Broden dataset (--data) has its own labels");
             }
-            probe = new Probe.Broden(model, layers, pre.preprocessing(model), data, categories);
+            // with --spark a URI is read by the executors through Hadoop's file systems; without it, a file:// URI
+            dataUri = spark != null && Locations.isUri(data) ? data : null;
+            probe = new Probe.Broden(model, layers, pre.preprocessing(model),
+                    dataUri != null ? Path.of(".") : Locations.local("--data", data), categories);
         } else {
             if (!categories.isEmpty()) {
                 throw new JdissectException("--categories is for --data; with --images the categories are the "
@@ -100,12 +127,60 @@ final class DissectCommand implements Callable<Integer> {
                     seg.segmentation("--images"));
         }
         DissectionOptions options = run.options(scoring, threads.threads(), skipBad); // checked before OUT is made
+        if (spark != null && "cuda".equalsIgnoreCase(device.device)) {
+            throw new JdissectException("--device cuda: a --spark job computes its statistics on the executors' CPUs; "
+                    + "leave out --device (or --spark for the CUDA backend on this machine)");
+        }
+        ClusterDissection cluster = spark == null ? null : ClusterDissection.find(); // so is the Spark module
         try (OutputLock lock = Locks.output(out, root)) {
-            DissectionResult result = Dissection.builder().probe(probe).out(out).options(options)
-                    .inference(inference.inference()).backend(device::open).progress(output.progress())
-                    .invocation(root.invocation()).run();
+            DissectionResult result = cluster != null
+                    ? cluster.run(spark, probe, dataUri, out, options, inference.inference(),
+                            output.progress(), root.invocation())
+                    : Dissection.builder().probe(probe).out(out).options(options)
+                            .inference(inference.inference()).backend(device::open).progress(output.progress())
+                            .invocation(root.invocation()).run();
             SummaryTable.print(result);
-            ReportCommand.write(result, options.threads(), output.quiet);
+            boolean cached = java.nio.file.Files.isRegularFile(out.resolve(DissectionOutput.CACHE)
+                    .resolve(ActivationCache.MANIFEST));
+            if (cluster != null && !cached) {
+                // the report's unit pictures are drawn from the activation cache, which a Spark job on a cluster
+                // keeps on its executors for the job's length only (a local one writes it)
+                System.out.println("report: not written (its unit pictures need the activation cache, which a "
+                        + "--spark job on a cluster or on a URI's data leaves on the executors); the layers' files "
+                        + "are in " + out);
+            } else {
+                ReportCommand.write(result, options.threads(), output.quiet);
+            }
+        }
+        return 0;
+    }
+
+    /** --models: each model as --model would be, in one Spark job per model, then the campaign's summary. */
+    private int campaign() {
+        if (spark == null) {
+            throw new JdissectException("--models runs a campaign as a Spark job: add --spark MASTER (local[*] runs "
+                    + "it in this process)");
+        }
+        if (data == null || images != null) {
+            throw new JdissectException("--models dissects a Broden dataset: give --data DIR");
+        }
+        List<Path> paths = Campaigns.models("--models", models);
+        String dataUri = Locations.isUri(data) ? data : null;
+        List<Probe> probes = new java.util.ArrayList<>();
+        for (Path m : paths) {
+            probes.add(new Probe.Broden(m, layers, pre.preprocessing(m),
+                    dataUri != null ? Path.of(".") : Locations.local("--data", data), categories));
+        }
+        DissectionOptions options = run.options(scoring, threads.threads(), skipBad);
+        ClusterDissection cluster = ClusterDissection.find();
+        try (OutputLock lock = Locks.output(out, root)) {
+            List<DissectionResult> results = cluster.campaign(spark, probes, Campaigns.names(paths), dataUri, out,
+                    options, inference.inference(), output.progress(), root.invocation());
+            for (DissectionResult r : results) {
+                SummaryTable.print(r);
+            }
+            System.out.println("campaign: " + paths.size() + " models x " + layers.size() + " layers; "
+                    + out.resolve("campaign.csv") + ", " + out.resolve("campaign.html"));
         }
         return 0;
     }

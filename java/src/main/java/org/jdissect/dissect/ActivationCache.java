@@ -370,6 +370,61 @@ public final class ActivationCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends a batch already in half precision as {@link #append} would have made it ({@code halves.get(l)}: the
+     * batch's values of layer {@code l} at the scales {@code exponents.get(l)}, non-finite values stored lowest and
+     * counted in {@code nonFinite.get(l)}), with the run having consumed {@code consumedAfter} candidates: how a
+     * dissection computed elsewhere (a local Spark job) leaves the cache a single-machine run would have left. The
+     * scales must be those the cache holds, or the first batch's.
+     */
+    public void appendHalves(int[] sourceRows, List<short[]> halves, List<long[]> nonFinites, List<int[]> scales,
+                             int consumedAfter) {
+        if (precision != Precision.FP16) {
+            throw new IllegalStateException("half-precision batches appended to a " + precision.label() + " cache");
+        }
+        try {
+            for (int l = 0; l < layers.size(); l++) {
+                short[] v = halves.get(l);
+                int expected = sourceRows.length * layers.get(l).valuesPerImage();
+                if (v.length != expected) {
+                    throw new IllegalArgumentException("layer " + layers.get(l).name() + ": " + v.length
+                            + " values for " + sourceRows.length + " images, expected " + expected);
+                }
+                if (sourceRows.length > 0) { // as append: the first batch with an image sets the scales
+                    if (exponents[l] == null) {
+                        exponents[l] = scales.get(l).clone();
+                    } else if (!Arrays.equals(exponents[l], scales.get(l))) {
+                        throw new IllegalArgumentException("layer " + layers.get(l).name()
+                                + ": a batch at other scales");
+                    }
+                    for (int u = 0; u < nonFinite[l].length; u++) {
+                        nonFinite[l][u] += nonFinites.get(l)[u];
+                    }
+                }
+                ByteBuffer bb = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                bb.asShortBuffer().put(v);
+                CRC32C crc = new CRC32C();
+                crc.update(bb.duplicate());
+                checksums.get(l).add((long) bb.capacity());
+                checksums.get(l).add(crc.getValue());
+                while (bb.hasRemaining()) {
+                    channels[l].write(bb);
+                }
+            }
+            for (int r : sourceRows) {
+                rows.add(r);
+                if (stamper != null) {
+                    long[] st = stamper.apply(r);
+                    stamps.add(st == null ? -1 : st[0]);
+                    stamps.add(st == null ? -1 : st[1]);
+                }
+            }
+            consumed = consumedAfter;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the activation cache in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Per unit of layer {@code index}, the power of two the cache holds its values at (zeros before any batch). */
     public int[] exponents(int index) {
         return exponents[index] == null ? new int[layers.get(index).channels()] : exponents[index].clone();

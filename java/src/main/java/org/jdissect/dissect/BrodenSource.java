@@ -29,6 +29,8 @@ final class BrodenSource implements Source {
     private final OnnxModel model;
     private LayerRunner runner;
     private final List<LayerInfo> layers;
+    /** Where the dataset is, as records name it: the folder, or the URI a local copy was made from. */
+    private String location;
 
     private BrodenSource(Probe.Broden probe, DissectionOptions options, BrodenDataset dataset,
                          List<Integer> candidates, OnnxModel model, LayerRunner runner) {
@@ -39,6 +41,17 @@ final class BrodenSource implements Source {
         this.model = model;
         this.runner = runner;
         this.layers = runner.layers();
+        this.location = probe.data().toString();
+    }
+
+    /** Records name the dataset so (a URI that {@code probe.data()} is a local copy of). */
+    void location(String v) {
+        location = v;
+    }
+
+    /** The source row of candidate {@code candidate}. */
+    int candidateRow(int candidate) {
+        return candidates.get(candidate);
     }
 
     static BrodenSource open(Probe.Broden probe, DissectionOptions options, OnnxModel.Inference inference) {
@@ -180,7 +193,7 @@ final class BrodenSource implements Source {
 
     @Override
     public LayerRecord.Source record(int images, int skipped) {
-        return new LayerRecord.Source.Broden(probe.data().toString(), dataset.fingerprint(), images, skipped,
+        return new LayerRecord.Source.Broden(location, dataset.fingerprint(), images, skipped,
                 options.skipBad());
     }
 
@@ -191,7 +204,7 @@ final class BrodenSource implements Source {
 
     @Override
     public Provenance.Dataset dataset() {
-        return new Provenance.Dataset("broden", probe.data().toString(), dataset.fingerprint());
+        return new Provenance.Dataset("broden", location, dataset.fingerprint());
     }
 
     @Override

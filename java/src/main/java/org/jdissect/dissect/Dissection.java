@@ -175,19 +175,8 @@ public final class Dissection {
                 throw new JdissectException("every image of the probe was skipped as unreadable");
             }
             int skipped = source.candidates() - rows.size() + source.skippedBefore();
-            Naming naming = new Naming(source.categories(), source::labelName,
-                    i -> source.imageName(rows.get(i)), i -> source.imageLine(rows.get(i)));
-            Provenance provenance = b.invocation.provenance(source.models(), source.dataset(), source.seeds(),
-                    backend.name(), b.inference.name().toLowerCase(java.util.Locale.ROOT),
-                    OnnxModel.runtimeVersion(), backend.cuda());
-            boolean single = o.precision() == Precision.FP32;
-            LayerRecord.Settings settings = new LayerRecord.Settings(source.categories(), o.quantile(),
-                    "exact linear-interpolation percentile over " + (single ? "fp32 activations (as the model gave them)"
-                            : "fp16-cached activations"),
-                    "PIL resize(BILINEAR) in mode F, bit for bit: taps and sums in double, float after each pass",
-                    o.iouThreshold(), o.topk(), backend.name() + (single && backend.cuda() != null
-                            ? "; fp32 statistics on the CPU" : ""), o.precision().label());
-            LayerRecord.Source record = source.record(rows.size(), skipped);
+            Writing writing = new Writing(source, o, rows, b.invocation, backend.name(), backend.cuda(),
+                    b.inference);
             long memory = memoryBudget(o.memory());
             List<LayerInfo> layers = source.layers();
             List<String> dirs = FileNames.fileSafe(layers.stream().map(LayerInfo::name).toList());
@@ -195,16 +184,63 @@ public final class Dissection {
             for (int l = 0; l < layers.size(); l++) {
                 LayerResult r = dissectLayer(l, layers.get(l), b.out.resolve(dirs.get(l)), cache, source, backend,
                         source.task() + (layers.size() > 1 ? " (all layers)" : ""), inferenceSeconds, memory);
-                r = new LayerResult(r.layer(), r.directory(), r.stats(), r.counts(), r.scores(), r.timings(),
-                        LayerFiles.record(r, naming, provenance, record, settings, cache.nonFinite(l)));
-                LayerFiles.write(r, source.primaryCategory(), naming);
-                source.writeExtras(r, rows, r.directory());
-                LOG.log(Level.INFO, r.layer().name() + ": " + r.record().summary().headline());
-                results.add(r);
+                results.add(writing.write(r, cache.nonFinite(l), skipped));
             }
             return new DissectionResult(b.out, o, source.categories(), rows, skipped, List.copyOf(results),
                     images(source));
         }
+    }
+
+    /**
+     * How a computed layer becomes its files: the naming, provenance and settings every layer of a run shares, and
+     * the writing itself. Shared with a dissection whose passes ran elsewhere ({@link ProbeSession}), so that both
+     * write the same files from the same statistics.
+     */
+    static final class Writing {
+        private final Source source;
+        private final List<Integer> rows;
+        private final Naming naming;
+        private final Provenance provenance;
+        private final LayerRecord.Settings settings;
+
+        Writing(Source source, DissectionOptions o, List<Integer> rows, Invocation invocation, String backendName,
+                String cuda, OnnxModel.Inference inference) {
+            this.source = source;
+            this.rows = rows;
+            this.naming = new Naming(source.categories(), source::labelName,
+                    i -> source.imageName(rows.get(i)), i -> source.imageLine(rows.get(i)));
+            this.provenance = invocation.provenance(source.models(), source.dataset(), source.seeds(),
+                    backendName, inference.name().toLowerCase(java.util.Locale.ROOT),
+                    OnnxModel.runtimeVersion(), cuda);
+            boolean single = o.precision() == Precision.FP32;
+            this.settings = new LayerRecord.Settings(source.categories(), o.quantile(),
+                    "exact linear-interpolation percentile over " + (single ? "fp32 activations (as the model gave them)"
+                            : "fp16-cached activations"),
+                    "PIL resize(BILINEAR) in mode F, bit for bit: taps and sums in double, float after each pass",
+                    o.iouThreshold(), o.topk(), backendName + (single && cuda != null
+                            ? "; fp32 statistics on the CPU" : ""), o.precision().label());
+        }
+
+        /** Records and writes a computed layer ({@code r} without its record); returns it with the record. */
+        LayerResult write(LayerResult r, long[] nonFinite, int skipped) {
+            LayerRecord.Source record = source.record(rows.size(), skipped);
+            r = new LayerResult(r.layer(), r.directory(), r.stats(), r.counts(), r.scores(), r.timings(),
+                    LayerFiles.record(r, naming, provenance, record, settings, nonFinite));
+            LayerFiles.write(r, source.primaryCategory(), naming);
+            source.writeExtras(r, rows, r.directory());
+            LOG.log(Level.INFO, r.layer().name() + ": " + r.record().summary().headline());
+            return r;
+        }
+    }
+
+    /**
+     * A layer's result from its pass-1 statistics (at the cache's scale, top images by cache position) and its
+     * tally: the scores, and the statistics in the model's units.
+     */
+    static LayerResult computed(LayerInfo layer, Path dir, UnitStats stats, int[] exponents, TallyCounts counts,
+                                int[] primaryCategory, Map<String, Double> timings) {
+        List<Scoring.UnitScore> scores = Scoring.score(counts, primaryCategory);
+        return new LayerResult(layer, dir, unscaled(stats, exponents), counts, scores, timings, null);
     }
 
     private static ImageStore images(Source source) {
@@ -270,11 +306,16 @@ public final class Dissection {
         if (cache.overflowed() > 0) {
             // a unit scaled for its first batch's tiny values can overflow later: its statistics are those of the
             // cached infinities (resized as PIL resizes them: inf, or NaN where a weight is 0), not the model's values
-            LOG.log(Level.WARNING, cache.overflowed() + " activation values exceed the half-precision range "
-                    + "(65504, after their unit's scale) and were cached as infinities, so their units' masks are not "
-                    + "the model's; --precision fp32 caches the model's values as they are");
+            LOG.log(Level.WARNING, overflowMessage(cache.overflowed()));
         }
         cache.markComplete();
+    }
+
+    /** The warning for values that overflowed half precision, the same from a run on one machine or on Spark. */
+    static String overflowMessage(long values) {
+        return values + " activation values exceed the half-precision range (65504, after their unit's scale) and "
+                + "were cached as infinities, so their units' masks are not the model's; --precision fp32 caches the "
+                + "model's values as they are";
     }
 
     /**
@@ -317,8 +358,7 @@ public final class Dissection {
         long t2 = System.nanoTime();
         timings.put("thresholds", (t1 - t0) / 1e9);
         timings.put("tally", (t2 - t1) / 1e9);
-        List<Scoring.UnitScore> scores = Scoring.score(counts, source.primaryCategory());
-        return new LayerResult(layer, dir, unscaled(stats, cache.exponents(index)), counts, scores, timings, null);
+        return computed(layer, dir, stats, cache.exponents(index), counts, source.primaryCategory(), timings);
     }
 
     /** Thresholds and maxima in the model's own units: the cache's per-unit powers of two undone, exactly. */

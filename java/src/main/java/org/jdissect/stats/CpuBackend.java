@@ -22,7 +22,8 @@ import org.jdissect.io.Progress;
  * <p>Thresholds are exact. The cached values are half floats, so a unit's values can be counted into bins by their
  * 16-bit pattern: one pass counts the high byte of each value's order key, which locates the two order
  * statistics the quantile needs to within a bin of 256 keys, and a second pass counts the low byte within those
- * bins. Memory is 256 + 512 counters per unit, whatever the dataset size.
+ * bins ({@link HalfSelection}, whose pieces also merge across machines). Memory is 256 + 512 counters per unit,
+ * whatever the dataset size.
  */
 public final class CpuBackend implements Backend {
     private static final int CHUNK_VALUES = 4 << 20;
@@ -70,95 +71,7 @@ public final class CpuBackend implements Backend {
         if (src.precision() == Precision.FP32) {
             return FloatSelection.unitStats(this, src, quantile, topk, progress);
         }
-        int units = src.units();
-        int hw = src.height() * src.width();
-        int n = src.images();
-        int k = Math.max(0, Math.min(topk, n));
-        long count = (long) n * hw;
-        int[] coarse = new int[units * 256];
-        TopK[] tops = new TopK[units];
-        for (int u = 0; u < units; u++) {
-            tops[u] = new TopK(k);
-        }
-        int chunk = chunkImages(src);
-        short[] buf = new short[chunk * src.valuesPerImage()];
-
-        for (int first = 0; first < n; first += chunk) {
-            int m = Math.min(chunk, n - first);
-            src.read(first, m, buf);
-            int base = first;
-            forUnitRanges(units, u -> {
-                int off = u * 256;
-                TopK top = tops[u];
-                for (int i = 0; i < m; i++) {
-                    int p = (i * units + u) * hw;
-                    int maxKey = -1;
-                    for (int j = 0; j < hw; j++) {
-                        int key = Fp16.sortKey(buf[p + j]);
-                        coarse[off + (key >>> 8)]++;
-                        if (key > maxKey) {
-                            maxKey = key;
-                        }
-                    }
-                    top.offer(maxKey, base + i);
-                }
-            });
-            progress.advance(m);
-        }
-
-        long[] excluded = src.nonFinite();
-        int[] binLow = new int[units];
-        int[] binHigh = new int[units];
-        long[] restLow = new long[units];
-        long[] restHigh = new long[units];
-        for (int u = 0; u < units; u++) {
-            long[] ranks = ranks(count, excluded == null ? 0 : excluded[u], quantile);
-            long[] found = locate(coarse, u * 256, 256, ranks[0]);
-            binLow[u] = (int) found[0];
-            restLow[u] = found[1];
-            found = locate(coarse, u * 256, 256, ranks[1]);
-            binHigh[u] = (int) found[0];
-            restHigh[u] = found[1];
-        }
-
-        int[] fine = new int[units * 512];
-        for (int first = 0; first < n; first += chunk) {
-            int m = Math.min(chunk, n - first);
-            src.read(first, m, buf);
-            forUnitRanges(units, u -> {
-                int bl = binLow[u];
-                int bh = binHigh[u];
-                int off = u * 512;
-                for (int i = 0; i < m; i++) {
-                    int p = (i * units + u) * hw;
-                    for (int j = 0; j < hw; j++) {
-                        int key = Fp16.sortKey(buf[p + j]);
-                        int bin = key >>> 8;
-                        if (bin == bl) {
-                            fine[off + (key & 255)]++;
-                        } else if (bin == bh) {
-                            fine[off + 256 + (key & 255)]++;
-                        }
-                    }
-                }
-            });
-            progress.advance(m);
-        }
-
-        float[] thresholds = new float[units];
-        int[][] topImages = new int[units][];
-        float[][] topValues = new float[units][];
-        for (int u = 0; u < units; u++) {
-            int lowKey = (binLow[u] << 8) | (int) locate(fine, u * 512, 256, restLow[u])[0];
-            int highKey = binHigh[u] == binLow[u]
-                    ? (binLow[u] << 8) | (int) locate(fine, u * 512, 256, restHigh[u])[0]
-                    : (binHigh[u] << 8) | (int) locate(fine, u * 512 + 256, 256, restHigh[u])[0];
-            thresholds[u] = threshold(count, excluded == null ? 0 : excluded[u], quantile,
-                    Fp16.toFloat(Fp16.fromSortKey(lowKey)), Fp16.toFloat(Fp16.fromSortKey(highKey)));
-            topImages[u] = tops[u].images();
-            topValues[u] = tops[u].values(false);
-        }
-        return new UnitStats(thresholds, topImages, topValues);
+        return HalfSelection.unitStats(this, src, quantile, topk, progress);
     }
 
     /**
@@ -260,6 +173,16 @@ public final class CpuBackend implements Backend {
             java.util.Arrays.sort(idx, (a, b) -> worse(keys[a], images[a], keys[b], images[b]) ? 1
                     : worse(keys[b], images[b], keys[a], images[a]) ? -1 : 0);
             return idx;
+        }
+
+        /** The order keys of {@link #images}, aligned with them. */
+        int[] keys() {
+            Integer[] idx = order();
+            int[] out = new int[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = keys[idx[i]];
+            }
+            return out;
         }
 
         int[] images() {

@@ -15,11 +15,34 @@ package org.jdissect.stats;
  * @param maskPixels     per unit, |mask| summed over all images
  */
 public record TallyCounts(int units, int numLabels, int numCategories, long images,
-                          long[] intersection, long[] activation, long[] labelPixels, long[] maskPixels) {
+                          long[] intersection, long[] activation, long[] labelPixels, long[] maskPixels)
+        implements java.io.Serializable {
 
     public static TallyCounts zero(int units, int numLabels, int numCategories) {
         return new TallyCounts(units, numLabels, numCategories, 0,
                 new long[units * numLabels], new long[units * numCategories], new long[numLabels], new long[units]);
+    }
+
+    /**
+     * The counts of two disjoint sets of images together: every count is a sum over images, so the tally of a
+     * dataset split in parts is the sum of the parts' tallies, exactly.
+     */
+    public TallyCounts plus(TallyCounts other) {
+        if (other.units != units || other.numLabels != numLabels || other.numCategories != numCategories) {
+            throw new IllegalArgumentException("tallies of different shapes: " + units + "x" + numLabels + "x"
+                    + numCategories + " and " + other.units + "x" + other.numLabels + "x" + other.numCategories);
+        }
+        return new TallyCounts(units, numLabels, numCategories, images + other.images,
+                sum(intersection, other.intersection), sum(activation, other.activation),
+                sum(labelPixels, other.labelPixels), sum(maskPixels, other.maskPixels));
+    }
+
+    private static long[] sum(long[] a, long[] b) {
+        long[] s = a.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] += b[i];
+        }
+        return s;
     }
 
     public long intersection(int unit, int label) {

@@ -65,6 +65,26 @@ class CliTest {
         assertThat(out.resolve("detect_relu/report.json")).exists();
     }
 
+    /** The library's jar has no Spark in it: --spark names what to put on the class path, in one line. */
+    @Test
+    void sparkWithoutTheSparkModuleSaysHowToGetIt() {
+        Path out = tmp.resolve("no-spark");
+        Run r = run(dissect(out, "--layer", "pool", "--spark", "local[2]"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jdissect: " + org.jdissect.dissect.ClusterDissection.HOW);
+        assertThat(out).doesNotExist();
+        r = run(dissect(out, "--layer", "pool", "--spark", "local[2]", "--device", "cuda"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("jdissect: --device cuda: a --spark job computes its statistics");
+        r = run(dissect(out, "--layer", "pool", "--models", "a.onnx,b.onnx", "--spark", "local[2]"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("jdissect: give the network: --model M.onnx, or --models");
+        r = run("dissect", "--models", "a.onnx,b.onnx", "--layer", "pool", "--data", data.toString(), "--out",
+                out.toString(), "-q");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("jdissect: --models runs a campaign as a Spark job");
+    }
+
     @Test
     void layersListsNamesOpsAndShapes() {
         Run r = run("layers", "--model", model.toString(), "--size", "32");
