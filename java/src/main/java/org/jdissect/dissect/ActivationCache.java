@@ -348,26 +348,36 @@ public final class ActivationCache implements AutoCloseable {
                     bb.asShortBuffer().put(halves, 0, v.length); // one bulk copy, not a bounds-checked put per value
                 }
                 bb.limit(size);
-                CRC32C crc = new CRC32C();
-                crc.update(bb.duplicate());
-                checksums.get(l).add((long) size);
-                checksums.get(l).add(crc.getValue());
-                while (bb.hasRemaining()) {
-                    channels[l].write(bb);
-                }
+                writeSegment(l, bb);
             }
-            for (int r : sourceRows) {
-                rows.add(r);
-                if (stamper != null) {
-                    long[] st = stamper.apply(r);
-                    stamps.add(st == null ? -1 : st[0]);
-                    stamps.add(st == null ? -1 : st[1]);
-                }
-            }
-            consumed = consumedAfter;
+            rowsAppended(sourceRows, consumedAfter);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the activation cache in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Writes one batch's bytes of layer {@code l} and records their size and CRC-32C. */
+    private void writeSegment(int l, ByteBuffer bb) throws IOException {
+        CRC32C crc = new CRC32C();
+        crc.update(bb.duplicate());
+        checksums.get(l).add((long) bb.remaining());
+        checksums.get(l).add(crc.getValue());
+        while (bb.hasRemaining()) {
+            channels[l].write(bb);
+        }
+    }
+
+    /** Records a written batch's rows (and their stamps) and how many candidates the run has consumed. */
+    private void rowsAppended(int[] sourceRows, int consumedAfter) {
+        for (int r : sourceRows) {
+            rows.add(r);
+            if (stamper != null) {
+                long[] st = stamper.apply(r);
+                stamps.add(st == null ? -1 : st[0]);
+                stamps.add(st == null ? -1 : st[1]);
+            }
+        }
+        consumed = consumedAfter;
     }
 
     /**
@@ -403,23 +413,9 @@ public final class ActivationCache implements AutoCloseable {
                 }
                 ByteBuffer bb = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
                 bb.asShortBuffer().put(v);
-                CRC32C crc = new CRC32C();
-                crc.update(bb.duplicate());
-                checksums.get(l).add((long) bb.capacity());
-                checksums.get(l).add(crc.getValue());
-                while (bb.hasRemaining()) {
-                    channels[l].write(bb);
-                }
+                writeSegment(l, bb);
             }
-            for (int r : sourceRows) {
-                rows.add(r);
-                if (stamper != null) {
-                    long[] st = stamper.apply(r);
-                    stamps.add(st == null ? -1 : st[0]);
-                    stamps.add(st == null ? -1 : st[1]);
-                }
-            }
-            consumed = consumedAfter;
+            rowsAppended(sourceRows, consumedAfter);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the activation cache in " + dir + ": " + e.getMessage(), e);
         }
