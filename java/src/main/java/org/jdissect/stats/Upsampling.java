@@ -16,9 +16,10 @@ import java.util.Arrays;
  * value is {@code acc = 0.0; acc += v[x] * w[x]} in double, in tap order, no fused multiply-add, rounded to float at
  * the end of the pass; the vertical pass reads the horizontal pass's floats.
  *
- * <p>Why double and not the fp32 lerp used before: PIL computes in double, and a float interpolation differs from it
- * by an ulp on up to 88% of the pixels at some scales (8 -> 112, 13 -> 112; bench/peer/pil_resize_diff.py), which
- * moves mask pixels at threshold ties. The cost on the CPU tally is measured in the README (Performance).
+ * <p>Why double and not the fp32 lerp used before: PIL computes in double, and that float interpolation differed from
+ * it by an ulp on up to 88% of the pixels at some scales (8 -> 112, 13 -> 112; measured 2026-11-28), which moves mask
+ * pixels at threshold ties; PilResizeTest now compares with PIL itself. The tally's cost is within the noise (README,
+ * Performance).
  *
  * <p>Where every target of an axis has at most two taps of non-zero weight (every growing axis, some shrinking
  * ones) the axis also carries them densely ({@link Axis#twoTaps()}) for the hot loops: on finite values the taps of
