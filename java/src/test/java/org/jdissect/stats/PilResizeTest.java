@@ -1,10 +1,8 @@
 package org.jdissect.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
+import org.jdissect.PythonPeer;
 import org.jdissect.data.ImageLabels;
 import org.jdissect.io.Progress;
 import org.junit.jupiter.api.Test;
@@ -200,11 +198,9 @@ class PilResizeTest {
 
     /** PIL's resize of every case, through one run of bench/peer/pil_resize.py. */
     private float[][] pil(List<Case> cases) throws Exception {
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         Path log = tmp.resolve("python.log");
-        assumeTrue(run(List.of(python, "-c", "import numpy, PIL"), log) == 0,
-                "python3 with numpy and PIL is not installed: PIL's resize cannot run");
-        Path script = Path.of("..", "bench", "peer", "pil_resize.py").toAbsolutePath().normalize();
+        String python = PythonPeer.python(log);
+        Path script = PythonPeer.script("pil_resize.py");
         Path in = Files.createTempFile(tmp, "cases", ".bin");
         Path out = Files.createTempFile(tmp, "pil", ".bin");
         try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(in)))) {
@@ -218,7 +214,7 @@ class PilResizeTest {
                 }
             }
         }
-        int code = run(List.of(python, script.toString(), in.toString(), out.toString()), log);
+        int code = PythonPeer.run(List.of(python, script.toString(), in.toString(), out.toString()), log);
         assertThat(code).as(Files.readString(log)).isZero();
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
         float[][] result = new float[cases.size()][];
@@ -229,15 +225,5 @@ class PilResizeTest {
         }
         assertThat(b.remaining()).isZero();
         return result;
-    }
-
-    private static int run(List<String> command, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
     }
 }
