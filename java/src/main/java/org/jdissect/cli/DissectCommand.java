@@ -38,7 +38,7 @@ final class DissectCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "A.onnx,B.onnx|LIST",
             description = "Instead of --model, with --spark: a campaign over several models (comma-separated, or a "
                     + "file listing one per line), each into OUT/<model>/<layer>/, with OUT/campaign.csv and "
-                    + "OUT/campaign.html comparing them.")
+                    + "a report comparing them (OUT/report/index.html).")
     String models;
 
     @Option(names = "--layer", required = true, paramLabel = "L",
@@ -180,7 +180,7 @@ final class DissectCommand implements Callable<Integer> {
                 SummaryTable.print(r);
             }
             System.out.println("campaign: " + paths.size() + " models x " + layers.size() + " layers; "
-                    + out.resolve("campaign.csv") + ", " + out.resolve("campaign.html"));
+                    + out.resolve("campaign.csv") + ", " + out.resolve("report").resolve("index.html"));
         }
         return 0;
     }

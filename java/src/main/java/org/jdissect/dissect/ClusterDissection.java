@@ -34,7 +34,7 @@ public interface ClusterDissection {
     /**
      * A campaign: every probe (one per model, the same layers and data) dissected as {@link #run} does, in one
      * context, into {@code out/<name>/<layer>/}, with a summary of them all in {@code out} (campaign.csv and
-     * campaign.html); returns the results in the probes' order.
+     * a report, report/index.html); returns the results in the probes' order.
      */
     java.util.List<DissectionResult> campaign(String master, java.util.List<Probe> probes,
                                               java.util.List<String> names, String dataUri, Path out,

@@ -40,7 +40,6 @@ public record ReportSection(String id, String title, Place place, Content body) 
         this(id, title, Place.MAIN, body);
     }
 
-    /** A page's introduction: {@code <section class="intro">BODY</section>}, first on the index page. */
     /**
      * The section listing {@code items} ({@code body} draws the list), or none when there are none: what an
      * experiment's extension gives the index and a layer's page.
@@ -50,6 +49,7 @@ public record ReportSection(String id, String title, Place place, Content body) 
         return items.isEmpty() ? List.of() : List.of(new ReportSection(id, title, body.apply(items)));
     }
 
+    /** A page's introduction: {@code <section class="intro">BODY</section>}, first on the index page. */
     public static ReportSection intro(Content body) {
         return new ReportSection(null, null, Place.TOP, body);
     }

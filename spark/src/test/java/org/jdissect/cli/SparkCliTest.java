@@ -134,7 +134,8 @@ class SparkCliTest {
                 + summary.get("interpretable").asInt() + "," + summary.get("unique_concepts").asInt());
         summary.get("units_per_category").forEach(n -> row.append(',').append(n.asInt()));
         assertThat(csv).contains(row.toString());
-        assertThat(Files.readString(out.resolve("campaign.html"))).contains("<svg").contains("epoch2/conv5");
+        assertThat(Files.readString(out.resolve("report").resolve("index.html"))).contains("<svg")
+                .contains("epoch2/conv5").contains("Campaign: 2 models");
     }
 
     @Test
