@@ -1,5 +1,6 @@
 package org.jdissect.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -140,8 +141,7 @@ final class DissectCommand implements Callable<Integer> {
                             .inference(inference.inference()).backend(device::open).progress(output.progress())
                             .invocation(root.invocation()).run();
             SummaryTable.print(result);
-            boolean cached = java.nio.file.Files.isRegularFile(out.resolve(DissectionOutput.CACHE)
-                    .resolve(ActivationCache.MANIFEST));
+            boolean cached = Files.isRegularFile(out.resolve(DissectionOutput.CACHE).resolve(ActivationCache.MANIFEST));
             if (cluster != null && !cached) {
                 // the report's unit pictures are drawn from the activation cache, which a Spark job on a cluster
                 // keeps on its executors for the job's length only (a local one writes it)
@@ -178,6 +178,11 @@ final class DissectCommand implements Callable<Integer> {
                     options, inference.inference(), output.progress(), root.invocation());
             for (DissectionResult r : results) {
                 SummaryTable.print(r);
+                // each model's own report where the job left its activation cache (a local master on a path), as
+                // --model does; the campaign's page links to it
+                if (Files.isRegularFile(r.out().resolve(DissectionOutput.CACHE).resolve(ActivationCache.MANIFEST))) {
+                    ReportCommand.write(r, options.threads(), output.quiet);
+                }
             }
             System.out.println("campaign: " + paths.size() + " models x " + layers.size() + " layers; "
                     + out.resolve("campaign.csv") + ", " + out.resolve("report").resolve("index.html"));

@@ -2,6 +2,7 @@ package org.jdissect.spark;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.Optional;
 
 import gg.jte.Content;
 
+import org.jdissect.dissect.ActivationCache;
+import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.LayerResult;
 import org.jdissect.dissect.Summary;
@@ -68,6 +71,16 @@ final class Campaign {
      * The campaign's page, drawn by the report's toolkit (templates, charts, figure files): each model's each layer a
      * row of its interpretable units stacked by category, as a share of the layer's units, with the counts beside.
      */
+    /**
+     * The link from the campaign's page (OUT/report/) to a model's own report (OUT/MODEL/report/), or null where none
+     * will be: the command line writes it where the job left the model's activation cache (a local master on a path).
+     */
+    static String modelReport(Entry e) {
+        Path dir = e.result().out();
+        boolean cached = Files.isRegularFile(dir.resolve(DissectionOutput.CACHE).resolve(ActivationCache.MANIFEST));
+        return cached ? "../" + dir.getFileName() + "/report/index.html" : null;
+    }
+
     static final class Pages implements ReportExtension {
         private final List<Entry> entries;
         private final List<String> categories;
@@ -97,14 +110,15 @@ final class Campaign {
                         segments.add(new Charts.Segment(n, palette.colour(c), e.model() + "/" + l.layer().name()
                                 + ": " + Words.counted(n, "unit") + " detecting " + c + " concepts"));
                     }
-                    rows.add(new Charts.Row(e.model() + "/" + l.layer().name(), null, s.interpretable(), s.units(),
-                            segments));
+                    rows.add(new Charts.Row(e.model() + "/" + l.layer().name(), modelReport(e), s.interpretable(),
+                            s.units(), segments));
                 }
             }
             Chart chart = Charts.stackedShares("Interpretable units per category, per model and layer (" + CSV
                     + " has the counts; each model's layers are in its folder)", "share of the layer's units", rows,
                     "no model has an interpretable unit in these layers");
             Content figure = site.figure("campaign", chart);
+            // (a row links to its model's report, which jdissect dissect --models writes where the cache is local)
             Content legend = Charts.legend(palette);
             return List.of(new ReportSection("campaign", "Concepts across models and layers", out -> {
                 figure.writeTo(out);

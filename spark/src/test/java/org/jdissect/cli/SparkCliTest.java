@@ -135,7 +135,12 @@ class SparkCliTest {
         summary.get("units_per_category").forEach(n -> row.append(',').append(n.asInt()));
         assertThat(csv).contains(row.toString());
         assertThat(Files.readString(out.resolve("report").resolve("index.html"))).contains("<svg")
-                .contains("epoch2/conv5").contains("Campaign: 2 models");
+                .contains("epoch2/conv5").contains("Campaign: 2 models")
+                .contains("href=\"../epoch1/report/index.html\"");
+        for (String name : List.of("epoch1", "epoch2")) {
+            assertThat(out.resolve(name).resolve("report").resolve("index.html")).as(name + "'s own report")
+                    .isRegularFile();
+        }
     }
 
     @Test
