@@ -281,47 +281,9 @@ public final class CrossCheck {
     static Result pilTaps(String name, CudaBackend cuda, Backend cpu, long seed) {
         List<String> diff = new ArrayList<>();
         try {
-            Random rnd = new Random(seed);
-            int h = 3;
-            int w = 7;
-            int images = 24;
-            int units = 11;
-            float[] v = new float[images * units * h * w];
-            float[] odd = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
-            for (int i = 0; i < v.length; i++) {
-                v[i] = rnd.nextInt(5) == 0 ? rnd.nextInt(8) * 0.5f : (float) (rnd.nextGaussian() * 2);
-            }
-            for (int k = 0; k < images * units / 3; k++) {
-                v[rnd.nextInt(v.length)] = odd[rnd.nextInt(odd.length)];
-            }
-            ArrayActivations acts = ArrayActivations.ofFloats(v, images, units, h, w);
-            Labels base = labels(seed, images, 47, 55);
-            List<ImageLabels> sized = new ArrayList<>();
-            for (int i = 0; i < images; i++) {
-                int sh = i % 4 == 3 ? h : 47;
-                int sw = i % 4 == 3 ? w : 55;
-                int[][] layers = {new int[sh * sw], new int[sh * sw]};
-                for (int p = 0; p < sh * sw; p++) {
-                    layers[0][p] = 1 + (p % sw) * (base.numLabels() - 1) / sw; // stripes: labels at every border
-                    layers[1][p] = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(base.numLabels() - 1);
-                }
-                sized.add(new ImageLabels(sh, sw, layers, new int[] {1 + rnd.nextInt(base.numLabels() - 1)}));
-            }
-            Labels labels = new Labels(base.numLabels(), base.numCategories(), base.primaryCategory(), sized);
-            float[] thresholds = new float[units];
-            Upsampling.Axis ys = Upsampling.axis(h, 47);
-            Upsampling.Axis xs = Upsampling.axis(w, 55);
-            for (int u = 0; u < units; u++) {
-                float[] map = new float[h * w];
-                for (int j = 0; j < h * w; j++) {
-                    map[j] = org.jdissect.stats.Fp16.toFloat(acts.values()[u * h * w + j]);
-                }
-                float[] up = Upsampling.upsample(map, h, w, ys, xs);
-                float t = up[rnd.nextInt(up.length)];
-                thresholds[u] = Float.isFinite(t) ? t : 0.5f;
-            }
-            TallyCounts want = cpu.tally(acts, thresholds, labels, Progress.NONE);
-            TallyCounts got = tallyWithStaging(cuda, acts, thresholds, labels, 0);
+            PilCase c = pilCase(seed);
+            TallyCounts want = cpu.tally(c.acts(), c.thresholds(), c.labels(), Progress.NONE);
+            TallyCounts got = tallyWithStaging(cuda, c.acts(), c.thresholds(), c.labels(), 0);
             compare(diff, "intersection", want.intersection(), got.intersection());
             compare(diff, "activation", want.activation(), got.activation());
             compare(diff, "labelPixels", want.labelPixels(), got.labelPixels());
@@ -330,6 +292,53 @@ public final class CrossCheck {
             diff.add("failed: " + e);
         }
         return new Result(name, diff);
+    }
+
+    /** The inputs of {@link #pilTaps}. */
+    record PilCase(ArrayActivations acts, Labels labels, float[] thresholds) {
+    }
+
+    static PilCase pilCase(long seed) {
+        Random rnd = new Random(seed);
+        int h = 3;
+        int w = 7;
+        int images = 24;
+        int units = 11;
+        float[] v = new float[images * units * h * w];
+        float[] odd = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextInt(5) == 0 ? rnd.nextInt(8) * 0.5f : (float) (rnd.nextGaussian() * 2);
+        }
+        for (int k = 0; k < images * units / 3; k++) {
+            v[rnd.nextInt(v.length)] = odd[rnd.nextInt(odd.length)];
+        }
+        ArrayActivations acts = ArrayActivations.ofFloats(v, images, units, h, w);
+        Labels base = labels(seed, 1, h, w);
+        List<ImageLabels> sized = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            int sh = i % 4 == 3 ? h : 47;
+            int sw = i % 4 == 3 ? w : 55;
+            int[][] layers = {new int[sh * sw], new int[sh * sw]};
+            for (int p = 0; p < sh * sw; p++) {
+                layers[0][p] = 1 + (p % sw) * (base.numLabels() - 1) / sw; // stripes: labels at every border
+                layers[1][p] = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(base.numLabels() - 1);
+            }
+            sized.add(new ImageLabels(sh, sw, layers, new int[] {1 + rnd.nextInt(base.numLabels() - 1)}));
+        }
+        Labels labels = new Labels(base.numLabels(), base.numCategories(), base.primaryCategory(), sized);
+        float[] thresholds = new float[units];
+        Upsampling.Axis ys = Upsampling.axis(h, 47);
+        Upsampling.Axis xs = Upsampling.axis(w, 55);
+        for (int u = 0; u < units; u++) {
+            float[] map = new float[h * w];
+            for (int j = 0; j < h * w; j++) {
+                map[j] = org.jdissect.stats.Fp16.toFloat(acts.values()[u * h * w + j]);
+            }
+            float[] up = Upsampling.upsample(map, h, w, ys, xs);
+            float t = up[rnd.nextInt(up.length)];
+            thresholds[u] = Float.isFinite(t) ? t : 0.5f;
+        }
+        return new PilCase(acts, labels, thresholds);
     }
 
     /** The CUDA tally under a staging limit, restored after; a failure of the tally is the one reported. */

@@ -66,7 +66,9 @@ public final class BruteForceTally {
                 }
             }
             for (int l : il.imageLevel()) {
-                c.labelPixels()[l] += (long) sh * sw;
+                if (l != 0) { // 0 is "unlabelled" (BRODEN.md)
+                    c.labelPixels()[l] += (long) sh * sw;
+                }
             }
             for (int u = 0; u < units; u++) {
                 float[] map = new float[hw];
@@ -83,7 +85,9 @@ public final class BruteForceTally {
                             int l = layer[p];
                             if (l != 0) {
                                 c.intersection()[u * nl + l]++;
-                                touched[primary[l]] = true;
+                                if (primary[l] >= 0) { // a label of no category touches none
+                                    touched[primary[l]] = true;
+                                }
                             }
                         }
                     }
@@ -92,8 +96,13 @@ public final class BruteForceTally {
                     continue;
                 }
                 for (int l : il.imageLevel()) {
+                    if (l == 0) {
+                        continue;
+                    }
                     c.intersection()[u * nl + l] += size;
-                    touched[primary[l]] = true;
+                    if (primary[l] >= 0) {
+                        touched[primary[l]] = true;
+                    }
                 }
                 for (int cat = 0; cat < nc; cat++) {
                     if (touched[cat]) {
