@@ -1,6 +1,5 @@
 package org.jdissect.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +11,6 @@ import picocli.CommandLine.ParentCommand;
 
 import org.jdissect.JdissectException;
 import org.jdissect.io.OutputLock;
-import org.jdissect.dissect.ActivationCache;
 import org.jdissect.dissect.ClusterDissection;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.Dissection;
@@ -141,7 +139,7 @@ final class DissectCommand implements Callable<Integer> {
                             .inference(inference.inference()).backend(device::open).progress(output.progress())
                             .invocation(root.invocation()).run();
             SummaryTable.print(result);
-            boolean cached = Files.isRegularFile(out.resolve(DissectionOutput.CACHE).resolve(ActivationCache.MANIFEST));
+            boolean cached = DissectionOutput.hasCache(out);
             if (cluster != null && !cached) {
                 // the report's unit pictures are drawn from the activation cache, which a Spark job on a cluster
                 // keeps on its executors for the job's length only (a local one writes it)
@@ -180,7 +178,7 @@ final class DissectCommand implements Callable<Integer> {
                 SummaryTable.print(r);
                 // each model's own report where the job left its activation cache (a local master on a path), as
                 // --model does; the campaign's page links to it
-                if (Files.isRegularFile(r.out().resolve(DissectionOutput.CACHE).resolve(ActivationCache.MANIFEST))) {
+                if (DissectionOutput.hasCache(r.out())) {
                     ReportCommand.write(r, options.threads(), output.quiet);
                 }
             }

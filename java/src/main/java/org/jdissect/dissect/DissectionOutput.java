@@ -59,9 +59,17 @@ public final class DissectionOutput implements AutoCloseable {
         return out.resolve(FileNames.fileSafe(layer));
     }
 
+    /**
+     * Whether {@code dir} holds an activation cache (its manifest): what the report's unit pictures are drawn from,
+     * absent where a Spark job on a cluster kept the activations on its executors.
+     */
+    public static boolean hasCache(Path dir) {
+        return Files.isRegularFile(dir.resolve(CACHE).resolve(ActivationCache.MANIFEST));
+    }
+
     /** Whether {@code dir} is a dissection's output: an activation cache and at least one layer's report.json. */
     public static boolean isAt(Path dir) {
-        if (!Files.isRegularFile(dir.resolve(CACHE).resolve(ActivationCache.MANIFEST))) {
+        if (!hasCache(dir)) {
             return false;
         }
         try (Stream<Path> list = Files.list(dir)) {

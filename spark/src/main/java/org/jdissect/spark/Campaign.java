@@ -2,7 +2,6 @@ package org.jdissect.spark;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Optional;
 
 import gg.jte.Content;
 
-import org.jdissect.dissect.ActivationCache;
 import org.jdissect.dissect.DissectionOutput;
 import org.jdissect.dissect.DissectionResult;
 import org.jdissect.dissect.LayerResult;
@@ -77,8 +75,7 @@ final class Campaign {
      */
     static String modelReport(Entry e) {
         Path dir = e.result().out();
-        boolean cached = Files.isRegularFile(dir.resolve(DissectionOutput.CACHE).resolve(ActivationCache.MANIFEST));
-        return cached ? "../" + dir.getFileName() + "/report/index.html" : null;
+        return DissectionOutput.hasCache(dir) ? "../" + dir.getFileName() + "/report/index.html" : null;
     }
 
     static final class Pages implements ReportExtension {
