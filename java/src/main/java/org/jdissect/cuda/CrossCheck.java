@@ -259,10 +259,7 @@ public final class CrossCheck {
             }
             TallyCounts want = cpu.tally(acts, thresholds, labels, Progress.NONE);
             TallyCounts got = tallyWithStaging(cuda, acts, thresholds, labels, staging);
-            compare(diff, "intersection", want.intersection(), got.intersection());
-            compare(diff, "activation", want.activation(), got.activation());
-            compare(diff, "labelPixels", want.labelPixels(), got.labelPixels());
-            compare(diff, "maskPixels", want.maskPixels(), got.maskPixels());
+            compareCounts(diff, "", want, got);
             if (want.images() != got.images()) {
                 diff.add("images " + got.images() + ", cpu " + want.images());
             }
@@ -284,10 +281,7 @@ public final class CrossCheck {
             PilCase c = pilCase(seed);
             TallyCounts want = cpu.tally(c.acts(), c.thresholds(), c.labels(), Progress.NONE);
             TallyCounts got = tallyWithStaging(cuda, c.acts(), c.thresholds(), c.labels(), 0);
-            compare(diff, "intersection", want.intersection(), got.intersection());
-            compare(diff, "activation", want.activation(), got.activation());
-            compare(diff, "labelPixels", want.labelPixels(), got.labelPixels());
-            compare(diff, "maskPixels", want.maskPixels(), got.maskPixels());
+            compareCounts(diff, "", want, got);
         } catch (RuntimeException e) {
             diff.add("failed: " + e);
         }
@@ -378,15 +372,20 @@ public final class CrossCheck {
                 TallyCounts want = cpu.tally(acts, thresholds, labels, Progress.NONE);
                 TallyCounts got = tallyWithStaging(cuda, acts, thresholds, labels, 0);
                 String layer = hw[0] + "x" + hw[1] + " ";
-                compare(diff, layer + "intersection", want.intersection(), got.intersection());
-                compare(diff, layer + "activation", want.activation(), got.activation());
-                compare(diff, layer + "labelPixels", want.labelPixels(), got.labelPixels());
-                compare(diff, layer + "maskPixels", want.maskPixels(), got.maskPixels());
+                compareCounts(diff, layer, want, got);
             }
         } catch (RuntimeException e) {
             diff.add("failed: " + e);
         }
         return new Result(name, diff);
+    }
+
+    /** The four counts of two tallies, each difference named with {@code prefix}. */
+    private static void compareCounts(List<String> diff, String prefix, TallyCounts want, TallyCounts got) {
+        compare(diff, prefix + "intersection", want.intersection(), got.intersection());
+        compare(diff, prefix + "activation", want.activation(), got.activation());
+        compare(diff, prefix + "labelPixels", want.labelPixels(), got.labelPixels());
+        compare(diff, prefix + "maskPixels", want.maskPixels(), got.maskPixels());
     }
 
     private static void compare(List<String> diff, String what, long[] want, long[] got) {
