@@ -158,6 +158,7 @@ public final class UnitImages {
         float[] map = new float[0];
         double[] rows = new double[0];
         double[] source = new double[0];
+        int[] hits = new int[0];
         byte[] mask = new byte[0];
         float[] coverage = new float[0];
         boolean[] hot = new boolean[0];
@@ -345,7 +346,6 @@ public final class UnitImages {
         }
         // PIL's passes as the tally computes them (Upsampling): the horizontal pass once per needed source row, into
         // doubles holding its floats; the vertical pass's double compared with Upsampling.cut (no rounding per pixel)
-        boolean dense = finite && ys.twoTaps();
         if (s.source.length < h * w) {
             s.source = new double[h * w];
         }
@@ -358,34 +358,19 @@ public final class UnitImages {
                 xs.pass(source, r * w, rows, r * width, 0, width - 1, finite);
             }
         }
-        double cut = Upsampling.cut(threshold);
+        if (s.hits.length < width) {
+            s.hits = new int[width];
+        }
+        int[] hits = s.hits;
         for (int y = 0; y < height; y++) {
             if (!readsHot(ys, y, hot)) {
                 continue;
             }
             int o = y * width;
-            int n = 0;
-            if (dense) {
-                int a = ys.i0()[y] * width;
-                double ka = ys.k0()[y];
-                int second = ys.i1()[y];
-                double kb = ys.k1()[y];
-                int bRow = second < 0 ? a : second * width;
-                for (int x = 0; x < width; x++) {
-                    double v = rows[a + x] * ka;
-                    if (second >= 0) {
-                        v += rows[bRow + x] * kb;
-                    }
-                    byte m = v > cut ? (byte) 1 : 0;
-                    mask[o + x] = m;
-                    n += m;
-                }
-            } else {
-                for (int x = 0; x < width; x++) {
-                    byte m = ys.sample(rows, x, width, y) > threshold ? (byte) 1 : 0;
-                    mask[o + x] = m;
-                    n += m;
-                }
+            int n = ys.above(rows, width, y, 0, width - 1, threshold, finite, hits);
+            java.util.Arrays.fill(mask, o, o + width, (byte) 0);
+            for (int k = 0; k < n; k++) {
+                mask[o + hits[k]] = 1;
             }
             rowOn[y] = n > 0;
         }

@@ -151,10 +151,6 @@ final class CpuTally {
                 int[][] layers = pl.layers;
                 Upsampling.Axis ys = g.ys;
                 Upsampling.Axis xs = g.xs;
-                int[] y0 = ys.i0();
-                int[] y1 = ys.i1();
-                double[] ky0 = ys.k0();
-                double[] ky1 = ys.k1();
                 for (int u = lo; u < hi; u++) {
                     int p = (i * units + u) * hw;
                     // Find the samples above T by their order keys: integer work only, most maps have none.
@@ -164,7 +160,6 @@ final class CpuTally {
                     int cMin = w;
                     int cMax = -1;
                     float t = thresholds[u];
-                    double cut = Upsampling.cut(t);
                     boolean finite = true; // an infinity or NaN takes PIL's general loop (Upsampling)
                     for (int j = 0; j < hw; j++) {
                         // one of the two tests by the buffer held (a branch the JIT hoists: the half path's tally
@@ -225,34 +220,8 @@ final class CpuTally {
                     int rowBase = u * numLabels;
                     long size = 0;
                     for (int y = yLo; y <= yHi; y++) {
-                        int n = 0;
-                        if (y0 != null && finite) {
-                            // PIL's vertical pass in double; its value rounded to float exceeds T exactly when
-                            // the double exceeds cut (no rounding per pixel)
-                            int a = y0[y] * sw;
-                            double ka = ky0[y];
-                            if (y1[y] >= 0) {
-                                int b = y1[y] * sw;
-                                double kb = ky1[y];
-                                for (int x = xLo; x <= xHi; x++) {
-                                    if (rows[a + x] * ka + rows[b + x] * kb > cut) {
-                                        hits[n++] = x;
-                                    }
-                                }
-                            } else {
-                                for (int x = xLo; x <= xHi; x++) {
-                                    if (rows[a + x] * ka > cut) {
-                                        hits[n++] = x;
-                                    }
-                                }
-                            }
-                        } else {
-                            for (int x = xLo; x <= xHi; x++) {
-                                if (ys.sample(rows, x, sw, y) > t) {
-                                    hits[n++] = x;
-                                }
-                            }
-                        }
+                        // PIL's vertical pass, thresholded (Upsampling: double sums against the cut)
+                        int n = ys.above(rows, sw, y, xLo, xHi, t, finite, hits);
                         if (n == 0) {
                             continue;
                         }

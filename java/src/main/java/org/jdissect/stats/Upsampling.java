@@ -80,6 +80,43 @@ public final class Upsampling {
         }
 
         /**
+         * The vertical pass of output row {@code y} over columns {@code lo .. hi} of {@code rows} (the horizontal
+         * pass's floats as doubles, {@code stride} per row), thresholded: writes to {@code hits} the columns whose
+         * value exceeds {@code t}, in order, and returns how many. From the two-tap tables when the map is
+         * {@code finite}, each double sum compared with {@link #cut} (no rounding per pixel).
+         */
+        public int above(double[] rows, int stride, int y, int lo, int hi, float t, boolean finite, int[] hits) {
+            int n = 0;
+            if (i0 == null || !finite) {
+                for (int x = lo; x <= hi; x++) {
+                    if (sample(rows, x, stride, y) > t) {
+                        hits[n++] = x;
+                    }
+                }
+                return n;
+            }
+            double cut = cut(t);
+            int a = i0[y] * stride;
+            double ka = k0[y];
+            if (i1[y] >= 0) {
+                int b = i1[y] * stride;
+                double kb = k1[y];
+                for (int x = lo; x <= hi; x++) {
+                    if (rows[a + x] * ka + rows[b + x] * kb > cut) {
+                        hits[n++] = x;
+                    }
+                }
+            } else {
+                for (int x = lo; x <= hi; x++) {
+                    if (rows[a + x] * ka > cut) {
+                        hits[n++] = x;
+                    }
+                }
+            }
+            return n;
+        }
+
+        /**
          * Targets {@code lo .. hi} of the line {@code src[srcBase ..]} (stride 1) into {@code dst[dstBase + i]}: the
          * horizontal pass of one row. From the two-tap tables when the line is {@code finite} and the axis has them
          * (equal to {@link #sample} up to the sign of a zero result, which no comparison sees; see the class).
