@@ -184,7 +184,35 @@ class CpuBackendTest {
             TallyCounts tb = BACKEND.tally(c.acts(), a.thresholds(), c.labels(), Progress.NONE);
             assertThat(ta.intersection()).isEqualTo(tb.intersection());
             assertThat(ta.activation()).isEqualTo(tb.activation());
+            assertThat(ta.labelPixels()).isEqualTo(tb.labelPixels()); // summed from one row per loading thread
         }
+    }
+
+    /**
+     * A label outside 0 .. numLabels - 1 fails the tally with a message naming it, wherever it lies: after the first
+     * pixel of a layer (the check rides on the label-pixel runs), at a layer's last pixel, or among the image-level
+     * labels; negative ones too.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void labelOutsideTheRangeFailsTheTally(int where) {
+        int numLabels = 5;
+        int[] layer = {1, 1, 2, 2, 0, 0, 3, 3, 4};
+        int[] imageLevel = {2};
+        int bad = where == 3 ? -1 : 5;
+        switch (where) {
+            case 0 -> layer[4] = bad;
+            case 1 -> layer[8] = bad;
+            case 2 -> imageLevel[0] = bad;
+            default -> layer[2] = bad;
+        }
+        List<ImageLabels> list = List.of(new ImageLabels(3, 3, new int[][] {{0, 0, 0, 0, 0, 0, 0, 0, 0}}, new int[0]),
+                new ImageLabels(3, 3, new int[][] {layer}, imageLevel));
+        ListLabels labels = new ListLabels(numLabels, 1, new int[numLabels], list);
+        ActivationSource acts = ArrayActivations.ofFloats(new float[2 * 2 * 2], 2, 1, 2, 2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                BACKEND.tally(acts, new float[] {0f}, labels, Progress.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("label " + bad + " outside 0..4");
     }
 
     @Test
