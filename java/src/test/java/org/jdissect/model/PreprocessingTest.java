@@ -149,6 +149,47 @@ class PreprocessingTest {
                 .containsExactly(new float[] {255, 255, 255}, within(1e-3f));
     }
 
+    /**
+     * An image already at the input size is normalised from its bytes through a table: bit for bit the planar path's
+     * values (the same float operations on each value) and the definition's, for both 8-bit layouts the table reads
+     * and one it does not, both channel orders, and a scale, means and stds whose divisions round.
+     */
+    @Test
+    void atTheInputSizeTheTableGivesThePlanarPathsBits() {
+        java.util.Random rnd = new java.util.Random(5);
+        int w = 13;
+        int h = 7;
+        float[] mean = {0.485f, 0.456f, 0.406f};
+        float[] std = {0.229f, 0.224f, 0.225f};
+        for (ChannelOrder order : ChannelOrder.values()) {
+            Preprocessing pre = new Preprocessing(h, w, order, 255f, mean, std);
+            for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_RGB,
+                BufferedImage.TYPE_INT_ARGB}) {
+                BufferedImage img = new BufferedImage(w, h, type);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        img.setRGB(x, y, 0xff000000 | rnd.nextInt(1 << 24));
+                    }
+                }
+                img.setRGB(0, 0, 0xff000000);
+                img.setRGB(1, 0, 0xffffffff);
+                float[] fromBytes = new float[pre.valuesPerImage() + 3];
+                pre.apply(img, fromBytes, 3);
+                float[] planar = new float[pre.valuesPerImage() + 3];
+                pre.apply(Preprocessing.readRgb(img), w, h, planar, 3);
+                assertThat(Arrays.copyOfRange(fromBytes, 3, fromBytes.length)).as("%s, type %d", order, type)
+                        .containsExactly(Arrays.copyOfRange(planar, 3, planar.length));
+                for (int c = 0; c < 3; c++) {
+                    int colour = order == ChannelOrder.RGB ? c : 2 - c;
+                    for (int i = 0; i < w * h; i++) {
+                        int x = (img.getRGB(i % w, i / w) >>> (16 - 8 * colour)) & 0xff;
+                        assertThat(fromBytes[3 + c * w * h + i]).isEqualTo(((float) x / 255f - mean[c]) / std[c]);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void imagenetConstants() {
         Preprocessing p = Preprocessing.IMAGENET;
