@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jdissect.stats.HalfSelection;
+import org.jdissect.stats.RadixSelection;
 import org.jdissect.stats.TallyCounts;
 
 /**
@@ -29,26 +29,26 @@ final class Partials {
     record Meta(int[] rows, List<String> skipped) implements Serializable {
     }
 
-    /** Pass 1a of some images: per layer, the coarse counts and top images, the non-finite counts. */
-    record Coarse(List<HalfSelection.Coarse> layers, List<long[]> nonFinite, long overflowed, int topk)
+    /** Pass 1's first digit of some images: per layer, the coarse counts and top images, the non-finite counts. */
+    record Coarse(List<RadixSelection.Coarse> layers, List<long[]> nonFinite, long overflowed, int topk)
             implements Serializable {
         Coarse plus(Coarse other) {
-            List<HalfSelection.Coarse> sum = new ArrayList<>();
+            List<RadixSelection.Coarse> sum = new ArrayList<>();
             List<long[]> bad = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
                 sum.add(layers.get(l).plus(other.layers.get(l), topk));
-                bad.add(HalfSelection.plus(nonFinite.get(l), other.nonFinite.get(l)));
+                bad.add(RadixSelection.plus(nonFinite.get(l), other.nonFinite.get(l)));
             }
             return new Coarse(sum, bad, overflowed + other.overflowed, topk);
         }
     }
 
-    /** Pass 1b of some images: per layer, the fine counts. */
+    /** One of pass 1's later digits of some images: per layer, the refined counts. */
     record Fine(List<long[]> layers) implements Serializable {
         Fine plus(Fine other) {
             List<long[]> sum = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
-                sum.add(HalfSelection.plus(layers.get(l), other.layers.get(l)));
+                sum.add(RadixSelection.plus(layers.get(l), other.layers.get(l)));
             }
             return new Fine(sum);
         }

@@ -27,7 +27,8 @@ import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.stats.ArrayActivations;
 import org.jdissect.stats.CpuBackend;
-import org.jdissect.stats.HalfSelection;
+import org.jdissect.stats.Precision;
+import org.jdissect.stats.RadixSelection;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 
@@ -38,10 +39,11 @@ import org.jdissect.stats.UnitStats;
  * half-precision scales from the run's first batch, as the single-machine cache does. Each task then runs its range
  * through the model (a session borrowed from its executor, {@link Sessions}), converts the batches to half precision
  * as the cache would hold them, and they are persisted on the executors' disks: a lost partition is recomputed from
- * the images by Spark. Three passes over the persisted activations compute what the single-machine backend computes
- * in one place, as sums: the coarse key counts and top images (pass 1a), the fine counts in the two bins of each
- * unit's quantile (pass 1b), and the tally (pass 2), each merged with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the files with the
- * single-machine code ({@link HalfSelection}, {@link ProbeSession#write}).
+ * the images by Spark. Passes over the persisted activations compute what the single-machine backend computes in
+ * one place, as sums: the counts of the first 8 bits of every value's order key and the top images (pass 1a), the
+ * counts of each next 8 bits within the bins of each unit's quantile (pass 1b: one for half precision), and the tally
+ * (pass 2), each merged with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the
+ * files with the single-machine code ({@link RadixSelection}, {@link ProbeSession#write}).
  *
  * <p>Driver memory: each pass's partials are merged in a tree, so the driver holds one partial per partition of the
  * last level (about the square root of the partitions: 13 for 200) plus the running sum; a tally partial is
@@ -158,29 +160,38 @@ public final class SparkDissection {
             int depth = depth(ranges.size());
             int topk = options.topk();
             int threads = spec.threads();
+            // digits of 8 bits: a unit's partial is at most 512 counters, whatever the precision
+            int[] digits = RadixSelection.mergedDigits(options.precision());
 
             long t0 = System.nanoTime();
             Partials.Coarse coarse = collect(() -> halves.mapPartitions(it -> {
                 hook.run("coarse");
-                return coarse(it, dims, topk, threads);
+                return coarse(it, dims, digits[0], topk, threads);
             }).treeReduce(Partials.Coarse::plus, depth));
             if (coarse.overflowed() > 0) {
                 ProbeSession.logOverflow(coarse.overflowed());
             }
-            List<HalfSelection.Bins> bins = new ArrayList<>();
+            List<RadixSelection.Cut> cuts = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
-                bins.add(HalfSelection.bins(coarse.layers().get(l), coarse.nonFinite().get(l), options.quantile()));
+                cuts.add(RadixSelection.cut(coarse.layers().get(l), coarse.nonFinite().get(l), options.quantile()));
             }
-            Partials.Fine fine = collect(() -> halves.mapPartitions(it -> {
-                hook.run("fine");
-                return fine(it, dims, bins, threads);
-            }).treeReduce(Partials.Fine::plus, depth));
+            for (int d = 1; d < digits.length; d++) {
+                int bits = digits[d];
+                List<RadixSelection.Cut> at = List.copyOf(cuts);
+                Partials.Fine fine = collect(() -> halves.mapPartitions(it -> {
+                    hook.run("fine");
+                    return fine(it, dims, at, bits, threads);
+                }).treeReduce(Partials.Fine::plus, depth));
+                for (int l = 0; l < layers.size(); l++) {
+                    cuts.set(l, RadixSelection.next(cuts.get(l), bits, fine.layers().get(l)));
+                }
+            }
             int[] positions = rows.stream().mapToInt(Integer::intValue).toArray(); // ascending: cache order
             List<UnitStats> stats = new ArrayList<>();
             List<float[]> thresholds = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
-                UnitStats s = HalfSelection.finish(coarse.layers().get(l), bins.get(l), fine.layers().get(l),
-                        coarse.nonFinite().get(l), options.quantile());
+                UnitStats s = RadixSelection.finish(coarse.layers().get(l), cuts.get(l), coarse.nonFinite().get(l),
+                        options.quantile());
                 stats.add(byPosition(s, positions));
                 thresholds.add(s.thresholds());
             }
@@ -404,13 +415,13 @@ public final class SparkDissection {
                 dims[3 * l + 2]);
     }
 
-    private static Iterator<Partials.Coarse> coarse(Iterator<Partials.HalfBatch> batches, int[] dims, int topk,
-                                                    int threads) {
+    private static Iterator<Partials.Coarse> coarse(Iterator<Partials.HalfBatch> batches, int[] dims, int bits,
+                                                    int topk, int threads) {
         int layers = dims.length / 3;
-        List<HalfSelection.Coarse> sum = new ArrayList<>();
+        List<RadixSelection.Coarse> sum = new ArrayList<>();
         List<long[]> bad = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            sum.add(HalfSelection.Coarse.empty(dims[3 * l]));
+            sum.add(RadixSelection.Coarse.empty(Precision.FP16, bits, dims[3 * l]));
             bad.add(new long[dims[3 * l]]);
         }
         long overflowed = 0;
@@ -423,10 +434,10 @@ public final class SparkDissection {
                 int[] rows = b.rows();
                 for (int l = 0; l < layers; l++) {
                     // images known by source row: rows grow with the cache position, so ties break the same way
-                    HalfSelection.Coarse c = HalfSelection.coarse(cpu, activations(b, dims, l), topk, i -> rows[i],
-                            Progress.NONE);
+                    RadixSelection.Coarse c = RadixSelection.coarse(cpu, activations(b, dims, l), bits, topk,
+                            i -> rows[i], Progress.NONE);
                     sum.set(l, sum.get(l).plus(c, topk));
-                    bad.set(l, HalfSelection.plus(bad.get(l), b.nonFinite().get(l)));
+                    bad.set(l, RadixSelection.plus(bad.get(l), b.nonFinite().get(l)));
                 }
                 overflowed += b.overflowed();
             }
@@ -435,11 +446,11 @@ public final class SparkDissection {
     }
 
     private static Iterator<Partials.Fine> fine(Iterator<Partials.HalfBatch> batches, int[] dims,
-                                                List<HalfSelection.Bins> bins, int threads) {
+                                                List<RadixSelection.Cut> cuts, int bits, int threads) {
         int layers = dims.length / 3;
         List<long[]> sum = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            sum.add(new long[dims[3 * l] * 512]);
+            sum.add(new long[dims[3 * l] * 2 << bits]);
         }
         try (CpuBackend cpu = new CpuBackend(threads)) {
             while (batches.hasNext()) {
@@ -448,8 +459,8 @@ public final class SparkDissection {
                     continue;
                 }
                 for (int l = 0; l < layers; l++) {
-                    sum.set(l, HalfSelection.plus(sum.get(l),
-                            HalfSelection.fine(cpu, activations(b, dims, l), bins.get(l), Progress.NONE)));
+                    sum.set(l, RadixSelection.plus(sum.get(l),
+                            RadixSelection.refine(cpu, activations(b, dims, l), cuts.get(l), bits, Progress.NONE)));
                 }
             }
         }

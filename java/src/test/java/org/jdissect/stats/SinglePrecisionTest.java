@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Single-precision activations on the CPU backend against a sort in double and the brute-force tally. */
-class FloatSelectionTest {
+class SinglePrecisionTest {
     private static final CpuBackend BACKEND = new CpuBackend(3);
 
     @AfterAll
