@@ -17,12 +17,16 @@ final class Partials {
     }
 
     /**
-     * One batch of candidates in half precision as the single-machine cache holds it: the source rows read, per layer
-     * their values and non-finite counts, the values that overflowed, and why the batch's other candidates were
-     * skipped.
+     * One batch of candidates as the single-machine cache holds it: the source rows read, per cached layer their
+     * values (in half precision, {@code halves}, or in single precision, {@code singles}; the other null) and
+     * non-finite counts, the values that overflowed half precision, and why the batch's other candidates were skipped.
      */
-    record HalfBatch(int[] rows, List<short[]> halves, List<long[]> nonFinite, long overflowed, List<String> skipped)
-            implements Serializable {
+    record Batch(int[] rows, List<short[]> halves, List<float[]> singles, List<long[]> nonFinite, long overflowed,
+                 List<String> skipped) implements Serializable {
+        /** The values of cached layer {@code l}: a {@code short[]} or a {@code float[]}. */
+        Object values(int l) {
+            return halves != null ? halves.get(l) : singles.get(l);
+        }
     }
 
     /** What a partition read: its rows and skipped reasons, in candidate order. */
