@@ -120,12 +120,12 @@ class RadixSelectionTest {
                 .map(cut -> (ActivationSource) part(plain, cut[0], cut[1])).toList();
         for (double q : new double[] {0.005, 0.3, 0.97}) {
             UnitStats merged = merged(parts, RadixSelection.mergedDigits(Precision.FP32), q, 6, nonFinite);
-            UnitStats whole = RadixSelection.unitStats(BACKEND, withNonFinite(plain, nonFinite), q, 6,
+            UnitStats whole = RadixSelection.unitStats(BACKEND, SinglePrecisionTest.withNonFinite(plain, nonFinite), q, 6,
                     RadixSelection.digits(Precision.FP32), Progress.NONE);
             assertSameStats(merged, whole);
             for (int u = 0; u < units; u++) {
                 assertThat(merged.thresholds()[u]).as("kind %d q %s unit %d", kind, q, u)
-                        .isEqualTo(BruteForceTally.threshold(withNonFinite(plain, nonFinite), u, q));
+                        .isEqualTo(BruteForceTally.threshold(SinglePrecisionTest.withNonFinite(plain, nonFinite), u, q));
             }
         }
     }
@@ -174,41 +174,5 @@ class RadixSelectionTest {
         assertThat(actual.thresholds()).isEqualTo(expected.thresholds());
         assertThat(actual.topImages()).isDeepEqualTo(expected.topImages());
         assertThat(actual.topValues()).isDeepEqualTo(expected.topValues());
-    }
-
-    private static ActivationSource withNonFinite(FloatActivations a, long[] counts) {
-        return new ActivationSource() {
-            public int images() {
-                return a.images();
-            }
-
-            public int units() {
-                return a.units();
-            }
-
-            public int height() {
-                return a.height();
-            }
-
-            public int width() {
-                return a.width();
-            }
-
-            public Precision precision() {
-                return Precision.FP32;
-            }
-
-            public void read(int first, int count, short[] dst) {
-                throw new UnsupportedOperationException();
-            }
-
-            public void readFloats(int first, int count, float[] dst) {
-                a.readFloats(first, count, dst);
-            }
-
-            public long[] nonFinite() {
-                return counts.clone();
-            }
-        };
     }
 }
