@@ -123,6 +123,9 @@ final class DissectCommand implements Callable<Integer> {
                 throw new JdissectException("--categories is for --data; with --images the categories are the "
                         + "segmenter's (its --seg-labels file)");
             }
+            if (!java.nio.file.Files.isDirectory(images)) {
+                throw new JdissectException("--images " + images + ": no such folder");
+            }
             probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(model), images,
                     seg.segmentation("--images"));
         }
