@@ -354,7 +354,8 @@ public final class Dissection {
         long t1 = System.nanoTime();
         TallyCounts counts;
         try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": tally", n)) {
-            counts = backend.tally(acts, stats.thresholds(), source.labels(cache.rows(), l -> cache.source(l, memory)), bar);
+            counts = backend.tally(acts, stats.thresholds(), source.labels(cache.rows(),
+                    l -> cache.source(l, memory)), bar);
         }
         long t2 = System.nanoTime();
         timings.put("thresholds", (t1 - t0) / 1e9);

@@ -64,7 +64,7 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    /** How many candidate images there are (index rows with a label in the chosen categories). */
+    /** How many candidate images there are (index rows with a label in the chosen categories, or the folder's). */
     public int candidates() {
         return source.candidates();
     }
@@ -164,7 +164,7 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    /** The index row of a Broden dataset's source row {@code row}: its image and label maps (a local copy fetches them). */
+    /** A Broden dataset's index row {@code row}: its image and label maps (a local copy fetches them). */
     public org.jdissect.data.IndexRow indexRow(int row) {
         return broden().brodenDataset().row(row);
     }

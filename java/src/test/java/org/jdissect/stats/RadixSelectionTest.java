@@ -120,12 +120,13 @@ class RadixSelectionTest {
                 .map(cut -> (ActivationSource) part(plain, cut[0], cut[1])).toList();
         for (double q : new double[] {0.005, 0.3, 0.97}) {
             UnitStats merged = merged(parts, RadixSelection.mergedDigits(Precision.FP32), q, 6, nonFinite);
-            UnitStats whole = RadixSelection.unitStats(BACKEND, SinglePrecisionTest.withNonFinite(plain, nonFinite), q, 6,
-                    RadixSelection.digits(Precision.FP32), Progress.NONE);
+            ActivationSource all = SinglePrecisionTest.withNonFinite(plain, nonFinite);
+            UnitStats whole = RadixSelection.unitStats(BACKEND, all, q, 6, RadixSelection.digits(Precision.FP32),
+                    Progress.NONE);
             assertSameStats(merged, whole);
             for (int u = 0; u < units; u++) {
                 assertThat(merged.thresholds()[u]).as("kind %d q %s unit %d", kind, q, u)
-                        .isEqualTo(BruteForceTally.threshold(SinglePrecisionTest.withNonFinite(plain, nonFinite), u, q));
+                        .isEqualTo(BruteForceTally.threshold(all, u, q));
             }
         }
     }
