@@ -73,7 +73,8 @@ final class DissectCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER",
             description = "Run the passes as a Spark job on this master: local[*] in this process, spark://host:7077, "
                     + "yarn, k8s://...; the same files as without it (needs the Spark module: README, Dissection on "
-                    + "Spark). Broden datasets (--data), half precision; the HTML report with local masters only.")
+                    + "Spark). --data or --images with a segmenter, either --precision; the HTML report with local "
+                    + "masters only.")
     String spark;
 
     @Mixin
@@ -121,6 +122,9 @@ final class DissectCommand implements Callable<Integer> {
             if (!categories.isEmpty()) {
                 throw new JdissectException("--categories is for --data; with --images the categories are the "
                         + "segmenter's (its --seg-labels file)");
+            }
+            if (!java.nio.file.Files.isDirectory(images)) {
+                throw new JdissectException("--images " + images + ": no such folder");
             }
             probe = new Probe.SegmentedImages(model, layers, pre.preprocessing(model), images,
                     seg.segmentation("--images"));

@@ -1,6 +1,9 @@
 package org.jdissect.demo;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,8 @@ import org.jdissect.model.OnnxBuilder;
 /**
  * The starter world, small enough to build in a second, whose answer is known by construction: grey images with red, green and blue rectangles, labelled
  * per pixel by colour (red 1, green 2, blue 3) and by shape (wide 4, tall 5), and per image by a scene (6, 7);
- * and a CNN whose first three units detect red, green and blue, a fourth fires on grey, a fifth is dead.
+ * and a CNN whose first three units detect red, green and blue, a fourth fires on grey, a fifth is dead; and a
+ * segmenter that sees the colour labels exactly, for dissections on its images alone.
  */
 public final class ColourWorld {
     public static final int SIZE = 32;
@@ -81,5 +85,56 @@ public final class ColourWorld {
                 .averagePool("detect_relu", "pool", 4, 4)
                 .output("pool")
                 .save(file);
+    }
+
+    /** A segmentation model and its classes file. */
+    public record Segmenter(Path model, Path labels) {
+    }
+
+    /**
+     * A segmenter of the world's 32 x 32 images that is exact by construction: a 1x1 convolution scoring each colour,
+     * averaged over the 2x2 blocks the world paints in, at the label maps' 16 x 16, so that its segmentations are the
+     * dataset's colour label maps (classes "-", red, green, blue of category color), written into {@code dir}.
+     */
+    public static Segmenter writeSegmenter(Path dir) {
+        // class 0 "-" scores a constant 0, above every colour score on grey (0.5 - 0.5 - 0.5 < 0); a painted colour
+        // (intensity >= 150 / 255 on its own channel, 0 on the others) scores at least 0.58 for its class
+        float[] weights = {
+            0, 0, 0,
+            1, -1, -1,
+            -1, 1, -1,
+            -1, -1, 1,
+        };
+        try {
+            Files.createDirectories(dir);
+            Path model = OnnxBuilder.imageInput(SIZE, SIZE)
+                    .conv(OnnxBuilder.INPUT, "scores", 4, 3, 1, 1, 0, weights, new float[4])
+                    .averagePool("scores", "blocks", 2, 2)
+                    .output("blocks")
+                    .save(dir.resolve("colour_seg.onnx"));
+            Path labels = Files.writeString(dir.resolve("colour_seg_labels.csv"),
+                    "class,name,category\n0,-,\n1,red,color\n2,green,color\n3,blue,color\n");
+            return new Segmenter(model, labels);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The images of a dataset {@link #writeDataset} wrote, alone, under {@code to} at the same relative paths (a
+     * Broden dataset keeps its label maps in the same folder): a folder for a segmenter to label.
+     */
+    public static Path copyImages(Path dataset, Path to) {
+        Path from = dataset.resolve("images");
+        try (var files = Files.walk(from)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches("\\d{4}\\.png")).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(p, target);
+            }
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -381,23 +381,22 @@ public final class ActivationCache implements AutoCloseable {
     }
 
     /**
-     * Appends a batch already in half precision as {@link #append} would have made it ({@code halves.get(l)}: the
-     * batch's values of layer {@code l} at the scales {@code exponents.get(l)}, non-finite values stored lowest and
-     * counted in {@code nonFinite.get(l)}), with the run having consumed {@code consumedAfter} candidates: how a
-     * dissection computed elsewhere (a local Spark job) leaves the cache a single-machine run would have left. The
-     * scales must be those the cache holds, or the first batch's.
+     * Appends a batch already converted as {@link #append} would have converted it: per layer {@code l},
+     * {@code values.get(l)} holds the batch's values as the cache holds them (a {@code short[]} of halves at the
+     * scales {@code scales.get(l)}, or for a single-precision cache a {@code float[]} with zero scales), non-finite
+     * values stored lowest and counted in {@code nonFinites.get(l)}, with the run having consumed
+     * {@code consumedAfter} candidates: how a dissection computed elsewhere (a local Spark job) leaves the cache a
+     * single-machine run would have left. The scales must be those the cache holds, or the first batch's.
      */
-    public void appendHalves(int[] sourceRows, List<short[]> halves, List<long[]> nonFinites, List<int[]> scales,
-                             int consumedAfter) {
-        if (precision != Precision.FP16) {
-            throw new IllegalStateException("half-precision batches appended to a " + precision.label() + " cache");
-        }
+    public void appendConverted(int[] sourceRows, List<?> values, List<long[]> nonFinites, List<int[]> scales,
+                                int consumedAfter) {
         try {
             for (int l = 0; l < layers.size(); l++) {
-                short[] v = halves.get(l);
+                Object v = values.get(l);
+                int length = precision == Precision.FP32 ? ((float[]) v).length : ((short[]) v).length;
                 int expected = sourceRows.length * layers.get(l).valuesPerImage();
-                if (v.length != expected) {
-                    throw new IllegalArgumentException("layer " + layers.get(l).name() + ": " + v.length
+                if (length != expected) {
+                    throw new IllegalArgumentException("layer " + layers.get(l).name() + ": " + length
                             + " values for " + sourceRows.length + " images, expected " + expected);
                 }
                 if (sourceRows.length > 0) { // as append: the first batch with an image sets the scales
@@ -411,8 +410,12 @@ public final class ActivationCache implements AutoCloseable {
                         nonFinite[l][u] += nonFinites.get(l)[u];
                     }
                 }
-                ByteBuffer bb = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-                bb.asShortBuffer().put(v);
+                ByteBuffer bb = ByteBuffer.allocate(length * precision.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+                if (precision == Precision.FP32) {
+                    bb.asFloatBuffer().put((float[]) v);
+                } else {
+                    bb.asShortBuffer().put((short[]) v);
+                }
                 writeSegment(l, bb);
             }
             rowsAppended(sourceRows, consumedAfter);

@@ -49,8 +49,8 @@ final class BrodenSource implements Source {
         location = v;
     }
 
-    /** The source row of candidate {@code candidate}. */
-    int candidateRow(int candidate) {
+    @Override
+    public int candidateRow(int candidate) {
         return candidates.get(candidate);
     }
 
@@ -157,8 +157,9 @@ final class BrodenSource implements Source {
     }
 
     @Override
-    public LabelSource labels(ActivationCache cache, long memory) {
-        return new DatasetLabels(dataset, cache.rows());
+    public LabelSource labels(List<Integer> rows,
+                              java.util.function.IntFunction<org.jdissect.stats.ActivationSource> cached) {
+        return new DatasetLabels(dataset, rows);
     }
 
     @Override

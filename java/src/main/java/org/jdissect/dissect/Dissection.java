@@ -243,7 +243,8 @@ public final class Dissection {
         return new LayerResult(layer, dir, unscaled(stats, exponents), counts, scores, timings, null);
     }
 
-    private static ImageStore images(Source source) {
+    /** Where the report finds the probe's images: a dataset's or a folder's files (none for generated ones). */
+    static ImageStore images(Source source) {
         if (source instanceof BrodenSource s) {
             return ImageStore.of(s.brodenDataset());
         }
@@ -353,7 +354,8 @@ public final class Dissection {
         long t1 = System.nanoTime();
         TallyCounts counts;
         try (ProgressListener.Tracker bar = b.progress.begin(layer.name() + ": tally", n)) {
-            counts = backend.tally(acts, stats.thresholds(), source.labels(cache, memory), bar);
+            counts = backend.tally(acts, stats.thresholds(), source.labels(cache.rows(),
+                    l -> cache.source(l, memory)), bar);
         }
         long t2 = System.nanoTime();
         timings.put("thresholds", (t1 - t0) / 1e9);

@@ -136,8 +136,9 @@ final class FolderSource implements Source {
     }
 
     @Override
-    public LabelSource labels(ActivationCache cache, long memory) {
-        return segmenting.cachedLabels(cache, memory);
+    public LabelSource labels(List<Integer> rows,
+                              java.util.function.IntFunction<org.jdissect.stats.ActivationSource> cached) {
+        return segmenting.cachedLabels(cached.apply(cachedLayers().size() - 1));
     }
 
     @Override

@@ -115,8 +115,9 @@ final class GeneratorSource implements Source {
     }
 
     @Override
-    public LabelSource labels(ActivationCache cache, long memory) {
-        return segmenting.cachedLabels(cache, memory);
+    public LabelSource labels(List<Integer> rows,
+                              java.util.function.IntFunction<org.jdissect.stats.ActivationSource> cached) {
+        return segmenting.cachedLabels(cached.apply(cachedLayers().size() - 1));
     }
 
     @Override

@@ -12,54 +12,59 @@ import org.jdissect.io.Invocation;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.stats.LabelSource;
-import org.jdissect.stats.Precision;
+import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 
 /**
- * A Broden probe opened for a dissection whose passes run elsewhere (the executors of a Spark job): the pieces of
+ * A probe opened for a dissection whose passes run elsewhere (the executors of a Spark job): the pieces of
  * {@link Dissection} a distributed run shares with it, so that it caches values, counts labels and writes files with
- * the same code. A worker produces the activations of a range of candidates ({@link #produce}) and their labels
- * ({@link #labels}); the driver writes every layer from the merged statistics ({@link #write}).
+ * the same code. A worker produces the activations of a range of candidates ({@link #batches}) and their labels
+ * ({@link #labels}); the driver writes every layer from the merged statistics ({@link #write}). The probes are a
+ * Broden dataset and a folder of images labelled by a segmenter (whose segmentations are one more cached layer,
+ * {@link #cachedLayers}, which the labels are read from); a generator's samples are gan-dissect's, on one machine.
  *
  * <p>The single-machine cache converts each layer to half precision with per-unit scales chosen from the first batch
  * that has an image ({@link #chooseExponents}); a distributed run must choose them from the same batch, so its ranges
- * of candidates start at multiples of the batch size ({@link #produce} checks).
+ * of candidates start at multiples of the batch size ({@link #batches} checks). With {@code --precision fp32} the
+ * cache holds the model's floats ({@link #toSingles}), no scales needed.
  */
 public final class ProbeSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Dissection.class.getName());
 
-    private final BrodenSource source;
+    private final Source source;
     private final DissectionOptions options;
     private final OnnxModel.Inference inference;
 
-    private ProbeSession(BrodenSource source, DissectionOptions options, OnnxModel.Inference inference) {
+    private ProbeSession(Source source, DissectionOptions options, OnnxModel.Inference inference) {
         this.source = source;
         this.options = options;
         this.inference = inference;
     }
 
     /**
-     * Opens the probe: its dataset read, its model loaded; the distributed statistics are those of half-precision
-     * caches of a Broden dataset, so other probes and {@code --precision fp32} are refused in one line.
+     * Opens the probe: its dataset or folder read, its models loaded. A generator's samples (gan-dissect) are refused
+     * in one line.
      */
     public static ProbeSession open(Probe probe, DissectionOptions options, OnnxModel.Inference inference) {
-        if (!(probe instanceof Probe.Broden broden)) {
-            throw new JdissectException("--spark dissects a Broden dataset (--data DIR); --images with a segmenter "
-                    + "runs on one machine (leave out --spark)");
-        }
-        if (options.precision() != Precision.FP16) {
-            throw new JdissectException("--spark computes from half-precision activations: --precision must be fp16 "
-                    + "(the default) with --spark, got " + options.precision().label());
-        }
-        if (broden.layers().isEmpty()) {
+        if (probe.layers().isEmpty()) {
             throw new JdissectException("name at least one layer (jdissect layers --model M lists them)");
         }
-        return new ProbeSession(BrodenSource.open(broden, options.validate(), inference), options.validate(),
-                inference);
+        DissectionOptions o = options.validate();
+        requireDistributable(probe);
+        return new ProbeSession(probe instanceof Probe.Broden p ? BrodenSource.open(p, o, inference)
+                : FolderSource.open((Probe.SegmentedImages) probe, o, inference), o, inference);
     }
 
-    /** How many candidate images there are (index rows with a label in the chosen categories). */
+    /** Refuses, in one line, a probe whose passes cannot run elsewhere: a generator's samples. */
+    public static void requireDistributable(Probe probe) {
+        if (probe instanceof Probe.Generated) {
+            throw new JdissectException("--spark dissects a Broden dataset (--data) or a folder of images with a "
+                    + "segmenter (--images); gan-dissect runs on one machine");
+        }
+    }
+
+    /** How many candidate images there are (index rows with a label in the chosen categories, or the folder's). */
     public int candidates() {
         return source.candidates();
     }
@@ -69,13 +74,26 @@ public final class ProbeSession implements AutoCloseable {
         return source.layers();
     }
 
+    /**
+     * What a batch holds and the cache caches per image: the layers, then, where a segmenter labels the images, their
+     * segmentation (one unit of label numbers), which {@link #labels} reads.
+     */
+    public List<LayerInfo> cachedLayers() {
+        return source.cachedLayers();
+    }
+
+    /** What filling the cache is called in progress lines and timings ("inference", "inference and segmentation"). */
+    public String task() {
+        return source.task();
+    }
+
     public DissectionOptions options() {
         return options;
     }
 
     /**
-     * One batch of candidates: the source rows whose images were read (ascending), per layer their activations as the
-     * model gave them ({@code [image][unit][y][x]}; empty arrays when no image was read), and why the others were
+     * One batch of candidates: the source rows whose images were read (ascending), per cached layer their values as
+     * the models gave them ({@code [image][unit][y][x]}; empty arrays when no image was read), and why the others were
      * skipped.
      */
     public record Batch(int[] rows, List<float[]> outputs, List<String> skipped) {
@@ -130,7 +148,7 @@ public final class ProbeSession implements AutoCloseable {
             List<float[]> outputs = b.outputs();
             if (outputs == null) {
                 outputs = new ArrayList<>();
-                for (int l = 0; l < layers().size(); l++) {
+                for (int l = 0; l < cachedLayers().size(); l++) {
                     outputs.add(new float[0]);
                 }
             }
@@ -146,9 +164,16 @@ public final class ProbeSession implements AutoCloseable {
         }
     }
 
-    /** The index row of source row {@code row}: its image and label maps (a local copy fetches them). */
+    /** A Broden dataset's index row {@code row}: its image and label maps (a local copy fetches them). */
     public org.jdissect.data.IndexRow indexRow(int row) {
-        return source.brodenDataset().row(row);
+        return broden().brodenDataset().row(row);
+    }
+
+    private BrodenSource broden() {
+        if (source instanceof BrodenSource b) {
+            return b;
+        }
+        throw new IllegalStateException("a Broden dataset's index rows asked of " + source.getClass().getSimpleName());
     }
 
     /** The source row of candidate {@code candidate}. */
@@ -158,13 +183,16 @@ public final class ProbeSession implements AutoCloseable {
 
     /** Records (report.json, provenance) name the dataset {@code location}: the URI the opened folder copies. */
     public ProbeSession location(String location) {
-        source.location(location);
+        broden().location(location);
         return this;
     }
 
-    /** The labels of these source rows, image {@code i} being {@code rows[i]}. */
-    public LabelSource labels(int[] rows) {
-        return new DatasetLabels(source.brodenDataset(), java.util.Arrays.stream(rows).boxed().toList());
+    /**
+     * The labels of these source rows, image {@code i} being {@code rows[i]}; {@code cached}: their values of cached
+     * layer {@code l} (a segmenter's labels are read from its segmentation, the last of {@link #cachedLayers}).
+     */
+    public LabelSource labels(int[] rows, java.util.function.IntFunction<ActivationSource> cached) {
+        return source.labels(java.util.Arrays.stream(rows).boxed().toList(), cached);
     }
 
     /** Per unit of {@code layer}, the power of two the cache holds its values at, chosen from this first batch. */
@@ -182,13 +210,21 @@ public final class ProbeSession implements AutoCloseable {
     }
 
     /**
+     * A batch of {@code layer} in single precision as the cache holds it (non-finite values stored lowest and counted
+     * in {@code nonFinite}).
+     */
+    public static void toSingles(float[] values, int images, LayerInfo layer, long[] nonFinite, float[] out) {
+        CachedValues.toSingles(values, images, layer, nonFinite, out);
+    }
+
+    /**
      * Opens the activation cache a single-machine run of this probe would write in {@code out/cache}, empty, for
      * batches computed elsewhere ({@link CacheWriter#append}, in candidate order): with it the HTML report can be
      * drawn, and a later run on one machine resumes from it.
      */
     public CacheWriter cacheWriter(Path out) {
         return new CacheWriter(ActivationCache.open(out.resolve(DissectionOutput.CACHE), source.cacheKey(),
-                source.cachedLayers(), Precision.FP16, true, source.candidates(), source.rowCount(),
+                source.cachedLayers(), options.precision(), true, source.candidates(), source.rowCount(),
                 source.stamper()));
     }
 
@@ -202,13 +238,13 @@ public final class ProbeSession implements AutoCloseable {
         }
 
         /**
-         * The next batch of candidates: the rows read and, per layer, their values in half precision at
-         * {@code scales} with their non-finite counts; {@code skipped} candidates of the batch were not read.
+         * The next batch of candidates: the rows read and, per cached layer, their values as the cache holds them
+         * (halves at {@code scales}, or floats; {@link ActivationCache#appendConverted}) with their non-finite counts;
+         * {@code skipped} candidates of the batch were not read.
          */
-        public void append(int[] rows, List<short[]> halves, List<long[]> nonFinite, List<int[]> scales,
-                           int skipped) {
+        public void append(int[] rows, List<?> values, List<long[]> nonFinite, List<int[]> scales, int skipped) {
             consumed += rows.length + skipped;
-            cache.appendHalves(rows, halves, nonFinite, scales, consumed);
+            cache.appendConverted(rows, values, nonFinite, scales, consumed);
         }
 
         /** Marks the cache complete (after the last batch). */
@@ -269,7 +305,7 @@ public final class ProbeSession implements AutoCloseable {
             results.add(writing.write(r, p.nonFinite(), skippedCount));
         }
         return new DissectionResult(out, options, source.categories(), List.copyOf(rows), skippedCount,
-                List.copyOf(results), ImageStore.of(source.brodenDataset()));
+                List.copyOf(results), Dissection.images(source));
     }
 
     /** Logs values that overflowed half precision as the single-machine run does. */

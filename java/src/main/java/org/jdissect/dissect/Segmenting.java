@@ -95,8 +95,7 @@ final class Segmenting implements AutoCloseable {
     }
 
     /** The cached segmentations as labels: one pixel layer per image, no image-level labels. */
-    LabelSource cachedLabels(ActivationCache cache, long memory) {
-        ActivationSource segs = cache.source(cache.layers().size() - 1, memory);
+    LabelSource cachedLabels(ActivationSource segs) {
         int[] primary = labels.primaryCategory();
         return new LabelSource() {
             @Override

@@ -64,8 +64,17 @@ interface Source extends AutoCloseable {
     default void release() {
     }
 
-    /** The labels of the cached images, image {@code i} being cache position {@code i}. */
-    LabelSource labels(ActivationCache cache, long memory);
+    /**
+     * The labels of cached images, image {@code i} being source row {@code rows.get(i)}; {@code cached} gives the
+     * values of those images of a cached layer by its index in {@link #cachedLayers} (where a segmenter's labels are
+     * cached beside the layers: the activation cache's, or a batch's computed elsewhere).
+     */
+    LabelSource labels(List<Integer> rows, java.util.function.IntFunction<org.jdissect.stats.ActivationSource> cached);
+
+    /** The source row of candidate {@code candidate} (the candidates are the rows, unless a dataset says otherwise). */
+    default int candidateRow(int candidate) {
+        return candidate;
+    }
 
     /** Category names, in the tally's order. */
     List<String> categories();

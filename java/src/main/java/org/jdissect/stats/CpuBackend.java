@@ -19,10 +19,10 @@ import org.jdissect.io.Progress;
  * <p>Work is split by units, never by images: each task owns a range of units and so its rows of the count
  * arrays, which need neither locks nor merging. Activations stream through in chunks of images.
  *
- * <p>Thresholds are exact. The cached values are half floats, so a unit's values can be counted into bins by their
- * 16-bit pattern: one pass counts the high byte of each value's order key, which locates the two order
- * statistics the quantile needs to within a bin of 256 keys, and a second pass counts the low byte within those
- * bins ({@link HalfSelection}, whose pieces also merge across machines). Memory is 256 + 512 counters per unit,
+ * <p>Thresholds are exact. Every value has an order key (16 bits for a half, 32 for a float), so a unit's values can
+ * be counted into bins by its digits: one pass counts the first digit of every key, which locates the two order
+ * statistics the quantile needs to within a bin, and each later pass counts the next digit within those bins
+ * ({@link RadixSelection}, whose pieces also merge across machines). Memory is a few thousand counters per unit,
  * whatever the dataset size.
  */
 public final class CpuBackend implements Backend {
@@ -62,16 +62,13 @@ public final class CpuBackend implements Backend {
     /** Two passes over half precision (8 + 8 bits of key), three over single precision (11 + 11 + 10). */
     @Override
     public int passes(ActivationSource src) {
-        return src.precision() == Precision.FP32 ? 3 : 2;
+        return RadixSelection.digits(src.precision()).length;
     }
 
     @Override
     public UnitStats unitStats(ActivationSource src, double quantile, int topk, Progress progress) {
         Quantiles.checkQuantile(quantile);
-        if (src.precision() == Precision.FP32) {
-            return FloatSelection.unitStats(this, src, quantile, topk, progress);
-        }
-        return HalfSelection.unitStats(this, src, quantile, topk, progress);
+        return RadixSelection.unitStats(this, src, quantile, topk, RadixSelection.digits(src.precision()), progress);
     }
 
     /**
@@ -95,22 +92,9 @@ public final class CpuBackend implements Backend {
         return finite <= 0 ? Float.MAX_VALUE : Quantiles.interpolate(finite, quantile, lower, upper);
     }
 
-    /** The bin holding the value of 0-based rank {@code rank} among {@code bins} bins, and the rank within it. */
-    static long[] locate(int[] hist, int off, int bins, long rank) {
-        long seen = 0;
-        for (int b = 0; b < bins; b++) {
-            int c = hist[off + b];
-            if (rank < seen + c) {
-                return new long[] {b, rank - seen};
-            }
-            seen += c;
-        }
-        throw new IllegalStateException("rank " + rank + " beyond " + seen + " counted values");
-    }
-
     /**
-     * The k images with the largest maxima, larger first, ties to the earlier image; a min-heap of order keys (a
-     * half's {@link Fp16#sortKey}, or a float's {@link FloatSelection#key}: both order as signed ints).
+     * The k images with the largest maxima, larger first, ties to the earlier image; a min-heap of order keys as
+     * signed ints ({@link RadixSelection}'s).
      */
     static final class TopK {
         private final int[] keys;
@@ -190,17 +174,6 @@ public final class CpuBackend implements Backend {
             int[] out = new int[size];
             for (int i = 0; i < size; i++) {
                 out[i] = images[idx[i]];
-            }
-            return out;
-        }
-
-        /** The maxima, aligned with {@link #images}: decoded as float keys or as half keys. */
-        float[] values(boolean floatKeys) {
-            Integer[] idx = order();
-            float[] out = new float[size];
-            for (int i = 0; i < size; i++) {
-                int key = keys[idx[i]];
-                out[i] = floatKeys ? FloatSelection.fromKey(key) : Fp16.toFloat(Fp16.fromSortKey(key));
             }
             return out;
         }
@@ -316,7 +289,8 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    private void forUnitBlocks(int units, UnitRange work) {
+    /** Runs {@code work} over blocks of units, each unit in exactly one block, the blocks shared by the threads. */
+    void forUnitBlocks(int units, UnitRange work) {
         int blocks = Math.min(units, threads * 8);
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> futures = new ArrayList<>(threads);

@@ -10,7 +10,6 @@ import java.util.List;
 import org.jdissect.JdissectException;
 import org.jdissect.demo.ColourWorld;
 import org.jdissect.io.Csv;
-import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.Preprocessing;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The third probe, a network dissected on a folder of images labelled by a segmenter, against the Broden probe on
- * the same images. The segmenter is exact by construction (a 1x1 convolution scoring each colour, averaged over the
- * 2x2 blocks the colour world paints in, at the label maps' 16 x 16), so its segmentations are the dataset's colour
- * label maps, and the two probes must give the same thresholds and the same tally, byte for byte.
+ * the same images. The segmenter is exact by construction ({@link ColourWorld#writeSegmenter}), so its segmentations
+ * are the dataset's colour label maps, and the two probes must give the same thresholds and the same tally, byte for
+ * byte.
  */
 class SegmentedImagesTest {
     static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
@@ -39,29 +38,10 @@ class SegmentedImagesTest {
     static void world() throws Exception {
         world = ColourWorld.writeDataset(tmp.resolve("world"), 40, 11);
         model = ColourWorld.writeModel(tmp.resolve("colour.onnx"));
-        images = tmp.resolve("images");
-        try (var files = Files.walk(world.resolve("images"))) {
-            for (Path p : files.filter(p -> p.getFileName().toString().matches("\\d{4}\\.png")).toList()) {
-                Path to = images.resolve(world.resolve("images").relativize(p));
-                Files.createDirectories(to.getParent());
-                Files.copy(p, to);
-            }
-        }
-        // class 0 "-" scores a constant 0, above every colour score on grey (0.5 - 0.5 - 0.5 < 0); a painted colour
-        // (intensity >= 150 / 255 on its own channel, 0 on the others) scores at least 0.58 for its class
-        float[] weights = {
-            0, 0, 0,
-            1, -1, -1,
-            -1, 1, -1,
-            -1, -1, 1,
-        };
-        segmenter = OnnxBuilder.imageInput(32, 32)
-                .conv(OnnxBuilder.INPUT, "scores", 4, 3, 1, 1, 0, weights, new float[4])
-                .averagePool("scores", "blocks", 2, 2)
-                .output("blocks")
-                .save(tmp.resolve("colour_seg.onnx"));
-        labels = Files.writeString(tmp.resolve("colour_seg_labels.csv"),
-                "class,name,category\n0,-,\n1,red,color\n2,green,color\n3,blue,color\n");
+        images = ColourWorld.copyImages(world, tmp.resolve("images"));
+        ColourWorld.Segmenter seg = ColourWorld.writeSegmenter(tmp);
+        segmenter = seg.model();
+        labels = seg.labels();
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jdissect.stats.HalfSelection;
+import org.jdissect.stats.RadixSelection;
 import org.jdissect.stats.TallyCounts;
 
 /**
@@ -17,38 +17,42 @@ final class Partials {
     }
 
     /**
-     * One batch of candidates in half precision as the single-machine cache holds it: the source rows read, per layer
-     * their values and non-finite counts, the values that overflowed, and why the batch's other candidates were
-     * skipped.
+     * One batch of candidates as the single-machine cache holds it: the source rows read, per cached layer their
+     * values (in half precision, {@code halves}, or in single precision, {@code singles}; the other null) and
+     * non-finite counts, the values that overflowed half precision, and why the batch's other candidates were skipped.
      */
-    record HalfBatch(int[] rows, List<short[]> halves, List<long[]> nonFinite, long overflowed, List<String> skipped)
-            implements Serializable {
+    record Batch(int[] rows, List<short[]> halves, List<float[]> singles, List<long[]> nonFinite, long overflowed,
+                 List<String> skipped) implements Serializable {
+        /** The values of cached layer {@code l}: a {@code short[]} or a {@code float[]}. */
+        Object values(int l) {
+            return halves != null ? halves.get(l) : singles.get(l);
+        }
     }
 
     /** What a partition read: its rows and skipped reasons, in candidate order. */
     record Meta(int[] rows, List<String> skipped) implements Serializable {
     }
 
-    /** Pass 1a of some images: per layer, the coarse counts and top images, the non-finite counts. */
-    record Coarse(List<HalfSelection.Coarse> layers, List<long[]> nonFinite, long overflowed, int topk)
+    /** Pass 1's first digit of some images: per layer, the coarse counts and top images, the non-finite counts. */
+    record Coarse(List<RadixSelection.Coarse> layers, List<long[]> nonFinite, long overflowed, int topk)
             implements Serializable {
         Coarse plus(Coarse other) {
-            List<HalfSelection.Coarse> sum = new ArrayList<>();
+            List<RadixSelection.Coarse> sum = new ArrayList<>();
             List<long[]> bad = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
                 sum.add(layers.get(l).plus(other.layers.get(l), topk));
-                bad.add(HalfSelection.plus(nonFinite.get(l), other.nonFinite.get(l)));
+                bad.add(RadixSelection.plus(nonFinite.get(l), other.nonFinite.get(l)));
             }
             return new Coarse(sum, bad, overflowed + other.overflowed, topk);
         }
     }
 
-    /** Pass 1b of some images: per layer, the fine counts. */
+    /** One of pass 1's later digits of some images: per layer, the refined counts. */
     record Fine(List<long[]> layers) implements Serializable {
         Fine plus(Fine other) {
             List<long[]> sum = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
-                sum.add(HalfSelection.plus(layers.get(l), other.layers.get(l)));
+                sum.add(RadixSelection.plus(layers.get(l), other.layers.get(l)));
             }
             return new Fine(sum);
         }

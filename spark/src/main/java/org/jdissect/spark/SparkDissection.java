@@ -25,23 +25,29 @@ import org.jdissect.io.Progress;
 import org.jdissect.io.ProgressListener;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.OnnxModel;
+import org.jdissect.stats.ActivationSource;
 import org.jdissect.stats.ArrayActivations;
 import org.jdissect.stats.CpuBackend;
-import org.jdissect.stats.HalfSelection;
+import org.jdissect.stats.FloatActivations;
+import org.jdissect.stats.Precision;
+import org.jdissect.stats.RadixSelection;
 import org.jdissect.stats.TallyCounts;
 import org.jdissect.stats.UnitStats;
 
 /**
  * A dissection as a Spark job, with the results of {@code jdissect dissect} byte for byte.
  *
- * <p>The candidates are cut into ranges of whole batches, one per partition. A first task chooses the cache's
- * half-precision scales from the run's first batch, as the single-machine cache does. Each task then runs its range
- * through the model (a session borrowed from its executor, {@link Sessions}), converts the batches to half precision
- * as the cache would hold them, and they are persisted on the executors' disks: a lost partition is recomputed from
- * the images by Spark. Three passes over the persisted activations compute what the single-machine backend computes
- * in one place, as sums: the coarse key counts and top images (pass 1a), the fine counts in the two bins of each
- * unit's quantile (pass 1b), and the tally (pass 2), each merged with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the files with the
- * single-machine code ({@link HalfSelection}, {@link ProbeSession#write}).
+ * <p>The candidates are cut into ranges of whole batches, one per partition. For a half-precision cache a first task
+ * chooses the per-unit scales from the run's first batch, as the single-machine cache does. Each task then runs its
+ * range through the model (and, for a folder of images, the segmenter; a session borrowed from its executor,
+ * {@link Sessions}), converts the batches as the cache would hold them (halves at the scales, or the model's floats
+ * with {@code --precision fp32}), and they are persisted on the executors' disks: a lost partition is recomputed
+ * from the images by Spark. Passes over the persisted activations compute what the single-machine backend computes
+ * in one place, as sums: the counts of the first 8 bits of every value's order key and the top images (pass 1a), the
+ * counts of each next 8 bits within the bins of each unit's quantile (pass 1b: once for 16-bit keys, three times for
+ * 32-bit ones), and the tally (pass 2; a segmenter's labels read from the batch's cached segmentation), each merged
+ * with {@code treeReduce}. The driver reads the thresholds off the merged counts and writes the files with the
+ * single-machine code ({@link RadixSelection}, {@link ProbeSession#write}).
  *
  * <p>Driver memory: each pass's partials are merged in a tree, so the driver holds one partial per partition of the
  * last level (about the square root of the partitions: 13 for 200) plus the running sum; a tally partial is
@@ -104,22 +110,21 @@ public final class SparkDissection {
     public DissectionResult run(Probe probe, String dataUri, Path out, DissectionOptions options,
                                 OnnxModel.Inference inference, ProgressListener progress, Invocation invocation) {
         long start = System.nanoTime();
-        if (!(probe instanceof Probe.Broden broden)) {
-            throw new JdissectException("--spark dissects a Broden dataset (--data DIR); --images with a segmenter "
-                    + "runs on one machine (leave out --spark)");
-        }
-        JobSpec spec = JobSpec.of(broden, dataUri, options, inference, taskThreads(sc.getConf()),
+        JobSpec spec = JobSpec.of(probe, dataUri, options, inference, taskThreads(sc.getConf()),
                 hadoopSettings(sc.getConf()));
-        ProbeSession session = ProbeSession.open(new Probe.Broden(broden.model(), broden.layers(),
-                broden.preprocessing(), spec.localData(), broden.categories()), options, inference);
+        ProbeSession session = ProbeSession.open(spec.probe(), options, inference);
         if (dataUri != null) {
             session.location(dataUri);
         }
-        JavaRDD<Partials.HalfBatch> persisted = null;
+        JavaRDD<Partials.Batch> persisted = null;
         try {
             session.release(); // the driver only describes the model: the executors run it
+            // the batches hold every cached layer (with a segmenter, its segmentation last); the statistics are those
+            // of the first `dissected`
             List<LayerInfo> layers = session.layers();
-            int[] dims = dims(layers);
+            int dissected = layers.size();
+            int[] dims = dims(session.cachedLayers());
+            Precision precision = options.precision();
             int n = session.candidates();
             int wanted = partitions > 0 ? partitions
                     : sc.getConf().getInt(PARTITIONS, sc.defaultParallelism() * 3);
@@ -127,12 +132,13 @@ public final class SparkDissection {
             TaskHook hook = this.hook;
             // The cache's half-precision scales come from the run's first batch with an image, as on one machine:
             // one task runs the first batches until one has an image (the first, unless its images are unreadable).
-            List<int[]> first = collect(() -> sc.parallelize(List.of(0), 1)
+            // A single-precision cache holds the floats as they are.
+            List<int[]> first = precision == Precision.FP32 ? null : collect(() -> sc.parallelize(List.of(0), 1)
                     .map(x -> firstScales(spec, n, dims)).collect()).get(0);
             List<int[]> scales = first != null ? first : zeroScales(dims);
-            // Every range through the model, converted to half precision as the cache holds it, and persisted on the
-            // executors' disks: a lost partition is recomputed from its images.
-            JavaRDD<Partials.HalfBatch> halves = sc.parallelize(ranges, ranges.size())
+            // Every range through the model, converted as the cache holds it, and persisted on the executors' disks:
+            // a lost partition is recomputed from its images.
+            JavaRDD<Partials.Batch> halves = sc.parallelize(ranges, ranges.size())
                     .mapPartitions(it -> inference(spec, it.next(), hook, dims, scales))
                     .persist(StorageLevel.DISK_ONLY());
             persisted = halves;
@@ -153,34 +159,43 @@ public final class SparkDissection {
             if (rows.isEmpty()) {
                 throw new JdissectException("every image of the probe was skipped as unreadable");
             }
-            timings.put("inference" + (layers.size() > 1 ? " (all layers)" : ""), seconds(start));
+            timings.put(session.task() + (layers.size() > 1 ? " (all layers)" : ""), seconds(start));
 
             int depth = depth(ranges.size());
             int topk = options.topk();
             int threads = spec.threads();
+            // digits of 8 bits: a unit's partial is at most 512 counters, whatever the precision
+            int[] digits = RadixSelection.mergedDigits(options.precision());
 
             long t0 = System.nanoTime();
             Partials.Coarse coarse = collect(() -> halves.mapPartitions(it -> {
                 hook.run("coarse");
-                return coarse(it, dims, topk, threads);
+                return coarse(it, dims, dissected, precision, digits[0], topk, threads);
             }).treeReduce(Partials.Coarse::plus, depth));
             if (coarse.overflowed() > 0) {
                 ProbeSession.logOverflow(coarse.overflowed());
             }
-            List<HalfSelection.Bins> bins = new ArrayList<>();
-            for (int l = 0; l < layers.size(); l++) {
-                bins.add(HalfSelection.bins(coarse.layers().get(l), coarse.nonFinite().get(l), options.quantile()));
+            List<RadixSelection.Cut> cuts = new ArrayList<>();
+            for (int l = 0; l < dissected; l++) {
+                cuts.add(RadixSelection.cut(coarse.layers().get(l), coarse.nonFinite().get(l), options.quantile()));
             }
-            Partials.Fine fine = collect(() -> halves.mapPartitions(it -> {
-                hook.run("fine");
-                return fine(it, dims, bins, threads);
-            }).treeReduce(Partials.Fine::plus, depth));
+            for (int d = 1; d < digits.length; d++) {
+                int bits = digits[d];
+                List<RadixSelection.Cut> at = List.copyOf(cuts);
+                Partials.Fine fine = collect(() -> halves.mapPartitions(it -> {
+                    hook.run("fine");
+                    return fine(it, dims, at, bits, threads);
+                }).treeReduce(Partials.Fine::plus, depth));
+                for (int l = 0; l < layers.size(); l++) {
+                    cuts.set(l, RadixSelection.next(cuts.get(l), bits, fine.layers().get(l)));
+                }
+            }
             int[] positions = rows.stream().mapToInt(Integer::intValue).toArray(); // ascending: cache order
             List<UnitStats> stats = new ArrayList<>();
             List<float[]> thresholds = new ArrayList<>();
             for (int l = 0; l < layers.size(); l++) {
-                UnitStats s = HalfSelection.finish(coarse.layers().get(l), bins.get(l), fine.layers().get(l),
-                        coarse.nonFinite().get(l), options.quantile());
+                UnitStats s = RadixSelection.finish(coarse.layers().get(l), cuts.get(l), coarse.nonFinite().get(l),
+                        options.quantile());
                 stats.add(byPosition(s, positions));
                 thresholds.add(s.thresholds());
             }
@@ -219,13 +234,14 @@ public final class SparkDissection {
      * report can be drawn and a later run on one machine resumes from it. (On a cluster the activations stay on the
      * executors' disks: gathering them would move every activation to the driver.)
      */
-    private static void writeCache(ProbeSession session, Path out, JavaRDD<Partials.HalfBatch> halves,
+    private static void writeCache(ProbeSession session, Path out, JavaRDD<Partials.Batch> halves,
                                    List<int[]> scales) {
         try (ProbeSession.CacheWriter cache = session.cacheWriter(out)) {
-            Iterator<Partials.HalfBatch> batches = halves.toLocalIterator();
+            Iterator<Partials.Batch> batches = halves.toLocalIterator();
             while (batches.hasNext()) {
-                Partials.HalfBatch b = batches.next();
-                cache.append(b.rows(), b.halves(), b.nonFinite(), scales, b.skipped().size());
+                Partials.Batch b = batches.next();
+                cache.append(b.rows(), b.halves() != null ? b.halves() : b.singles(), b.nonFinite(), scales,
+                        b.skipped().size());
             }
             cache.complete();
         }
@@ -330,7 +346,7 @@ public final class SparkDissection {
      * A partition's range through the model, batch by batch, each in half precision as the cache holds it, with a
      * borrowed session given back at the end.
      */
-    private static Iterator<Partials.HalfBatch> inference(JobSpec spec, int[] range, TaskHook hook, int[] dims,
+    private static Iterator<Partials.Batch> inference(JobSpec spec, int[] range, TaskHook hook, int[] dims,
                                                           List<int[]> scales) {
         TaskContext task = TaskContext.get();
         hook.run("inference");
@@ -357,76 +373,90 @@ public final class SparkDissection {
             }
 
             @Override
-            public Partials.HalfBatch next() {
+            public Partials.Batch next() {
                 ProbeSession.Batch b;
                 try {
                     b = batches.next();
                 } catch (JdissectException e) {
                     throw new JdissectException(spec.unlocal(e.getMessage()), e);
                 }
-                return toHalves(b, dims, scales, b.skipped().stream().map(spec::unlocal).toList());
+                return converted(b, dims, spec.cachePrecision(), scales,
+                        b.skipped().stream().map(spec::unlocal).toList());
             }
         };
     }
 
-    private static Iterator<Partials.Meta> meta(Iterator<Partials.HalfBatch> batches) {
+    private static Iterator<Partials.Meta> meta(Iterator<Partials.Batch> batches) {
         List<Integer> rows = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         while (batches.hasNext()) {
-            Partials.HalfBatch b = batches.next();
+            Partials.Batch b = batches.next();
             Arrays.stream(b.rows()).forEach(rows::add);
             skipped.addAll(b.skipped());
         }
         return List.of(new Partials.Meta(rows.stream().mapToInt(Integer::intValue).toArray(), skipped)).iterator();
     }
 
-    private static Partials.HalfBatch toHalves(ProbeSession.Batch b, int[] dims, List<int[]> exponents,
-                                               List<String> skipped) {
+    /** A batch as the cache holds it: in half precision at the scales, or in single precision. */
+    private static Partials.Batch converted(ProbeSession.Batch b, int[] dims, Precision precision,
+                                            List<int[]> exponents, List<String> skipped) {
         int layers = dims.length / 3;
-        List<short[]> halves = new ArrayList<>();
+        boolean single = precision == Precision.FP32;
+        List<short[]> halves = single ? null : new ArrayList<>();
+        List<float[]> singles = single ? new ArrayList<>() : null;
         List<long[]> nonFinite = new ArrayList<>();
         long overflowed = 0;
         for (int l = 0; l < layers; l++) {
             float[] v = b.outputs().get(l);
-            short[] h = new short[v.length];
             long[] bad = new long[dims[3 * l]];
-            if (b.rows().length > 0) {
-                overflowed += ProbeSession.toHalves(v, b.rows().length, info(dims, l), exponents.get(l), bad, h);
+            int images = b.rows().length;
+            if (single) {
+                float[] f = new float[v.length];
+                if (images > 0) {
+                    ProbeSession.toSingles(v, images, info(dims, l), bad, f);
+                }
+                singles.add(f);
+            } else {
+                short[] h = new short[v.length];
+                if (images > 0) {
+                    overflowed += ProbeSession.toHalves(v, images, info(dims, l), exponents.get(l), bad, h);
+                }
+                halves.add(h);
             }
-            halves.add(h);
             nonFinite.add(bad);
         }
-        return new Partials.HalfBatch(b.rows(), halves, nonFinite, overflowed, skipped);
+        return new Partials.Batch(b.rows(), halves, singles, nonFinite, overflowed, skipped);
     }
 
-    private static ArrayActivations activations(Partials.HalfBatch b, int[] dims, int l) {
-        return new ArrayActivations(b.halves().get(l), b.rows().length, dims[3 * l], dims[3 * l + 1],
-                dims[3 * l + 2]);
+    private static ActivationSource activations(Partials.Batch b, int[] dims, int l) {
+        int n = b.rows().length;
+        return b.halves() != null
+                ? new ArrayActivations(b.halves().get(l), n, dims[3 * l], dims[3 * l + 1], dims[3 * l + 2])
+                : new FloatActivations(b.singles().get(l), n, dims[3 * l], dims[3 * l + 1], dims[3 * l + 2]);
     }
 
-    private static Iterator<Partials.Coarse> coarse(Iterator<Partials.HalfBatch> batches, int[] dims, int topk,
-                                                    int threads) {
-        int layers = dims.length / 3;
-        List<HalfSelection.Coarse> sum = new ArrayList<>();
+    private static Iterator<Partials.Coarse> coarse(Iterator<Partials.Batch> batches, int[] dims, int layers,
+                                                    Precision precision, int bits, int topk, int threads) {
+        List<RadixSelection.Coarse> sum = new ArrayList<>();
         List<long[]> bad = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            sum.add(HalfSelection.Coarse.empty(dims[3 * l]));
+            sum.add(RadixSelection.Coarse.empty(precision, bits, dims[3 * l]));
             bad.add(new long[dims[3 * l]]);
         }
         long overflowed = 0;
         try (CpuBackend cpu = new CpuBackend(threads)) {
             while (batches.hasNext()) {
-                Partials.HalfBatch b = batches.next();
+                Partials.Batch b = batches.next();
                 if (b.rows().length == 0) {
                     continue;
                 }
                 int[] rows = b.rows();
                 for (int l = 0; l < layers; l++) {
                     // images known by source row: rows grow with the cache position, so ties break the same way
-                    HalfSelection.Coarse c = HalfSelection.coarse(cpu, activations(b, dims, l), topk, i -> rows[i],
-                            Progress.NONE);
+                    RadixSelection.Coarse c = RadixSelection.coarse(cpu, activations(b, dims, l), bits, topk,
+                            i -> rows[i], Progress.NONE);
                     sum.set(l, sum.get(l).plus(c, topk));
-                    bad.set(l, HalfSelection.plus(bad.get(l), b.nonFinite().get(l)));
+                    bad.set(l, RadixSelection.plus(bad.get(l), b.nonFinite().get(l)));
                 }
                 overflowed += b.overflowed();
             }
@@ -434,36 +464,36 @@ public final class SparkDissection {
         return List.of(new Partials.Coarse(sum, bad, overflowed, topk)).iterator();
     }
 
-    private static Iterator<Partials.Fine> fine(Iterator<Partials.HalfBatch> batches, int[] dims,
-                                                List<HalfSelection.Bins> bins, int threads) {
-        int layers = dims.length / 3;
+    private static Iterator<Partials.Fine> fine(Iterator<Partials.Batch> batches, int[] dims,
+                                                List<RadixSelection.Cut> cuts, int bits, int threads) {
+        int layers = cuts.size();
         List<long[]> sum = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            sum.add(new long[dims[3 * l] * 512]);
+            sum.add(new long[dims[3 * l] * 2 << bits]);
         }
         try (CpuBackend cpu = new CpuBackend(threads)) {
             while (batches.hasNext()) {
-                Partials.HalfBatch b = batches.next();
+                Partials.Batch b = batches.next();
                 if (b.rows().length == 0) {
                     continue;
                 }
                 for (int l = 0; l < layers; l++) {
-                    sum.set(l, HalfSelection.plus(sum.get(l),
-                            HalfSelection.fine(cpu, activations(b, dims, l), bins.get(l), Progress.NONE)));
+                    sum.set(l, RadixSelection.plus(sum.get(l),
+                            RadixSelection.refine(cpu, activations(b, dims, l), cuts.get(l), bits, Progress.NONE)));
                 }
             }
         }
         return List.of(new Partials.Fine(sum)).iterator();
     }
 
-    private static Iterator<Partials.Tally> tally(Iterator<Partials.HalfBatch> batches, JobSpec spec, int[] dims,
+    private static Iterator<Partials.Tally> tally(Iterator<Partials.Batch> batches, JobSpec spec, int[] dims,
                                                   List<float[]> thresholds) {
-        int layers = dims.length / 3;
+        int layers = thresholds.size();
         List<TallyCounts> sum = new ArrayList<>(Collections.nCopies(layers, null));
         ProbeSession session = Sessions.borrow(spec);
         try (CpuBackend cpu = new CpuBackend(spec.threads())) {
             while (batches.hasNext()) {
-                Partials.HalfBatch b = batches.next();
+                Partials.Batch b = batches.next();
                 if (b.rows().length == 0) {
                     continue;
                 }
@@ -473,14 +503,14 @@ public final class SparkDissection {
                     }
                 }
                 for (int l = 0; l < layers; l++) {
-                    TallyCounts t = cpu.tally(activations(b, dims, l), thresholds.get(l), session.labels(b.rows()),
-                            Progress.NONE);
+                    TallyCounts t = cpu.tally(activations(b, dims, l), thresholds.get(l),
+                            session.labels(b.rows(), c -> activations(b, dims, c)), Progress.NONE);
                     sum.set(l, sum.get(l) == null ? t : addInto(sum.get(l), t));
                 }
             }
             for (int l = 0; l < layers; l++) {
                 if (sum.get(l) == null) { // a partition of unreadable images only
-                    var labels = session.labels(new int[0]);
+                    var labels = session.labels(new int[0], c -> null); // its shape only
                     sum.set(l, TallyCounts.zero(dims[3 * l], labels.numLabels(), labels.numCategories()));
                 }
             }

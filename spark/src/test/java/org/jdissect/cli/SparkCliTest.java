@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jdissect.demo.ColourWorld;
 import org.jdissect.demo.Demo;
 import org.jdissect.demo.DemoModels;
 import org.jdissect.io.Progress;
@@ -141,6 +142,42 @@ class SparkCliTest {
             assertThat(out.resolve(name).resolve("report").resolve("index.html")).as(name + "'s own report")
                     .isRegularFile();
         }
+    }
+
+    /**
+     * --images with a segmenter through the command line: the same files as without --spark, and the report drawn
+     * from the cache the local job leaves; a missing folder is one line naming the option.
+     */
+    @Test
+    void imagesWithASegmenterOnSparkWriteWhatDissectWrites() throws Exception {
+        Path colours = ColourWorld.writeDataset(tmp.resolve("colours"), 24, 9);
+        Path images = ColourWorld.copyImages(colours, tmp.resolve("colour-images"));
+        ColourWorld.Segmenter seg = ColourWorld.writeSegmenter(tmp.resolve("seg"));
+        Path colourModel = ColourWorld.writeModel(tmp.resolve("colour.onnx"));
+        java.util.function.BiFunction<Path, Path, List<String>> args = (out, folder) -> new ArrayList<>(List.of(
+                "dissect", "--model", colourModel.toString(), "--layer", "pool", "--images", folder.toString(),
+                "--segmenter", seg.model().toString(), "--seg-labels", seg.labels().toString(), "--out",
+                out.toString(), "--size", "32", "--mean", "0,0,0", "--std", "1,1,1", "--batch", "4", "-q"));
+        Path single = tmp.resolve("images-single");
+        Run one = run(args.apply(single, images));
+        assertThat(one.code()).as(one.err()).isZero();
+        Path spark = tmp.resolve("images-spark");
+        List<String> withSpark = args.apply(spark, images);
+        withSpark.addAll(List.of("--spark", "local[2]"));
+        Run many = run(withSpark);
+        assertThat(many.code()).as(many.err()).isZero();
+        for (String f : List.of("tally.csv", "thresholds.csv", "topk.csv", "iou.csv")) {
+            assertThat(Files.readString(spark.resolve("pool").resolve(f))).as(f)
+                    .isEqualTo(Files.readString(single.resolve("pool").resolve(f)));
+        }
+        assertThat(many.out()).contains("report: " + spark.resolve("report").resolve("index.html"));
+
+        List<String> missing = args.apply(tmp.resolve("images-missing"), tmp.resolve("no-such-folder"));
+        missing.addAll(List.of("--spark", "local[2]"));
+        Run r = run(missing);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> l.startsWith("jdissect:")).toList())
+                .containsExactly("jdissect: --images " + tmp.resolve("no-such-folder") + ": no such folder");
     }
 
     @Test

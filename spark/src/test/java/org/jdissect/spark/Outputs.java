@@ -35,6 +35,20 @@ final class Outputs {
         }
     }
 
+    /** The activation caches, byte for byte: every layer file and the manifest. */
+    static void assertSameCache(Path expected, Path actual) {
+        try (var files = Files.list(expected.resolve("cache"))) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSizeGreaterThan(1);
+            for (Path f : all) {
+                assertThat(actual.resolve("cache").resolve(f.getFileName().toString())).as(f.getFileName().toString())
+                        .hasSameBinaryContentAs(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);

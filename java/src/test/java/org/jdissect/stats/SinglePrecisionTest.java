@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Single-precision activations on the CPU backend against a sort in double and the brute-force tally. */
-class FloatSelectionTest {
+class SinglePrecisionTest {
     private static final CpuBackend BACKEND = new CpuBackend(3);
 
     @AfterAll
@@ -104,39 +104,7 @@ class FloatSelectionTest {
             counts[(i / 4) % 2]++;
         }
         FloatActivations plain = new FloatActivations(v, 40, 2, 2, 2);
-        ActivationSource src = new ActivationSource() {
-            public int images() {
-                return 40;
-            }
-
-            public int units() {
-                return 2;
-            }
-
-            public int height() {
-                return 2;
-            }
-
-            public int width() {
-                return 2;
-            }
-
-            public Precision precision() {
-                return Precision.FP32;
-            }
-
-            public void read(int first, int count, short[] dst) {
-                throw new UnsupportedOperationException();
-            }
-
-            public void readFloats(int first, int count, float[] dst) {
-                plain.readFloats(first, count, dst);
-            }
-
-            public long[] nonFinite() {
-                return counts.clone();
-            }
-        };
+        ActivationSource src = withNonFinite(plain, counts);
         UnitStats stats = BACKEND.unitStats(src, 0.5, 0, Progress.NONE);
         for (int u = 0; u < 2; u++) {
             assertThat(stats.thresholds()[u]).isEqualTo(BruteForceTally.threshold(src, u, 0.5))
@@ -170,5 +138,42 @@ class FloatSelectionTest {
         assertThat(a.intersection()).isEqualTo(b.intersection());
         assertThat(a.activation()).isEqualTo(b.activation());
         assertThat(a.maskPixels()).isEqualTo(b.maskPixels());
+    }
+
+    /** {@code a}, saying that {@code counts} of each unit's values are non-finite ones stored lowest. */
+    static ActivationSource withNonFinite(FloatActivations a, long[] counts) {
+        return new ActivationSource() {
+            public int images() {
+                return a.images();
+            }
+
+            public int units() {
+                return a.units();
+            }
+
+            public int height() {
+                return a.height();
+            }
+
+            public int width() {
+                return a.width();
+            }
+
+            public Precision precision() {
+                return Precision.FP32;
+            }
+
+            public void read(int first, int count, short[] dst) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void readFloats(int first, int count, float[] dst) {
+                a.readFloats(first, count, dst);
+            }
+
+            public long[] nonFinite() {
+                return counts.clone();
+            }
+        };
     }
 }
