@@ -116,8 +116,12 @@ final class DissectCommand implements Callable<Integer> {
             }
             // with --spark a URI is read by the executors through Hadoop's file systems; without it, a file:// URI
             dataUri = spark != null && Locations.isUri(data) ? data : null;
-            probe = new Probe.Broden(model, layers, pre.preprocessing(model),
-                    dataUri != null ? Path.of(".") : Locations.local("--data", data), categories);
+            Path local = dataUri != null ? Path.of(".") : Locations.local("--data", data);
+            if (dataUri == null && !java.nio.file.Files.isDirectory(local)) { // before a model or a Spark context
+                throw new JdissectException("--data " + data + ": no such folder (a Broden dataset: index.csv, "
+                        + "label.csv and the images)");
+            }
+            probe = new Probe.Broden(model, layers, pre.preprocessing(model), local, categories);
         } else {
             if (!categories.isEmpty()) {
                 throw new JdissectException("--categories is for --data; with --images the categories are the "

@@ -139,6 +139,13 @@ class CliTest {
         r = run("dissect", "--model", model.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Missing required option");
+        Path missing = tmp.resolve("no-such-dataset");
+        r = run("dissect", "--model", model.toString(), "--data", missing.toString(), "--layer", "pool", "--out",
+                tmp.resolve("no-dataset-out").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("jdissect: --data " + missing + ": no such folder (a Broden dataset: "
+                + "index.csv, label.csv and the images)");
+        assertThat(tmp.resolve("no-dataset-out")).doesNotExist();
     }
 
     @Test
