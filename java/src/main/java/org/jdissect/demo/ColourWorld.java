@@ -69,18 +69,29 @@ public final class ColourWorld {
         return dir;
     }
 
-    /** conv1x1 "detect" (5 units) -> relu "detect_relu" -> avgpool 4 "pool" (8 x 8). Input scaled to 0..1. */
-    public static Path writeModel(Path file) {
-        float[] weights = {
+    /**
+     * The weights of the world's colour detector, 5 units x (R, G, B), each times {@code scale}: red, green, blue,
+     * brightness (which fires on the grey background) and a dead unit. Tests build variants of the model from them.
+     */
+    public static float[] detectorWeights(float scale) {
+        float[] w = {
             1, -1, -1,            // red
             -1, 1, -1,            // green
             -1, -1, 1,            // blue
-            0.3f, 0.3f, 0.3f,     // brightness: fires on the grey background
+            0.3f, 0.3f, 0.3f,     // brightness
             0, 0, 0,              // dead
         };
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= scale;
+        }
+        return w;
+    }
+
+    /** conv1x1 "detect" (5 units) -> relu "detect_relu" -> avgpool 4 "pool" (8 x 8). Input scaled to 0..1. */
+    public static Path writeModel(Path file) {
         float[] bias = {0, 0, 0, 0, 0};
         return OnnxBuilder.imageInput(SIZE, SIZE)
-                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, weights, bias)
+                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, detectorWeights(1), bias)
                 .relu("detect", "detect_relu")
                 .averagePool("detect_relu", "pool", 4, 4)
                 .output("pool")

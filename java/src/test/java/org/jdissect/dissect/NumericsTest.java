@@ -38,10 +38,7 @@ class NumericsTest {
      * varied, by coverage and intensity) where it is.
      */
     private static Path model(String name, float scale) {
-        float[] w = {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f, 0, 0, 0};
-        for (int i = 0; i < w.length; i++) {
-            w[i] *= scale;
-        }
+        float[] w = ColourWorld.detectorWeights(scale);
         return OnnxBuilder.imageInput(ColourWorld.SIZE, ColourWorld.SIZE)
                 .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, w, new float[5])
                 .relu("detect", "detect_relu").averagePool("detect_relu", "pool", 4, 4)

@@ -56,7 +56,7 @@ class ReportBrowserTest {
         Path model = tmp.resolve("model.onnx");
         OnnxBuilder.imageInput(32, 32)
                 .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0,
-                        new float[] {1, -1, -1, -1, 1, -1, -1, -1, 1, 0.3f, 0.3f, 0.3f, 0, 0, 0}, new float[5])
+                        ColourWorld.detectorWeights(1), new float[5])
                 .relu("detect", EVIL_LAYER)
                 .averagePool(EVIL_LAYER, "pool", 4, 4)
                 .output("pool")
