@@ -225,7 +225,7 @@ public final class BrodenDataset {
      *                           label.csv does not define, naming the file and the index.csv line
      */
     public ImageLabels readLabels(int i) {
-        return labels(i, false);
+        return labels(i, false, null);
     }
 
     /**
@@ -233,12 +233,32 @@ public final class BrodenDataset {
      * keeps nothing: the maps are decoded into this thread's reused array.
      */
     public void checkLabels(int i) {
-        labels(i, true);
+        labels(i, true, null);
+    }
+
+    /** What sees each label map {@link #checkLabels(int, MapVisitor)} checks, in {@link #readLabels}'s layer order. */
+    @FunctionalInterface
+    public interface MapVisitor {
+        /** The map's labels are {@code labels[0 .. pixels - 1]}, in an array reused once this returns. */
+        void map(int[] labels, int pixels);
+    }
+
+    /**
+     * As {@link #checkLabels(int)}, each map, once checked, shown to {@code visitor}: a caller keeps what it needs
+     * of the maps this check decodes anyway, without an array per map.
+     */
+    public void checkLabels(int i, MapVisitor visitor) {
+        labels(i, true, visitor);
+    }
+
+    /** Row {@code i}'s image-level label numbers (a copy), as {@link #readLabels} gives them. */
+    public int[] imageLevel(int i) {
+        return imageLevel[i].clone();
     }
 
     private static final ThreadLocal<int[][]> CHECKED = ThreadLocal.withInitial(() -> new int[1][]);
 
-    private ImageLabels labels(int i, boolean checkOnly) {
+    private ImageLabels labels(int i, boolean checkOnly, MapVisitor visitor) {
         IndexRow row = rows[i];
         List<int[]> layers = new ArrayList<>();
         int[][] reuse = CHECKED.get();
@@ -262,6 +282,9 @@ public final class BrodenDataset {
                     throw new JdissectException("corrupt label map " + file + " (" + where(row) + "): " + e.getMessage(), e);
                 }
                 checkLabels(map, file, row);
+                if (visitor != null) {
+                    visitor.map(map.labels(), map.width() * map.height());
+                }
                 if (checkOnly) {
                     if (map.labels().length <= 1 << 22) {
                         reuse[0] = map.labels();

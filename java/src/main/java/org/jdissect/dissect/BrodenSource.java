@@ -17,8 +17,9 @@ import org.jdissect.stats.LabelSource;
 
 /**
  * A network on a Broden dataset: every index row with a label in the chosen categories is a candidate; its image
- * goes through the model, its labels are read from the dataset again during the tally (label maps are not cached:
- * they are small and compress well on disk).
+ * goes through the model and its label maps are checked meanwhile, and kept as runs for the tally while they fit
+ * ({@link LabelRuns}: an eighth of the Java heap's maximum, at most a quarter of {@code --memory}); the tally reads
+ * the others from the dataset again.
  */
 final class BrodenSource implements Source {
     private static final System.Logger LOG = System.getLogger(BrodenSource.class.getName());
@@ -31,6 +32,7 @@ final class BrodenSource implements Source {
     private final List<LayerInfo> layers;
     /** Where the dataset is, as records name it: the folder, or the URI a local copy was made from. */
     private String location;
+    private final LabelRuns runs;
 
     private BrodenSource(Probe.Broden probe, DissectionOptions options, BrodenDataset dataset,
                          List<Integer> candidates, OnnxModel model, LayerRunner runner) {
@@ -42,6 +44,7 @@ final class BrodenSource implements Source {
         this.runner = runner;
         this.layers = runner.layers();
         this.location = probe.data().toString();
+        this.runs = new LabelRuns(dataset.size(), Math.min(Runtime.getRuntime().maxMemory() / 8, options.memory() / 4));
     }
 
     /** Records name the dataset so (a URI that {@code probe.data()} is a local copy of). */
@@ -143,7 +146,11 @@ final class BrodenSource implements Source {
                     BufferedImage image = dataset.readImage(row, decoder);
                     float[] pixels = arrays.floats(per);
                     pre.apply(image, pixels, 0);
-                    dataset.checkLabels(row); // a corrupt label map fails here, not after the whole inference
+                    // a corrupt label map fails here, not after the whole inference; the maps this check decodes
+                    // are kept as runs for the tally, which then decodes no PNG again (LabelRuns)
+                    LabelRuns.Recorder recorder = runs.start(row);
+                    dataset.checkLabels(row, recorder);
+                    recorder.keep();
                     return new DecodingProducer.Prepared(row, pixels, null, null);
                 }, batch -> runner.run(batch.model(), batch.size()));
     }
@@ -159,7 +166,9 @@ final class BrodenSource implements Source {
     @Override
     public LabelSource labels(List<Integer> rows,
                               java.util.function.IntFunction<org.jdissect.stats.ActivationSource> cached) {
-        return new DatasetLabels(dataset, rows);
+        LOG.log(System.Logger.Level.DEBUG, () -> "label maps of " + runs.rows() + " images kept as runs for the tally ("
+                + org.jdissect.io.Sizes.format(runs.bytes()) + "); the others are read from the dataset");
+        return new DatasetLabels(dataset, rows, runs);
     }
 
     @Override

@@ -6,14 +6,25 @@ import org.jdissect.data.BrodenDataset;
 import org.jdissect.data.ImageLabels;
 import org.jdissect.stats.LabelSource;
 
-/** The labels of the cached images, read from the dataset in cache order. */
+/**
+ * The labels of the cached images in cache order: as the inference pass kept them ({@link LabelRuns}) or, for rows it
+ * did not keep (a resumed run, a full budget), read from the dataset.
+ */
 final class DatasetLabels implements LabelSource {
     private final BrodenDataset dataset;
     private final int[] rows;
+    private final LabelRuns runs;
 
+    /** Every row read from the dataset. */
     DatasetLabels(BrodenDataset dataset, List<Integer> rows) {
+        this(dataset, rows, null);
+    }
+
+    /** Rows that {@code runs} kept read from it (null: none). */
+    DatasetLabels(BrodenDataset dataset, List<Integer> rows, LabelRuns runs) {
         this.dataset = dataset;
         this.rows = rows.stream().mapToInt(Integer::intValue).toArray();
+        this.runs = runs;
     }
 
     @Override
@@ -33,6 +44,14 @@ final class DatasetLabels implements LabelSource {
 
     @Override
     public ImageLabels labels(int image) {
-        return dataset.readLabels(rows[image]);
+        int row = rows[image];
+        if (runs != null) {
+            org.jdissect.data.IndexRow r = dataset.row(row);
+            ImageLabels kept = runs.get(row, r.sh(), r.sw(), dataset.imageLevel(row));
+            if (kept != null) {
+                return kept;
+            }
+        }
+        return dataset.readLabels(row);
     }
 }

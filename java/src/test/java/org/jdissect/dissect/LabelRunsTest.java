@@ -1,0 +1,130 @@
+package org.jdissect.dissect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import org.jdissect.data.BrodenDataset;
+import org.jdissect.data.ImageLabels;
+import org.jdissect.demo.ColourWorld;
+import org.jdissect.io.Progress;
+import org.jdissect.world.SceneWorld;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The label runs the inference pass keeps give the tally what reading the dataset again gives: the same layers in
+ * the same order, bit for bit, whatever the label numbers (varints of one to five bytes) and the maps' shapes; a full
+ * budget keeps the first rows only, and the others are read from the dataset.
+ */
+class LabelRunsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runsGiveBackEveryMapExactly() {
+        Random rnd = new Random(3);
+        int rows = 40;
+        LabelRuns runs = new LabelRuns(rows, Long.MAX_VALUE);
+        int[][][] maps = new int[rows][][];
+        for (int row = 0; row < rows; row++) {
+            int sh = 1 + rnd.nextInt(9);
+            int sw = 1 + rnd.nextInt(9);
+            maps[row] = new int[rnd.nextInt(4)][];
+            LabelRuns.Recorder r = runs.start(row);
+            for (int l = 0; l < maps[row].length; l++) {
+                int[] map = new int[sh * sw];
+                int label = 0;
+                for (int p = 0; p < map.length; p++) {
+                    if (rnd.nextInt(4) == 0) { // regions: runs of a few pixels
+                        int[] sizes = {1 << 7, 1 << 14, 1 << 21, 1 << 28, Integer.MAX_VALUE};
+                        label = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(sizes[rnd.nextInt(sizes.length)]);
+                    }
+                    map[p] = label;
+                }
+                // the recorder is shown the map in a longer, reused array, as the dataset's check shows it
+                int[] reused = java.util.Arrays.copyOf(map, map.length + 5);
+                java.util.Arrays.fill(reused, map.length, reused.length, 99);
+                r.map(reused, map.length);
+                maps[row][l] = map;
+            }
+            r.keep();
+            int[] imageLevel = {row, 7};
+            ImageLabels back = runs.get(row, sh, sw, imageLevel);
+            assertThat(back.sh()).isEqualTo(sh);
+            assertThat(back.sw()).isEqualTo(sw);
+            assertThat(back.layers()).as("row %d", row).isDeepEqualTo(maps[row]);
+            assertThat(back.imageLevel()).containsExactly(row, 7);
+        }
+        assertThat(runs.bytes()).isPositive();
+    }
+
+    @Test
+    void aRowNotKeptOrBeyondTheBudgetIsNull() {
+        LabelRuns runs = new LabelRuns(3, 12);
+        LabelRuns.Recorder r = runs.start(0);
+        r.map(new int[] {5, 5, 5, 6}, 4); // 1 + (1 + 2 + 2) = 6 bytes
+        r.keep();
+        r = runs.start(1);
+        r.map(new int[] {1, 2, 3, 4}, 4); // 1 + (1 + 8) = 10 bytes: beyond 12 in all
+        r.keep();
+        r = runs.start(2);
+        r.map(new int[] {9}, 1); // shown, never kept (its check failed)
+        assertThat(runs.get(0, 2, 2, new int[0]).layers()[0]).containsExactly(5, 5, 5, 6);
+        assertThat(runs.get(1, 2, 2, new int[0])).isNull();
+        assertThat(runs.get(2, 1, 1, new int[0])).isNull();
+        assertThat(runs.bytes()).isEqualTo(6);
+        assertThat(runs.rows()).isEqualTo(1);
+        r = runs.start(0); // checked again (a retried task): the new runs replace the old, counted once
+        r.map(new int[] {5, 5, 6, 6}, 4);
+        r.keep();
+        assertThat(runs.get(0, 2, 2, new int[0]).layers()[0]).containsExactly(5, 5, 6, 6);
+        assertThat(runs.bytes()).isEqualTo(6);
+        assertThat(runs.rows()).isEqualTo(1);
+    }
+
+    /**
+     * On real datasets (SceneWorld: six categories, two object maps for some images, a scene number per image; the
+     * colour world: image-level scenes), the labels a dissection's tally reads (kept during the checks of the
+     * inference pass, or, past a small budget, read again) equal the dataset's own, row by row.
+     */
+    @Test
+    void keptLabelsEqualTheDatasetsOwn() {
+        Path scenes = SceneWorld.write(tmp.resolve("scenes"), 24, 64, 5, 2, false, Progress.NONE);
+        Path colours = ColourWorld.writeDataset(tmp.resolve("colours"), 12, 4);
+        for (Path dir : List.of(scenes, colours)) {
+            long all = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                long budget = pass == 0 ? Long.MAX_VALUE : all / 2; // every row, then about half of them
+                BrodenDataset ds = BrodenDataset.open(dir, List.of(), false);
+                LabelRuns runs = new LabelRuns(ds.size(), budget);
+                for (int row = ds.size() - 1; row >= 0; row--) { // any order: rows are recorded by several threads
+                    LabelRuns.Recorder r = runs.start(row);
+                    ds.checkLabels(row, r);
+                    r.keep();
+                }
+                List<Integer> rows = java.util.stream.IntStream.range(0, ds.size()).boxed().toList();
+                DatasetLabels kept = new DatasetLabels(ds, rows, runs);
+                int fromRuns = 0;
+                for (int i = 0; i < ds.size(); i++) {
+                    ImageLabels expected = ds.readLabels(i);
+                    ImageLabels got = kept.labels(i);
+                    assertThat(got.sh()).isEqualTo(expected.sh());
+                    assertThat(got.sw()).isEqualTo(expected.sw());
+                    assertThat(got.layers()).as("%s row %d", dir, i).isDeepEqualTo(expected.layers());
+                    assertThat(got.imageLevel()).containsExactly(expected.imageLevel());
+                    fromRuns += runs.get(i, expected.sh(), expected.sw(), new int[0]) != null ? 1 : 0;
+                }
+                if (pass == 0) {
+                    assertThat(fromRuns).isEqualTo(ds.size());
+                    all = runs.bytes();
+                } else {
+                    assertThat(fromRuns).as("a budget of %d bytes keeps some rows, not all", budget)
+                            .isPositive().isLessThan(ds.size());
+                }
+            }
+        }
+    }
+}
