@@ -175,6 +175,27 @@ class CliTest {
         assertThat(r.err()).contains("skipped:", image);
     }
 
+    /**
+     * The commands are made on demand under their names: each name is its command's own, a run of one command builds
+     * that one alone, and the usage, help and a misspelt command (which wants suggestions) build them all.
+     */
+    @Test
+    void commandsAreBuiltUnderTheirOwnNamesAndOnlyWhenNeeded() {
+        for (var c : JdissectCommand.COMMANDS.entrySet()) {
+            assertThat(new picocli.CommandLine(c.getValue().get()).getCommandName()).isEqualTo(c.getKey());
+            if (!c.getKey().equals("help")) {
+                assertThat(JdissectCommand.commandLine(c.getKey()).getSubcommands()).containsOnlyKeys(c.getKey());
+            }
+        }
+        for (String first : new String[] {null, "help", "--help", "disect"}) {
+            assertThat(JdissectCommand.commandLine(first).getSubcommands().keySet()).as(first)
+                    .containsExactlyElementsOf(JdissectCommand.COMMANDS.keySet());
+        }
+        Run r = run("disect", "--model", "m.onnx");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("dissect"); // picocli's suggestion, from the whole tree
+    }
+
     @Test
     void everyCommandsHelpRendersCleanly() {
         for (String command : JdissectCommand.commandLine().getSubcommands().keySet()) {
