@@ -33,16 +33,10 @@ public record TallyCounts(int units, int numLabels, int numCategories, long imag
                     + numCategories + " and " + other.units + "x" + other.numLabels + "x" + other.numCategories);
         }
         return new TallyCounts(units, numLabels, numCategories, images + other.images,
-                sum(intersection, other.intersection), sum(activation, other.activation),
-                sum(labelPixels, other.labelPixels), sum(maskPixels, other.maskPixels));
-    }
-
-    private static long[] sum(long[] a, long[] b) {
-        long[] s = a.clone();
-        for (int i = 0; i < s.length; i++) {
-            s[i] += b[i];
-        }
-        return s;
+                RadixSelection.plus(intersection, other.intersection),
+                RadixSelection.plus(activation, other.activation),
+                RadixSelection.plus(labelPixels, other.labelPixels),
+                RadixSelection.plus(maskPixels, other.maskPixels));
     }
 
     public long intersection(int unit, int label) {
