@@ -164,6 +164,17 @@ public final class UnitImages {
         boolean[] hot = new boolean[0];
         boolean[] need = new boolean[0];
         boolean[] rowOn = new boolean[0];
+        /** The image columns {@code imageMask} evaluated: every mask pixel lies in {@code [colLo, colHi]}. */
+        int colLo;
+        int colHi;
+        /**
+         * The thumbnail pixels {@code coverage} may have left above 0: rows {@code [covTop, covBottom]}, columns
+         * {@code [covLeft, covRight]} (no rows when {@code covTop > covBottom}); every other one is 0.
+         */
+        int covTop;
+        int covBottom;
+        int covLeft;
+        int covRight;
         private final org.jdissect.data.ImageDecoder decoder = new org.jdissect.data.ImageDecoder();
         int[] rgb;
         int[] px = new int[0];
@@ -210,6 +221,10 @@ public final class UnitImages {
         }
         float[] cov = s.coverage;
         boolean[] rowOn = s.rowOn;
+        s.covTop = 0;
+        s.covBottom = th - 1;
+        s.covLeft = 0;
+        s.covRight = tw - 1;
         if (width <= tw && height <= th) { // enlarging: each thumbnail pixel shows one image pixel
             for (int ty = 0; ty < th; ty++) {
                 int y = b.y0()[ty];
@@ -220,16 +235,32 @@ public final class UnitImages {
             }
             return cov;
         }
+        java.util.Arrays.fill(cov, 0, tw * th, 0f);
+        // only the thumbnail columns showing an image column that imageMask evaluated can be covered: a unit's mask
+        // is mostly a blob or two, a tenth of the image or less, and this spares the sums of the empty rest
+        int left = 0;
+        while (left < tw && b.x1()[left] <= s.colLo) {
+            left++;
+        }
+        int right = tw - 1;
+        while (right >= 0 && b.x0()[right] > s.colHi) {
+            right--;
+        }
+        s.covLeft = left;
+        s.covRight = right;
+        s.covTop = th;
+        s.covBottom = -1;
         for (int ty = 0; ty < th; ty++) {
             boolean any = false;
             for (int y = b.y0()[ty]; y < b.y1()[ty] && !any; y++) {
                 any = rowOn[y];
             }
             if (!any) { // no mask pixel in these image rows: most rows of most masks
-                java.util.Arrays.fill(cov, ty * tw, ty * tw + tw, 0f);
                 continue;
             }
-            for (int tx = 0; tx < tw; tx++) {
+            s.covTop = Math.min(s.covTop, ty);
+            s.covBottom = ty;
+            for (int tx = left; tx <= right; tx++) {
                 int on = 0;
                 for (int y = b.y0()[ty]; y < b.y1()[ty]; y++) {
                     if (!rowOn[y]) {
@@ -257,7 +288,8 @@ public final class UnitImages {
         int tw = g.tw();
         int th = g.th();
         if (width > tw || g.height() > th) {
-            drawMask(overlay, stride, top, cell, g, coverage(map, h, w, threshold, g, s));
+            float[] cov = coverage(map, h, w, threshold, g, s);
+            drawMask(overlay, stride, top, cell, g, cov, s.covTop, s.covBottom, s.covLeft, s.covRight);
             return;
         }
         byte[] mask = imageMask(map, h, w, threshold, g, s);
@@ -324,19 +356,39 @@ public final class UnitImages {
         java.util.Arrays.fill(rowOn, 0, height, false);
         boolean any = false;
         boolean finite = true;
+        int hotLeft = w;
+        int hotRight = -1;
         for (int r = 0; r < h; r++) {
             boolean over = false;
-            for (int x = r * w, end = x + w; x < end; x++) {
-                over |= map[x] > threshold;
+            for (int c = 0, x = r * w; c < w; c++, x++) {
+                if (map[x] > threshold) {
+                    over = true;
+                    hotLeft = Math.min(hotLeft, c);
+                    hotRight = Math.max(hotRight, c);
+                }
                 finite &= Float.isFinite(map[x]);
             }
             hot[r] = over;
             need[r] = false;
             any |= over;
         }
+        s.colLo = 0;
+        s.colHi = -1;
         if (!any) {
             return mask;
         }
+        // The same holds for columns: only image columns reading a map column with a hot value are resized (the
+        // taps' ranges grow with the target, so those columns are one run)
+        int colLo = 0;
+        while (xs.hi(colLo) < hotLeft) {
+            colLo++;
+        }
+        int colHi = width - 1;
+        while (xs.lo(colHi) > hotRight) {
+            colHi--;
+        }
+        s.colLo = colLo;
+        s.colHi = colHi;
         for (int y = 0; y < height; y++) {
             if (readsHot(ys, y, hot)) {
                 for (int r = ys.lo(y); r <= ys.hi(y); r++) {
@@ -355,7 +407,7 @@ public final class UnitImages {
         }
         for (int r = 0; r < h; r++) {
             if (need[r]) {
-                xs.pass(source, r * w, rows, r * width, 0, width - 1, finite);
+                xs.pass(source, r * w, rows, r * width, colLo, colHi, finite);
             }
         }
         if (s.hits.length < width) {
@@ -367,7 +419,7 @@ public final class UnitImages {
                 continue;
             }
             int o = y * width;
-            int n = ys.above(rows, width, y, 0, width - 1, threshold, finite, hits);
+            int n = ys.above(rows, width, y, colLo, colHi, threshold, finite, hits);
             java.util.Arrays.fill(mask, o, o + width, (byte) 0);
             for (int k = 0; k < n; k++) {
                 mask[o + hits[k]] = 1;
@@ -410,12 +462,29 @@ public final class UnitImages {
      * {@code top} the first row of this unit's strip.
      */
     void drawMask(byte[] overlay, int stride, int top, int cell, Geometry g, float[] cov) {
+        drawMask(overlay, stride, top, cell, g, cov, 0, g.th() - 1, 0, g.tw() - 1);
+    }
+
+    /**
+     * The same, where {@code cov} is 0 outside rows {@code [covTop, covBottom]} and columns
+     * {@code [covLeft, covRight]}: the pixels there are outside the mask.
+     */
+    private void drawMask(byte[] overlay, int stride, int top, int cell, Geometry g, float[] cov, int covTop,
+                          int covBottom, int covLeft, int covRight) {
         int tw = g.tw();
         int th = g.th();
         int ox = cell * (size + GAP) + g.ox();
+        int left = Math.max(0, covLeft);
+        int right = Math.min(tw - 1, covRight);
         for (int ty = 0; ty < th; ty++) {
             int row = (top + g.oy() + ty) * stride + ox;
-            for (int tx = 0; tx < tw; tx++) {
+            if (ty < covTop || ty > covBottom || left > right) {
+                java.util.Arrays.fill(overlay, row, row + tw, OUTSIDE);
+                continue;
+            }
+            java.util.Arrays.fill(overlay, row, row + left, OUTSIDE);
+            java.util.Arrays.fill(overlay, row + right + 1, row + tw, OUTSIDE);
+            for (int tx = left; tx <= right; tx++) {
                 int i = ty * tw + tx;
                 float a = cov[i];
                 byte v;

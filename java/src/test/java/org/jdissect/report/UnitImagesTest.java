@@ -50,6 +50,64 @@ class UnitImagesTest {
         }
     }
 
+    /**
+     * Masks of a few hot map cells, as top images have, drawn one after another with the same work arrays: the
+     * coverage and the drawn overlay are the reference's (Upsampling.upsample thresholded, shared by box), with no
+     * pixel left over from the mask before, for shrunk, enlarged and letterboxed images and for maps holding
+     * infinities and NaN.
+     */
+    @Test
+    void masksOfFewHotCellsDrawnInTurnAreTheReferences() {
+        Random rnd = new Random(29);
+        UnitImages images = new UnitImages(96, 0.9f);
+        UnitImages.Scratch s = new UnitImages.Scratch();
+        int[][] shapes = {{7, 7, 224, 224}, {7, 9, 300, 200}, {7, 7, 50, 40}, {14, 14, 120, 80}, {3, 5, 96, 96}};
+        for (int trial = 0; trial < 400; trial++) {
+            int[] shape = shapes[trial % shapes.length];
+            int h = shape[0];
+            int w = shape[1];
+            int height = shape[2];
+            int width = shape[3];
+            float[] map = new float[h * w];
+            for (int i = 0; i < map.length; i++) {
+                map[i] = (float) rnd.nextGaussian();
+            }
+            int hotCells = rnd.nextInt(4); // 0 to 3 cells above the threshold
+            float[] sorted = map.clone();
+            java.util.Arrays.sort(sorted);
+            float threshold = hotCells == 0 ? sorted[sorted.length - 1] : sorted[sorted.length - 1 - hotCells];
+            if (trial % 7 == 3) { // a non-finite value somewhere
+                float[] odd = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+                map[rnd.nextInt(map.length)] = odd[rnd.nextInt(odd.length)];
+            }
+            String what = "trial " + trial + ", " + h + "x" + w + " -> " + height + "x" + width;
+            float[] ref = Upsampling.upsample(map, h, w, Upsampling.axis(h, height), Upsampling.axis(w, width));
+            UnitImages.Geometry g = images.geometry(height, width);
+            float[] expected = new float[g.th() * g.tw()];
+            for (int ty = 0; ty < g.th(); ty++) {
+                for (int tx = 0; tx < g.tw(); tx++) {
+                    int on = 0;
+                    int n = 0;
+                    for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
+                        for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
+                            on += ref[y * width + x] > threshold ? 1 : 0;
+                            n++;
+                        }
+                    }
+                    expected[ty * g.tw() + tx] = on / (float) n;
+                }
+            }
+            float[] cov = images.coverage(map, h, w, threshold, g, s);
+            assertThat(java.util.Arrays.copyOf(cov, expected.length)).as(what).isEqualTo(expected);
+            int stride = images.stripWidth(2);
+            byte[] drawn = new byte[stride * 96];
+            byte[] reference = new byte[stride * 96];
+            images.drawUnitMask(drawn, stride, 0, 1, map, h, w, threshold, g, s);
+            images.drawMask(reference, stride, 0, 1, g, expected);
+            assertThat(drawn).as(what + ": the overlay").isEqualTo(reference);
+        }
+    }
+
     @Test
     void overlayPngDecodesToItsPalette() throws Exception {
         UnitImages images = new UnitImages(16, 0.9f);
