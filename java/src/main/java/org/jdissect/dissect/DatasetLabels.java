@@ -44,10 +44,16 @@ final class DatasetLabels implements LabelSource {
 
     @Override
     public ImageLabels labels(int image) {
+        return labels(image, null);
+    }
+
+    /** Rows kept as runs are expanded into {@code reuse}'s maps where they have the size. */
+    @Override
+    public ImageLabels labels(int image, ImageLabels reuse) {
         int row = rows[image];
         if (runs != null) {
             org.jdissect.data.IndexRow r = dataset.row(row);
-            ImageLabels kept = runs.get(row, r.sh(), r.sw(), dataset.imageLevel(row));
+            ImageLabels kept = runs.get(row, r.sh(), r.sw(), dataset.imageLevel(row), reuse);
             if (kept != null) {
                 return kept;
             }

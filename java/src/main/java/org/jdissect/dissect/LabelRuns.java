@@ -52,15 +52,19 @@ final class LabelRuns {
 
     /**
      * Row {@code row}'s labels as {@link BrodenDataset#readLabels} gives them (its {@code sh x sw} layers in the same
-     * order, the image-level numbers given), or null when the row's runs were not kept.
+     * order, the image-level numbers given), or null when the row's runs were not kept. The maps are written into
+     * {@code reuse}'s arrays where their number and sizes fit (null: new arrays): fresh maps were 263 MB of the
+     * 1,000-image run's allocations, and with a chunk of them alive during its tally the young collections copied
+     * them (JFR, 2-core VM, 2026-11-28).
      */
-    ImageLabels get(int row, int sh, int sw, int[] imageLevel) {
+    ImageLabels get(int row, int sh, int sw, int[] imageLevel, ImageLabels reuse) {
         byte[] enc = byRow.get(row);
         if (enc == null) {
             return null;
         }
         int[] pos = {0};
         int layers = readVarint(enc, pos);
+        int[][] old = reuse != null && reuse.layers().length == layers ? reuse.layers() : null;
         int[][] out = new int[layers][];
         for (int l = 0; l < layers; l++) {
             int pixels = readVarint(enc, pos);
@@ -68,7 +72,7 @@ final class LabelRuns {
                 throw new IllegalStateException("row " + row + ": a kept map of " + pixels + " pixels, not " + sh
                         + " x " + sw);
             }
-            int[] map = new int[pixels];
+            int[] map = old != null && old[l].length == pixels ? old[l] : new int[pixels];
             for (int p = 0; p < pixels; ) {
                 int label = readVarint(enc, pos);
                 int run = readVarint(enc, pos);

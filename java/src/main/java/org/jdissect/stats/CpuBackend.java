@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
+import org.jdissect.data.ImageLabels;
 import org.jdissect.io.Threads;
 import org.jdissect.io.Progress;
 
@@ -199,6 +200,7 @@ public final class CpuBackend implements Backend {
         short[] halves = single ? null : new short[chunk * src.valuesPerImage()];
         float[] floats = single ? new float[chunk * src.valuesPerImage()] : null;
         CpuTally.PixelLabels[] chunkLabels = new CpuTally.PixelLabels[chunk];
+        ImageLabels[] slotLabels = new ImageLabels[chunk]; // each slot's labels, their arrays reused by the next chunk
         Map<Long, CpuTally.Grid> grids = new HashMap<>();
         // each loading thread counts its images' label pixels into its own row, summed at the end (integers: in any
         // order the same): counted on the main thread between loading and tallying, they left a core idle for
@@ -214,7 +216,8 @@ public final class CpuBackend implements Backend {
                 long[] mine = labelPixels[t];
                 loads.add(pool.submit(() -> {
                     for (int i = start; i < m; i += threads) {
-                        chunkLabels[i] = CpuTally.PixelLabels.of(labels.labels(base + i), numLabels, mine);
+                        slotLabels[i] = labels.labels(base + i, slotLabels[i]);
+                        chunkLabels[i] = CpuTally.PixelLabels.of(slotLabels[i], numLabels, mine);
                     }
                 }));
             }

@@ -18,4 +18,13 @@ public interface LabelSource {
 
     /** The labels of image {@code image} (0-based, in the activation source's order). */
     ImageLabels labels(int image);
+
+    /**
+     * The same, possibly in the arrays of {@code reuse} (labels an earlier call returned, which the caller no longer
+     * reads; null for none): the tally gives each slot of its chunk the slot's previous labels, so that a run does
+     * not allocate the maps of every image afresh. This default reads them afresh.
+     */
+    default ImageLabels labels(int image, ImageLabels reuse) {
+        return labels(image);
+    }
 }

@@ -52,13 +52,52 @@ class LabelRunsTest {
             }
             r.keep();
             int[] imageLevel = {row, 7};
-            ImageLabels back = runs.get(row, sh, sw, imageLevel);
+            ImageLabels back = runs.get(row, sh, sw, imageLevel, null);
             assertThat(back.sh()).isEqualTo(sh);
             assertThat(back.sw()).isEqualTo(sw);
             assertThat(back.layers()).as("row %d", row).isDeepEqualTo(maps[row]);
             assertThat(back.imageLevel()).containsExactly(row, 7);
         }
         assertThat(runs.bytes()).isPositive();
+    }
+
+    /**
+     * Read into the arrays of labels read before (the tally's slots), a row is its own maps: the arrays are reused
+     * where the number of maps and their size agree, new where they do not, and nothing of the earlier row remains.
+     */
+    @Test
+    void aRowReadIntoAnEarlierRowsArraysIsItsOwnMaps() {
+        LabelRuns runs = new LabelRuns(4, Long.MAX_VALUE);
+        int[][][] maps = {
+            {{1, 1, 2, 2}, {0, 0, 0, 3}},
+            {{4, 4, 4, 4}, {5, 0, 5, 0}},
+            {{6, 6, 6, 6, 6, 6}, {7, 7, 7, 7, 7, 7}},
+            {{8, 9, 8, 9}},
+        };
+        int[][] shapes = {{2, 2}, {2, 2}, {2, 3}, {2, 2}};
+        for (int row = 0; row < maps.length; row++) {
+            LabelRuns.Recorder r = runs.start(row);
+            for (int[] map : maps[row]) {
+                r.map(map, map.length);
+            }
+            r.keep();
+        }
+        ImageLabels slot = runs.get(0, 2, 2, new int[0], null);
+        int[][] arrays = slot.layers().clone();
+        for (int row = 1; row < maps.length; row++) {
+            boolean fits = arrays.length == maps[row].length && arrays[0].length == shapes[row][0] * shapes[row][1];
+            slot = runs.get(row, shapes[row][0], shapes[row][1], new int[] {row}, slot);
+            assertThat(slot.layers()).as("row %d", row).isDeepEqualTo(maps[row]);
+            assertThat(slot.imageLevel()).containsExactly(row);
+            for (int l = 0; l < slot.layers().length; l++) {
+                if (fits) {
+                    assertThat(slot.layers()[l]).as("row %d map %d: the earlier array", row, l).isSameAs(arrays[l]);
+                } else {
+                    assertThat(slot.layers()[l]).as("row %d map %d: a new array", row, l).isNotSameAs(arrays[0]);
+                }
+            }
+            arrays = slot.layers().clone();
+        }
     }
 
     @Test
@@ -72,15 +111,15 @@ class LabelRunsTest {
         r.keep();
         r = runs.start(2);
         r.map(new int[] {9}, 1); // shown, never kept (its check failed)
-        assertThat(runs.get(0, 2, 2, new int[0]).layers()[0]).containsExactly(5, 5, 5, 6);
-        assertThat(runs.get(1, 2, 2, new int[0])).isNull();
-        assertThat(runs.get(2, 1, 1, new int[0])).isNull();
+        assertThat(runs.get(0, 2, 2, new int[0], null).layers()[0]).containsExactly(5, 5, 5, 6);
+        assertThat(runs.get(1, 2, 2, new int[0], null)).isNull();
+        assertThat(runs.get(2, 1, 1, new int[0], null)).isNull();
         assertThat(runs.bytes()).isEqualTo(6);
         assertThat(runs.rows()).isEqualTo(1);
         r = runs.start(0); // checked again (a retried task): the new runs replace the old, counted once
         r.map(new int[] {5, 5, 6, 6}, 4);
         r.keep();
-        assertThat(runs.get(0, 2, 2, new int[0]).layers()[0]).containsExactly(5, 5, 6, 6);
+        assertThat(runs.get(0, 2, 2, new int[0], null).layers()[0]).containsExactly(5, 5, 6, 6);
         assertThat(runs.bytes()).isEqualTo(6);
         assertThat(runs.rows()).isEqualTo(1);
     }
@@ -115,7 +154,7 @@ class LabelRunsTest {
                     assertThat(got.sw()).isEqualTo(expected.sw());
                     assertThat(got.layers()).as("%s row %d", dir, i).isDeepEqualTo(expected.layers());
                     assertThat(got.imageLevel()).containsExactly(expected.imageLevel());
-                    fromRuns += runs.get(i, expected.sh(), expected.sw(), new int[0]) != null ? 1 : 0;
+                    fromRuns += runs.get(i, expected.sh(), expected.sw(), new int[0], null) != null ? 1 : 0;
                 }
                 if (pass == 0) {
                     assertThat(fromRuns).isEqualTo(ds.size());

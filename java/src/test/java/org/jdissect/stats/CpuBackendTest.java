@@ -34,6 +34,11 @@ class CpuBackendTest {
     }
 
     static Case randomCase(long seed, int images, int units, int h, int w, boolean coarseValues) {
+        return randomCase(seed, images, units, h, w, coarseValues, null);
+    }
+
+    /** With every label map of size {@code oneSize} (sh, sw) where it is not null. */
+    static Case randomCase(long seed, int images, int units, int h, int w, boolean coarseValues, int[] oneSize) {
         Random rnd = new Random(seed);
         int numLabels = 17;
         int numCats = 3;
@@ -45,7 +50,7 @@ class CpuBackendTest {
             {Math.max(1, h / 2), w + 4}, {h + 3, Math.max(1, w - 1)}}; // growing, shrinking and mixed axes
         List<ImageLabels> list = new ArrayList<>();
         for (int i = 0; i < images; i++) {
-            int[] size = sizes[rnd.nextInt(sizes.length)];
+            int[] size = oneSize != null ? oneSize : sizes[rnd.nextInt(sizes.length)];
             int sh = size[0];
             int sw = size[1];
             int nLayers = rnd.nextInt(4);
@@ -87,6 +92,78 @@ class CpuBackendTest {
         assertThat(fast.activation()).isEqualTo(slow.activation());
         assertThat(fast.images()).isEqualTo(23);
         assertThat(java.util.Arrays.stream(fast.maskPixels()).sum()).as("some unit fires").isPositive();
+    }
+
+    /**
+     * A tally in chunks of three images whose label source reads each image into the arrays of the slot's earlier
+     * image where they fit (as the inference pass's kept runs are read): the counts are brute force's, so no slot
+     * keeps an earlier image's labels and no map is overwritten while its chunk is counted.
+     */
+    @Test
+    void tallyInChunksWithReusedLabelArraysEqualsBruteForce() {
+        Case c = randomCase(21, 19, 5, 5, 3, false, new int[] {11, 7}); // one size, as a dataset's maps mostly are
+        ActivationSource chunked = new ActivationSource() {
+            @Override public int images() {
+                return c.acts().images();
+            }
+            @Override public int units() {
+                return c.acts().units();
+            }
+            @Override public int height() {
+                return c.acts().height();
+            }
+            @Override public int width() {
+                return c.acts().width();
+            }
+            @Override public void read(int first, int count, short[] dst) {
+                c.acts().read(first, count, dst);
+            }
+            @Override public void readFloats(int first, int count, float[] dst) {
+                c.acts().readFloats(first, count, dst);
+            }
+            @Override public Precision precision() {
+                return c.acts().precision();
+            }
+            @Override public int imagesPerChunk(int maxValues) {
+                return 3;
+            }
+        };
+        java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
+        LabelSource copying = new LabelSource() {
+            @Override public int numLabels() {
+                return c.labels().numLabels();
+            }
+            @Override public int numCategories() {
+                return c.labels().numCategories();
+            }
+            @Override public int[] primaryCategory() {
+                return c.labels().primaryCategory();
+            }
+            @Override public ImageLabels labels(int image) {
+                return c.labels().labels(image);
+            }
+            @Override
+            public ImageLabels labels(int image, ImageLabels reuse) {
+                ImageLabels il = labels(image);
+                int[][] layers = new int[il.layers().length][];
+                for (int l = 0; l < layers.length; l++) {
+                    boolean fits = reuse != null && reuse.layers().length == layers.length
+                            && reuse.layers()[l].length == il.layers()[l].length;
+                    layers[l] = fits ? reuse.layers()[l] : new int[il.layers()[l].length];
+                    reused.addAndGet(fits ? 1 : 0);
+                    System.arraycopy(il.layers()[l], 0, layers[l], 0, layers[l].length);
+                }
+                return new ImageLabels(il.sh(), il.sw(), layers, il.imageLevel());
+            }
+        };
+        UnitStats stats = BACKEND.unitStats(chunked, 0.05, 4, Progress.NONE);
+        TallyCounts fast = BACKEND.tally(chunked, stats.thresholds(), copying, Progress.NONE);
+        TallyCounts slow = BruteForceTally.tally(c.acts(), stats.thresholds(), c.labels());
+        assertThat(reused.get()).as("some arrays were reused").isPositive();
+        assertThat(fast.maskPixels()).isEqualTo(slow.maskPixels());
+        assertThat(fast.labelPixels()).isEqualTo(slow.labelPixels());
+        assertThat(fast.intersection()).isEqualTo(slow.intersection());
+        assertThat(fast.activation()).isEqualTo(slow.activation());
     }
 
     @Test
