@@ -53,7 +53,7 @@ final class LabelRuns {
     /**
      * Row {@code row}'s labels as {@link BrodenDataset#readLabels} gives them (its {@code sh x sw} layers in the same
      * order, the image-level numbers given), or null when the row's runs were not kept. The maps are written into
-     * {@code reuse}'s arrays where their number and sizes fit (null: new arrays): fresh maps were 263 MB of the
+     * {@code reuse}'s arrays of their size, each used once (null: new arrays): fresh maps were 263 MB of the
      * 1,000-image run's allocations, and with a chunk of them alive during its tally the young collections copied
      * them (JFR, 2-core VM, 2026-11-28).
      */
@@ -64,7 +64,8 @@ final class LabelRuns {
         }
         int[] pos = {0};
         int layers = readVarint(enc, pos);
-        int[][] old = reuse != null && reuse.layers().length == layers ? reuse.layers() : null;
+        int[][] old = reuse != null ? reuse.layers() : new int[0][];
+        int next = 0; // the next of reuse's maps to consider: images differ in their number of maps, not their size
         int[][] out = new int[layers][];
         for (int l = 0; l < layers; l++) {
             int pixels = readVarint(enc, pos);
@@ -72,7 +73,10 @@ final class LabelRuns {
                 throw new IllegalStateException("row " + row + ": a kept map of " + pixels + " pixels, not " + sh
                         + " x " + sw);
             }
-            int[] map = old != null && old[l].length == pixels ? old[l] : new int[pixels];
+            while (next < old.length && old[next].length != pixels) {
+                next++;
+            }
+            int[] map = next < old.length ? old[next++] : new int[pixels];
             for (int p = 0; p < pixels; ) {
                 int label = readVarint(enc, pos);
                 int run = readVarint(enc, pos);

@@ -62,19 +62,21 @@ class LabelRunsTest {
     }
 
     /**
-     * Read into the arrays of labels read before (the tally's slots), a row is its own maps: the arrays are reused
-     * where the number of maps and their size agree, new where they do not, and nothing of the earlier row remains.
+     * Read into the arrays of labels read before (the tally's slots), a row is its own maps: each map goes into the
+     * next earlier array of its size, whatever the number of maps, into a new array where none is left, and nothing
+     * of the earlier row remains.
      */
     @Test
     void aRowReadIntoAnEarlierRowsArraysIsItsOwnMaps() {
-        LabelRuns runs = new LabelRuns(4, Long.MAX_VALUE);
         int[][][] maps = {
             {{1, 1, 2, 2}, {0, 0, 0, 3}},
             {{4, 4, 4, 4}, {5, 0, 5, 0}},
-            {{6, 6, 6, 6, 6, 6}, {7, 7, 7, 7, 7, 7}},
             {{8, 9, 8, 9}},
+            {{6, 6, 6, 6, 6, 6}, {7, 7, 7, 7, 7, 7}},
+            {{2, 2, 2, 2}, {3, 3, 3, 3}, {4, 4, 4, 4}},
         };
-        int[][] shapes = {{2, 2}, {2, 2}, {2, 3}, {2, 2}};
+        int[][] shapes = {{2, 2}, {2, 2}, {2, 2}, {2, 3}, {2, 2}};
+        LabelRuns runs = new LabelRuns(maps.length, Long.MAX_VALUE);
         for (int row = 0; row < maps.length; row++) {
             LabelRuns.Recorder r = runs.start(row);
             for (int[] map : maps[row]) {
@@ -82,21 +84,20 @@ class LabelRunsTest {
             }
             r.keep();
         }
+        // which earlier array each map goes into (-1: a new one)
+        int[][] into = {null, {0, 1}, {0}, {-1, -1}, {-1, -1, -1}};
         ImageLabels slot = runs.get(0, 2, 2, new int[0], null);
-        int[][] arrays = slot.layers().clone();
         for (int row = 1; row < maps.length; row++) {
-            boolean fits = arrays.length == maps[row].length && arrays[0].length == shapes[row][0] * shapes[row][1];
+            int[][] arrays = slot.layers().clone();
             slot = runs.get(row, shapes[row][0], shapes[row][1], new int[] {row}, slot);
             assertThat(slot.layers()).as("row %d", row).isDeepEqualTo(maps[row]);
             assertThat(slot.imageLevel()).containsExactly(row);
             for (int l = 0; l < slot.layers().length; l++) {
-                if (fits) {
-                    assertThat(slot.layers()[l]).as("row %d map %d: the earlier array", row, l).isSameAs(arrays[l]);
-                } else {
-                    assertThat(slot.layers()[l]).as("row %d map %d: a new array", row, l).isNotSameAs(arrays[0]);
+                for (int k = 0; k < arrays.length; k++) {
+                    assertThat(slot.layers()[l] == arrays[k]).as("row %d map %d in earlier array %d", row, l, k)
+                            .isEqualTo(into[row][l] == k);
                 }
             }
-            arrays = slot.layers().clone();
         }
     }
 
