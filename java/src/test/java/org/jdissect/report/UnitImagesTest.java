@@ -108,6 +108,49 @@ class UnitImagesTest {
         }
     }
 
+    /**
+     * Maps made of the threshold itself, its neighbouring floats and values just beyond the margin the drawing uses
+     * to fill a map cell without comparing its pixels: every pixel is the reference's, at positive, negative, zero
+     * and tiny thresholds, so no cell is filled or skipped that the pixel-by-pixel comparison would not.
+     */
+    @Test
+    void masksOfValuesAtAndAroundTheThresholdAreTheReferences() {
+        Random rnd = new Random(31);
+        UnitImages images = new UnitImages(96, 0.9f);
+        UnitImages.Scratch s = new UnitImages.Scratch();
+        float[] thresholds = {0.7f, -0.3f, 0f, 1e-30f, Float.MIN_VALUE, 3e4f};
+        int[][] shapes = {{7, 7, 224, 224}, {5, 6, 64, 80}, {7, 7, 50, 40}};
+        for (int trial = 0; trial < 300; trial++) {
+            float t = thresholds[trial % thresholds.length];
+            float[] near = {t, Math.nextUp(t), Math.nextDown(t), t + Math.abs(t) * 0x1p-20f, t + 1, t - 1,
+                Math.nextUp(Math.nextUp(t))};
+            int[] shape = shapes[trial % shapes.length];
+            int h = shape[0];
+            int w = shape[1];
+            float[] map = new float[h * w];
+            for (int i = 0; i < map.length; i++) {
+                map[i] = near[rnd.nextInt(near.length)];
+            }
+            String what = "trial " + trial + ", threshold " + t;
+            float[] ref = Upsampling.upsample(map, h, w, Upsampling.axis(h, shape[2]), Upsampling.axis(w, shape[3]));
+            UnitImages.Geometry g = images.geometry(shape[2], shape[3]);
+            float[] cov = images.coverage(map, h, w, t, g, s);
+            for (int ty = 0; ty < g.th(); ty++) {
+                for (int tx = 0; tx < g.tw(); tx++) {
+                    int on = 0;
+                    int n = 0;
+                    for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
+                        for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
+                            on += ref[y * shape[3] + x] > t ? 1 : 0;
+                            n++;
+                        }
+                    }
+                    assertThat(cov[ty * g.tw() + tx]).as(what + " pixel " + tx + "," + ty).isEqualTo(on / (float) n);
+                }
+            }
+        }
+    }
+
     @Test
     void overlayPngDecodesToItsPalette() throws Exception {
         UnitImages images = new UnitImages(16, 0.9f);
