@@ -34,19 +34,7 @@ class UnitImagesTest {
             float[] ref = Upsampling.upsample(values, h, w, Upsampling.axis(h, height), Upsampling.axis(w, width));
             UnitImages.Geometry g = images.geometry(height, width);
             float[] cov = images.coverage(map, h, w, threshold, g, new UnitImages.Scratch());
-            for (int ty = 0; ty < g.th(); ty++) {
-                for (int tx = 0; tx < g.tw(); tx++) {
-                    int on = 0;
-                    int n = 0;
-                    for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
-                        for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
-                            on += ref[y * width + x] > threshold ? 1 : 0;
-                            n++;
-                        }
-                    }
-                    assertThat(cov[ty * g.tw() + tx]).isEqualTo(on / (float) n);
-                }
-            }
+            assertThat(java.util.Arrays.copyOf(cov, g.th() * g.tw())).isEqualTo(referenceCoverage(ref, g, threshold));
         }
     }
 
@@ -83,20 +71,7 @@ class UnitImagesTest {
             String what = "trial " + trial + ", " + h + "x" + w + " -> " + height + "x" + width;
             float[] ref = Upsampling.upsample(map, h, w, Upsampling.axis(h, height), Upsampling.axis(w, width));
             UnitImages.Geometry g = images.geometry(height, width);
-            float[] expected = new float[g.th() * g.tw()];
-            for (int ty = 0; ty < g.th(); ty++) {
-                for (int tx = 0; tx < g.tw(); tx++) {
-                    int on = 0;
-                    int n = 0;
-                    for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
-                        for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
-                            on += ref[y * width + x] > threshold ? 1 : 0;
-                            n++;
-                        }
-                    }
-                    expected[ty * g.tw() + tx] = on / (float) n;
-                }
-            }
+            float[] expected = referenceCoverage(ref, g, threshold);
             float[] cov = images.coverage(map, h, w, threshold, g, s);
             assertThat(java.util.Arrays.copyOf(cov, expected.length)).as(what).isEqualTo(expected);
             int stride = images.stripWidth(2);
@@ -135,19 +110,7 @@ class UnitImagesTest {
             float[] ref = Upsampling.upsample(map, h, w, Upsampling.axis(h, shape[2]), Upsampling.axis(w, shape[3]));
             UnitImages.Geometry g = images.geometry(shape[2], shape[3]);
             float[] cov = images.coverage(map, h, w, t, g, s);
-            for (int ty = 0; ty < g.th(); ty++) {
-                for (int tx = 0; tx < g.tw(); tx++) {
-                    int on = 0;
-                    int n = 0;
-                    for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
-                        for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
-                            on += ref[y * shape[3] + x] > t ? 1 : 0;
-                            n++;
-                        }
-                    }
-                    assertThat(cov[ty * g.tw() + tx]).as(what + " pixel " + tx + "," + ty).isEqualTo(on / (float) n);
-                }
-            }
+            assertThat(java.util.Arrays.copyOf(cov, g.th() * g.tw())).as(what).isEqualTo(referenceCoverage(ref, g, t));
         }
     }
 
@@ -250,6 +213,25 @@ class UnitImagesTest {
             assertThat(inside).as(what + ": the image fills the square along its longer side")
                     .isEqualTo(g.th() * g.tw()).isGreaterThanOrEqualTo(24 * Math.min(g.th(), g.tw()));
         }
+    }
+
+    /** Per thumbnail pixel, the share of its box's pixels of the resized map {@code ref} above {@code threshold}. */
+    private static float[] referenceCoverage(float[] ref, UnitImages.Geometry g, float threshold) {
+        float[] expected = new float[g.th() * g.tw()];
+        for (int ty = 0; ty < g.th(); ty++) {
+            for (int tx = 0; tx < g.tw(); tx++) {
+                int on = 0;
+                int n = 0;
+                for (int y = g.y0()[ty]; y < g.y1()[ty]; y++) {
+                    for (int x = g.x0()[tx]; x < g.x1()[tx]; x++) {
+                        on += ref[y * g.width() + x] > threshold ? 1 : 0;
+                        n++;
+                    }
+                }
+                expected[ty * g.tw() + tx] = on / (float) n;
+            }
+        }
+        return expected;
     }
 
     private static int argb(int rgba) {
