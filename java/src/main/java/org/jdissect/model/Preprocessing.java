@@ -178,11 +178,11 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
     }
 
     /**
-     * An image of the input's size in one of the two 8-bit layouts ({@link #readPackedRgb(BufferedImage, float[])}),
+     * An image of the input's size in one of the two 8-bit layouts ({@link #readPackedRgb(BufferedImage, int[])}),
      * normalised straight from its bytes: a value {@code x} becomes one of 256 per channel, tabulated with the very
      * float operations the planar path does ({@code (x / scale - mean) / std}), so the result is the same bit for bit,
-     * without the planes or the two divisions per value (they took 0.57 ms of a 224 x 224 image, the table takes
-     * 0.21 ms, with C1's code and C2's alike: 2026-11-28, 2-core VM). False for other images.
+     * without the planes or the two divisions per value (they took 0.57 ms of a 224 x 224 image, the table a pass per
+     * channel 0.21 ms, with C1's code and C2's alike: 2026-11-28, 2-core VM; one pass, below). False for other images.
      */
     private boolean normalizeBytes(BufferedImage img, float[] dst, int offset, Scratch scratch) {
         DataBufferByte bgr = bgrBytes(img);
