@@ -87,15 +87,20 @@ public final class ColourWorld {
         return w;
     }
 
-    /** conv1x1 "detect" (5 units) -> relu "detect_relu" -> avgpool 4 "pool" (8 x 8). Input scaled to 0..1. */
-    public static Path writeModel(Path file) {
-        float[] bias = {0, 0, 0, 0, 0};
+    /**
+     * The world's detector with its weights times {@code scale}, no output named yet: conv1x1 "detect" (5 units) ->
+     * relu "detect_relu" -> avgpool 4 "pool" (8 x 8). Tests add layers and outputs to it.
+     */
+    public static OnnxBuilder detector(float scale) {
         return OnnxBuilder.imageInput(SIZE, SIZE)
-                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, detectorWeights(1), bias)
+                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, detectorWeights(scale), new float[5])
                 .relu("detect", "detect_relu")
-                .averagePool("detect_relu", "pool", 4, 4)
-                .output("pool")
-                .save(file);
+                .averagePool("detect_relu", "pool", 4, 4);
+    }
+
+    /** {@link #detector} at scale 1 with "pool" as its output. Input scaled to 0..1. */
+    public static Path writeModel(Path file) {
+        return detector(1).output("pool").save(file);
     }
 
     /** A segmentation model and its classes file. */

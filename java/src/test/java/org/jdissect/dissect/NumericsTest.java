@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.jdissect.demo.ColourWorld;
 import org.jdissect.io.LogCapture;
-import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.Preprocessing;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +37,7 @@ class NumericsTest {
      * varied, by coverage and intensity) where it is.
      */
     private static Path model(String name, float scale) {
-        float[] w = ColourWorld.detectorWeights(scale);
-        return OnnxBuilder.imageInput(ColourWorld.SIZE, ColourWorld.SIZE)
-                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, w, new float[5])
-                .relu("detect", "detect_relu").averagePool("detect_relu", "pool", 4, 4)
+        return ColourWorld.detector(scale)
                 .averagePool("detect", "pool_raw", 4, 4)
                 .node("Log", List.of("pool_raw"), "log")
                 .output("pool").output("log").save(tmp.resolve(name));

@@ -15,7 +15,6 @@ import org.jdissect.dissect.Probe;
 import org.jdissect.dissect.Segmentation;
 import org.jdissect.io.Invocation;
 import org.jdissect.io.ProgressListener;
-import org.jdissect.model.OnnxBuilder;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
 import org.jdissect.stats.Precision;
@@ -69,10 +68,7 @@ class ColourWorldSparkTest {
      * times 0, so -0.0 and +0.0 only.
      */
     static Path model(String name, float scale) {
-        float[] w = ColourWorld.detectorWeights(scale);
-        return OnnxBuilder.imageInput(ColourWorld.SIZE, ColourWorld.SIZE)
-                .conv(OnnxBuilder.INPUT, "detect", 5, 3, 1, 1, 0, w, new float[5])
-                .relu("detect", "detect_relu").averagePool("detect_relu", "pool", 4, 4)
+        return ColourWorld.detector(scale)
                 .averagePool("detect", "pool_raw", 4, 4)
                 .node("Log", List.of("pool_raw"), "log")
                 .mulPerChannel("pool_raw", "steep", new float[] {300, 300, 300, 300, 300})
