@@ -11,6 +11,7 @@ import java.util.Random;
 
 import org.jdissect.data.BrodenWriter;
 import org.jdissect.model.OnnxBuilder;
+import org.jdissect.model.Preprocessing;
 
 /**
  * The starter world, small enough to build in a second, whose answer is known by construction: grey images with red, green and blue rectangles, labelled
@@ -22,6 +23,9 @@ public final class ColourWorld {
     public static final int SIZE = 32;
     public static final int LABEL_SIZE = 16;
     public static final List<String> CATEGORIES = List.of("color", "object", "scene");
+    /** What the world's models take: its 32 x 32 images in RGB, scaled to 0..1, no mean or deviation applied. */
+    public static final Preprocessing PREPROCESSING = new Preprocessing(SIZE, SIZE, Preprocessing.ChannelOrder.RGB,
+            255f, new float[] {0, 0, 0}, new float[] {1, 1, 1});
 
     private ColourWorld() {
     }

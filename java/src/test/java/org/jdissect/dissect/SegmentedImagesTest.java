@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * byte.
  */
 class SegmentedImagesTest {
-    static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
-            new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    static final Preprocessing PRE = ColourWorld.PREPROCESSING;
 
     @TempDir
     static Path tmp;

@@ -41,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 class ColourWorldSparkTest {
-    static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
-            new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    static final Preprocessing PRE = ColourWorld.PREPROCESSING;
     @TempDir
     static Path tmp;
     static Path data;

@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unit has its card, every image loads, and hostile names from the dataset and the model show as text.
  */
 class ReportBrowserTest {
-    static final Preprocessing PRE = new Preprocessing(32, 32, Preprocessing.ChannelOrder.RGB, 255f,
-            new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    static final Preprocessing PRE = ColourWorld.PREPROCESSING;
     /** A label and a layer name that would run script if the report pasted them into HTML. */
     static final String EVIL_LABEL = "<script>window.jdissectInjected=1</script>";
     static final String EVIL_LAYER = "relu\"><img src=x onerror=\"window.jdissectInjected=2\">";
