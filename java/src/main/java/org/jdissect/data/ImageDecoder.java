@@ -29,11 +29,16 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * <p>Why: {@code ImageIO.read} makes a reader and a fresh image every time, and fresh pixel memory costs a page fault
  * per page on its first touch. Measured on the 2-core VM, 636 JPEGs of 128 x 128 in a fresh JVM: 196 ms this way
  * against 340 to 460 ms with {@code ImageIO.read}.
+ *
+ * <p>JPEGs go to jdissect's native decoder first ({@link NativeJpeg}: the same libjpeg as ImageIO's, called
+ * directly, 0.54 against 0.87 to 1.0 ms per 224 x 224 image in a fresh JVM), which gives the same image type and
+ * the same pixels and leaves the files it does not take (CMYK, ICC profiles, 12-bit, no JFIF marker) to ImageIO.
  */
 public final class ImageDecoder {
     /** The largest image decoded at all: 64 megapixels (256 MB of pixels as 32-bit RGB). */
     public static final long MAX_PIXELS = 64L << 20;
 
+    private NativeJpeg.Calls nativeJpeg;
     private ImageReader jpeg;
     private ImageReader png;
     private BufferedImage last;
@@ -59,6 +64,15 @@ public final class ImageDecoder {
         boolean isPng = bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N'
                 && bytes[3] == 'G';
         boolean isJpeg = bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
+        if (isJpeg && NativeJpeg.loadProblem() == null) {
+            if (nativeJpeg == null) {
+                nativeJpeg = new NativeJpeg.Calls();
+            }
+            BufferedImage image = nativeJpeg.decode(bytes, Math.min(maxPixels, MAX_PIXELS));
+            if (image != null) {
+                return image;
+            }
+        }
         ImageReader reader = isPng ? png : isJpeg ? jpeg : null;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             if (reader == null) {

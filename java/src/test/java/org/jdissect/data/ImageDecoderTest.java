@@ -113,8 +113,118 @@ class ImageDecoderTest {
         assertThat(ImageIO.read(new ByteArrayInputStream(truncated))).as("ImageIO alone accepts it").isNotNull();
         ImageDecoder decoder = new ImageDecoder();
         assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(IOException.class)
-                .hasMessageContaining("premature end of data segment");
+                // libjpeg's words: "Premature end of JPEG file" through the native decoder, whose source ends at the
+                // file's end; "Corrupt JPEG data: premature end of data segment" through ImageIO's
+                .hasMessageMatching("(?is).*premature end of (JPEG file|data segment).*");
         assertThat(decoder.decode(full).getWidth()).as("the next file decodes").isEqualTo(64);
+    }
+
+    /**
+     * JPEGs of every layout the native decoder takes (4:2:0, 4:2:2, 4:4:0, 4:4:4, progressive, restart markers, odd
+     * sizes, grey) and of layouts it leaves to ImageIO (no JFIF marker, an Adobe one), decoded one after another by
+     * one decoder: ImageIO's image type, colour model and pixels every time.
+     */
+    @Test
+    void everyJpegLayoutDecodesToImageIosPixels() throws IOException {
+        BufferedImage colour = image(BufferedImage.TYPE_3BYTE_BGR, 53, 41);
+        BufferedImage grey = image(BufferedImage.TYPE_BYTE_GRAY, 53, 41);
+        byte[][] files = {
+            jpeg(colour, 2, 2, false, 0, true), jpeg(colour, 2, 1, false, 0, true), jpeg(colour, 1, 2, false, 0, true),
+            jpeg(colour, 1, 1, false, 0, true), jpeg(colour, 2, 2, true, 0, true), jpeg(colour, 2, 2, false, 3, true),
+            jpeg(image(BufferedImage.TYPE_3BYTE_BGR, 301, 17), 2, 2, false, 0, true),
+            jpeg(image(BufferedImage.TYPE_3BYTE_BGR, 1, 1), 2, 2, false, 0, true),
+            jpeg(grey, 1, 1, false, 0, true), jpeg(grey, 1, 1, true, 0, true),
+            jpeg(colour, 2, 2, false, 0, false), // no JFIF marker: ImageIO's
+            jpeg(colour, 1, 1, false, 0, true), // after it, the native decoder again
+        };
+        ImageDecoder decoder = new ImageDecoder();
+        for (int i = 0; i < files.length; i++) {
+            BufferedImage expected = ImageIO.read(new ByteArrayInputStream(files[i]));
+            BufferedImage got = decoder.decode(files[i]);
+            assertThat(got.getType()).as("file " + i + ": type").isEqualTo(expected.getType());
+            assertThat(got.getColorModel()).as("file " + i + ": colour model").isEqualTo(expected.getColorModel());
+            assertThat(got.getSampleModel().getNumBands()).isEqualTo(expected.getSampleModel().getNumBands());
+            assertThat(pixels(got)).as("file " + i + ": pixels").isEqualTo(pixels(expected));
+        }
+    }
+
+    /** Where libjpeg's headers are installed on linux-x86_64, the build carries the native decoder and uses it. */
+    @Test
+    void theNativeDecoderIsInABuildThatCouldMakeIt() throws IOException {
+        boolean couldBuild = "Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"))
+                && java.nio.file.Files.exists(java.nio.file.Path.of("/usr/include/jpeglib.h"))
+                && System.getProperty("jdissect.jpeg") == null;
+        org.junit.jupiter.api.Assumptions.assumeTrue(couldBuild, "no libjpeg headers here: ImageIO decodes JPEGs");
+        assertThat(NativeJpeg.loadProblem()).isNull();
+        NativeJpeg.Calls calls = new NativeJpeg.Calls();
+        BufferedImage colour = image(BufferedImage.TYPE_3BYTE_BGR, 30, 20);
+        BufferedImage first = calls.decode(jpeg(colour, 2, 2, false, 0, true), 1000);
+        assertThat(first).as("a JFIF JPEG: native").isNotNull();
+        assertThat(calls.decode(jpeg(colour, 1, 1, true, 0, true), 1000)).as("same size: the same image")
+                .isSameAs(first);
+        assertThat(calls.decode(jpeg(colour, 2, 2, false, 0, false), 1000)).as("no JFIF: ImageIO's").isNull();
+        assertThatThrownBy(() -> calls.decode(jpeg(colour, 2, 2, false, 0, true), 599)).isInstanceOf(IOException.class)
+                .hasMessageContaining("declares 30 x 20 pixels, more than the 599 allowed");
+    }
+
+    /** A JPEG whose frame header declares 60,000 x 60,000 pixels is refused from its header, natively or not. */
+    @Test
+    void aJpegBombIsRefusedFromItsHeader() throws IOException {
+        byte[] file = jpeg(image(BufferedImage.TYPE_3BYTE_BGR, 16, 16), 2, 2, false, 0, true);
+        for (int i = 0; i + 8 < file.length; i++) {
+            if ((file[i] & 0xff) == 0xff && (file[i + 1] & 0xff) == 0xc0) { // SOF0: length, precision, height, width
+                file[i + 5] = (byte) 0xea;
+                file[i + 6] = 0x60;
+                file[i + 7] = (byte) 0xea;
+                file[i + 8] = 0x60;
+            }
+        }
+        assertThatThrownBy(() -> new ImageDecoder().decode(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("declares 60000 x 60000 pixels").hasMessageContaining("refused before decoding");
+    }
+
+    /**
+     * ImageIO's JPEG writer with the luma's sampling factors {@code h} x {@code v} (the chroma's 1 x 1), progressive
+     * or not, a restart marker every {@code restart} MCUs (0: none), with or without its JFIF marker.
+     */
+    private static byte[] jpeg(BufferedImage img, int h, int v, boolean progressive, int restart, boolean jfif)
+            throws IOException {
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try {
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            if (progressive) {
+                param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            }
+            javax.imageio.metadata.IIOMetadata meta = writer.getDefaultImageMetadata(
+                    new javax.imageio.ImageTypeSpecifier(img), param);
+            String format = "javax_imageio_jpeg_image_1.0";
+            javax.imageio.metadata.IIOMetadataNode root = (javax.imageio.metadata.IIOMetadataNode) meta.getAsTree(format);
+            org.w3c.dom.NodeList specs = root.getElementsByTagName("componentSpec");
+            for (int c = 0; c < specs.getLength(); c++) {
+                org.w3c.dom.Element spec = (org.w3c.dom.Element) specs.item(c);
+                spec.setAttribute("HsamplingFactor", String.valueOf(c == 0 ? h : 1));
+                spec.setAttribute("VsamplingFactor", String.valueOf(c == 0 ? v : 1));
+            }
+            if (restart > 0) {
+                org.w3c.dom.Node sequence = root.getElementsByTagName("markerSequence").item(0);
+                javax.imageio.metadata.IIOMetadataNode dri = new javax.imageio.metadata.IIOMetadataNode("dri");
+                dri.setAttribute("interval", String.valueOf(restart));
+                sequence.insertBefore(dri, root.getElementsByTagName("sof").item(0));
+            }
+            if (!jfif) {
+                org.w3c.dom.Node app0 = root.getElementsByTagName("app0JFIF").item(0);
+                app0.getParentNode().removeChild(app0);
+            }
+            meta.setFromTree(format, root);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(ios);
+                writer.write(null, new javax.imageio.IIOImage(img, null, meta), param);
+            }
+            return out.toByteArray();
+        } finally {
+            writer.dispose();
+        }
     }
 
     /** The signature, an IHDR chunk declaring the size, and nothing else. */
