@@ -301,9 +301,16 @@ public final class BrodenDataset {
         int[] px = map.labels();
         int n = known.length;
         int pixels = map.width() * map.height(); // a reused array may be longer
+        // a map is runs of equal labels: a pixel equal to the last one checked needs no look-up (0.17 s of a
+        // 1,000-image run's decoding threads under C1, JFR, 2-core VM, 2026-11-28)
+        int checked = -1; // no label number: they are R + 256 G
         for (int p = 0; p < pixels; p++) {
             int v = px[p];
-            if (v >= n || !known[v]) {
+            if (v == checked) {
+                continue;
+            }
+            checked = v;
+            if (v >= n || v < 0 || !known[v]) {
                 throw new JdissectException("label map " + file + " (" + where(row) + ") has label number " + v
                         + " at pixel (x=" + (p % map.width()) + ", y=" + (p / map.width()) + "), which label.csv "
                         + (v >= n ? "does not reach (numbers go up to " + (n - 1) + ")" : "does not define"));
