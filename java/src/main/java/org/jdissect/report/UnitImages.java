@@ -164,6 +164,8 @@ public final class UnitImages {
         boolean[] hot = new boolean[0];
         boolean[] need = new boolean[0];
         boolean[] rowOn = new boolean[0];
+        int[] counts = new int[0];
+        boolean finite;
         /** The image columns {@code imageMask} evaluated: every mask pixel lies in {@code [colLo, colHi]}. */
         int colLo;
         int colHi;
@@ -211,7 +213,6 @@ public final class UnitImages {
      * {@code > threshold}.
      */
     float[] coverage(float[] map, int h, int w, float threshold, Geometry b, Scratch s) {
-        byte[] mask = imageMask(map, h, w, threshold, b, s);
         int height = b.height();
         int width = b.width();
         int tw = b.tw();
@@ -220,12 +221,13 @@ public final class UnitImages {
             s.coverage = new float[tw * th];
         }
         float[] cov = s.coverage;
-        boolean[] rowOn = s.rowOn;
         s.covTop = 0;
         s.covBottom = th - 1;
         s.covLeft = 0;
         s.covRight = tw - 1;
         if (width <= tw && height <= th) { // enlarging: each thumbnail pixel shows one image pixel
+            byte[] mask = imageMask(map, h, w, threshold, b, s);
+            boolean[] rowOn = s.rowOn;
             for (int ty = 0; ty < th; ty++) {
                 int y = b.y0()[ty];
                 int o = y * width;
@@ -236,8 +238,15 @@ public final class UnitImages {
             return cov;
         }
         java.util.Arrays.fill(cov, 0, tw * th, 0f);
-        // only the thumbnail columns showing an image column that imageMask evaluated can be covered, and the rows
-        // and columns of the overlay beyond them are filled: masks, resizing and drawing took 0.62 of the CPU time on
+        s.covTop = th;
+        s.covBottom = -1;
+        if (!resizeHotRows(map, h, w, threshold, b, s)) {
+            s.covLeft = 0;
+            s.covRight = -1;
+            return cov;
+        }
+        // only the thumbnail columns showing an image column that was resized can be covered, and the rows and
+        // columns of the overlay beyond them are filled: masks, resizing and drawing took 0.62 of the CPU time on
         // 5,120 masks of one or two blobs (2-core VM, 2026-11-28); the masks of a 512-unit layer's top images, wider,
         // still leave a sixth of the columns out
         int left = 0;
@@ -250,30 +259,42 @@ public final class UnitImages {
         }
         s.covLeft = left;
         s.covRight = right;
-        s.covTop = th;
-        s.covBottom = -1;
+        // Each band of image rows a thumbnail row shows is counted per image column (the hits of each row's
+        // comparison), then each thumbnail pixel sums its columns' counts, clearing them for the next band: every
+        // hit lies in [colLo, colHi], inside the columns of [left, right]. Against a byte mask summed box by box:
+        // CPU ratio 0.74 (median of 8 alternated runs of 6 x 5,120 synthetic blob masks under C1, 2-core VM,
+        // 2026-11-28)
+        if (s.counts.length < width) {
+            s.counts = new int[width];
+        }
+        int[] counts = s.counts;
+        int[] hits = s.hits;
+        Upsampling.Axis ys = axis(h, height);
         for (int ty = 0; ty < th; ty++) {
             boolean any = false;
-            for (int y = b.y0()[ty]; y < b.y1()[ty] && !any; y++) {
-                any = rowOn[y];
+            for (int y = b.y0()[ty]; y < b.y1()[ty]; y++) {
+                if (!readsHot(ys, y, s.hot)) {
+                    continue;
+                }
+                int n = ys.above(s.rows, width, y, s.colLo, s.colHi, threshold, s.finite, hits);
+                for (int k = 0; k < n; k++) {
+                    counts[hits[k]]++;
+                }
+                any |= n > 0;
             }
             if (!any) { // no mask pixel in these image rows: most rows of most masks
                 continue;
             }
             s.covTop = Math.min(s.covTop, ty);
             s.covBottom = ty;
+            int rows = b.y1()[ty] - b.y0()[ty];
             for (int tx = left; tx <= right; tx++) {
                 int on = 0;
-                for (int y = b.y0()[ty]; y < b.y1()[ty]; y++) {
-                    if (!rowOn[y]) {
-                        continue; // an off row's bytes are stale (imageMask)
-                    }
-                    int o = y * width;
-                    for (int x = b.x0()[tx]; x < b.x1()[tx]; x++) {
-                        on += mask[o + x];
-                    }
+                for (int x = b.x0()[tx]; x < b.x1()[tx]; x++) {
+                    on += counts[x];
+                    counts[x] = 0;
                 }
-                cov[ty * tw + tx] = on / (float) ((b.y1()[ty] - b.y0()[ty]) * (b.x1()[tx] - b.x0()[tx]));
+                cov[ty * tw + tx] = on / (float) (rows * (b.x1()[tx] - b.x0()[tx]));
             }
         }
         return cov;
@@ -333,16 +354,51 @@ public final class UnitImages {
     private byte[] imageMask(float[] map, int h, int w, float threshold, Geometry b, Scratch s) {
         int height = b.height();
         int width = b.width();
+        if (s.mask.length < height * width) {
+            s.mask = new byte[height * width];
+        }
+        byte[] mask = s.mask;
+        if (s.rowOn.length < height) {
+            s.rowOn = new boolean[height];
+        }
+        boolean[] rowOn = s.rowOn;
+        java.util.Arrays.fill(rowOn, 0, height, false);
+        if (!resizeHotRows(map, h, w, threshold, b, s)) {
+            return mask;
+        }
+        Upsampling.Axis ys = axis(h, height);
+        int[] hits = s.hits;
+        for (int y = 0; y < height; y++) {
+            if (!readsHot(ys, y, s.hot)) {
+                continue;
+            }
+            int o = y * width;
+            int n = ys.above(s.rows, width, y, s.colLo, s.colHi, threshold, s.finite, hits);
+            java.util.Arrays.fill(mask, o, o + width, (byte) 0);
+            for (int k = 0; k < n; k++) {
+                mask[o + hits[k]] = 1;
+            }
+            rowOn[y] = n > 0;
+        }
+        return mask;
+    }
+
+    /**
+     * PIL's horizontal pass of the map rows that image rows near a hot map row read, for the image columns near a
+     * hot map column, into {@code s.rows} (stride: the image's width), with {@code s.hot} (the map rows holding a
+     * value over the threshold), {@code s.colLo .. s.colHi} (the columns resized: every mask pixel lies there) and
+     * {@code s.finite}; {@code s.hits} is at least the image's width. False when no map value is over the threshold
+     * (an empty mask).
+     */
+    private boolean resizeHotRows(float[] map, int h, int w, float threshold, Geometry b, Scratch s) {
+        int height = b.height();
+        int width = b.width();
         Upsampling.Axis ys = axis(h, height);
         Upsampling.Axis xs = axis(w, width);
         if (s.rows.length < h * width) {
             s.rows = new double[h * width];
         }
-        if (s.mask.length < height * width) {
-            s.mask = new byte[height * width];
-        }
         double[] rows = s.rows;
-        byte[] mask = s.mask;
         // A resized value is a convex combination of the map values it reads, so an image row reading only map rows
         // that never exceed the threshold is outside the mask: only rows near a hot map row are resized.
         if (s.hot.length < h) {
@@ -351,11 +407,6 @@ public final class UnitImages {
         }
         boolean[] hot = s.hot;
         boolean[] need = s.need;
-        if (s.rowOn.length < height) {
-            s.rowOn = new boolean[height];
-        }
-        boolean[] rowOn = s.rowOn;
-        java.util.Arrays.fill(rowOn, 0, height, false);
         boolean any = false;
         boolean finite = true;
         int hotLeft = w;
@@ -376,8 +427,9 @@ public final class UnitImages {
         }
         s.colLo = 0;
         s.colHi = -1;
+        s.finite = finite;
         if (!any) {
-            return mask;
+            return false;
         }
         // The same holds for columns: only image columns reading a map column with a hot value are resized (the
         // taps' ranges grow with the target, so those columns are one run)
@@ -415,20 +467,7 @@ public final class UnitImages {
         if (s.hits.length < width) {
             s.hits = new int[width];
         }
-        int[] hits = s.hits;
-        for (int y = 0; y < height; y++) {
-            if (!readsHot(ys, y, hot)) {
-                continue;
-            }
-            int o = y * width;
-            int n = ys.above(rows, width, y, colLo, colHi, threshold, finite, hits);
-            java.util.Arrays.fill(mask, o, o + width, (byte) 0);
-            for (int k = 0; k < n; k++) {
-                mask[o + hits[k]] = 1;
-            }
-            rowOn[y] = n > 0;
-        }
-        return mask;
+        return true;
     }
 
     private static boolean readsHot(Upsampling.Axis ys, int y, boolean[] hot) {
