@@ -92,13 +92,18 @@ build_bridge() {
   [ -f "$lib" ] || { echo "[jdissect] the native build produced no $lib (see $log)" >&2; exit 1; }
   [ "$(stat -c %Y "$lib")" = "$before" ] || built+=("lib$target.so")
   mkdir -p "$out"
-  if [ ! -f "$jni" ] || [ "$lib" -nt "$jni" ] || [ "$classes/$package/$name.class" -nt "$jni" ] \
-      || [ "$classes/$package/${name}Config.class" -nt "$jni" ] || [ "$root/native/$target.h" -nt "$jni" ]; then
+  # what the bridge is built from, by content: Maven recompiles every class when one source changes, so their times
+  # would rebuild the bridge (seconds) in every build
+  local inputs=("$lib" "$root/native/$target.h" "$classes/$package/$name.class")
+  [ -f "$classes/$package/${name}Config.class" ] && inputs+=("$classes/$package/${name}Config.class")
+  local sig stamp="$build_dir/jni-$name.sha256"
+  sig="$(cat "${inputs[@]}" | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$jni" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sig" ]; then
     step "building the JNI bridge of $class (JavaCPP Builder)" "$java" -cp "$javacpp_jar" \
       org.bytedeco.javacpp.tools.Builder -cp "$classes" -Dplatform.includepath="$root/native" \
       -Dplatform.linkpath="$build_dir/lib" "$class"
     [ -f "$jni" ] || { echo "[jdissect] JavaCPP built no $jni (see $log)" >&2; exit 1; }
-    touch "$jni"
+    echo "$sig" > "$stamp"
     built+=("the JNI bridge")
   fi
   cp -p "$lib" "$out/lib$target.so"
