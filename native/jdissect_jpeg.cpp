@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr int kApiVersion = 1;
+constexpr int kApiVersion = 2;  // 2: jd_jpeg_decode_planes
 
 struct Failure {
     jpeg_error_mgr mgr;  // first: libjpeg hands back a jpeg_error_mgr*, which is this struct's address
@@ -79,9 +79,63 @@ struct Outcome {
     char message[JMSG_LENGTH_MAX + 160];
 };
 
+// Where the pixels go: bytes (out, out_length) or, with tables set, normalised float planes.
+struct Sink {
+    unsigned char* out;
+    long long out_length;
+    const float* tables;  // 3 x 256, or null for bytes
+    const int* planes;
+    float* floats;        // the first plane's first value
+    long long floats_available;
+};
+
+// The planes' decoding: rows of R, G, B bytes in a buffer of libjpeg's pool (freed with the decompressor, also after
+// an error), each byte through its colour's table into its plane.
+void decode_planes(jpeg_decompress_struct* info, const Sink* sink, int width, int height, Outcome* outcome) {
+    info->out_color_space = JCS_RGB;
+    jpeg_start_decompress(info);
+    const JDIMENSION batch = 16;
+    JSAMPARRAY rows = (*info->mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(info), JPOOL_IMAGE,
+                                                  static_cast<JDIMENSION>(width) * 3, batch);
+    const size_t plane = static_cast<size_t>(width) * height;
+    float* red = sink->floats + sink->planes[0] * plane;
+    float* green = sink->floats + sink->planes[1] * plane;
+    float* blue = sink->floats + sink->planes[2] * plane;
+    const float* tr = sink->tables;
+    const float* tg = sink->tables + 256;
+    const float* tb = sink->tables + 512;
+    while (info->output_scanline < info->output_height) {
+        const JDIMENSION first = info->output_scanline;
+        JDIMENSION n = info->output_height - first;
+        if (n > batch) {
+            n = batch;
+        }
+        const JDIMENSION read = jpeg_read_scanlines(info, rows, n);
+        if (read == 0) {  // a suspending source only; jpeg_mem_src never suspends
+            outcome->status = JD_JPEG_INTERNAL;
+            std::snprintf(outcome->message, sizeof outcome->message, "libjpeg read no row at row %u", first);
+            return;
+        }
+        for (JDIMENSION i = 0; i < read; i++) {
+            const JSAMPLE* __restrict row = rows[i];
+            const size_t o = static_cast<size_t>(first + i) * width;
+            float* __restrict r = red + o;
+            float* __restrict g = green + o;
+            float* __restrict b = blue + o;
+            for (int x = 0; x < width; x++) {
+                r[x] = tr[row[3 * x]];
+                g[x] = tg[row[3 * x + 1]];
+                b[x] = tb[row[3 * x + 2]];
+            }
+        }
+    }
+    jpeg_finish_decompress(info);
+    outcome->status = JD_JPEG_OK;
+    outcome->message[0] = '\0';
+}
+
 void decode_into(jpeg_decompress_struct* info, Failure* failure, ScanLimit* limit, const unsigned char* data,
-                 unsigned long length, long long max_pixels, unsigned char* out, long long out_length, int* shape,
-                 Outcome* outcome) {
+                 unsigned long length, long long max_pixels, const Sink* sink, int* shape, Outcome* outcome) {
     if (setjmp(failure->jump) != 0) {
         outcome->status = JD_JPEG_CORRUPT;
         std::snprintf(outcome->message, sizeof outcome->message, "%s", failure->message);
@@ -113,6 +167,10 @@ void decode_into(jpeg_decompress_struct* info, Failure* failure, ScanLimit* limi
     } else if (!info->saw_JFIF_marker || info->saw_Adobe_marker || info->jpeg_color_space != JCS_YCbCr) {
         other = "3 components without a JFIF marker, or with an Adobe one";
     }
+    if (other == nullptr && channels == 1 && sink->tables != nullptr) {
+        other = "one component (grey), which the caller converts";
+        shape[2] = 1;
+    }
     if (other == nullptr && has_icc_profile(info)) {
         other = "an ICC colour profile";
         channels = 0;
@@ -141,13 +199,19 @@ void decode_into(jpeg_decompress_struct* info, Failure* failure, ScanLimit* limi
                       entry_width, entry_height, entry_channels);
         return;
     }
-    if (pixels * channels > out_length) {
+    const long long room = sink->tables != nullptr ? sink->floats_available : sink->out_length;
+    if (pixels * channels > room) {
         outcome->status = JD_JPEG_INVALID_ARGUMENT;
         std::snprintf(outcome->message, sizeof outcome->message,
-                      "out holds %lld bytes, fewer than the %d x %d x %d the shape on entry says", out_length, width,
+                      "out holds %lld values, fewer than the %d x %d x %d the shape on entry says", room, width,
                       height, channels);
         return;
     }
+    if (sink->tables != nullptr) {
+        decode_planes(info, sink, width, height, outcome);
+        return;
+    }
+    unsigned char* out = sink->out;
 #ifdef JCS_EXTENSIONS
     info->out_color_space = channels == 3 ? JCS_EXT_BGR : JCS_GRAYSCALE;
 #else
@@ -188,28 +252,8 @@ void decode_into(jpeg_decompress_struct* info, Failure* failure, ScanLimit* limi
     outcome->message[0] = '\0';
 }
 
-}  // namespace
-
-extern "C" {
-
-JD_JPEG_API int jd_jpeg_version(int* api_version, int* libjpeg_version, char* err, size_t err_len) {
-    if (api_version != nullptr) {
-        *api_version = kApiVersion;
-    }
-    if (libjpeg_version != nullptr) {
-        *libjpeg_version = JPEG_LIB_VERSION;
-    }
-    write_message(err, err_len, "");
-    return JD_JPEG_OK;
-}
-
-JD_JPEG_API int jd_jpeg_decode(const unsigned char* data, long long length, long long max_pixels,
-                               unsigned char* out, long long out_length, int* shape, char* err, size_t err_len) {
-    if (data == nullptr || shape == nullptr || (out == nullptr && out_length != 0) || length < 0 || out_length < 0
-        || max_pixels < 0 || static_cast<unsigned long long>(length) > static_cast<unsigned long>(-1)) {
-        write_message(err, err_len, "jd_jpeg_decode: a null pointer or a negative length");
-        return JD_JPEG_INVALID_ARGUMENT;
-    }
+int decode(const unsigned char* data, long long length, long long max_pixels, const Sink& sink, int* shape,
+           char* err, size_t err_len) {
     if (length == 0) {
         write_message(err, err_len, "an empty file");
         return JD_JPEG_CORRUPT;
@@ -228,11 +272,58 @@ JD_JPEG_API int jd_jpeg_decode(const unsigned char* data, long long length, long
     Outcome outcome;
     outcome.status = JD_JPEG_INTERNAL;
     std::snprintf(outcome.message, sizeof outcome.message, "jd_jpeg_decode: no outcome");
-    decode_into(&info, &failure, &limit, data, static_cast<unsigned long>(length), max_pixels, out, out_length,
-                shape, &outcome);
+    decode_into(&info, &failure, &limit, data, static_cast<unsigned long>(length), max_pixels, &sink, shape,
+                &outcome);
     jpeg_destroy_decompress(&info);
     write_message(err, err_len, outcome.message);
     return outcome.status;
+}
+
+bool bad_lengths(const unsigned char* data, long long length, long long max_pixels, const int* shape) {
+    return data == nullptr || shape == nullptr || length < 0 || max_pixels < 0
+           || static_cast<unsigned long long>(length) > static_cast<unsigned long>(-1);
+}
+
+}  // namespace
+
+extern "C" {
+
+JD_JPEG_API int jd_jpeg_version(int* api_version, int* libjpeg_version, char* err, size_t err_len) {
+    if (api_version != nullptr) {
+        *api_version = kApiVersion;
+    }
+    if (libjpeg_version != nullptr) {
+        *libjpeg_version = JPEG_LIB_VERSION;
+    }
+    write_message(err, err_len, "");
+    return JD_JPEG_OK;
+}
+
+JD_JPEG_API int jd_jpeg_decode(const unsigned char* data, long long length, long long max_pixels,
+                               unsigned char* out, long long out_length, int* shape, char* err, size_t err_len) {
+    if (bad_lengths(data, length, max_pixels, shape) || (out == nullptr && out_length != 0) || out_length < 0) {
+        write_message(err, err_len, "jd_jpeg_decode: a null pointer or a negative length");
+        return JD_JPEG_INVALID_ARGUMENT;
+    }
+    Sink sink = {out, out_length, nullptr, nullptr, nullptr, 0};
+    return decode(data, length, max_pixels, sink, shape, err, err_len);
+}
+
+JD_JPEG_API int jd_jpeg_decode_planes(const unsigned char* data, long long length, long long max_pixels,
+                                      const float* tables, const int* planes, float* out, long long out_offset,
+                                      long long out_length, int* shape, char* err, size_t err_len) {
+    if (bad_lengths(data, length, max_pixels, shape) || tables == nullptr || planes == nullptr || out == nullptr
+        || out_offset < 0 || out_length < out_offset) {
+        write_message(err, err_len, "jd_jpeg_decode_planes: a null pointer, or an offset outside out");
+        return JD_JPEG_INVALID_ARGUMENT;
+    }
+    if (planes[0] < 0 || planes[0] > 2 || planes[1] < 0 || planes[1] > 2 || planes[2] < 0 || planes[2] > 2
+        || planes[0] == planes[1] || planes[0] == planes[2] || planes[1] == planes[2] || shape[2] != 3) {
+        write_message(err, err_len, "jd_jpeg_decode_planes: planes must be a permutation of 0, 1, 2 and shape[2] 3");
+        return JD_JPEG_INVALID_ARGUMENT;
+    }
+    Sink sink = {nullptr, 0, tables, planes, out + out_offset, out_length - out_offset};
+    return decode(data, length, max_pixels, sink, shape, err, err_len);
 }
 
 }  // extern "C"

@@ -63,6 +63,19 @@ JD_JPEG_API int jd_jpeg_version(int* api_version, int* libjpeg_version, char* er
 JD_JPEG_API int jd_jpeg_decode(const unsigned char* data, long long length, long long max_pixels,
                                unsigned char* out, long long out_length, int* shape, char* err, size_t err_len);
 
+/*
+ * As jd_jpeg_decode for a colour file of exactly shape[0] x shape[1] (shape[2] = 3 on entry), but each pixel's red,
+ * green and blue bytes go through tables (768 floats: 256 for red, then 256 for green, then for blue) into three
+ * float planes of width x height starting at out[out_offset]: red into plane planes[0], green into planes[1], blue
+ * into planes[2] (a permutation of 0, 1, 2), out holding out_length floats in all: a model's input normalised in the
+ * decoding pass instead of a second pass over the decoded bytes (org.jdissect.data.ImageDecoder#decodePlanes says
+ * what each costs). A grey file is JD_JPEG_OTHER_LAYOUT here (shape[2] = 1 says so): ImageIO's grey image goes
+ * through the caller's own conversion.
+ */
+JD_JPEG_API int jd_jpeg_decode_planes(const unsigned char* data, long long length, long long max_pixels,
+                                      const float* tables, const int* planes, float* out, long long out_offset,
+                                      long long out_length, int* shape, char* err, size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

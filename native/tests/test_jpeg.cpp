@@ -182,7 +182,7 @@ int main() {
     int api = 0;
     int lib = 0;
     char err[512] = "x";
-    check(jd_jpeg_version(&api, &lib, err, sizeof err) == JD_JPEG_OK && api == 1 && lib >= 62 && err[0] == '\0',
+    check(jd_jpeg_version(&api, &lib, err, sizeof err) == JD_JPEG_OK && api == 2 && lib >= 62 && err[0] == '\0',
           "version");
 
     Options base;
@@ -298,6 +298,59 @@ int main() {
         check(jd_jpeg_decode(file.data(), static_cast<long long>(file.size()), 1 << 20, out.data(),
                              static_cast<long long>(out.size()), shape, nullptr, 0) == JD_JPEG_OK,
               "no message buffer");
+    }
+    {  // planes: each colour's byte through its table into its plane, at an offset, as the bytes' decoding gives
+        std::vector<float> tables(768);
+        for (int i = 0; i < 768; i++) {
+            tables[i] = static_cast<float>(i % 256) / 255.0f * (i < 256 ? 1.0f : i < 512 ? -2.0f : 3.0f) + i / 256;
+        }
+        for (const Options& o : {base, progressive, big}) {
+            const std::vector<unsigned char> f = encode(o);
+            Result bytes = decode(f, o.width, o.height, 3);
+            const size_t plane = static_cast<size_t>(o.width) * o.height;
+            const int planes[3] = {2, 0, 1};  // red into plane 2, green into 0, blue into 1
+            std::vector<float> out(5 + 3 * plane, -7.0f);
+            int shape[3] = {o.width, o.height, 3};
+            const int status = jd_jpeg_decode_planes(f.data(), static_cast<long long>(f.size()), 1 << 20,
+                                                     tables.data(), planes, out.data(), 5,
+                                                     static_cast<long long>(out.size()), shape, err, sizeof err);
+            check(status == JD_JPEG_OK, "planes: status " + std::to_string(status) + " (" + err + ")");
+            bool same = out[0] == -7.0f && out[4] == -7.0f;
+            for (size_t i = 0; i < plane; i++) {
+                const unsigned char b = bytes.out[3 * i];
+                const unsigned char g = bytes.out[3 * i + 1];
+                const unsigned char r = bytes.out[3 * i + 2];
+                same = same && out[5 + 2 * plane + i] == tables[r] && out[5 + i] == tables[256 + g]
+                       && out[5 + plane + i] == tables[512 + b];
+            }
+            check(same, "planes: the bytes' decoding through the tables, each colour in its plane");
+        }
+        const int planes[3] = {0, 1, 2};
+        std::vector<float> out(3 * 37 * 23, -7.0f);
+        int shape[3] = {23, 37, 3};
+        check(jd_jpeg_decode_planes(file.data(), static_cast<long long>(file.size()), 1 << 20, tables.data(), planes,
+                                    out.data(), 0, static_cast<long long>(out.size()), shape, err, sizeof err)
+                      == JD_JPEG_NEEDS_BUFFER
+                  && shape[0] == 37 && shape[1] == 23 && out[0] == -7.0f,
+              "planes: another size needs the caller's resizing, out untouched");
+        const std::vector<unsigned char> greyFile = encode(grey);
+        int greyShape[3] = {37, 23, 3};
+        check(jd_jpeg_decode_planes(greyFile.data(), static_cast<long long>(greyFile.size()), 1 << 20, tables.data(),
+                                    planes, out.data(), 0, static_cast<long long>(out.size()), greyShape, err,
+                                    sizeof err) == JD_JPEG_OTHER_LAYOUT
+                  && greyShape[2] == 1,
+              "planes: a grey file is left to the caller");
+        int s3[3] = {37, 23, 3};
+        check(jd_jpeg_decode_planes(file.data(), static_cast<long long>(file.size()), 1 << 20, tables.data(), planes,
+                                    out.data(), 1, static_cast<long long>(out.size()), s3, err, sizeof err)
+                  == JD_JPEG_INVALID_ARGUMENT,
+              "planes: an offset leaving too little room");
+        const int twice[3] = {0, 0, 2};
+        int s4[3] = {37, 23, 3};
+        check(jd_jpeg_decode_planes(file.data(), static_cast<long long>(file.size()), 1 << 20, tables.data(), twice,
+                                    out.data(), 0, static_cast<long long>(out.size()), s4, err, sizeof err)
+                  == JD_JPEG_INVALID_ARGUMENT,
+              "planes: not a permutation");
     }
     if (failures > 0) {
         std::fprintf(stderr, "%d failures\n", failures);

@@ -25,6 +25,7 @@ import org.jdissect.model.LayerInfo;
 import org.jdissect.model.LayerRunner;
 import org.jdissect.model.OnnxModel;
 import org.jdissect.model.Preprocessing;
+import org.jdissect.model.Rasters;
 import org.jdissect.stats.Backend;
 import org.jdissect.stats.Outputs;
 
@@ -234,7 +235,7 @@ public final class Attack {
 
     /** An image as the attack holds it: planar 0..255 values, a fresh array (the attack never writes into it). */
     static SquareAttack.Candidate candidate(BufferedImage img) {
-        return new SquareAttack.Candidate(Preprocessing.readRgb(img), img.getWidth(), img.getHeight());
+        return new SquareAttack.Candidate(Rasters.readRgb(img), img.getWidth(), img.getHeight());
     }
 
     /** Scores images given as planar 0..255 pixels through the whole model. */

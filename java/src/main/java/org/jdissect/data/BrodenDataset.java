@@ -202,12 +202,25 @@ public final class BrodenDataset {
      * @throws JdissectException when the image is missing or corrupt, naming the file and the index.csv line
      */
     public BufferedImage readImage(int i, ImageDecoder decoder) {
+        return readImage(i, decoder, null, null, 0);
+    }
+
+    /**
+     * As {@link #readImage(int, ImageDecoder)}, but a colour JPEG of {@code planes}' size is decoded straight into
+     * {@code dst[offset ..]} ({@link ImageDecoder#decodePlanes}), and then null is returned; any other image is
+     * returned as an image.
+     */
+    public BufferedImage readImage(int i, ImageDecoder decoder, ImageDecoder.Planes planes, float[] dst, int offset) {
         IndexRow row = rows[i];
         Path file = paths.resolve(row.image(), where(row));
         byte[] bytes = readBytes(file, row);
         BufferedImage image;
         try {
-            image = (decoder != null ? decoder : new ImageDecoder()).decode(bytes, maxPixels(row));
+            ImageDecoder d = decoder != null ? decoder : new ImageDecoder();
+            if (planes != null && d.decodePlanes(bytes, maxPixels(row), planes, dst, offset)) {
+                return null;
+            }
+            image = d.decode(bytes, maxPixels(row));
         } catch (IOException | RuntimeException e) {
             throw new JdissectException("corrupt image " + file + " (" + where(row) + "): " + e.getMessage(), e);
         }

@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * The C API of native/jdissect_jpeg.h, as JavaCPP binds it: its JNI bridge (libjniJpegLib.so) and the decoder
  * (libjdissect_jpeg.so) are built by native/maven-native.sh where libjpeg's headers are installed, and carried in
  * the jar under {@code org/jdissect/data/linux-x86_64/}. Written by hand, unlike the CUDA API's generated class:
- * two functions, and the decoding one needs {@link CriticalRegion} (the arrays handed to C in place, where the
+ * three functions, and the decoding ones need {@link CriticalRegion} (the arrays handed to C in place, where the
  * default copies the 150 KB of a 224 x 224 image out and back per call). The bridge is compiled against the
  * header, so a declaration here that no longer matches it fails the build. Use {@link NativeJpeg}, which loads
  * this and turns statuses into exceptions.
@@ -37,4 +37,10 @@ final class JpegLib {
     static native int jd_jpeg_decode(@Cast("const unsigned char*") byte[] data, long length, long maxPixels,
                                      @Cast("unsigned char*") byte[] out, long outLength, int[] shape,
                                      @Cast("char*") byte[] err, @Cast("size_t") long errLen);
+
+    @CriticalRegion
+    static native int jd_jpeg_decode_planes(@Cast("const unsigned char*") byte[] data, long length, long maxPixels,
+                                            @Cast("const float*") float[] tables, @Cast("const int*") int[] planes,
+                                            float[] out, long outOffset, long outLength, int[] shape,
+                                            @Cast("char*") byte[] err, @Cast("size_t") long errLen);
 }

@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.Loader;
 final class NativeJpeg {
     private static final System.Logger LOG = System.getLogger(NativeJpeg.class.getName());
     /** The C API this code calls (kApiVersion in jdissect_jpeg.cpp). */
-    static final int API_VERSION = 1;
+    static final int API_VERSION = 2;
 
     private NativeJpeg() {
     }
@@ -103,6 +103,34 @@ final class NativeJpeg {
             }
             throw new IllegalStateException("jd_jpeg_decode: the image made for the file's own shape "
                     + shape[0] + " x " + shape[1] + " x " + shape[2] + " was refused");
+        }
+
+        /**
+         * Decodes a colour JPEG of exactly {@code planes}' size straight into normalised float planes (see
+         * {@link ImageDecoder.Planes}).
+         *
+         * @return false for a file of another size or layout (grey included), which the caller decodes as an image
+         * @throws IOException a corrupt or truncated file (libjpeg's message), or one over {@code maxPixels}
+         */
+        boolean decodePlanes(byte[] file, long maxPixels, ImageDecoder.Planes planes, float[] dst, int offset)
+                throws IOException {
+            shape[0] = planes.width();
+            shape[1] = planes.height();
+            shape[2] = 3;
+            int status = JpegLib.jd_jpeg_decode_planes(file, file.length, maxPixels, planes.tables(), planes.planes(),
+                    dst, offset, dst.length, shape, err, err.length);
+            switch (status) {
+                case JpegLib.JD_JPEG_OK:
+                    return true;
+                case JpegLib.JD_JPEG_NEEDS_BUFFER:
+                case JpegLib.JD_JPEG_OTHER_LAYOUT:
+                    return false;
+                case JpegLib.JD_JPEG_CORRUPT:
+                case JpegLib.JD_JPEG_TOO_LARGE:
+                    throw new IOException(message());
+                default:
+                    throw new IllegalStateException("jd_jpeg_decode_planes: status " + status + ": " + message());
+            }
         }
 
         private String message() {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jdissect.JdissectException;
 import org.jdissect.data.BrodenDataset;
+import org.jdissect.data.ImageDecoder;
 import org.jdissect.io.Provenance;
 import org.jdissect.model.LayerInfo;
 import org.jdissect.model.LayerRunner;
@@ -140,19 +141,23 @@ final class BrodenSource implements Source {
     public Producer producer(int first) {
         Preprocessing pre = probe.preprocessing();
         int per = pre.valuesPerImage();
+        ImageDecoder.Planes planes = pre.jpegPlanes();
         return new DecodingProducer(candidates.size(), options.threads(), options.skipBad(),
                 (candidate, decoder, arrays) -> {
                     int row = candidates.get(candidate);
-                    BufferedImage image = dataset.readImage(row, decoder);
                     float[] pixels = arrays.floats(per);
-                    pre.apply(image, pixels, 0);
+                    // a colour JPEG of the input's size is decoded straight into the model's input
+                    BufferedImage image = dataset.readImage(row, decoder, planes, pixels, 0);
+                    if (image != null) {
+                        pre.apply(image, pixels, 0);
+                    }
                     // a corrupt label map fails here, not after the whole inference; the maps this check decodes
                     // are kept as runs for the tally, which then decodes no PNG again (LabelRuns)
                     LabelRuns.Recorder recorder = runs.start(row);
                     dataset.checkLabels(row, recorder);
                     recorder.keep();
                     return new DecodingProducer.Prepared(row, pixels, null, null);
-                }, batch -> runner.run(batch.model(), batch.size()));
+                }, batch -> runner.run(batch.images()));
     }
 
     @Override

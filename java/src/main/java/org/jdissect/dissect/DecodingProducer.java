@@ -39,8 +39,8 @@ final class DecodingProducer implements Source.Producer {
     }
 
     /**
-     * A batch's prepared images, and their inputs laid out one image after another as one model input, in arrays
-     * the producer keeps from batch to batch (they may be longer than the batch needs).
+     * A batch's prepared images: the model's inputs as prepared, the segmenter's laid out one image after another in
+     * an array the producer keeps from batch to batch (it may be longer than the batch needs).
      */
     final class Inputs {
         private final List<Prepared> prepared;
@@ -53,14 +53,18 @@ final class DecodingProducer implements Source.Producer {
             return prepared.size();
         }
 
-        /** The model's inputs. */
-        float[] model() {
-            return batchInput = concat(prepared, false, batchInput);
+        /** The model's inputs, one array per image (as prepared: no copy). */
+        List<float[]> images() {
+            List<float[]> images = new ArrayList<>(prepared.size());
+            for (Prepared p : prepared) {
+                images.add(p.input());
+            }
+            return images;
         }
 
-        /** The segmenter's inputs. */
+        /** The segmenter's inputs, one image after another in one array. */
         float[] segmenter() {
-            return batchSegmenter = concat(prepared, true, batchSegmenter);
+            return batchSegmenter = concat(prepared, batchSegmenter);
         }
     }
 
@@ -96,7 +100,6 @@ final class DecodingProducer implements Source.Producer {
     /** One decoder per decoding thread: each image is prepared before its thread decodes the next. */
     private final ThreadLocal<ImageDecoder> decoders = ThreadLocal.withInitial(ImageDecoder::new);
     private final Recycler arrays = new Recycler();
-    private float[] batchInput;
     private float[] batchSegmenter;
     private int pendingFrom = -1;
     private List<Future<Prepared>> pending = List.of();
@@ -152,12 +155,12 @@ final class DecodingProducer implements Source.Producer {
         return futures;
     }
 
-    /** The inputs of {@code batch} laid out one image after another, as one model input, in {@code reuse} if it fits. */
-    private static float[] concat(List<Prepared> batch, boolean segmenter, float[] reuse) {
-        int per = (segmenter ? batch.get(0).segmenterInput() : batch.get(0).input()).length;
+    /** The segmenter inputs of {@code batch} laid out one image after another, in {@code reuse} if it fits. */
+    private static float[] concat(List<Prepared> batch, float[] reuse) {
+        int per = batch.get(0).segmenterInput().length;
         float[] out = reuse != null && reuse.length >= batch.size() * per ? reuse : new float[batch.size() * per];
         for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(segmenter ? batch.get(i).segmenterInput() : batch.get(i).input(), 0, out, i * per, per);
+            System.arraycopy(batch.get(i).segmenterInput(), 0, out, i * per, per);
         }
         return out;
     }

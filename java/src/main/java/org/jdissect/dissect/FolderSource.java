@@ -120,7 +120,7 @@ final class FolderSource implements Source {
                     segPre.apply(image, segPixels, 0);
                     return new DecodingProducer.Prepared(candidate, pixels, segPixels, null);
                 }, batch -> {
-                    List<float[]> out = new ArrayList<>(runner.run(batch.model(), batch.size()));
+                    List<float[]> out = new ArrayList<>(runner.run(batch.images()));
                     out.add(Segmenting.asValues(segmenting.segmenter().segmentPrepared(batch.segmenter(),
                             batch.size())));
                     return out;

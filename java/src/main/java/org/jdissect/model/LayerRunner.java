@@ -14,6 +14,13 @@ public interface LayerRunner extends AutoCloseable {
      */
     List<float[]> run(float[] batch, int n);
 
+    /**
+     * As {@link #run(float[], int)} for the images of a batch each in its own array (at least
+     * {@code pre.valuesPerImage()} floats, the first of them used), as the decoding threads prepare them, read where
+     * they are, without a batch array in between.
+     */
+    List<float[]> run(List<float[]> images);
+
     @Override
     void close();
 }

@@ -1,16 +1,8 @@
 package org.jdissect.model;
 
-import java.awt.Graphics2D;
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
-import java.awt.image.DirectColorModel;
-import java.awt.image.Raster;
-import java.awt.image.SinglePixelPackedSampleModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.jdissect.JdissectException;
+import org.jdissect.data.ImageDecoder;
 import org.jdissect.stats.Upsampling;
 
 /**
@@ -104,14 +97,30 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         if (img.getWidth() == width && img.getHeight() == height && normalizeBytes(img, dst, offset, scratch)) {
             return;
         }
-        float[] rgb = readRgb(img, scratch.rgb); // planar R, G, B, each inH * inW, values 0..255
+        float[] rgb = Rasters.readRgb(img, scratch.rgb); // planar R, G, B, each inH * inW, values 0..255
         scratch.rgb = Scratch.keep(rgb);
         apply(rgb, img.getWidth(), img.getHeight(), dst, offset, scratch);
     }
 
     /**
+     * This preprocessing as a layout a colour JPEG of the input's size can be decoded straight into
+     * ({@link ImageDecoder#decodePlanes}): the same tables {@link #apply(BufferedImage, float[], int)} reads an
+     * 8-bit image through, so the values are the same bit for bit.
+     */
+    public ImageDecoder.Planes jpegPlanes() {
+        float[][] table = new Scratch().table(this);
+        int r = channels == ChannelOrder.RGB ? 0 : 2; // the output channel of red, green (1) and blue
+        int b = 2 - r;
+        float[] tables = new float[768];
+        System.arraycopy(table[r], 0, tables, 0, 256);
+        System.arraycopy(table[1], 0, tables, 256, 256);
+        System.arraycopy(table[b], 0, tables, 512, 256);
+        return new ImageDecoder.Planes(width, height, tables, new int[] {r, 1, b});
+    }
+
+    /**
      * As {@link #apply(BufferedImage, float[], int)} for an image given as planar R, G, B values in 0..255 (each
-     * {@code inH * inW}, as {@link #readRgb} gives them): what an attack that edits pixels feeds, without a
+     * {@code inH * inW}, as {@link Rasters#readRgb} gives them): what an attack that edits pixels feeds, without a
      * {@code BufferedImage} per candidate.
      */
     public void apply(float[] rgb, int inW, int inH, float[] dst, int offset) {
@@ -178,15 +187,15 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
     }
 
     /**
-     * An image of the input's size in one of the two 8-bit layouts ({@link #readPackedRgb(BufferedImage, int[])}),
+     * An image of the input's size in one of the two 8-bit layouts ({@link Rasters#readPackedRgb(BufferedImage, int[])}),
      * normalised straight from its bytes: a value {@code x} becomes one of 256 per channel, tabulated with the very
      * float operations the planar path does ({@code (x / scale - mean) / std}), so the result is the same bit for bit,
      * without the planes or the two divisions per value (they took 0.57 ms of a 224 x 224 image, the table a pass per
      * channel 0.21 ms, with C1's code and C2's alike: 2026-11-28, 2-core VM; one pass, below). False for other images.
      */
     private boolean normalizeBytes(BufferedImage img, float[] dst, int offset, Scratch scratch) {
-        DataBufferByte bgr = bgrBytes(img);
-        DataBufferInt rgb = bgr == null ? rgbInts(img) : null;
+        DataBufferByte bgr = Rasters.bgrBytes(img);
+        DataBufferInt rgb = bgr == null ? Rasters.rgbInts(img) : null;
         if (bgr == null && rgb == null) {
             return false;
         }
@@ -273,171 +282,6 @@ public record Preprocessing(int height, int width, ChannelOrder channels, float 
         }
     }
 
-    /**
-     * Planar R, G, B values in 0..255 (R plane, then G, then B; grey repeated) read straight from the raster, one
-     * bulk read rather than a colour conversion per pixel; also the report's thumbnails read images this way.
-     */
-    public static float[] readRgb(BufferedImage img) {
-        return readRgb(img, null);
-    }
-
-    /** {@link #readRgb(BufferedImage)} into {@code reuse} when it holds 3 x width x height values (it may be larger). */
-    static float[] readRgb(BufferedImage img, float[] reuse) {
-        float[] packed = readPackedRgb(img, reuse);
-        if (packed != null) {
-            return packed;
-        }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int n = w * h;
-        ColorModel cm = img.getColorModel();
-        boolean direct = (cm instanceof ComponentColorModel || cm instanceof DirectColorModel)
-                && (cm.getColorSpace().isCS_sRGB() && cm.getNumColorComponents() == 3
-                    || cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1);
-        BufferedImage source = img;
-        if (!direct) {
-            // palette, CMYK and other colour spaces: one conversion to sRGB, then the fast path
-            source = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = source.createGraphics();
-            g.drawImage(img, 0, 0, null);
-            g.dispose();
-            cm = source.getColorModel();
-        }
-        Raster raster = source.getRaster();
-        int bands = raster.getNumBands();
-        int colors = cm.getNumColorComponents();
-        float[] out = Scratch.atLeast(reuse, 3 * n);
-        float[] factor = new float[colors];
-        for (int c = 0; c < colors; c++) {
-            int bits = cm.getComponentSize(c);
-            factor[c] = bits == 8 ? 1f : (float) (255.0 / ((1L << bits) - 1));
-        }
-        int rowsPerChunk = Math.max(1, (1 << 20) / Math.max(1, w * bands));
-        int[] pixels = null;
-        for (int y0 = 0; y0 < h; y0 += rowsPerChunk) {
-            int rows = Math.min(rowsPerChunk, h - y0);
-            pixels = raster.getPixels(raster.getMinX(), raster.getMinY() + y0, w, rows, pixels);
-            int base = y0 * w;
-            int count = rows * w;
-            if (colors == 3) {
-                for (int i = 0; i < count; i++) {
-                    int p = i * bands;
-                    out[base + i] = pixels[p] * factor[0];
-                    out[n + base + i] = pixels[p + 1] * factor[1];
-                    out[2 * n + base + i] = pixels[p + 2] * factor[2];
-                }
-            } else {
-                for (int i = 0; i < count; i++) {
-                    float v = pixels[i * bands] * factor[0];
-                    out[base + i] = v;
-                    out[n + base + i] = v;
-                    out[2 * n + base + i] = v;
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The two layouts decoders give for 8-bit colour (JPEG and RGB PNG: 3 bytes B, G, R; drawn images: one int
-     * 0xRRGGBB), read straight from the data buffer; null for anything else (the general path then reads it).
-     */
-    private static float[] readPackedRgb(BufferedImage img, float[] reuse) {
-        int n = img.getWidth() * img.getHeight();
-        DataBufferByte bgr = bgrBytes(img);
-        if (bgr != null) {
-            byte[] d = bgr.getData();
-            int o = bgr.getOffset();
-            float[] out = Scratch.atLeast(reuse, 3 * n);
-            for (int i = 0; i < n; i++) {
-                int p = o + 3 * i;
-                out[i] = d[p + 2] & 0xff;
-                out[n + i] = d[p + 1] & 0xff;
-                out[2 * n + i] = d[p] & 0xff;
-            }
-            return out;
-        }
-        DataBufferInt rgb = rgbInts(img);
-        if (rgb != null) {
-            int[] d = rgb.getData();
-            int o = rgb.getOffset();
-            float[] out = Scratch.atLeast(reuse, 3 * n);
-            for (int i = 0; i < n; i++) {
-                int v = d[o + i];
-                out[i] = (v >>> 16) & 0xff;
-                out[n + i] = (v >>> 8) & 0xff;
-                out[2 * n + i] = v & 0xff;
-            }
-            return out;
-        }
-        return null;
-    }
-
-    /**
-     * The image as one 0xRRGGBB int per pixel, row-major, in {@code reuse} when it is large enough (the report's
-     * thumbnails, which need 8 bits a channel and no planar floats). The two packed layouts are read straight from
-     * the data buffer; anything else through {@link #readRgb} (a deeper image rounded to 8 bits).
-     */
-    public static int[] readPackedRgb(BufferedImage img, int[] reuse) {
-        int n = img.getWidth() * img.getHeight();
-        int[] out = reuse != null && reuse.length >= n ? reuse : new int[n];
-        DataBufferByte bgr = bgrBytes(img);
-        DataBufferInt rgb = bgr == null ? rgbInts(img) : null;
-        if (bgr != null) {
-            byte[] d = bgr.getData();
-            int o = bgr.getOffset();
-            for (int i = 0; i < n; i++) {
-                int p = o + 3 * i;
-                out[i] = (d[p + 2] & 0xff) << 16 | (d[p + 1] & 0xff) << 8 | (d[p] & 0xff);
-            }
-        } else if (rgb != null) {
-            int[] d = rgb.getData();
-            int o = rgb.getOffset();
-            for (int i = 0; i < n; i++) {
-                out[i] = d[o + i] & 0xffffff;
-            }
-        } else {
-            float[] planes = readRgb(img);
-            for (int i = 0; i < n; i++) {
-                out[i] = byteOf(planes[i]) << 16 | byteOf(planes[n + i]) << 8 | byteOf(planes[2 * n + i]);
-            }
-        }
-        return out;
-    }
-
-    private static int byteOf(float v) {
-        return Math.min(255, Math.max(0, Math.round(v)));
-    }
-
-    /** The buffer of an image laid out as 3 bytes B, G, R per pixel, rows back to back; null for any other layout. */
-    private static DataBufferByte bgrBytes(BufferedImage img) {
-        Raster raster = img.getRaster();
-        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && unshifted(raster)
-                && raster.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
-                && raster.getSampleModel() instanceof ComponentSampleModel sm && sm.getPixelStride() == 3
-                && sm.getScanlineStride() == 3 * img.getWidth()
-                && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
-            return db;
-        }
-        return null;
-    }
-
-    /** The buffer of an image laid out as one int 0xRRGGBB per pixel, rows back to back; null for any other layout. */
-    private static DataBufferInt rgbInts(BufferedImage img) {
-        Raster raster = img.getRaster();
-        if (img.getType() == BufferedImage.TYPE_INT_RGB && unshifted(raster)
-                && raster.getDataBuffer() instanceof DataBufferInt db && db.getNumBanks() == 1
-                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
-                && sm.getScanlineStride() == img.getWidth()) {
-            return db;
-        }
-        return null;
-    }
-
-    /** False for a sub-image, whose offsets the general path handles. */
-    private static boolean unshifted(Raster raster) {
-        return raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0;
-    }
 
     /** Every field, for reports. */
     public Map<String, Object> describe() {

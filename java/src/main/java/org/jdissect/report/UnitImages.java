@@ -14,7 +14,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-import org.jdissect.model.Preprocessing;
+import org.jdissect.model.Rasters;
 import org.jdissect.stats.Upsampling;
 
 /**
@@ -117,7 +117,7 @@ public final class UnitImages {
     /** The thumbnail's {@code size x size} pixels, 0xRRGGBB, letterboxed: in {@code s.px}. */
     int[] thumbnail(BufferedImage image, Geometry g, Scratch s) {
         int w = image.getWidth();
-        int[] src = s.rgb = Preprocessing.readPackedRgb(image, s.rgb); // a bulk raster read, not getRGB per pixel
+        int[] src = s.rgb = Rasters.readPackedRgb(image, s.rgb); // a bulk raster read, not getRGB per pixel
         if (s.px.length != size * size) {
             s.px = new int[size * size];
         }

@@ -305,6 +305,19 @@ class OnnxModelTest {
                 assertThat(m.layers(PRE8)).first().isEqualTo(new LayerInfo("conv", "Conv", 4, 8, 8));
                 assertThat(r.run(x, 5).get(0)).as("fixed batch %d", fixed).containsExactly(expected, within(1e-5f));
                 assertThat(r.run(x, 1).get(0)).hasSize(4 * 64);
+                // the same images each in its own array (longer than an image: the first values are read), as the
+                // decoding threads hand them over: the same values, bit for bit
+                List<float[]> images = new java.util.ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    float[] image = new float[3 * 64 + 7];
+                    java.util.Arrays.fill(image, 1e6f);
+                    System.arraycopy(x, i * 3 * 64, image, 0, 3 * 64);
+                    images.add(image);
+                }
+                assertThat(r.run(images).get(0)).as("fixed batch %d, image arrays", fixed)
+                        .containsExactly(r.run(x, 5).get(0));
+                assertThat(r.run(images.subList(0, 3)).get(0)).containsExactly(
+                        java.util.Arrays.copyOf(r.run(x, 5).get(0), 3 * 4 * 64));
             }
         }
     }

@@ -176,7 +176,7 @@ class PreprocessingTest {
                 float[] fromBytes = new float[pre.valuesPerImage() + 3];
                 pre.apply(img, fromBytes, 3);
                 float[] planar = new float[pre.valuesPerImage() + 3];
-                pre.apply(Preprocessing.readRgb(img), w, h, planar, 3);
+                pre.apply(Rasters.readRgb(img), w, h, planar, 3);
                 assertThat(Arrays.copyOfRange(fromBytes, 3, fromBytes.length)).as("%s, type %d", order, type)
                         .containsExactly(Arrays.copyOfRange(planar, 3, planar.length));
                 for (int c = 0; c < 3; c++) {
@@ -246,9 +246,9 @@ class PreprocessingTest {
                     img.setRGB(x, y, 0xff000000 | rnd.nextInt(1 << 24));
                 }
             }
-            float[] rgb = Preprocessing.readRgb(img);
+            float[] rgb = Rasters.readRgb(img);
             int[] reuse = new int[200];
-            int[] packed = Preprocessing.readPackedRgb(img, reuse);
+            int[] packed = Rasters.readPackedRgb(img, reuse);
             assertThat(packed).as("a large enough array is reused").isSameAs(reuse);
             int n = 13 * 7;
             for (int i = 0; i < n; i++) {
@@ -257,14 +257,14 @@ class PreprocessingTest {
                         .containsExactly((p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
                 assertThat(packed[i]).as("packed, type " + type + " pixel " + i).isEqualTo(p & 0xffffff);
             }
-            assertThat(Preprocessing.readPackedRgb(img, new int[n - 1])).as("a short array is not").hasSize(n);
+            assertThat(Rasters.readPackedRgb(img, new int[n - 1])).as("a short array is not").hasSize(n);
             // a sub-image (translated raster) takes the general path and still reads its own pixels
             BufferedImage sub = img.getSubimage(2, 1, 5, 4);
-            float[] s = Preprocessing.readRgb(sub);
+            float[] s = Rasters.readRgb(sub);
             int p = img.getRGB(2, 1);
             assertThat(new float[] {s[0], s[20], s[40]}).as("sub-image of type " + type)
                     .containsExactly((p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
-            int[] subPacked = Preprocessing.readPackedRgb(sub, null);
+            int[] subPacked = Rasters.readPackedRgb(sub, null);
             for (int i = 0; i < 20; i++) {
                 assertThat(subPacked[i]).as("packed sub-image of type " + type + " pixel " + i)
                         .isEqualTo(img.getRGB(2 + i % 5, 1 + i / 5) & 0xffffff);
@@ -279,6 +279,60 @@ class PreprocessingTest {
         img.getRaster().setSample(0, 0, 0, 65535);
         img.getRaster().setSample(1, 0, 0, 32768); // 127.5019 of 255
         img.getRaster().setSample(2, 0, 0, 128); // 0.498 of 255
-        assertThat(Preprocessing.readPackedRgb(img, null)).containsExactly(0xffffff, 0x808080, 0x000000);
+        assertThat(Rasters.readPackedRgb(img, null)).containsExactly(0xffffff, 0x808080, 0x000000);
+    }
+
+    /**
+     * A colour JPEG of the input's size decoded straight into the model's planes equals the image ImageDecoder gives,
+     * through apply, bit for bit, in both channel orders, at an offset; a JPEG of another size, a grey JPEG and a PNG
+     * are left to the caller (false, the destination untouched). Where the native decoder is not in the build, every
+     * file is left to the caller.
+     */
+    @Test
+    void jpegsDecodedIntoPlanesAreTheImagesThroughApply() throws Exception {
+        java.util.Random rnd = new java.util.Random(3);
+        BufferedImage colour = new BufferedImage(24, 16, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 24; x++) {
+                colour.setRGB(x, y, rnd.nextInt(1 << 24));
+            }
+        }
+        byte[] jpeg = encode(colour, "jpeg");
+        org.jdissect.data.ImageDecoder decoder = new org.jdissect.data.ImageDecoder();
+        boolean native_ = false;
+        for (ChannelOrder order : ChannelOrder.values()) {
+            Preprocessing pre = new Preprocessing(16, 24, order, 255f, new float[] {0.4f, 0.5f, 0.6f},
+                    new float[] {0.2f, 0.3f, 0.25f});
+            float[] expected = apply(pre, decoder.decode(jpeg));
+            float[] got = new float[7 + pre.valuesPerImage()];
+            Arrays.fill(got, -9f);
+            boolean direct = decoder.decodePlanes(jpeg, 1 << 20, pre.jpegPlanes(), got, 7);
+            native_ |= direct;
+            if (direct) {
+                assertThat(Arrays.copyOfRange(got, 7, got.length)).as(order.toString()).isEqualTo(expected);
+                assertThat(Arrays.copyOf(got, 7)).containsOnly(-9f);
+            }
+        }
+        Preprocessing other = new Preprocessing(16, 20, ChannelOrder.RGB, 255f, ZERO, ONE);
+        Preprocessing same = new Preprocessing(16, 24, ChannelOrder.RGB, 255f, ZERO, ONE);
+        float[] untouched = new float[same.valuesPerImage()];
+        assertThat(decoder.decodePlanes(jpeg, 1 << 20, other.jpegPlanes(), untouched, 0)).as("another size").isFalse();
+        BufferedImage grey = new BufferedImage(24, 16, BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(decoder.decodePlanes(encode(grey, "jpeg"), 1 << 20, same.jpegPlanes(), untouched, 0)).as("grey")
+                .isFalse();
+        assertThat(decoder.decodePlanes(encode(colour, "png"), 1 << 20, same.jpegPlanes(), untouched, 0)).as("PNG")
+                .isFalse();
+        assertThat(untouched).containsOnly(0f);
+        boolean couldBuild = "Linux".equals(System.getProperty("os.name"))
+                && "amd64".equals(System.getProperty("os.arch"))
+                && java.nio.file.Files.exists(java.nio.file.Path.of("/usr/include/jpeglib.h"))
+                && System.getProperty("jdissect.jpeg") == null;
+        assertThat(native_).as("decoded natively where the build has the decoder").isEqualTo(couldBuild);
+    }
+
+    private static byte[] encode(BufferedImage img, String format) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThat(javax.imageio.ImageIO.write(img, format, out)).isTrue();
+        return out.toByteArray();
     }
 }
