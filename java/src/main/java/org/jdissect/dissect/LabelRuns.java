@@ -96,27 +96,15 @@ final class LabelRuns {
         private int row;
 
         @Override
-        public void map(int[] labels, int pixels) {
+        public void map(int pixels) {
             layers++;
             writeVarint(pixels);
-            if (pixels == 0) {
-                return;
-            }
-            int current = labels[0];
-            int run = 1;
-            for (int p = 1; p < pixels; p++) {
-                int l = labels[p];
-                if (l == current) {
-                    run++;
-                } else {
-                    writeVarint(current);
-                    writeVarint(run);
-                    current = l;
-                    run = 1;
-                }
-            }
-            writeVarint(current);
-            writeVarint(run);
+        }
+
+        @Override
+        public void run(int label, int length) {
+            writeVarint(label);
+            writeVarint(length);
         }
 
         /** Keeps the row's runs if they fit the budget (call once every map was shown and checked). */

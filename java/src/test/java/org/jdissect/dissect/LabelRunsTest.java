@@ -44,10 +44,8 @@ class LabelRunsTest {
                     }
                     map[p] = label;
                 }
-                // the recorder is shown the map in a longer, reused array, as the dataset's check shows it
-                int[] reused = java.util.Arrays.copyOf(map, map.length + 5);
-                java.util.Arrays.fill(reused, map.length, reused.length, 99);
-                r.map(reused, map.length);
+                // the recorder is shown the map's runs, some of them cut in two (runs need not be the longest)
+                show(r, map, rnd);
                 maps[row][l] = map;
             }
             r.keep();
@@ -80,7 +78,7 @@ class LabelRunsTest {
         for (int row = 0; row < maps.length; row++) {
             LabelRuns.Recorder r = runs.start(row);
             for (int[] map : maps[row]) {
-                r.map(map, map.length);
+                show(r, map, null);
             }
             r.keep();
         }
@@ -105,20 +103,20 @@ class LabelRunsTest {
     void aRowNotKeptOrBeyondTheBudgetIsNull() {
         LabelRuns runs = new LabelRuns(3, 12);
         LabelRuns.Recorder r = runs.start(0);
-        r.map(new int[] {5, 5, 5, 6}, 4); // 1 + (1 + 2 + 2) = 6 bytes
+        show(r, new int[] {5, 5, 5, 6}, null); // 1 + (1 + 2 + 2) = 6 bytes
         r.keep();
         r = runs.start(1);
-        r.map(new int[] {1, 2, 3, 4}, 4); // 1 + (1 + 8) = 10 bytes: beyond 12 in all
+        show(r, new int[] {1, 2, 3, 4}, null); // 1 + (1 + 8) = 10 bytes: beyond 12 in all
         r.keep();
         r = runs.start(2);
-        r.map(new int[] {9}, 1); // shown, never kept (its check failed)
+        show(r, new int[] {9}, null); // shown, never kept (its check failed)
         assertThat(runs.get(0, 2, 2, new int[0], null).layers()[0]).containsExactly(5, 5, 5, 6);
         assertThat(runs.get(1, 2, 2, new int[0], null)).isNull();
         assertThat(runs.get(2, 1, 1, new int[0], null)).isNull();
         assertThat(runs.bytes()).isEqualTo(6);
         assertThat(runs.rows()).isEqualTo(1);
         r = runs.start(0); // checked again (a retried task): the new runs replace the old, counted once
-        r.map(new int[] {5, 5, 6, 6}, 4);
+        show(r, new int[] {5, 5, 6, 6}, null);
         r.keep();
         assertThat(runs.get(0, 2, 2, new int[0], null).layers()[0]).containsExactly(5, 5, 6, 6);
         assertThat(runs.bytes()).isEqualTo(6);
@@ -164,6 +162,24 @@ class LabelRunsTest {
                     assertThat(fromRuns).as("a budget of %d bytes keeps some rows, not all", budget)
                             .isPositive().isLessThan(ds.size());
                 }
+            }
+        }
+    }
+
+    /** Shows {@code map} to {@code r} as runs of equal labels, with {@code rnd} some of them cut in two. */
+    static void show(LabelRuns.Recorder r, int[] map, Random rnd) {
+        r.map(map.length);
+        for (int p = 0; p < map.length; ) {
+            int start = p;
+            do {
+                p++;
+            } while (p < map.length && map[p] == map[start]);
+            if (rnd != null && p - start > 1 && rnd.nextBoolean()) {
+                int cut = start + 1 + rnd.nextInt(p - start - 1);
+                r.run(map[start], cut - start);
+                r.run(map[start], p - cut);
+            } else {
+                r.run(map[start], p - start);
             }
         }
     }
