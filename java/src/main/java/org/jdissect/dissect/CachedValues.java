@@ -68,11 +68,15 @@ final class CachedValues {
             for (int u = 0; u < units; u++) {
                 int base = (i * units + u) * hw;
                 int eu = e[u];
+                // Math.scalb(x, eu) is (float) (x * 2^eu) in double for |eu| <= 278, and the product is exact in
+                // double for |eu| <= 100: the same value without the call, which C1 does not inline (0.1 s of a
+                // 1,000-image run's cache thread, JFR, 2-core VM, 2026-11-28, where many units are scaled up)
+                double scale = Math.scalb(1.0, eu);
                 for (int j = base; j < base + hw; j++) {
                     float x = v[j];
                     short h;
                     if (Float.isFinite(x)) {
-                        h = Fp16.fromFloat(eu == 0 ? x : Math.scalb(x, eu));
+                        h = Fp16.fromFloat(eu == 0 ? x : (float) (x * scale));
                         if ((h & 0x7c00) == 0x7c00) {
                             overflowed++;
                         }
