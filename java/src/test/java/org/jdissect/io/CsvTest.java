@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,5 +76,33 @@ class CsvTest {
         String line = Csv.format(fields);
         assertThat(line).isEqualTo("12,\"table, dining\",\"say \"\"hi\"\"\",,a;b\n");
         assertThat(parse(line).get(0).fields()).isEqualTo(fields);
+    }
+
+    /**
+     * Numbers written through the fast paths (zeros, plain decimals from 1e-3 to 1e7) are those of the general rule:
+     * Java's shortest digits, trailing zeros stripped through BigDecimal, ".0" added to an integer.
+     */
+    @Test
+    void fastPathsWriteWhatTheGeneralRuleWrites() {
+        java.util.Random rnd = new java.util.Random(8);
+        List<Double> values = new ArrayList<>(List.of(0.0, -0.0, 1e-3, 9.999999999999998e-4, 1e7, 9999999.999999998,
+                100.0, 0.5, -0.25, 1234567.0, 0.0010000000000000002, 12.0, 3.0e-3, 1.0 / 3));
+        for (int i = 0; i < 20000; i++) {
+            double v = rnd.nextInt(4) == 0 ? rnd.nextInt(100000) / Math.pow(10, rnd.nextInt(9))
+                    : rnd.nextDouble() * Math.pow(10, rnd.nextInt(24) - 8);
+            values.add(rnd.nextBoolean() ? v : -v);
+        }
+        for (double v : values) {
+            String s = Double.toString(v);
+            double abs = Math.abs(v);
+            String expected;
+            if (abs == 0.0 || (abs >= 1e-4 && abs < 1e16)) {
+                expected = new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
+                expected = expected.indexOf('.') < 0 ? expected + ".0" : expected;
+            } else {
+                expected = Csv.number(v); // the exponent form, which has no fast path
+            }
+            assertThat(Csv.number(v)).as("%s", s).isEqualTo(expected);
+        }
     }
 }
