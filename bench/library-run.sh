@@ -16,8 +16,10 @@ size=224
 bench=library-run.sh
 source bench/layer4-workload.sh
 [ -x /usr/bin/time ] || { echo "library-run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-# the options ./jdissect passes on this machine (its "exec java" line, traced without running anything else)
-opts="$(bash -x ./jdissect --version 2>&1 >/dev/null | sed -n 's/^+ exec java \(.*\) -jar .*/\1/p')"
+# the options ./jdissect passes on this machine (its "exec java" line, traced without running anything else), less
+# its class archive, which belongs to the launcher's jar
+opts="$(bash -x ./jdissect --version 2>&1 >/dev/null | sed -n 's/^+ exec java \(.*\) -jar .*/\1/p' \
+  | tr ' ' '\n' | grep -v -e '^-Xlog:cds' -e '^-XX:SharedArchiveFile=' | tr '\n' ' ' | sed 's/ *$//')"
 echo "launcher's JVM options here: ${opts:-none}"
 java -cp "bench/target/classes:$jar" org.jdissect.bench.ModelAlone "$model" layer "$size" "$images"
 for i in $(seq 1 "$runs"); do
