@@ -94,11 +94,8 @@ final class NativeJpeg {
                         continue;
                     case JpegLib.JD_JPEG_OTHER_LAYOUT:
                         return null;
-                    case JpegLib.JD_JPEG_CORRUPT:
-                    case JpegLib.JD_JPEG_TOO_LARGE:
-                        throw new IOException(message());
                     default:
-                        throw new IllegalStateException("jd_jpeg_decode: status " + status + ": " + message());
+                        throw failure("jd_jpeg_decode", status);
                 }
             }
             throw new IllegalStateException("jd_jpeg_decode: the image made for the file's own shape "
@@ -125,12 +122,20 @@ final class NativeJpeg {
                 case JpegLib.JD_JPEG_NEEDS_BUFFER:
                 case JpegLib.JD_JPEG_OTHER_LAYOUT:
                     return false;
-                case JpegLib.JD_JPEG_CORRUPT:
-                case JpegLib.JD_JPEG_TOO_LARGE:
-                    throw new IOException(message());
                 default:
-                    throw new IllegalStateException("jd_jpeg_decode_planes: status " + status + ": " + message());
+                    throw failure("jd_jpeg_decode_planes", status);
             }
+        }
+
+        /**
+         * The exception of a failed call: the file's fault (corrupt, too large) as an IOException with libjpeg's
+         * message, anything else (a bad argument, an internal error) as a bug.
+         */
+        private IOException failure(String call, int status) {
+            if (status == JpegLib.JD_JPEG_CORRUPT || status == JpegLib.JD_JPEG_TOO_LARGE) {
+                return new IOException(message());
+            }
+            throw new IllegalStateException(call + ": status " + status + ": " + message());
         }
 
         private String message() {
