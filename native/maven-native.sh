@@ -78,8 +78,9 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   first=1
 fi
 
-# build_bridge NAME PACKAGE CLASS LIB_TARGET: builds LIB_TARGET with CMake and the JNI bridge of CLASS (in PACKAGE,
-# a path) with JavaCPP when either is newer than the bridge, and copies the library beside it; sets built=(...).
+# build_bridge NAME PACKAGE CLASS LIB_TARGET: builds LIB_TARGET with CMake, and the JNI bridge of CLASS (in PACKAGE,
+# a path) with JavaCPP when the library, the header or the class changed since the bridge was built, and copies the
+# library beside it; adds what it built to built=(...).
 built=()
 build_bridge() {
   local name="$1" package="$2" class="$3" target="$4"
