@@ -47,7 +47,9 @@ final class NativeJpeg {
                     LOG.log(System.Logger.Level.DEBUG, "JPEG files decoded by jdissect's decoder over libjpeg "
                             + libjpeg[0] + " (ImageIO for the other image files)");
                 }
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            } catch (LinkageError | RuntimeException e) {
+                // whatever keeps the library from loading (not built, another platform, no libjpeg.so.62, a cache
+                // folder JavaCPP cannot write): ImageIO decodes the JPEGs instead
                 String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 int nl = detail.indexOf('\n');
                 problem = "jdissect's JPEG decoder is not in this build or cannot load (it is built for linux-x86_64 "
