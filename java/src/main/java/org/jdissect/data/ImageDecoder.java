@@ -72,18 +72,28 @@ public final class ImageDecoder {
      */
     public boolean decodePlanes(byte[] bytes, long maxPixels, Planes planes, float[] dst, int offset)
             throws IOException {
-        boolean isJpeg = bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
-        if (!isJpeg || NativeJpeg.loadProblem() != null) {
+        NativeJpeg.Calls calls = isJpeg(bytes) ? nativeJpeg() : null;
+        if (calls == null) {
             return false;
         }
         if (offset < 0 || (long) offset + 3L * planes.width() * planes.height() > dst.length) {
             throw new IllegalArgumentException("destination too small: " + dst.length + " floats from offset " + offset
                     + ", need 3 x " + planes.width() + " x " + planes.height());
         }
-        if (nativeJpeg == null) {
+        return calls.decodePlanes(bytes, Math.min(maxPixels, MAX_PIXELS), planes, dst, offset);
+    }
+
+    /** The JPEG signature: a start-of-image marker. */
+    private static boolean isJpeg(byte[] bytes) {
+        return bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
+    }
+
+    /** This decoder's calls into the native JPEG decoder, or null where it is not loaded. */
+    private NativeJpeg.Calls nativeJpeg() {
+        if (nativeJpeg == null && NativeJpeg.loadProblem() == null) {
             nativeJpeg = new NativeJpeg.Calls();
         }
-        return nativeJpeg.decodePlanes(bytes, Math.min(maxPixels, MAX_PIXELS), planes, dst, offset);
+        return nativeJpeg;
     }
 
     /** Decodes {@code bytes} on its own, with no reuse; null where no reader takes them. */
@@ -105,12 +115,10 @@ public final class ImageDecoder {
     public BufferedImage decode(byte[] bytes, long maxPixels) throws IOException {
         boolean isPng = bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N'
                 && bytes[3] == 'G';
-        boolean isJpeg = bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
-        if (isJpeg && NativeJpeg.loadProblem() == null) {
-            if (nativeJpeg == null) {
-                nativeJpeg = new NativeJpeg.Calls();
-            }
-            BufferedImage image = nativeJpeg.decode(bytes, Math.min(maxPixels, MAX_PIXELS));
+        boolean isJpeg = isJpeg(bytes);
+        NativeJpeg.Calls calls = isJpeg ? nativeJpeg() : null;
+        if (calls != null) {
+            BufferedImage image = calls.decode(bytes, Math.min(maxPixels, MAX_PIXELS));
             if (image != null) {
                 return image;
             }
