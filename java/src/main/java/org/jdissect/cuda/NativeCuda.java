@@ -1,9 +1,8 @@
 package org.jdissect.cuda;
 
-import java.nio.charset.StandardCharsets;
-
 import org.bytedeco.javacpp.Loader;
 import org.jdissect.JdissectException;
+import org.jdissect.io.CStrings;
 
 /** Loading of the native library and the status-to-exception rule of the C API, in one place. */
 final class NativeCuda {
@@ -44,11 +43,7 @@ final class NativeCuda {
 
     /** The NUL-terminated message the C call wrote. */
     static String message(byte[] err) {
-        int n = 0;
-        while (n < err.length && err[n] != 0) {
-            n++;
-        }
-        return new String(err, 0, n, StandardCharsets.UTF_8);
+        return CStrings.read(err);
     }
 
     /** Throws a JdissectException carrying the C message when status is not JD_OK. */

@@ -3,9 +3,9 @@ package org.jdissect.data;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import org.bytedeco.javacpp.Loader;
+import org.jdissect.io.CStrings;
 
 /**
  * jdissect's native JPEG decoder (native/jdissect_jpeg.h) for the files whose pixels ImageIO would decode the same:
@@ -141,11 +141,7 @@ final class NativeJpeg {
         }
 
         private String message() {
-            int n = 0;
-            while (n < err.length && err[n] != 0) {
-                n++;
-            }
-            return new String(err, 0, n, StandardCharsets.UTF_8);
+            return CStrings.read(err);
         }
     }
 }
