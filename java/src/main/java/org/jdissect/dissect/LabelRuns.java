@@ -1,6 +1,7 @@
 package org.jdissect.dissect;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -23,7 +24,7 @@ final class LabelRuns {
     private final AtomicReferenceArray<byte[]> byRow;
     private final long budget;
     private final AtomicLong used = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger rows = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger rows = new AtomicInteger();
     private final ThreadLocal<Recorder> recorders = ThreadLocal.withInitial(Recorder::new);
 
     LabelRuns(int rows, long budget) {

@@ -166,7 +166,7 @@ public final class UnitImages {
         boolean[] rowOn = new boolean[0];
         int[] counts = new int[0];
         boolean finite;
-        /** The image columns {@code imageMask} evaluated: every mask pixel lies in {@code [colLo, colHi]}. */
+        /** The image columns {@code resizeHotRows} resized: every mask pixel lies in {@code [colLo, colHi]}. */
         int colLo;
         int colHi;
         /**
